@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Benchmarks of the local stack (kept out of the test run). Pass --quick for a short run.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/azurite.sh"
+cd "$REPO_ROOT"
+start_azurite_if_needed bench
+dotnet build Serverless.sln -c Release --nologo -v quiet
+dotnet benchmarks/Platform.Benchmarks/bin/Release/net10.0/Platform.Benchmarks.dll "$@"
