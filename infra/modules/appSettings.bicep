@@ -1,6 +1,7 @@
-// Every setting the app reads, under the same names as local.settings.sample.json. The settings are kept in
-// variables whose names end in "AppSettings" so that the settings-drift test can read them from the compiled
-// template (tests/Platform.InfraTests). Differences from the sample, on purpose:
+// Every setting the app reads, under the same names as local.settings.sample.json. The settings are object
+// variables with literal names so that the settings-drift test (tests/Platform.InfraTests) can read them from the
+// compiled template: it follows the variables the appsettings resource refers to. Differences from the sample,
+// on purpose:
 // - AzureWebJobsStorage is the identity-based form (__accountName, __credential, __clientId, service URIs).
 // - Auth__SigningKey is absent: it is a development-only key and the app refuses it outside Development.
 // - Secrets__<name> values live in Key Vault as secret <name>; the app finds the vault from KeyVault__VaultUri.
