@@ -1,0 +1,95 @@
+// Every setting the app reads, under the same names as local.settings.sample.json. The settings are object
+// variables with literal names so that the settings-drift test (tests/Platform.InfraTests) can read them from the
+// compiled template: it follows the variables the appsettings resource refers to. Differences from the sample,
+// on purpose:
+// - AzureWebJobsStorage is the identity-based form (__accountName, __credential, __clientId, service URIs).
+// - Auth__SigningKey is absent: it is a development-only key and the app refuses it outside Development.
+// - Secrets__<name> values live in Key Vault as secret <name>; the app finds the vault from KeyVault__VaultUri.
+// - FUNCTIONS_WORKER_RUNTIME is implied by the Flex Consumption runtime; it is set only on Elastic Premium.
+@description('Function App name.')
+param functionAppName string
+
+@allowed([
+  'FlexConsumption'
+  'ElasticPremium'
+])
+param hostingPlan string
+
+@description('Storage account used by the Functions host, the durable task hub and the app.')
+param storageAccountName string
+
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+
+@description('URL of the blob container that holds the deployment package (Elastic Premium runs the package from there).')
+param deploymentContainerUrl string
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Client id of the user-assigned managed identity.')
+param identityClientId string
+
+@description('Key Vault URI the secret store reads from.')
+param keyVaultUri string
+
+@description('Application Insights connection string; empty when Application Insights is turned off.')
+param appInsightsConnectionString string
+
+param taskHubName string
+param authIssuer string
+param authAudience string
+param authMetadataAddress string
+param maxRequestBodyBytes int
+param publicBaseUrl string
+
+var commonAppSettings = {
+  AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
+  // Identity-based host storage. The service URIs come from the account, so they are right in Azure China too;
+  // the account name alone would make the host assume the public-cloud DNS suffix.
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+  AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+  AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+  // DefaultAzureCredential (Key Vault and the app's storage clients) picks the user-assigned identity from it.
+  AZURE_CLIENT_ID: identityClientId
+  Durable__TaskHubName: taskHubName
+  Auth__Issuer: authIssuer
+  Auth__Audience: authAudience
+  Auth__MetadataAddress: authMetadataAddress
+  // Compressed lifecycle time is for end-to-end runs only; the app refuses any other value in Production.
+  Platform__TimeCompression: '1'
+  Platform__MaxRequestBodyBytes: string(maxRequestBodyBytes)
+  Platform__PublicBaseUrl: publicBaseUrl
+  KeyVault__VaultUri: keyVaultUri
+}
+
+var monitoringAppSettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  // Local auth is off on the component: telemetry is sent with the managed identity.
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+var elasticPremiumAppSettings = {
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+  // Runs the package straight from the deployment container, read with the managed identity, so the plan
+  // needs no Azure Files share (which would need a shared-key connection string).
+  WEBSITE_RUN_FROM_PACKAGE: '${deploymentContainerUrl}/platform-functions.zip'
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId
+}
+
+var withMonitoring = empty(appInsightsConnectionString) ? commonAppSettings : union(commonAppSettings, monitoringAppSettings)
+
+resource site 'Microsoft.Web/sites@2025-03-01' existing = {
+  name: functionAppName
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: hostingPlan == 'FlexConsumption' ? withMonitoring : union(withMonitoring, elasticPremiumAppSettings)
+}
