@@ -106,5 +106,5 @@ public static class BirthDateText
         return true;
     }
 
-    private static bool AreDigits(ReadOnlySpan<char> chars) => !chars.IsEmpty && !chars.ContainsAnyExceptInRange('0', '9');
+    private static bool AreDigits(ReadOnlySpan<char> chars) => !chars.IsEmpty && IdentifierText.AreAsciiDigits(chars);
 }

@@ -97,7 +97,7 @@ public static class EmailAddress
         }
 
         // A top-level domain is never numeric and never a single character; "a@b" is a local host name, not an address.
-        if (labels < 2 || lastLabel.Length < 2 || !lastLabel.ContainsAnyExcept("0123456789"))
+        if (labels < 2 || lastLabel.Length < 2 || IdentifierText.AreAsciiDigits(lastLabel))
         {
             return IdentifierProblem.InvalidFormat;
         }

@@ -6,6 +6,19 @@ internal static class IdentifierText
 
     public static bool IsAsciiDigit(char c) => (uint)(c - '0') <= 9;
 
+    public static bool AreAsciiDigits(ReadOnlySpan<char> chars)
+    {
+        foreach (var c in chars)
+        {
+            if (!IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static char ToUpperAscii(char c) => (uint)(c - 'a') <= 'z' - 'a' ? (char)(c - ('a' - 'A')) : c;
 
     /// <summary>Returns <paramref name="original"/> itself when it already is the canonical form, so valid canonical input allocates nothing.</summary>

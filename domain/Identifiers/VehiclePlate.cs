@@ -145,13 +145,13 @@ public static class VehiclePlate
             }
         }
 
-        if (SmallNewEnergyLetters.Contains(serial[0]) && AreDigits(serial[2..]))
+        if (SmallNewEnergyLetters.Contains(serial[0]) && IdentifierText.AreAsciiDigits(serial[2..]))
         {
             kind = VehiclePlateKind.NewEnergySmall;
             return IdentifierProblem.None;
         }
 
-        if (AreDigits(serial[..5]) && serial[5] is 'D' or 'F')
+        if (IdentifierText.AreAsciiDigits(serial[..5]) && serial[5] is 'D' or 'F')
         {
             kind = VehiclePlateKind.NewEnergyLarge;
             return IdentifierProblem.None;
@@ -161,17 +161,4 @@ public static class VehiclePlate
     }
 
     private static bool IsPlateLetter(char c) => c is >= 'A' and <= 'Z' and not 'I' and not 'O';
-
-    private static bool AreDigits(ReadOnlySpan<char> chars)
-    {
-        foreach (var c in chars)
-        {
-            if (!IdentifierText.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
