@@ -102,7 +102,8 @@ public class ResidentIdNumberTests
         && info.BirthDate == id.BirthDate
         && info.Sex == (id.Male ? Sex.Male : Sex.Female);
 
-    [Property(Arbitrary = [typeof(IdentifierArbitraries)])]
+    // Each case tries every substitution at every position, so fewer cases than the default 100 suffice.
+    [Property(Arbitrary = [typeof(IdentifierArbitraries)], MaxTest = 30)]
     public bool IsValid_AnySingleSubstitution_False(ValidIdNumber id)
     {
         var chars = id.Value.ToCharArray();
