@@ -62,6 +62,24 @@ public sealed class TableAuditLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_TwoLogsTakingTurns_EachSeesTheOthersHead()
+    {
+        // Each log caches the head it wrote last; the other's write makes that cache stale (412) and forces a re-read.
+        var first = CreateLog();
+        var second = CreateLog();
+
+        var written = new List<AuditEntry>();
+        for (var i = 0; i < 6; i++)
+        {
+            written.Add(await (i % 2 == 0 ? first : second).AppendAsync(new AuditRecord(Operator, "turn", $"turns/{i}", null)));
+        }
+
+        Assert.Equal([1, 2, 3, 4, 5, 6], written.Select(e => e.Sequence));
+        Assert.All(written.Skip(1).Zip(written), pair => Assert.Equal(pair.Second.Hash, pair.First.PreviousHash));
+        Assert.True((await first.VerifyAsync()).Valid);
+    }
+
+    [Fact]
     public async Task VerifyAsync_StoredActionEditedThroughTheTable_NamesExactlyThatSequence()
     {
         var log = CreateLog();
