@@ -1,0 +1,98 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.Adapters.Audit;
+using Platform.Adapters.Secrets;
+using Platform.Adapters.Time;
+using Platform.Domain.Audit;
+using Platform.Domain.Secrets;
+using Platform.Domain.Time;
+
+namespace Platform.Adapters;
+
+public static class AdapterServiceCollectionExtensions
+{
+    /// <summary>The storage connection setting shared with the Functions host.</summary>
+    public const string StorageConnectionSetting = "AzureWebJobsStorage";
+
+    /// <summary>
+    /// Registers the clock and time compression, the secret store, the audit log and trail, and (unless one is
+    /// registered already) a <see cref="TableServiceClient"/> for <c>AzureWebJobsStorage</c>. Settings are validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddPlatformAdapters(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+
+        services.TryAddSingleton<IClock, SystemClock>();
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton(_ => CreateTableServiceClient(configuration, _));
+
+        // Time (SPEC §6)
+        services.AddOptions<PlatformTimeOptions>()
+            .Bind(configuration.GetSection(PlatformTimeOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlatformTimeOptions>>(new PlatformTimeOptionsValidator(environment.EnvironmentName));
+        services.TryAddSingleton(sp => new TimeCompression(sp.GetRequiredService<IOptions<PlatformTimeOptions>>().Value.TimeCompression));
+
+        // Secrets (SPEC §4, §6): Key Vault when a vault is named, settings otherwise.
+        services.AddOptions<KeyVaultOptions>()
+            .Bind(configuration.GetSection(KeyVaultOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyVaultOptions>, KeyVaultOptionsValidator>());
+        if (!string.IsNullOrWhiteSpace(configuration[$"{KeyVaultOptions.SectionName}:{nameof(KeyVaultOptions.VaultUri)}"]))
+        {
+            services.TryAddSingleton(sp => new SecretClient(
+                new Uri(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.VaultUri!, UriKind.Absolute),
+                sp.GetRequiredService<TokenCredential>()));
+            services.TryAddSingleton<ISecretStore, KeyVaultSecretStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<ISecretStore>(_ => new ConfigurationSecretStore(configuration));
+        }
+
+        // Audit (SPEC §2.9)
+        services.AddOptions<AuditOptions>()
+            .Bind(configuration.GetSection(AuditOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
+        services.TryAddSingleton<IAuditLog, TableAuditLog>();
+        services.TryAddSingleton<IAuditTrail, AuditTrail>();
+
+        return services;
+    }
+
+    private static TableServiceClient CreateTableServiceClient(IConfiguration configuration, IServiceProvider services)
+    {
+        var connectionString = configuration[StorageConnectionSetting];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return new TableServiceClient(connectionString);
+        }
+
+        // Identity-based connection, as the Functions host understands it: AzureWebJobsStorage__tableServiceUri or __accountName.
+        var section = configuration.GetSection(StorageConnectionSetting);
+        var serviceUri = section["tableServiceUri"];
+        if (string.IsNullOrWhiteSpace(serviceUri) && section["accountName"] is { Length: > 0 } accountName)
+        {
+            serviceUri = $"https://{accountName}.table.core.windows.net";
+        }
+
+        if (!string.IsNullOrWhiteSpace(serviceUri) && Uri.TryCreate(serviceUri, UriKind.Absolute, out var uri))
+        {
+            return new TableServiceClient(uri, services.GetRequiredService<TokenCredential>());
+        }
+
+        throw new InvalidOperationException(
+            $"{StorageConnectionSetting} is not set: give a storage connection string (UseDevelopmentStorage=true for Azurite), " +
+            $"or {StorageConnectionSetting}__tableServiceUri / {StorageConnectionSetting}__accountName for a managed identity.");
+    }
+}

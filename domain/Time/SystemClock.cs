@@ -1,0 +1,6 @@
+namespace Platform.Domain.Time;
+
+public sealed class SystemClock : IClock
+{
+    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
+}
