@@ -1,0 +1,40 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
+
+namespace Platform.Functions.Http;
+
+/// <summary>
+/// The one set of JSON rules for the wire: camelCase names, enums as kebab-case strings, times in UTC with 'Z',
+/// and Chinese text written as itself rather than as \u escapes (SPEC house style: UTF-8 everywhere).
+/// </summary>
+public static class PlatformJson
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            // All of Unicode may pass unescaped; the encoder still escapes the HTML-sensitive characters, which
+            // keeps a JSON body safe even if someone renders it into a page.
+            Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+            // "12" is not a number: a client sending strings for numbers has a bug we should tell them about.
+            NumberHandling = JsonNumberHandling.Strict,
+            ReadCommentHandling = JsonCommentHandling.Disallow,
+            AllowTrailingCommas = false,
+            // SPEC §3.1: "more fields are welcome", so unknown members are ignored, but an explicit null for a
+            // non-nullable member is rejected as a field error rather than slipping into the domain.
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+            RespectNullableAnnotations = true,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        options.Converters.Add(new WireEnumConverterFactory());
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
+        options.MakeReadOnly();
+        return options;
+    }
+}
