@@ -63,6 +63,32 @@ public static class ApiResults
     public static JsonBodyResult NoContent() => new(StatusCodes.Status204NoContent, null);
 
     /// <summary>An HTML page (the signed-link approval pages), declared UTF-8 so Chinese renders correctly.</summary>
-    public static ContentResult Html(string html, int statusCode = StatusCodes.Status200OK)
-        => new() { Content = html, ContentType = "text/html; charset=utf-8", StatusCode = statusCode };
+    public static TextBodyResult Html(string html, int statusCode = StatusCodes.Status200OK)
+        => new(statusCode, "text/html; charset=utf-8", html);
+
+    /// <summary>JSON that is already serialised (e.g. a cached document).</summary>
+    public static TextBodyResult RawJson(string json) => new(StatusCodes.Status200OK, JsonBodyResult.JsonMediaType, json);
+}
+
+/// <summary>
+/// Text written as UTF-8 with the given media type. Used instead of MVC's ContentResult, whose executor is an MVC
+/// service that not every host registers.
+/// </summary>
+public sealed class TextBodyResult(int statusCode, string contentType, string text) : IActionResult
+{
+    public int StatusCode { get; } = statusCode;
+
+    public string ContentType { get; } = contentType;
+
+    public string Text { get; } = text;
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        var body = System.Text.Encoding.UTF8.GetBytes(Text);
+        response.StatusCode = StatusCode;
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
+    }
 }

@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using System.Text.Unicode;
 
 namespace Platform.Functions.Http;
 
@@ -19,9 +18,9 @@ public static class PlatformJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            // All of Unicode may pass unescaped; the encoder still escapes the HTML-sensitive characters, which
-            // keeps a JSON body safe even if someone renders it into a page.
-            Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+            // Chinese and other text pass as themselves, not as \u escapes. The relaxed encoder also leaves characters
+            // like ' + < > alone: bodies are served as application/json and never spliced into HTML unencoded.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             // "12" is not a number: a client sending strings for numbers has a bug we should tell them about.
             NumberHandling = JsonNumberHandling.Strict,
             ReadCommentHandling = JsonCommentHandling.Disallow,

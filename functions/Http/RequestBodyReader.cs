@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -50,7 +51,7 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
         }
         catch (JsonException mismatch)
         {
-            throw FieldError(mismatch);
+            throw FieldError(mismatch, typeof(T));
         }
 
         return value ?? throw BodyRequired();
@@ -150,7 +151,7 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
         }
     }
 
-    private static DomainException FieldError(JsonException exception)
+    private static DomainException FieldError(JsonException exception, Type bodyType)
     {
         var missing = MissingPropertiesPattern().Match(exception.Message);
         if (missing.Success)
@@ -162,7 +163,7 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
         }
 
         var field = FieldName(exception.Path);
-        var expectation = Expectation(exception.Message);
+        var expectation = Expectation(exception.Message, TypeAtPath(bodyType, exception.Path));
         var location = exception.LineNumber is { } line
             ? $" (line {line + 1}, position {(exception.BytePositionInLine ?? 0) + 1})"
             : "";
@@ -172,37 +173,69 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
     }
 
     // The serializer's messages name .NET types; callers get a description in JSON terms instead.
-    private static string Expectation(string message)
+    private static string Expectation(string message, Type? fieldType)
     {
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("doesn't allow", StringComparison.OrdinalIgnoreCase))
         {
             return "must not be null";
         }
 
-        var target = ConvertedToPattern().Match(message);
-        if (!target.Success)
+        if (fieldType is null)
         {
             return "has a value of the wrong type";
         }
 
-        var type = target.Groups["type"].Value;
-        var expected = type switch
+        fieldType = Nullable.GetUnderlyingType(fieldType) ?? fieldType;
+        var expected = fieldType switch
         {
-            _ when type.Contains("DateTimeOffset", StringComparison.Ordinal) || type.Contains("DateTime", StringComparison.Ordinal)
-                => "a UTC date-time such as 2025-10-13T08:00:00Z",
-            _ when type.Contains("DateOnly", StringComparison.Ordinal) => "a date such as 2025-10-13",
-            _ when type.Contains("TimeOnly", StringComparison.Ordinal) => "a time such as 08:30:00",
-            _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
-            _ when NumberTypePattern().IsMatch(type) => "a number",
-            _ when type.Contains("Guid", StringComparison.Ordinal) => "a GUID string",
-            _ when type.Contains("String", StringComparison.Ordinal) && !type.Contains('`') && !type.Contains('[') => "a string",
-            _ when type.Contains("Dictionary", StringComparison.Ordinal) => "an object",
-            _ when type.Contains("[]", StringComparison.Ordinal) || type.Contains("List`", StringComparison.Ordinal)
-                || type.Contains("Enumerable`", StringComparison.Ordinal) || type.Contains("Collection`", StringComparison.Ordinal)
-                => "an array",
-            _ => "an object",
+            _ when fieldType == typeof(DateTimeOffset) || fieldType == typeof(DateTime) => "a UTC date-time such as 2025-10-13T08:00:00Z",
+            _ when fieldType == typeof(DateOnly) => "a date such as 2025-10-13",
+            _ when fieldType == typeof(TimeOnly) => "a time such as 08:30:00",
+            _ when fieldType == typeof(bool) => "true or false",
+            _ when fieldType == typeof(string) || fieldType == typeof(char) => "a string",
+            _ when fieldType == typeof(Guid) => "a GUID string",
+            _ when fieldType.IsPrimitive || fieldType == typeof(decimal) => "a number",
+            _ => PlatformJson.Options.GetTypeInfo(fieldType).Kind switch
+            {
+                JsonTypeInfoKind.Enumerable => "an array",
+                JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "an object",
+                _ => null,
+            },
         };
-        return $"must be {expected}";
+        return expected is null ? "has a value of the wrong type" : $"must be {expected}";
+    }
+
+    /// <summary>Follows a serializer path such as <c>$.items[0].resourceId</c> through the body type's JSON contract.</summary>
+    private static Type? TypeAtPath(Type bodyType, string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path[0] != '$')
+        {
+            return null;
+        }
+
+        var current = bodyType;
+        foreach (Match segment in PathSegmentPattern().Matches(path[1..]))
+        {
+            var typeInfo = PlatformJson.Options.GetTypeInfo(Nullable.GetUnderlyingType(current) ?? current);
+            Type? next = typeInfo.Kind switch
+            {
+                JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary => typeInfo.ElementType,
+                JsonTypeInfoKind.Object when segment.Groups["name"].Success || segment.Groups["quoted"].Success
+                    => typeInfo.Properties.FirstOrDefault(property => string.Equals(
+                        property.Name,
+                        segment.Groups["name"].Success ? segment.Groups["name"].Value : segment.Groups["quoted"].Value,
+                        StringComparison.OrdinalIgnoreCase))?.PropertyType,
+                _ => null,
+            };
+            if (next is null)
+            {
+                return null;
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     private static string FieldName(string? path)
@@ -243,9 +276,6 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
     [GeneratedRegex(@"'(?<name>[^']+)'")]
     private static partial Regex QuotedNamePattern();
 
-    [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.?\s+(Path:|$)")]
-    private static partial Regex ConvertedToPattern();
-
-    [GeneratedRegex(@"(Int16|Int32|Int64|UInt16|UInt32|UInt64|Byte|Decimal|Double|Single|Half|Int128|BigInteger)")]
-    private static partial Regex NumberTypePattern();
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>(?:[^']|'')*)'\]|\[(?<index>\d+)\]")]
+    private static partial Regex PathSegmentPattern();
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Functions.Auth;
@@ -342,13 +343,43 @@ public static partial class OpenApiDocumentGenerator
                 TransformSchemaNode = DescribeWireFormats,
             });
 
-        // The platform's own converters are opaque to the exporter; say what they write.
+        // The platform's own converters are opaque to the exporter; say what they write. The exporter skips the callback
+        // for properties that carry a default value, so object schemas also patch their properties.
         private static JsonNode DescribeWireFormats(JsonSchemaExporterContext context, JsonNode schema)
         {
-            var type = context.TypeInfo.Type;
+            if (WireSchema(context.TypeInfo.Type) is { } wire)
+            {
+                return wire;
+            }
+
+            if (context.TypeInfo.Kind == JsonTypeInfoKind.Object && schema is JsonObject { } obj && obj["properties"] is JsonObject properties)
+            {
+                foreach (var property in context.TypeInfo.Properties)
+                {
+                    if (WireSchema(property.PropertyType) is { } propertyWire && properties[property.Name] is JsonObject current)
+                    {
+                        foreach (var keyword in new[] { "default", "description" })
+                        {
+                            if (current[keyword] is { } value)
+                            {
+                                propertyWire[keyword] = value.DeepClone();
+                            }
+                        }
+
+                        properties[property.Name] = propertyWire;
+                    }
+                }
+            }
+
+            return schema;
+        }
+
+        private static JsonObject? WireSchema(Type type)
+        {
             var underlying = Nullable.GetUnderlyingType(type);
             var nullable = underlying is not null;
             type = underlying ?? type;
+            JsonNode TypeName() => nullable ? new JsonArray("string", "null") : "string";
 
             if (type.IsEnum)
             {
@@ -358,15 +389,10 @@ public static partial class OpenApiDocumentGenerator
                     values.Add(null);
                 }
 
-                return new JsonObject { ["type"] = nullable ? new JsonArray("string", "null") : "string", ["enum"] = values };
+                return new JsonObject { ["type"] = TypeName(), ["enum"] = values };
             }
 
-            if (type == typeof(DateTimeOffset))
-            {
-                return new JsonObject { ["type"] = nullable ? new JsonArray("string", "null") : "string", ["format"] = "date-time" };
-            }
-
-            return schema;
+            return type == typeof(DateTimeOffset) ? new JsonObject { ["type"] = TypeName(), ["format"] = "date-time" } : null;
         }
 
         private string UniqueName(Type type)

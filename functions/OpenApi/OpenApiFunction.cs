@@ -31,6 +31,5 @@ public sealed class OpenApiFunction(ApiHandler api, OpenApiDocumentProvider prov
     [OpenApiOperation(Summary = "This OpenAPI document", Tags = ["platform"])]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(JsonElement), Description = "The OpenAPI 3.1 document.")]
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request)
-        => api.RunAsync(request, ApiAccess.Anonymous, _ =>
-            (IActionResult)new ContentResult { Content = provider.Json, ContentType = JsonBodyResult.JsonMediaType, StatusCode = StatusCodes.Status200OK });
+        => api.RunAsync(request, ApiAccess.Anonymous, _ => ApiResults.RawJson(provider.Json));
 }
