@@ -11,9 +11,17 @@ namespace Platform.Functions.Http;
 /// </summary>
 public static class PlatformJson
 {
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
+    /// <summary>For writing answers and for any internal (de)serialisation.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions(forRequests: false);
 
-    private static JsonSerializerOptions CreateOptions()
+    /// <summary>
+    /// For reading request bodies: the same rules, plus an explicit null for a non-nullable member is refused as a
+    /// field error rather than slipping into the domain. Kept apart from <see cref="Options"/> so that an imprecise
+    /// nullability annotation on an answer type can never turn a good answer into a 500.
+    /// </summary>
+    public static JsonSerializerOptions RequestOptions { get; } = CreateOptions(forRequests: true);
+
+    private static JsonSerializerOptions CreateOptions(bool forRequests)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
@@ -25,10 +33,9 @@ public static class PlatformJson
             NumberHandling = JsonNumberHandling.Strict,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             AllowTrailingCommas = false,
-            // SPEC §3.1: "more fields are welcome", so unknown members are ignored, but an explicit null for a
-            // non-nullable member is rejected as a field error rather than slipping into the domain.
+            // SPEC §3.1: "more fields are welcome", so unknown members are ignored.
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-            RespectNullableAnnotations = true,
+            RespectNullableAnnotations = forRequests,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         };
         options.Converters.Add(new WireEnumConverterFactory());

@@ -39,7 +39,7 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(json, PlatformJson.Options);
+            value = JsonSerializer.Deserialize<T>(json, PlatformJson.RequestOptions);
         }
         catch (UnknownEnumValueException unknown)
         {
@@ -195,7 +195,7 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
             _ when fieldType == typeof(string) || fieldType == typeof(char) => "a string",
             _ when fieldType == typeof(Guid) => "a GUID string",
             _ when fieldType.IsPrimitive || fieldType == typeof(decimal) => "a number",
-            _ => PlatformJson.Options.GetTypeInfo(fieldType).Kind switch
+            _ => PlatformJson.RequestOptions.GetTypeInfo(fieldType).Kind switch
             {
                 JsonTypeInfoKind.Enumerable => "an array",
                 JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "an object",
@@ -216,7 +216,7 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
         var current = bodyType;
         foreach (Match segment in PathSegmentPattern().Matches(path[1..]))
         {
-            var typeInfo = PlatformJson.Options.GetTypeInfo(Nullable.GetUnderlyingType(current) ?? current);
+            var typeInfo = PlatformJson.RequestOptions.GetTypeInfo(Nullable.GetUnderlyingType(current) ?? current);
             Type? next = typeInfo.Kind switch
             {
                 JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary => typeInfo.ElementType,

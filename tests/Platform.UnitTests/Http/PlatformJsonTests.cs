@@ -79,4 +79,14 @@ public sealed class PlatformJsonTests
         Assert.Equal(202, response.Status);
         Assert.Equal("/api/masking/jobs/job-1", response.Headers.Location.ToString());
     }
+
+    [Fact]
+    public void JsonBodyResult_NullInNonNullableMember_IsWrittenNotRefused()
+    {
+        var sloppy = new AgreementDraft(null!, SelectionMethod.Negotiation, 1);
+
+        var body = Encoding.UTF8.GetString(ApiResults.Ok(sloppy).Body!);
+
+        Assert.Contains("\"name\":null", body, StringComparison.Ordinal);
+    }
 }

@@ -16,6 +16,17 @@ public enum SelectionMethod
 
 public sealed record AgreementDraft(string Name, SelectionMethod SelectionMethod, int Years, DateTimeOffset? SignedAt = null, string? Note = null);
 
+public sealed record DataNeed(string ResourceId, IReadOnlyList<string> Fields, SelectionMethod? Method = null);
+
+public sealed record ScenarioDraft(string Title, IReadOnlyList<DataNeed> DataNeeds);
+
+public sealed class PersonnelDraft
+{
+    public required string Name { get; init; }
+
+    public required string IdNumber { get; init; }
+}
+
 public sealed class RequestBodyReaderTests
 {
     private readonly RequestBodyReader reader = HttpTestKit.BodyReader();
@@ -211,5 +222,48 @@ public sealed class RequestBodyReaderTests
         var failure = await HttpTestKit.FailsWith(() => reader.ReadFormAsync(request, CancellationToken.None));
 
         Assert.Equal("request.unsupported_media_type", failure.Code);
+    }
+
+    [Fact]
+    public async Task ReadJson_NestedTypeMismatch_NamesTheNestedField()
+    {
+        var request = HttpTestKit.Request("POST", body: """{"title":"t","dataNeeds":[{"resourceId":"r","fields":["a"]},{"resourceId":"r","fields":"all"}]}""", contentType: "application/json");
+
+        var failure = await HttpTestKit.FailsWith(() => reader.ReadJsonAsync<ScenarioDraft>(request, CancellationToken.None));
+
+        Assert.Equal("request.invalid_field", failure.Code);
+        Assert.Contains("must be an array", Assert.Single(failure.Errors!["dataNeeds[1].fields"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadJson_NestedUnknownEnum_NamesTheNestedField()
+    {
+        var request = HttpTestKit.Request("POST", body: """{"title":"t","dataNeeds":[{"resourceId":"r","fields":[],"method":"auction"}]}""", contentType: "application/json");
+
+        var failure = await HttpTestKit.FailsWith(() => reader.ReadJsonAsync<ScenarioDraft>(request, CancellationToken.None));
+
+        Assert.Equal("request.invalid_enum_value", failure.Code);
+        Assert.True(failure.Errors!.ContainsKey("dataNeeds[0].method"));
+    }
+
+    [Fact]
+    public async Task ReadJson_MissingRequiredMembers_IsMissingFieldNamingThem()
+    {
+        var request = HttpTestKit.Request("POST", body: """{"name":"张三"}""", contentType: "application/json");
+
+        var failure = await HttpTestKit.FailsWith(() => reader.ReadJsonAsync<PersonnelDraft>(request, CancellationToken.None));
+
+        Assert.Equal("request.missing_field", failure.Code);
+        Assert.Equal(["idNumber"], failure.Errors!.Keys);
+    }
+
+    [Fact]
+    public async Task ReadJson_UnknownExtraFields_AreIgnored()
+    {
+        var request = HttpTestKit.Request("POST", body: """{"name":"a","selectionMethod":"negotiation","years":1,"futureField":{"x":1}}""", contentType: "application/json");
+
+        var draft = await reader.ReadJsonAsync<AgreementDraft>(request, CancellationToken.None);
+
+        Assert.Equal("a", draft.Name);
     }
 }
