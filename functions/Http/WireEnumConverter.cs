@@ -48,7 +48,11 @@ public sealed class WireEnumConverter<TEnum> : JsonConverter<TEnum>
     {
         if (reader.TokenType != JsonTokenType.String)
         {
-            throw new UnknownEnumValueException(typeof(TEnum), reader.TokenType.ToString().ToLowerInvariant(), AllowedNames);
+            // Numbers are refused on purpose: member order is not part of the public API.
+            var received = reader.TokenType is JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null
+                ? System.Text.Encoding.UTF8.GetString(reader.ValueSpan)
+                : reader.TokenType.ToString().ToLowerInvariant();
+            throw new UnknownEnumValueException(typeof(TEnum), received, AllowedNames);
         }
 
         return Parse(reader.GetString()!);

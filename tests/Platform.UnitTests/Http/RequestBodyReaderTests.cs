@@ -153,6 +153,7 @@ public sealed class RequestBodyReaderTests
         var failure = await HttpTestKit.FailsWith(() => reader.ReadJsonAsync<AgreementDraft>(request, CancellationToken.None));
 
         Assert.Equal("request.invalid_enum_value", failure.Code);
+        Assert.Contains("'0' is not an allowed value", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
