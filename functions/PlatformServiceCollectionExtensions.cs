@@ -1,13 +1,65 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.Functions.Auth;
+using Platform.Functions.Health;
+using Platform.Functions.Http;
+using Platform.Functions.OpenApi;
 
 namespace Platform.Functions;
 
 public static class PlatformServiceCollectionExtensions
 {
+    /// <summary>
+    /// Everything the HTTP functions need, for both hosts (the Functions worker and the local host): options validated at
+    /// start-up, JSON rules, the request pipeline, bearer authentication, storage clients and the OpenAPI document.
+    /// The audit log, secret store and clock are registered by their own extension methods.
+    /// </summary>
     public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        services.AddPlatformHttp(configuration, environment);
+        services.AddPlatformStorageClients(configuration);
+        return services;
+    }
+
+    public static IServiceCollection AddPlatformHttp(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(environment);
+        services.AddLogging();
+
+        services.AddOptions<PlatformHttpOptions>().Bind(configuration.GetSection(PlatformHttpOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlatformHttpOptions>, PlatformHttpOptionsValidator>();
+
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>>(new AuthOptionsValidator(environment));
+
+        services.TryAddSingleton<JsonSerializerOptions>(PlatformJson.Options);
+        services.TryAddSingleton<ProblemDetailsMapper>();
+        services.TryAddSingleton<RequestBodyReader>();
+        services.TryAddSingleton<ICallerAuthenticator, JwtBearerAuthenticator>();
+        services.TryAddSingleton<DevelopmentTokenIssuer>();
+        services.TryAddSingleton<ApiHandler>();
+        services.TryAddSingleton<IdGenerator>();
+        services.TryAddSingleton<OpenApiDocumentProvider>();
+        return services;
+    }
+
+    /// <summary>Blob, Queue and Table service clients for the <c>AzureWebJobsStorage</c> account; kept if already registered.</summary>
+    public static IServiceCollection AddPlatformStorageClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageConnectionOptions>().Configure(options => StorageConnectionOptions.Bind(configuration, options)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageConnectionOptions>, StorageConnectionOptionsValidator>();
+        services.TryAddSingleton<BlobServiceClient>(provider => provider.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.CreateBlobServiceClient());
+        services.TryAddSingleton<QueueServiceClient>(provider => provider.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.CreateQueueServiceClient());
+        services.TryAddSingleton<TableServiceClient>(provider => provider.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.CreateTableServiceClient());
+        services.TryAddSingleton<StorageHealthCheck>();
         return services;
     }
 }

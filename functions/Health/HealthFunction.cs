@@ -1,12 +1,34 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Platform.Domain.Errors;
+using Platform.Functions.Auth;
+using Platform.Functions.Http;
+using Platform.Functions.OpenApi;
 
 namespace Platform.Functions.Health;
 
-public sealed class HealthFunction
+public sealed record HealthReport(string Status, IReadOnlyDictionary<string, string> Checks);
+
+/// <summary>GET /api/health (SPEC §3): liveness plus storage reachability, for anyone.</summary>
+public sealed class HealthFunction(ApiHandler api, StorageHealthCheck storage)
 {
     [Function("Health")]
-    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
-        => new OkObjectResult(new { status = "ok" });
+    [AllowAnonymousAccess]
+    [OpenApiOperation(Summary = "Liveness and storage reachability", Tags = ["platform"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(HealthReport))]
+    [OpenApiResponse(StatusCodes.Status503ServiceUnavailable, typeof(ApiProblemDetails), Description = "Storage did not answer (health.storage_unreachable).")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        {
+            var checks = await storage.CheckAsync(StorageHealthCheck.DefaultTimeout, call.CancellationToken);
+            var failing = checks.Where(check => check.Value != StorageHealthCheck.Healthy).ToArray();
+            if (failing.Length > 0)
+            {
+                throw new DomainException(FailureKind.Unavailable, "health.storage_unreachable",
+                    "Storage did not answer: " + string.Join(", ", failing.Select(check => $"{check.Key} ({check.Value})")) + ".");
+            }
+
+            return ApiResults.Ok(new HealthReport(StorageHealthCheck.Healthy, checks));
+        });
 }
