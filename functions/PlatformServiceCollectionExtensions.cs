@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Platform.Adapters;
 using Platform.Functions.Auth;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
@@ -19,12 +20,13 @@ public static class PlatformServiceCollectionExtensions
     /// <summary>
     /// Everything the HTTP functions need, for both hosts (the Functions worker and the local host): options validated at
     /// start-up, JSON rules, the request pipeline, bearer authentication, storage clients and the OpenAPI document.
-    /// The audit log, secret store and clock are registered by their own extension methods.
+    /// The audit log, secret store, clock and time compression come from <c>AddPlatformAdapters</c>.
     /// </summary>
     public static IServiceCollection AddPlatform(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddPlatformHttp(configuration, environment);
         services.AddPlatformStorageClients(configuration);
+        services.AddPlatformAdapters(configuration, environment);
         return services;
     }
 
