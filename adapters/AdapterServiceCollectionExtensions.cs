@@ -67,6 +67,9 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<IAuditLog, TableAuditLog>();
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
 
+        // Records (Table storage, ETag concurrency)
+        services.TryAddSingleton<Platform.Domain.Organizations.IOrganizationStore, Organizations.TableOrganizationStore>();
+
         return services;
     }
 

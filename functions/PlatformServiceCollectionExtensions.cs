@@ -27,6 +27,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformHttp(configuration, environment);
         services.AddPlatformStorageClients(configuration);
         services.AddPlatformAdapters(configuration, environment);
+        services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
         return services;
     }
 

@@ -27,6 +27,13 @@ public sealed class ApiRequestContext(Caller caller, HttpRequest request, Reques
     /// <summary><c>pageSize</c> and <c>continuationToken</c> from the query; 400 <c>request.invalid_paging</c> when out of range.</summary>
     public PageRequest Paging() => PageRequest.FromQuery(Request.Query);
 
+    /// <summary>The If-Match precondition of an update exactly as the ETag header gave it; null when the caller sent none.</summary>
+    public string? IfMatch()
+    {
+        var value = Request.Headers.IfMatch.ToString().Trim();
+        return value.Length == 0 || value == "*" ? null : value;
+    }
+
     /// <summary>The <c>Location</c> of a resource under this API, e.g. <c>LocationOf("agreements", id)</c> → <c>/api/agreements/{id}</c>.</summary>
     public static string LocationOf(params string[] segments)
         => "/api/" + string.Join('/', segments.Select(Uri.EscapeDataString));

@@ -29,6 +29,9 @@ public sealed class JsonBodyResult : IActionResult
 
     public byte[]? Body { get; }
 
+    /// <summary>The entity tag of the record returned, for If-Match on the next update.</summary>
+    public string? ETag { get; init; }
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
@@ -36,6 +39,11 @@ public sealed class JsonBodyResult : IActionResult
         if (Location is not null)
         {
             response.Headers.Location = Location;
+        }
+
+        if (ETag is not null)
+        {
+            response.Headers.ETag = ETag.StartsWith('"') || ETag.StartsWith("W/", StringComparison.Ordinal) ? ETag : $"\"{ETag}\"";
         }
 
         if (Body is null)
@@ -54,8 +62,13 @@ public static class ApiResults
 {
     public static JsonBodyResult Ok(object value) => new(StatusCodes.Status200OK, value);
 
+    /// <summary>200 with the record and its ETag, so the caller can update it with If-Match.</summary>
+    public static JsonBodyResult Ok(object value, string etag) => new(StatusCodes.Status200OK, value) { ETag = etag };
+
     /// <summary>201 with the new record and where to find it, e.g. <c>/api/agreements/agr-…</c>.</summary>
     public static JsonBodyResult Created(string location, object value) => new(StatusCodes.Status201Created, value, location);
+
+    public static JsonBodyResult Created(string location, object value, string etag) => new(StatusCodes.Status201Created, value, location) { ETag = etag };
 
     /// <summary>202 for long work: <paramref name="location"/> is the status resource to poll.</summary>
     public static JsonBodyResult Accepted(string location, object value) => new(StatusCodes.Status202Accepted, value, location);

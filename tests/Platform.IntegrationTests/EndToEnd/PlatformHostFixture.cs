@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Platform.Functions.Auth;
+using Platform.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Platform.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The platform's own local host (host/LocalHost) running as a child process on Azurite, with a task hub and audit
+/// table of its own, reached over real HTTP with development tokens.
+/// </summary>
+public sealed class PlatformHostFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private HostProcess? _host;
+
+    public HostSettings Settings { get; } = new();
+
+    public HostProcess Host => _host ?? throw new InvalidOperationException("The platform host has not started.");
+
+    public string AuditTable { get; } = $"audit{Guid.NewGuid():N}"[..20];
+
+    public AuthOptions Auth { get; } = ReadSampleAuth();
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        Settings["Audit__TableName"] = AuditTable;
+        _host = await HostProcess.StartAsync(HostProcess.PlatformHostDll, Settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    public string Token(string role, string organization, string? subject = null, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null)
+        => DevelopmentTokenIssuer.Mint(Auth, role, organization, subject ?? $"{role}-tester", lifetime ?? TimeSpan.FromHours(1), issuedAt ?? DateTimeOffset.UtcNow);
+
+    public HttpClient Client(string? role = null, string organization = "org-test")
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(role, organization));
+        }
+
+        return client;
+    }
+
+    private static AuthOptions ReadSampleAuth()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepositoryRoot, "local.settings.sample.json")));
+        var values = sample.RootElement.GetProperty("Values");
+        return new AuthOptions
+        {
+            Issuer = values.GetProperty("Auth__Issuer").GetString(),
+            Audience = values.GetProperty("Auth__Audience").GetString(),
+            SigningKey = values.GetProperty("Auth__SigningKey").GetString(),
+        };
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformHostFixture>
+{
+    public const string Name = "Platform";
+}
+
+/// <summary>Valid unified social credit codes (GB 32100) for test organisations.</summary>
+public static class TestCreditCodes
+{
+    private const string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    private static readonly int[] Weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+    public static string New()
+    {
+        var body = "91420100" + string.Concat(Enumerable.Range(0, 9).Select(_ => Alphabet[Random.Shared.Next(Alphabet.Length)]));
+        var sum = body.Select((c, i) => Alphabet.IndexOf(c) * Weights[i]).Sum();
+        return body + Alphabet[(31 - (sum % 31)) % 31];
+    }
+}
