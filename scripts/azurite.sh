@@ -3,6 +3,13 @@
 # ports; stops on exit only an Azurite this shell started.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AZURITE_PID=""
+AZURITE_BLOB_PORT="${AZURITE_BLOB_PORT:-10000}"
+AZURITE_QUEUE_PORT="${AZURITE_QUEUE_PORT:-10001}"
+AZURITE_TABLE_PORT="${AZURITE_TABLE_PORT:-10002}"
+if [ "$AZURITE_BLOB_PORT$AZURITE_QUEUE_PORT$AZURITE_TABLE_PORT" != "100001000110002" ]; then
+  # Non-default ports: point the app at them (Azurite's well-known development account).
+  export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;"
+fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && exec 3>&- 3<&-; }
 
@@ -14,8 +21,8 @@ ensure_node_modules() {
 }
 
 start_azurite_if_needed() {
-  if port_open 10000 && port_open 10001 && port_open 10002; then
-    echo "Azurite already listening on 10000-10002; using it."
+  if port_open "$AZURITE_BLOB_PORT" && port_open "$AZURITE_QUEUE_PORT" && port_open "$AZURITE_TABLE_PORT"; then
+    echo "Azurite already listening on $AZURITE_BLOB_PORT/$AZURITE_QUEUE_PORT/$AZURITE_TABLE_PORT; using it."
     return
   fi
   ensure_node_modules
@@ -23,11 +30,12 @@ start_azurite_if_needed() {
   mkdir -p "$location"
   node "$REPO_ROOT/node_modules/azurite/dist/src/azurite.js" --silent --skipApiVersionCheck \
     --location "$location" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$AZURITE_BLOB_PORT" --queuePort "$AZURITE_QUEUE_PORT" --tablePort "$AZURITE_TABLE_PORT" \
     > "$location/azurite.log" 2>&1 &
   AZURITE_PID=$!
   trap stop_azurite EXIT
   for _ in $(seq 1 150); do
-    if port_open 10000 && port_open 10001 && port_open 10002; then
+    if port_open "$AZURITE_BLOB_PORT" && port_open "$AZURITE_QUEUE_PORT" && port_open "$AZURITE_TABLE_PORT"; then
       echo "Azurite started (pid $AZURITE_PID, data in $location)."
       return
     fi
