@@ -198,6 +198,20 @@ public sealed class ReviewDeadlineTests
         Assert.Equal(Date(2025, 10, 10), result.DueLegalDate);
     }
 
+    [Fact]
+    public void Result_AsDurableActivityOutput_RoundTripsThroughJson()
+    {
+        var result = ReviewDeadline.Compute(AtCst(2030, 1, 1, 10), 5, Shipped);
+
+        var json = System.Text.Json.JsonSerializer.Serialize(result);
+        var back = System.Text.Json.JsonSerializer.Deserialize<ReviewDeadlineResult>(json)!;
+
+        Assert.Equal(result.DueAtUtc, back.DueAtUtc);
+        Assert.Equal(result.DueLegalDate, back.DueLegalDate);
+        Assert.Equal(result.CountingStartsOn, back.CountingStartsOn);
+        Assert.Equal(result.FallbackYears, back.FallbackYears);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
