@@ -1,0 +1,124 @@
+using Platform.Domain.Errors;
+using Platform.Domain.Time;
+
+namespace Platform.Domain.Agreements;
+
+/// <summary>The rules of the Measures for agreements, as pure functions.</summary>
+public static class AgreementRules
+{
+    public const int MaximumTermYears = 5;
+    public static readonly int[] ReminderDaysBeforeEnd = [180, 90, 30];
+
+    /// <summary>
+    /// M3.4: a term of at most five years. The latest allowed end date is the same calendar date five years after the
+    /// start; a start on 29 February ends at the latest on 28 February five years later (there is no 29th then).
+    /// </summary>
+    public static DateOnly LatestEndDate(DateOnly startsOn) => startsOn.AddYears(MaximumTermYears);
+
+    public static void ValidateTerm(DateOnly startsOn, DateOnly endsOn)
+    {
+        if (endsOn < startsOn)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", "The agreement ends before it starts.",
+                new Dictionary<string, string[]> { ["endsOn"] = ["Must not be before startsOn."] });
+        }
+
+        if (endsOn > LatestEndDate(startsOn))
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.term_exceeds_5_years",
+                $"An authorized operation agreement lasts at most 5 years (M3.4): starting {startsOn:yyyy-MM-dd} it must end by {LatestEndDate(startsOn):yyyy-MM-dd}.",
+                new Dictionary<string, string[]> { ["endsOn"] = [$"Must be on or before {LatestEndDate(startsOn):yyyy-MM-dd}."] });
+        }
+    }
+
+    /// <summary>M5.6: the agreement is filed within one month of signing.</summary>
+    public static DateOnly FilingDueOn(DateTimeOffset signedAt) => ChinaTime.LegalDate(signedAt).AddMonths(1);
+
+    /// <summary>
+    /// What the lifecycle waits for, in order: the filing deadline (end of its day, CST), reminders 180/90/30 days
+    /// before the end (start of that day, CST) and the expiry (end of the last day, CST). Points already passed at
+    /// signing are left out.
+    /// </summary>
+    public static IReadOnlyList<AgreementMilestone> Milestones(DateTimeOffset signedAt, DateOnly endsOn)
+    {
+        var filingDue = FilingDueOn(signedAt);
+        var milestones = new List<AgreementMilestone>
+        {
+            new(AgreementMilestoneKind.FilingDeadline, ChinaTime.EndOfDayUtc(filingDue).UtcDateTime, filingDue),
+            Reminder(AgreementMilestoneKind.Reminder180, endsOn, 180),
+            Reminder(AgreementMilestoneKind.Reminder90, endsOn, 90),
+            Reminder(AgreementMilestoneKind.Reminder30, endsOn, 30),
+            new(AgreementMilestoneKind.Expiry, ChinaTime.EndOfDayUtc(endsOn).UtcDateTime, endsOn),
+        };
+        return milestones
+            .Where(m => m.DueUtc > signedAt.UtcDateTime)
+            .OrderBy(m => m.DueUtc)
+            .ThenBy(m => m.Kind)
+            .ToList();
+    }
+
+    private static AgreementMilestone Reminder(AgreementMilestoneKind kind, DateOnly endsOn, int daysBefore)
+    {
+        var date = endsOn.AddDays(-daysBefore);
+        return new AgreementMilestone(kind, ChinaTime.StartOfDayUtc(date).UtcDateTime, date);
+    }
+
+    public static int DaysBefore(AgreementMilestoneKind kind) => kind switch
+    {
+        AgreementMilestoneKind.Reminder180 => 180,
+        AgreementMilestoneKind.Reminder90 => 90,
+        AgreementMilestoneKind.Reminder30 => 30,
+        _ => 0,
+    };
+
+    /// <summary>How a reached milestone changes the agreement; reapplying one already recorded changes nothing.</summary>
+    public static Agreement Apply(Agreement agreement, AgreementMilestoneKind kind, DateTimeOffset now)
+    {
+        if (agreement.HasMilestone(kind) || !agreement.IsLive)
+        {
+            return agreement;
+        }
+
+        var recorded = agreement with
+        {
+            Milestones = [.. agreement.Milestones, new MilestoneRecord(kind, LegalDateOf(agreement, kind), now)],
+        };
+        return kind switch
+        {
+            AgreementMilestoneKind.FilingDeadline => recorded with { FilingOverdue = agreement.Filing is null },
+            AgreementMilestoneKind.Expiry => recorded with { Status = AgreementStatus.Expired },
+            _ => recorded with { Status = AgreementStatus.Expiring },
+        };
+    }
+
+    private static DateOnly LegalDateOf(Agreement agreement, AgreementMilestoneKind kind) => kind switch
+    {
+        AgreementMilestoneKind.FilingDeadline => agreement.FilingDueOn,
+        AgreementMilestoneKind.Expiry => agreement.EndsOn,
+        _ => agreement.EndsOn.AddDays(-DaysBefore(kind)),
+    };
+
+    /// <summary>M3.6: whether the ground for an early termination holds today; throws 409/422 when it does not.</summary>
+    public static void EnsureTerminable(Agreement agreement, TerminationGround ground, string? detail, DateOnly todayCst)
+    {
+        if (!agreement.IsLive)
+        {
+            throw new DomainException(FailureKind.Conflict, "agreement.not_active", $"The agreement is already {agreement.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        switch (ground)
+        {
+            case TerminationGround.BreachUnrectified when !agreement.Breaches.Any(b => b.UnrectifiedPastDeadline(todayCst)):
+                throw new DomainException(FailureKind.Unprocessable, "agreement.termination_ground_not_met",
+                    "Termination for an unrectified breach needs a breach whose rectification deadline has passed without rectification (M3.6).",
+                    new Dictionary<string, string[]> { ["ground"] = ["No unrectified breach is past its deadline."] });
+            case TerminationGround.Expired when todayCst <= agreement.EndsOn:
+                throw new DomainException(FailureKind.Unprocessable, "agreement.termination_ground_not_met",
+                    $"The agreement runs until {agreement.EndsOn:yyyy-MM-dd}; it has not expired.",
+                    new Dictionary<string, string[]> { ["ground"] = ["The term has not ended."] });
+            case TerminationGround.Sanctioned or TerminationGround.Other when string.IsNullOrWhiteSpace(detail):
+                throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", "Say why the agreement is terminated.",
+                    new Dictionary<string, string[]> { ["detail"] = ["Required for this ground."] });
+        }
+    }
+}

@@ -1,0 +1,316 @@
+using Platform.Domain.Audit;
+using Platform.Domain.Errors;
+using Platform.Domain.Notifications;
+using Platform.Domain.Organizations;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+using Platform.Domain.Workflows;
+
+namespace Platform.Domain.Agreements;
+
+public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn);
+
+/// <summary>Input of the agreement-lifecycle orchestration: the legal milestones and how fast time runs.</summary>
+public sealed record AgreementLifecycleInput(string AgreementId, DateTime AnchorUtc, IReadOnlyList<AgreementMilestone> Milestones, double TimeCompression);
+
+/// <summary>Raised on the lifecycle orchestration when the authority terminates the agreement early.</summary>
+public sealed record AgreementTerminatedEvent(string AgreementId, TerminationGround Ground);
+
+public interface IAgreementStore
+{
+    Task<string> AddAsync(Agreement agreement, CancellationToken cancellationToken = default);
+
+    Task<Versioned<Agreement>?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<string> ReplaceAsync(Agreement agreement, string ifMatch, CancellationToken cancellationToken = default);
+
+    Task<(IReadOnlyList<Agreement> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Checks the implementation plan an agreement is signed under (M3.3): it must exist and be approved.</summary>
+public interface IPlanApprovalCheck
+{
+    Task EnsureApprovedAsync(string planId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// One thing an agreement carries that expiry or termination takes away (SPEC §2.2): grants, running sandbox jobs,
+/// pending data requests, unpublished products. Each feature plugs its own step in; steps must be idempotent.
+/// </summary>
+public interface IAgreementRevocationStep
+{
+    string Name { get; }
+
+    Task<string> RevokeAsync(Agreement agreement, string reason, CancellationToken cancellationToken = default);
+}
+
+public sealed class AgreementService(
+    IAgreementStore store,
+    IOrganizationStore organizations,
+    IPlanApprovalCheck plans,
+    IAuditTrail audit,
+    INotificationOutbox outbox,
+    IClock clock,
+    TimeCompression compression,
+    IEnumerable<IAgreementRevocationStep> revocationSteps)
+{
+    public const string LifecycleKind = "agreement-lifecycle";
+    public const string LifecycleOrchestrator = "AgreementLifecycleOrchestrator";
+    public const string TerminatedEventName = nameof(AgreementTerminatedEvent);
+
+    public static string LifecycleInstanceId(string agreementId) => WorkflowInstanceIds.For(LifecycleKind, agreementId);
+
+    public async Task<Versioned<Agreement>> CreateAsync(string id, NewAgreement request, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(request.DecisionRecord))
+        {
+            // M3.4: the collective decision (三重一大) must be on record.
+            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", "The record of the collective decision is required (M3.4).",
+                new Dictionary<string, string[]> { ["decisionRecord"] = ["Required."] });
+        }
+
+        AgreementRules.ValidateTerm(request.StartsOn, request.EndsOn);
+        var operatorOrganization = await organizations.GetAsync(request.OperatorId, cancellationToken);
+        if (operatorOrganization is null || operatorOrganization.Value.Kind != OrganizationKind.Operator)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", $"'{request.OperatorId}' is not a registered operator.",
+                new Dictionary<string, string[]> { ["operatorId"] = ["Must name an organisation of kind operator."] });
+        }
+
+        if (!operatorOrganization.Value.Qualified)
+        {
+            // M3.5: only a qualified operator may be authorised.
+            throw new DomainException(FailureKind.Unprocessable, "agreement.operator_not_qualified",
+                "The operator does not meet the qualification conditions of M3.5 (security incidents, credit, executives, personnel).",
+                new Dictionary<string, string[]> { ["operatorId"] = ["Operator is not qualified."] });
+        }
+
+        await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
+        var signedAt = clock.UtcNow;
+        var agreement = new Agreement(
+            id, request.PlanId, request.OperatorId, request.SelectionMethod, request.DecisionRecord.Trim(), request.StartsOn, request.EndsOn, signedAt,
+            AgreementStatus.Active, AgreementRules.FilingDueOn(signedAt), null, false, [], [], null, null, caller.Subject);
+        var etag = await store.AddAsync(agreement, cancellationToken);
+        await audit.RecordAsync(caller, "agreement.created", $"agreements/{id}", agreement, cancellationToken);
+        await workflows.StartAsync(
+            LifecycleOrchestrator,
+            LifecycleInstanceId(id),
+            new AgreementLifecycleInput(id, signedAt.UtcDateTime, AgreementRules.Milestones(signedAt, request.EndsOn), compression.Factor),
+            cancellationToken);
+        return new Versioned<Agreement>(agreement, etag);
+    }
+
+    public async Task<Versioned<Agreement>> GetAsync(string id, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var found = await store.GetAsync(id, cancellationToken);
+        // An operator sees only its own agreements; others get the same answer as for a missing one.
+        if (found is null || (caller.Role == Roles.Operator ? found.Value.OperatorId != caller.Organization : caller.Role is not (Roles.Authority or Roles.Supervisor)))
+        {
+            throw new DomainException(FailureKind.NotFound, "agreement.not_found", $"Agreement '{id}' does not exist.");
+        }
+
+        return found;
+    }
+
+    public Task<(IReadOnlyList<Agreement> Items, string? ContinuationToken)> ListAsync(Caller caller, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
+        => store.ListAsync(caller.Role == Roles.Operator ? caller.Organization : null, pageSize, continuationToken, cancellationToken);
+
+    public async Task<Versioned<Agreement>> TerminateAsync(string id, TerminationGround ground, string? detail, string? ifMatch, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
+    {
+        var updated = await UpdateAsync(id, ifMatch, caller, current =>
+        {
+            AgreementRules.EnsureTerminable(current, ground, detail, ChinaTime.Today(clock));
+            return current with
+            {
+                Status = AgreementStatus.Terminated,
+                Termination = new AgreementTermination(ground, detail?.Trim() ?? "", clock.UtcNow, caller.Subject),
+            };
+        }, "agreement.terminated", cancellationToken);
+
+        // The lifecycle stops its timers and runs the revocation; if it is gone, revoke here so nothing is left behind.
+        if (!await workflows.RaiseEventAsync(LifecycleInstanceId(id), TerminatedEventName, new AgreementTerminatedEvent(id, ground), cancellationToken))
+        {
+            await RevokeAsync(id, "terminated", cancellationToken);
+        }
+
+        return updated;
+    }
+
+    public Task<Versioned<Agreement>> RecordBreachAsync(string id, string breachId, string description, DateOnly rectifyBy, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+        => UpdateAsync(id, ifMatch, caller, current =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (string.IsNullOrWhiteSpace(description))
+            {
+                errors["description"] = ["Describe the breach."];
+            }
+
+            if (rectifyBy < ChinaTime.Today(clock))
+            {
+                errors["rectifyBy"] = ["The rectification deadline cannot be in the past."];
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", "The breach has invalid fields.", errors);
+            }
+
+            EnsureLive(current);
+            return current with { Breaches = [.. current.Breaches, new Breach(breachId, description.Trim(), rectifyBy, clock.UtcNow, caller.Subject)] };
+        }, "agreement.breach_recorded", cancellationToken);
+
+    public Task<Versioned<Agreement>> RectifyBreachAsync(string id, string breachId, string? note, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+        => UpdateAsync(id, ifMatch, caller, current =>
+        {
+            var breach = current.Breaches.SingleOrDefault(b => b.Id == breachId)
+                ?? throw new DomainException(FailureKind.NotFound, "agreement.breach_not_found", $"Breach '{breachId}' does not exist on this agreement.");
+            if (breach.Rectified)
+            {
+                throw new DomainException(FailureKind.Conflict, "agreement.breach_already_rectified", "The breach is already rectified.");
+            }
+
+            var rectified = breach with { RectifiedAt = clock.UtcNow, RectificationNote = note?.Trim() };
+            return current with { Breaches = current.Breaches.Select(b => b.Id == breachId ? rectified : b).ToList() };
+        }, "agreement.breach_rectified", cancellationToken);
+
+    public Task<Versioned<Agreement>> FileAsync(string id, string documentRef, DateOnly filedOn, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+        => UpdateAsync(id, ifMatch, caller, current =>
+        {
+            if (current.Filing is not null)
+            {
+                throw new DomainException(FailureKind.Conflict, "agreement.already_filed", "The agreement is already filed.");
+            }
+
+            if (string.IsNullOrWhiteSpace(documentRef))
+            {
+                throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", "The filing document reference is required.",
+                    new Dictionary<string, string[]> { ["documentRef"] = ["Required."] });
+            }
+
+            // M5.6: filing after the deadline is still recorded; the overdue flag stays as evidence.
+            return current with { Filing = new AgreementFiling(documentRef.Trim(), filedOn, clock.UtcNow, caller.Subject) };
+        }, "agreement.filed", cancellationToken);
+
+    /// <summary>Called by the lifecycle when a milestone is reached. Safe to repeat: state changes once, messages have fixed ids.</summary>
+    public async Task<AgreementStatus> RecordMilestoneAsync(string id, AgreementMilestoneKind kind, CancellationToken cancellationToken = default)
+    {
+        var (agreement, changed) = await ChangeWithRetryAsync(id, current => AgreementRules.Apply(current, kind, clock.UtcNow), cancellationToken);
+        if (changed)
+        {
+            await audit.RecordAsync(Caller.System, $"agreement.milestone.{ToWire(kind)}", $"agreements/{id}", new { kind, agreement.Status }, cancellationToken);
+        }
+
+        if (agreement.HasMilestone(kind))
+        {
+            await NotifyMilestoneAsync(agreement, kind, cancellationToken);
+        }
+
+        return agreement.Status;
+    }
+
+    /// <summary>Takes away everything the agreement carried (SPEC §2.2). Each step runs at most once per agreement.</summary>
+    public async Task<AgreementRevocation> RevokeAsync(string id, string reason, CancellationToken cancellationToken = default)
+    {
+        var current = await store.GetAsync(id, cancellationToken)
+            ?? throw new DomainException(FailureKind.NotFound, "agreement.not_found", $"Agreement '{id}' does not exist.");
+        if (current.Value.Revocation is { } done)
+        {
+            return done;
+        }
+
+        var steps = new List<string>();
+        foreach (var step in revocationSteps)
+        {
+            steps.Add($"{step.Name}: {await step.RevokeAsync(current.Value, reason, cancellationToken)}");
+        }
+
+        var revocation = new AgreementRevocation(reason, clock.UtcNow, steps);
+        var (agreement, changed) = await ChangeWithRetryAsync(id, a => a.Revocation is null ? a with { Revocation = revocation } : a, cancellationToken);
+        if (changed)
+        {
+            await audit.RecordAsync(Caller.System, "agreement.revoked", $"agreements/{id}", revocation, cancellationToken);
+        }
+
+        foreach (var recipient in new[] { Recipient.Organization(agreement.OperatorId), Recipient.Role(Roles.Authority) })
+        {
+            await outbox.SendAsync(new Notification(
+                $"{id}-revoked-{recipient.Key}", recipient, "agreement", "授权运营协议已终止，授权已撤销",
+                $"协议 {id} 已因{(reason == "expired" ? "期满" : "终止")}结束，基于该协议的授权、作业、数据申请和未发布产品均已撤销。",
+                null, $"agreements/{id}", clock.UtcNow), cancellationToken);
+        }
+
+        return agreement.Revocation ?? revocation;
+    }
+
+    private async Task NotifyMilestoneAsync(Agreement agreement, AgreementMilestoneKind kind, CancellationToken cancellationToken)
+    {
+        (string Subject, string Body)? message = kind switch
+        {
+            AgreementMilestoneKind.FilingDeadline when agreement.FilingOverdue =>
+                ("授权运营协议备案已逾期", $"协议 {agreement.Id} 应于 {agreement.FilingDueOn:yyyy-MM-dd} 前完成备案（M5.6），目前尚未备案。"),
+            AgreementMilestoneKind.FilingDeadline => null,
+            AgreementMilestoneKind.Expiry =>
+                ("授权运营协议已到期", $"协议 {agreement.Id} 已于 {agreement.EndsOn:yyyy-MM-dd}（北京时间）期满。"),
+            _ => ("授权运营协议即将到期", $"协议 {agreement.Id} 将于 {agreement.EndsOn:yyyy-MM-dd}（北京时间）到期，距今 {AgreementRules.DaysBefore(kind)} 天。"),
+        };
+        if (message is null)
+        {
+            return;
+        }
+
+        foreach (var recipient in new[] { Recipient.Organization(agreement.OperatorId), Recipient.Role(Roles.Authority) })
+        {
+            await outbox.SendAsync(new Notification(
+                $"{agreement.Id}-{ToWire(kind)}-{recipient.Key}", recipient, "agreement", message.Value.Subject, message.Value.Body,
+                null, $"agreements/{agreement.Id}", clock.UtcNow), cancellationToken);
+        }
+    }
+
+    private async Task<Versioned<Agreement>> UpdateAsync(string id, string? ifMatch, Caller caller, Func<Agreement, Agreement> change, string action, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(id, caller, cancellationToken);
+        if (ifMatch is not null && ifMatch != current.ETag)
+        {
+            throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "The agreement changed since you read it; read it again and retry.");
+        }
+
+        var updated = change(current.Value);
+        var etag = await store.ReplaceAsync(updated, current.ETag, cancellationToken);
+        await audit.RecordAsync(caller, action, $"agreements/{id}", updated, cancellationToken);
+        return new Versioned<Agreement>(updated, etag);
+    }
+
+    private async Task<(Agreement Agreement, bool Changed)> ChangeWithRetryAsync(string id, Func<Agreement, Agreement> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await store.GetAsync(id, cancellationToken)
+                ?? throw new DomainException(FailureKind.NotFound, "agreement.not_found", $"Agreement '{id}' does not exist.");
+            var updated = change(current.Value);
+            if (ReferenceEquals(updated, current.Value))
+            {
+                return (current.Value, false);
+            }
+
+            try
+            {
+                await store.ReplaceAsync(updated, current.ETag, cancellationToken);
+                return (updated, true);
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
+            {
+                // Someone changed the agreement meanwhile (e.g. a breach was recorded): apply the change again on top.
+            }
+        }
+    }
+
+    private static void EnsureLive(Agreement agreement)
+    {
+        if (!agreement.IsLive)
+        {
+            throw new DomainException(FailureKind.Conflict, "agreement.not_active", $"The agreement is {agreement.Status.ToString().ToLowerInvariant()}.");
+        }
+    }
+
+    private static string ToWire(AgreementMilestoneKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
+}
