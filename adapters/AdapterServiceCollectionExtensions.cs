@@ -69,6 +69,8 @@ public static class AdapterServiceCollectionExtensions
 
         // Records (Table storage, ETag concurrency)
         services.TryAddSingleton<Platform.Domain.Organizations.IOrganizationStore, Organizations.TableOrganizationStore>();
+        services.TryAddSingleton<Platform.Domain.Agreements.IAgreementStore, Agreements.TableAgreementStore>();
+        services.TryAddSingleton<Platform.Domain.Notifications.INotificationOutbox, Notifications.TableNotificationOutbox>();
 
         return services;
     }

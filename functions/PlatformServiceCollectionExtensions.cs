@@ -28,6 +28,9 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformStorageClients(configuration);
         services.AddPlatformAdapters(configuration, environment);
         services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
+        services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
+        services.TryAddTransient<Platform.Orchestrations.Agreements.RecordAgreementMilestoneActivity>();
+        services.TryAddTransient<Platform.Orchestrations.Agreements.RevokeAgreementActivity>();
         return services;
     }
 

@@ -1,0 +1,150 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Platform.Domain.Agreements;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+using Platform.Functions.Auth;
+using Platform.Functions.Http;
+using Platform.Functions.OpenApi;
+using Platform.Functions.Workflows;
+
+namespace Platform.Functions.Agreements;
+
+public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn);
+
+public sealed record TerminateAgreementRequest(TerminationGround Ground, string? Detail);
+
+public sealed record RecordBreachRequest(string Description, DateOnly RectifyBy);
+
+public sealed record RectifyBreachRequest(string? Note);
+
+public sealed record FileAgreementRequest(string DocumentRef, DateOnly FiledOn);
+
+/// <summary>What callers see of an agreement: legal dates in China Standard Time, instants in UTC.</summary>
+public sealed record AgreementView(
+    string Id,
+    string PlanId,
+    string OperatorId,
+    SelectionMethod SelectionMethod,
+    string DecisionRecord,
+    DateOnly StartsOn,
+    DateOnly EndsOn,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset SignedAt,
+    DateOnly SignedOnCst,
+    AgreementStatus Status,
+    DateOnly FilingDueOn,
+    AgreementFiling? Filing,
+    bool FilingOverdue,
+    IReadOnlyList<MilestoneRecord> Milestones,
+    IReadOnlyList<MilestoneRecord> RemindersSent,
+    IReadOnlyList<Breach> Breaches,
+    AgreementTermination? Termination,
+    AgreementRevocation? Revocation,
+    string LifecycleInstanceId)
+{
+    public static AgreementView From(Agreement a) => new(
+        a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, ChinaTime.LegalDate(a.SignedAt),
+        a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
+        a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
+        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id));
+}
+
+/// <summary>Authorized operation agreements (SPEC §2.2, M3.4–M3.6).</summary>
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, IdGenerator ids)
+{
+    public const string IdPrefix = "agr";
+    private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
+    private static readonly ApiAccess Readers = ApiAccess.RolesOf(Roles.Authority, Roles.Operator, Roles.Supervisor);
+
+    [Function("CreateAgreement")]
+    [OpenApiOperation(Summary = "Sign an authorized operation agreement (at most 5 years) and start its lifecycle", Tags = ["agreements"])]
+    [OpenApiRequestBody(typeof(CreateAgreementRequest))]
+    [OpenApiResponse(StatusCodes.Status201Created, typeof(AgreementView))]
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements")] HttpRequest request,
+        [DurableClient] DurableTaskClient client)
+        => api.RunAsync<CreateAgreementRequest>(request, Authority, async (call, body) =>
+        {
+            var created = await agreements.CreateAsync(
+                ids.New(IdPrefix),
+                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn),
+                call.Caller,
+                new DurableWorkflowGateway(client),
+                call.CancellationToken);
+            return ApiResults.Created(ApiRequestContext.LocationOf("agreements", created.Value.Id), AgreementView.From(created.Value), created.ETag);
+        });
+
+    [Function("GetAgreement")]
+    [OpenApiOperation(Summary = "Read an agreement: status, legal dates (CST), reminders sent, filing state, breaches", Tags = ["agreements"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agreements/{id}")] HttpRequest request, string id)
+        => api.RunAsync(request, Readers, async call =>
+        {
+            var found = await agreements.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
+            return ApiResults.Ok(AgreementView.From(found.Value), found.ETag);
+        });
+
+    [Function("ListAgreements")]
+    [OpenApiOperation(Summary = "List agreements (an operator sees its own)", Tags = ["agreements"])]
+    [OpenApiPaging]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(Page<AgreementView>))]
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agreements")] HttpRequest request)
+        => api.RunAsync(request, Readers, async call =>
+        {
+            var paging = call.Paging();
+            var (items, token) = await agreements.ListAsync(call.Caller, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
+            return ApiResults.Ok(new Page<AgreementView>(items.Select(AgreementView.From).ToList(), token));
+        });
+
+    [Function("TerminateAgreement")]
+    [OpenApiOperation(Summary = "Terminate an agreement early (M3.6); revokes everything it carried", Tags = ["agreements"])]
+    [OpenApiRequestBody(typeof(TerminateAgreementRequest))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
+    public Task<IActionResult> Terminate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/termination")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client)
+        => api.RunAsync<TerminateAgreementRequest>(request, Authority, async (call, body) =>
+        {
+            var updated = await agreements.TerminateAsync(call.RouteId(id, IdPrefix), body.Ground, body.Detail, call.IfMatch(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
+            return ApiResults.Ok(AgreementView.From(updated.Value), updated.ETag);
+        });
+
+    [Function("RecordAgreementBreach")]
+    [OpenApiOperation(Summary = "Record a breach with its rectification deadline (M3.6)", Tags = ["agreements"])]
+    [OpenApiRequestBody(typeof(RecordBreachRequest))]
+    [OpenApiResponse(StatusCodes.Status201Created, typeof(AgreementView))]
+    public Task<IActionResult> RecordBreach([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches")] HttpRequest request, string id)
+        => api.RunAsync<RecordBreachRequest>(request, Authority, async (call, body) =>
+        {
+            var agreementId = call.RouteId(id, IdPrefix);
+            var breachId = ids.New("brc");
+            var updated = await agreements.RecordBreachAsync(agreementId, breachId, body.Description, body.RectifyBy, call.IfMatch(), call.Caller, call.CancellationToken);
+            return ApiResults.Created(ApiRequestContext.LocationOf("agreements", agreementId, "breaches", breachId), AgreementView.From(updated.Value), updated.ETag);
+        });
+
+    [Function("RectifyAgreementBreach")]
+    [OpenApiOperation(Summary = "Record that a breach was rectified", Tags = ["agreements"])]
+    [OpenApiRequestBody(typeof(RectifyBreachRequest))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
+    public Task<IActionResult> Rectify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches/{breachId}/rectification")] HttpRequest request, string id, string breachId)
+        => api.RunAsync<RectifyBreachRequest>(request, Authority, async (call, body) =>
+        {
+            var updated = await agreements.RectifyBreachAsync(call.RouteId(id, IdPrefix), call.RouteId(breachId, "brc", "breachId"), body.Note, call.IfMatch(), call.Caller, call.CancellationToken);
+            return ApiResults.Ok(AgreementView.From(updated.Value), updated.ETag);
+        });
+
+    [Function("FileAgreement")]
+    [OpenApiOperation(Summary = "Record the agreement's filing (M5.6: within one month of signing)", Tags = ["agreements"])]
+    [OpenApiRequestBody(typeof(FileAgreementRequest))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
+    public Task<IActionResult> File([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/filing")] HttpRequest request, string id)
+        => api.RunAsync<FileAgreementRequest>(request, Authority, async (call, body) =>
+        {
+            var updated = await agreements.FileAsync(call.RouteId(id, IdPrefix), body.DocumentRef, body.FiledOn, call.IfMatch(), call.Caller, call.CancellationToken);
+            return ApiResults.Ok(AgreementView.From(updated.Value), updated.ETag);
+        });
+}
