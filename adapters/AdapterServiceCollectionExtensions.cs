@@ -69,6 +69,8 @@ public static class AdapterServiceCollectionExtensions
 
         // Records (Table storage, ETag concurrency)
         services.TryAddSingleton<Platform.Domain.Organizations.IOrganizationStore, Organizations.TableOrganizationStore>();
+        services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
+        services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
 
         return services;
     }

@@ -28,6 +28,9 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformStorageClients(configuration);
         services.AddPlatformAdapters(configuration, environment);
         services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
+        services.TryAddSingleton<Platform.Domain.Personnel.IdNumberHasher>();
+        services.TryAddSingleton<Platform.Domain.Personnel.PersonnelService>();
+        services.TryAddSingleton<Platform.Domain.Plans.PlanService>();
         return services;
     }
 
