@@ -71,6 +71,8 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Organizations.IOrganizationStore, Organizations.TableOrganizationStore>();
         services.TryAddSingleton<Platform.Domain.Agreements.IAgreementStore, Agreements.TableAgreementStore>();
         services.TryAddSingleton<Platform.Domain.Notifications.INotificationOutbox, Notifications.TableNotificationOutbox>();
+        services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
+        services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
 
         return services;
     }

@@ -31,6 +31,10 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RecordAgreementMilestoneActivity>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RevokeAgreementActivity>();
+        services.TryAddSingleton<Platform.Domain.Personnel.IdNumberHasher>();
+        services.TryAddSingleton<Platform.Domain.Personnel.PersonnelService>();
+        services.TryAddSingleton<Platform.Domain.Plans.PlanService>();
+        services.TryAddSingleton<Platform.Domain.Agreements.IPlanApprovalCheck, Agreements.PlanApprovalCheck>();
         return services;
     }
 

@@ -95,6 +95,10 @@ param linkSigningKey string = ''
 @secure()
 param pseudonymisationRootKey string = ''
 
+@description('Value of Key Vault secret personnel-id-hash-key. Pass it on the first deployment; empty leaves the secret as it is.')
+@secure()
+param personnelIdHashKey string = ''
+
 @description('Tags added to every resource.')
 param tags object = {}
 
@@ -134,6 +138,7 @@ module keyVault 'modules/keyVault.bicep' = {
     appPrincipalId: identity.outputs.principalId
     linkSigningKey: linkSigningKey
     pseudonymisationRootKey: pseudonymisationRootKey
+    personnelIdHashKey: personnelIdHashKey
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     tags: allTags
   }

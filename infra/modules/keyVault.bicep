@@ -1,4 +1,4 @@
-// Key Vault for the secrets the app reads through its secret store (link-signing and pseudonymisation keys).
+// Key Vault for the secrets the app reads through its secret store (link-signing, pseudonymisation and staff ID-hash keys).
 // Access is by Azure RBAC only; soft delete and purge protection keep a deleted key recoverable, because a
 // lost pseudonymisation key cannot be re-created and a lost link-signing key invalidates every open link.
 @description('Key Vault name (3-24 characters, globally unique).')
@@ -19,6 +19,10 @@ param linkSigningKey string
 @description('Value of the secret pseudonymisation-root-key. Empty leaves the secret as it is.')
 @secure()
 param pseudonymisationRootKey string
+
+@description('Value of the secret personnel-id-hash-key (HMAC key for staff ID-number hashes). Empty leaves the secret as it is.')
+@secure()
+param personnelIdHashKey string
 
 @description('Days a deleted vault or secret stays recoverable.')
 @minValue(7)
@@ -71,6 +75,16 @@ resource pseudonymisationRootKeySecret 'Microsoft.KeyVault/vaults/secrets@2026-0
   properties: {
     value: pseudonymisationRootKey
     contentType: 'Root key from which per-agreement pseudonymisation keys are derived'
+  }
+}
+
+// A new value makes every stored staff ID-number hash unmatchable, so duplicate registrations would go unnoticed.
+resource personnelIdHashKeySecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (!empty(personnelIdHashKey)) {
+  parent: vault
+  name: 'personnel-id-hash-key'
+  properties: {
+    value: personnelIdHashKey
+    contentType: 'HMAC-SHA256 key for processing-staff resident ID number hashes'
   }
 }
 
