@@ -54,7 +54,7 @@ public sealed class PlatformHostFixture : IAsyncLifetime
         return client;
     }
 
-    private static AuthOptions ReadSampleAuth()
+    public static AuthOptions ReadSampleAuth()
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepositoryRoot, "local.settings.sample.json")));
         var values = sample.RootElement.GetProperty("Values");
