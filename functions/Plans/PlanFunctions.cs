@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Domain.Errors;
+using Platform.Domain.Organizations;
 using Platform.Domain.Plans;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
@@ -139,7 +140,7 @@ public sealed class PlanFunctions(ApiHandler api, PlanService plans, IdGenerator
 
     private PlanView View(Plan plan) => PlanView.From(plan, ChinaTime.Today(clock));
 
-    private IActionResult Answer(Platform.Domain.Organizations.Versioned<Plan> updated) => ApiResults.Ok(View(updated.Value), updated.ETag);
+    private IActionResult Answer(Versioned<Plan> updated) => ApiResults.Ok(View(updated.Value), updated.ETag);
 
     private static PlanStatus? StatusFilter(IQueryCollection query)
     {
