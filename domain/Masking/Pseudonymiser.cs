@@ -93,11 +93,25 @@ public sealed class Pseudonymiser : IDisposable
         {
             IdentifierKind.IdNumber or IdentifierKind.CreditCode => trimmed.ToUpperInvariant(),
             IdentifierKind.Mobile => MobileNumber.Validate(trimmed).Normalized ?? trimmed,
-            IdentifierKind.BankCard => BankCardNumber.Validate(trimmed).Normalized ?? trimmed,
+            IdentifierKind.BankCard => WithoutDigitSeparators(trimmed),
             IdentifierKind.Plate => VehiclePlate.Validate(trimmed).Normalized ?? trimmed,
             IdentifierKind.Email => trimmed.ToLowerInvariant(),
             _ => trimmed,
         };
+    }
+
+    /// <summary>Digits written in groups ("6222 0212 3456 7890") without the separators, whether or not the check digit is right.</summary>
+    private static string WithoutDigitSeparators(string value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (' ' or '-'))
+            {
+                return value;
+            }
+        }
+
+        return value.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
     }
 
     // 10 bytes = 80 bits = 16 base32 characters of 5 bits each.
