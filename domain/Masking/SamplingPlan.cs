@@ -40,6 +40,7 @@ public sealed record SamplingPlan
     /// <summary>The most rows a row-count sample holds in memory.</summary>
     public const int MaxRowCount = 100_000;
 
+    [JsonConstructor]
     private SamplingPlan(SamplingMode mode, int rowCount, double fraction)
     {
         Mode = mode;

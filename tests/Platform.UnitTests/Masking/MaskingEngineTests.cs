@@ -251,3 +251,52 @@ public class MaskingEngineTests
         public void Report(long value) => report(value);
     }
 }
+
+public class MaskingReportJsonTests
+{
+    [Fact]
+    public async Task Report_Json_UsesWireNamesAndRoundTrips()
+    {
+        var web = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        var (_, report) = await RunAsync(
+            "手机,x\n13812345678,1\n1,2\n3\n",
+            [Field("手机", FieldClassification.Personal, IdentifierKind.Mobile, quasiIdentifier: true), Field("x")],
+            Options(sampling: SamplingPlan.Rows(5), seed: 3));
+
+        var json = System.Text.Json.JsonSerializer.Serialize(report, web);
+        var back = System.Text.Json.JsonSerializer.Deserialize<MaskingReport>(json, web)!;
+
+        Assert.Contains("\"technique\":\"mask\"", json);
+        Assert.Contains("\"mode\":\"row-count\"", json);
+        Assert.Contains("\"purpose\":\"sample\"", json);
+        Assert.Contains("\"inputFormat\":\"csv\"", json);
+        Assert.Equal(report.Sampling, back.Sampling);
+        Assert.Equal(report.MalformedRows, back.MalformedRows);
+        Assert.Equal(report.RowsOut, back.RowsOut);
+        Assert.Equal(report.KAnonymity!.K, back.KAnonymity!.K);
+    }
+
+    [Theory]
+    [InlineData("auto", InputEncoding.Auto)]
+    [InlineData("utf-8", InputEncoding.Utf8)]
+    [InlineData("UTF8", InputEncoding.Utf8)]
+    [InlineData("gb18030", InputEncoding.Gb18030)]
+    [InlineData("GBK", InputEncoding.Gb18030)]
+    [InlineData("gb2312", InputEncoding.Gb18030)]
+    public void InputEncodingParse_NamesAndAliases(string wire, InputEncoding expected)
+    {
+        Assert.Equal(expected, InputEncoding.Parse(wire));
+    }
+
+    [Fact]
+    public void SamplingPlan_OutOfRange_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplingPlan.Rows(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplingPlan.Rows(SamplingPlan.MaxRowCount + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplingPlan.OfFraction(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplingPlan.OfFraction(1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplingPlan.OfFraction(double.NaN));
+        Assert.Equal(SamplingMode.Fraction, SamplingMode.Parse("fraction"));
+        Assert.Equal("row-count", SamplingPlan.Rows(3).Mode.ToWire());
+    }
+}

@@ -57,8 +57,6 @@ public static class MaskingTestData
         var report = await MaskingEngine.RunAsync(source, format, fields, options ?? Options(), target);
         return (Encoding.UTF8.GetString(target.ToArray()), report);
     }
-
-    public static string ValidMobile(int seed) => "1" + "3456789"[seed % 7] + (seed * 7919L % 1_000_000_000).ToString("D9");
 }
 
 public sealed record ChineseFullName(string Value);
