@@ -1,13 +1,12 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Unicode;
 
 namespace Platform.Domain.Masking;
 
 /// <summary>
 /// Turns the bytes of an uploaded file into characters with bounded memory, choosing the encoding as
 /// government exports require: a BOM decides; otherwise the text is ASCII until the first non-ASCII byte, and
-/// there the next <see cref="Utf8LookaheadBytes"/> decide: valid UTF-8 → UTF-8, else GB18030. Because every
+/// there the next <see cref="Utf8LookaheadBytes"/> decide: valid UTF-8 → UTF-8, else GB18030 (see <see cref="IsUtf8"/>). Because every
 /// byte before that point is ASCII, which both encodings read alike, deciding late gives the same text as
 /// deciding on the whole file would, without reading it twice. Binary files are refused up front.
 /// </summary>
@@ -250,23 +249,36 @@ internal sealed class DecodingCharSource : IDisposable
 
     private void Decide() => Use(IsUtf8(buffer.AsSpan(start, end - start), streamEnded) ? InputEncoding.Utf8 : InputEncoding.Gb18030);
 
-    /// <summary>True when <paramref name="bytes"/> is valid UTF-8, allowing a sequence cut off at the window's end.</summary>
-    private static bool IsUtf8(ReadOnlySpan<byte> bytes, bool final)
+    /// <summary>
+    /// True when <paramref name="bytes"/> reads as UTF-8: every multi-byte sequence valid, or at most one bad
+    /// sequence in twenty good ones (a file cut or corrupted in one place is still UTF-8). GB18030 text
+    /// forms a valid UTF-8 sequence only by accident, for about one character in ten, so it falls far short.
+    /// A sequence cut off at the end of the window is not counted.
+    /// </summary>
+    internal static bool IsUtf8(ReadOnlySpan<byte> bytes, bool final)
     {
-        Span<char> scratch = stackalloc char[2048];
-        while (true)
+        var valid = 0;
+        var invalid = 0;
+        while (!bytes.IsEmpty)
         {
-            var status = System.Text.Unicode.Utf8.ToUtf16(bytes, scratch, out var read, out _, replaceInvalidSequences: false, isFinalBlock: final);
-            bytes = bytes[read..];
-            switch (status)
+            var status = Rune.DecodeFromUtf8(bytes, out _, out var consumed);
+            if (status == OperationStatus.NeedMoreData && !final)
             {
-                case OperationStatus.DestinationTooSmall:
-                    continue;
-                case OperationStatus.InvalidData:
-                    return false;
-                default:
-                    return true;
+                break;
             }
+
+            if (status == OperationStatus.Done)
+            {
+                valid += consumed > 1 ? 1 : 0;
+            }
+            else
+            {
+                invalid++;
+            }
+
+            bytes = bytes[consumed..];
         }
+
+        return invalid == 0 || invalid * 20 <= valid;
     }
 }

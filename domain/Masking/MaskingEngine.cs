@@ -246,7 +246,7 @@ public static class MaskingEngine
                 if (!declared.TryGetValue(header[column], out var index))
                 {
                     map[column] = -1;
-                    dropped.Add(header[column]);
+                    dropped.Add(header[column].Length == 0 ? $"(column {column + 1})" : header[column]);
                     continue;
                 }
 

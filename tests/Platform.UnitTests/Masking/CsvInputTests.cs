@@ -262,3 +262,47 @@ public class CsvInputTests
 
     private static bool IsValidUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 }
+
+public class CsvEncodingVolumeTests
+{
+    private static readonly Platform.Domain.Catalog.FieldDefinition[] Columns = [Field("序号"), Field("姓名"), Field("地址")];
+
+    [Theory]
+    [InlineData("gb18030")]
+    [InlineData("utf-8")]
+    public async Task Run_ManyChineseRowsAcrossBufferBoundaries_RoundTripExactly(string encodingName)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var text = "序号,姓名,地址\r\n" + string.Concat(Enumerable.Range(0, 20_000).Select(i =>
+            $"{i},{Surnames[i % Surnames.Length]}{GivenNames[i % GivenNames.Length]},\"湖北省武汉市洪山区珞喻路{i}号, 𠀀楼\"\r\n"));
+        var bytes = Encoding.GetEncoding(encodingName).GetBytes(text);
+
+        var (output, report) = await RunAsync(bytes, Columns);
+
+        Assert.Equal(encodingName, report.Encoding);
+        Assert.Equal(20_000, report.RowsOut);
+        Assert.Equal(text, output);
+    }
+
+    [Fact]
+    public async Task Run_Utf8WithOneCorruptByte_StillUtf8WithOneReplacementCharacter()
+    {
+        var bytes = Encoding.UTF8.GetBytes("序号,姓名,地址\r\n1,张三,湖北省武汉市洪山区\r\n2,李四,北京市朝阳区\r\n").ToList();
+        bytes.Insert(bytes.Count - 2, 0xFF); // between two characters
+
+        var (output, report) = await RunAsync(bytes.ToArray(), Columns);
+
+        Assert.Equal("utf-8", report.Encoding);
+        Assert.Contains("张三,湖北省武汉市洪山区", output);
+        Assert.Single(output, c => c == '\uFFFD');
+    }
+
+    [Fact]
+    public async Task Run_UnnamedHeaderColumn_ReportedByPosition()
+    {
+        var (_, report) = await RunAsync("序号,,姓名\r\n1,x,张三\r\n", Columns);
+
+        Assert.Equal(["(column 2)"], report.DroppedColumns);
+        Assert.Equal(["地址"], report.MissingColumns);
+    }
+}
