@@ -36,8 +36,6 @@ internal sealed class DecodingCharSource : IDisposable
     /// <summary>"utf-8" or "gb18030"; a file that is entirely ASCII reports "utf-8".</summary>
     public string EncodingName { get; private set; } = "utf-8";
 
-    public static Encoding Gb18030Encoding => Gb18030.Value;
-
     /// <exception cref="MaskingInputException">The file is empty, binary or UTF-16/UTF-32.</exception>
     public static async Task<DecodingCharSource> OpenAsync(Stream stream, InputEncoding declared, CancellationToken cancellationToken)
     {

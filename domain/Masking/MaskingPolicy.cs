@@ -35,6 +35,7 @@ public static class MaskingPolicy
             return MaskingRule.SuppressCore;
         }
 
+        // M4.4: personal information leaves the provider only de-identified; per-agreement pseudonyms for provisioning.
         return field.Classification switch
         {
             FieldClassification.Public or FieldClassification.Internal => MaskingRule.Keep,

@@ -41,6 +41,7 @@ public sealed class PseudonymisationKey
             throw new ArgumentException($"The pseudonymisation root key must have at least {MinRootKeyBytes} bytes.", nameof(rootKey));
         }
 
+        // M4.4: one key per agreement, so that two operators' data cannot be joined on pseudonyms.
         var info = Encoding.UTF8.GetBytes("pseudonymisation:" + agreementId);
         var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, rootKey, KeyBytes, salt: [], info: info);
         return new PseudonymisationKey(agreementId, key);

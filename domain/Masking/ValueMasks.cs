@@ -8,7 +8,8 @@ namespace Platform.Domain.Masking;
 /// The per-kind masking functions of the sample rules (GB/T 37964-2019, JR/T 0171-2020; M4.4). Each keeps a
 /// well-known low-risk part and replaces the rest with <c>*</c> of the same length, so that a reader sees the
 /// shape of the data. A value that does not have the shape of its kind gets <see cref="MaskGeneric"/>. Every
-/// function returns a value different from its non-empty input and never containing it; empty stays empty.
+/// function returns a value that does not contain its non-empty input (unless the input is nothing but mask
+/// characters); empty stays empty.
 /// </summary>
 public static class ValueMasks
 {
