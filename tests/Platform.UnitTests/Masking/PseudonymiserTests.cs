@@ -105,3 +105,23 @@ public partial class PseudonymiserTests
     [GeneratedRegex("^[a-z]+_[a-z2-7]{16}$")]
     private static partial Regex PseudonymPattern();
 }
+
+public class FieldMaskerPseudonymTests
+{
+    [Fact]
+    public void Apply_ManyDistinctValuesBeyondTheMemo_SameAsPseudonymiser()
+    {
+        var key = PseudonymisationKey.Derive(RootKey, "agreement-A");
+        using var masker = new FieldMasker(Field("手机", Platform.Domain.Catalog.FieldClassification.Personal, Platform.Domain.Catalog.IdentifierKind.Mobile), MaskingPurpose.Provisioning, key);
+
+        // Twice through 5,000 values: the second pass mixes memo hits and misses after the memo was cleared.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < 5_000; i += pass == 0 ? 1 : 97)
+            {
+                var mobile = $"139{i:D8}";
+                Assert.Equal(Pseudonymiser.Apply(key, Platform.Domain.Catalog.IdentifierKind.Mobile, mobile), masker.Apply(mobile));
+            }
+        }
+    }
+}
