@@ -1,0 +1,47 @@
+namespace Platform.Domain.Masking;
+
+/// <summary>How a masking job runs. <see cref="Purpose"/> and <see cref="Today"/> are required.</summary>
+public sealed record MaskingOptions
+{
+    public required MaskingPurpose Purpose { get; init; }
+
+    /// <summary>Today's date in China Standard Time; bounds the birth dates the identifier scan accepts.</summary>
+    public required DateOnly Today { get; init; }
+
+    /// <summary>The agreement's key; required when a field is pseudonymised (provisioning of personal fields).</summary>
+    public PseudonymisationKey? Key { get; init; }
+
+    public SamplingPlan Sampling { get; init; } = SamplingPlan.None;
+
+    /// <summary>Same seed, same input → same output rows.</summary>
+    public long Seed { get; init; }
+
+    public InputEncoding Encoding { get; init; } = InputEncoding.Auto;
+
+    /// <summary>The output format; null writes the input format.</summary>
+    public DataFormat? OutputFormat { get; init; }
+
+    /// <summary>Starts CSV output with a UTF-8 BOM, which spreadsheet programs need to show Chinese correctly.</summary>
+    public bool CsvUtf8Bom { get; init; }
+
+    /// <summary>How many malformed rows the report lists (all are counted).</summary>
+    public int MaxMalformedRowsListed { get; init; } = 100;
+
+    /// <summary>How many distinct quasi-identifier combinations k-anonymity tracks before it reports itself capped.</summary>
+    public int MaxEquivalenceClasses { get; init; } = 1_000_000;
+
+    /// <summary>The longest CSV record or JSON line, in characters; a longer one is malformed.</summary>
+    public int MaxRecordLength { get; init; } = 1024 * 1024;
+
+    /// <summary>Rows between two progress reports.</summary>
+    public int ProgressInterval { get; init; } = 10_000;
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Sampling);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxMalformedRowsListed);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxEquivalenceClasses, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ProgressInterval, 1);
+    }
+}

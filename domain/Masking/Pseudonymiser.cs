@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using Platform.Domain.Catalog;
+using Platform.Domain.Identifiers;
+
+namespace Platform.Domain.Masking;
+
+/// <summary>
+/// Keyed pseudonyms (GB/T 37964-2019 A.4, M4.4): <c>{prefix}_{16 base32 characters}</c>, the first 80 bits of
+/// HMAC-SHA256(key, prefix ":" canonical value). Deterministic under one key, unrelated across keys.
+/// The value is canonicalised first (mobile without +86 and separators, bank card without spaces, upper-case
+/// ID check character and credit code, lower-case e-mail, plate without separator) so that one identifier
+/// written two ways joins. An instance reuses one HMAC state and is not thread-safe.
+/// </summary>
+public sealed class Pseudonymiser : IDisposable
+{
+    public const int CodeLength = 16;
+
+    // RFC 4648 base32 alphabet, lower case: readable and case-insensitive-safe.
+    private const string Base32Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+
+    private readonly IncrementalHash hmac;
+
+    public Pseudonymiser(PseudonymisationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key.Material);
+    }
+
+    /// <summary>A pseudonym of <paramref name="value"/>; null and empty values are returned unchanged.</summary>
+    public static string? Apply(PseudonymisationKey key, IdentifierKind? kind, string? value)
+    {
+        using var pseudonymiser = new Pseudonymiser(key);
+        return pseudonymiser.Apply(kind, value);
+    }
+
+    /// <summary>The short prefix naming the kind: idn, mob, nam, card, addr, mail, ucc, plate, dob, text, or psn without kind.</summary>
+    public static string PrefixOf(IdentifierKind? kind) => kind switch
+    {
+        IdentifierKind.IdNumber => "idn",
+        IdentifierKind.Mobile => "mob",
+        IdentifierKind.Name => "nam",
+        IdentifierKind.BankCard => "card",
+        IdentifierKind.Address => "addr",
+        IdentifierKind.Email => "mail",
+        IdentifierKind.CreditCode => "ucc",
+        IdentifierKind.Plate => "plate",
+        IdentifierKind.BirthDate => "dob",
+        IdentifierKind.FreeText => "text",
+        _ => "psn",
+    };
+
+    public string? Apply(IdentifierKind? kind, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return value;
+        }
+
+        var prefix = PrefixOf(kind);
+        var canonical = Canonicalise(kind, value);
+        var length = prefix.Length + 1 + Encoding.UTF8.GetMaxByteCount(canonical.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(prefix, rented);
+            rented[written++] = (byte)':';
+            written += Encoding.UTF8.GetBytes(canonical, rented.AsSpan(written));
+            hmac.AppendData(rented, 0, written);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        hmac.GetHashAndReset(hash);
+        Span<char> pseudonym = stackalloc char[prefix.Length + 1 + CodeLength];
+        prefix.CopyTo(pseudonym);
+        pseudonym[prefix.Length] = '_';
+        WriteBase32(hash[..10], pseudonym[(prefix.Length + 1)..]);
+        return new string(pseudonym);
+    }
+
+    public void Dispose() => hmac.Dispose();
+
+    /// <summary>The form of <paramref name="value"/> that is hashed; two spellings of one identifier share it.</summary>
+    public static string Canonicalise(IdentifierKind? kind, string value)
+    {
+        var trimmed = value.Trim();
+        return kind switch
+        {
+            IdentifierKind.IdNumber or IdentifierKind.CreditCode => trimmed.ToUpperInvariant(),
+            IdentifierKind.Mobile => MobileNumber.Validate(trimmed).Normalized ?? trimmed,
+            IdentifierKind.BankCard => WithoutDigitSeparators(trimmed),
+            IdentifierKind.Plate => VehiclePlate.Validate(trimmed).Normalized ?? trimmed,
+            IdentifierKind.Email => trimmed.ToLowerInvariant(),
+            _ => trimmed,
+        };
+    }
+
+    /// <summary>Digits written in groups ("6222 0212 3456 7890") without the separators, whether or not the check digit is right.</summary>
+    private static string WithoutDigitSeparators(string value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (' ' or '-'))
+            {
+                return value;
+            }
+        }
+
+        return value.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
+    }
+
+    // 10 bytes = 80 bits = 16 base32 characters of 5 bits each.
+    private static void WriteBase32(ReadOnlySpan<byte> bytes, Span<char> destination)
+    {
+        ulong buffer = 0;
+        var bits = 0;
+        var index = 0;
+        foreach (var b in bytes)
+        {
+            buffer = (buffer << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                bits -= 5;
+                destination[index++] = Base32Alphabet[(int)((buffer >> bits) & 31)];
+            }
+        }
+    }
+}
