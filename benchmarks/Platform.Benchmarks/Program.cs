@@ -11,6 +11,8 @@ using Platform.IntegrationTests.Infrastructure;
 
 // Benchmarks of the local stack (not part of the test run): `./scripts/benchmark.sh`.
 // Each figure is printed beside a baseline measured in the same run, because these machines are noisy.
+// The in-memory baseline host logs every gRPC call at Information by default; that would measure the console.
+Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
 var quick = args.Contains("--quick");
 var httpRequests = quick ? 500 : 3000;
 var sequentialOrchestrations = quick ? 10 : 30;

@@ -178,7 +178,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             logger.LogInformation("Function {Name}: {Kind} {Detail}", function.Name, function.Kind, Describe(function, routePrefix));
         }
 
-        logger.LogInformation("Local host ready on {Urls} (task hub {TaskHub}, environment {Environment}).", hostOptions.Urls, sidecar.TaskHub, environmentName);
+        // Written straight to stdout whatever the log levels, so scripts and tests can wait for it.
+        Console.Out.WriteLine($"Local host ready on {hostOptions.Urls} (task hub {sidecar.TaskHub}, environment {environmentName}).");
+        Console.Out.Flush();
         return new LocalFunctionsHost(app, sidecar, channel, functions);
     }
 
