@@ -8,11 +8,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Adapters.Audit;
+using Platform.Adapters.Calendar;
 using Platform.Adapters.Secrets;
 using Platform.Adapters.Time;
 using Platform.Domain.Audit;
 using Platform.Domain.Secrets;
 using Platform.Domain.Time;
+
 
 namespace Platform.Adapters;
 
@@ -71,6 +73,7 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Organizations.IOrganizationStore, Organizations.TableOrganizationStore>();
         services.TryAddSingleton<Platform.Domain.Agreements.IAgreementStore, Agreements.TableAgreementStore>();
         services.TryAddSingleton<Platform.Domain.Notifications.INotificationOutbox, Notifications.TableNotificationOutbox>();
+        services.AddCalendarStore(configuration);
         services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
         services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
 

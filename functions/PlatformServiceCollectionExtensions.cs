@@ -29,6 +29,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformAdapters(configuration, environment);
         services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
         services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
+        services.TryAddSingleton<Platform.Domain.Calendar.CalendarService>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RecordAgreementMilestoneActivity>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RevokeAgreementActivity>();
         services.TryAddSingleton<Platform.Domain.Personnel.IdNumberHasher>();

@@ -65,6 +65,11 @@ var commonAppSettings = {
   Platform__MaxRequestBodyBytes: string(maxRequestBodyBytes)
   Platform__PublicBaseUrl: publicBaseUrl
   KeyVault__VaultUri: keyVaultUri
+  KeyVault__CacheTtl: '00:05:00'
+  Auth__ClockSkew: '00:02:00'
+  Audit__TableName: 'audit'
+  Audit__MaxAppendAttempts: '30'
+  Calendar__TableName: 'calendars'
 }
 
 var monitoringAppSettings = {
