@@ -74,6 +74,8 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Agreements.IAgreementStore, Agreements.TableAgreementStore>();
         services.TryAddSingleton<Platform.Domain.Notifications.INotificationOutbox, Notifications.TableNotificationOutbox>();
         services.AddCalendarStore(configuration);
+        services.TryAddSingleton<Platform.Domain.Oversight.IIncidentStore, Oversight.TableIncidentStore>();
+        services.TryAddSingleton<Platform.Domain.Oversight.ISuspensionStore, Oversight.TableSuspensionStore>();
         services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
         services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
 

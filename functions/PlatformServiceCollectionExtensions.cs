@@ -30,6 +30,9 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
         services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
         services.TryAddSingleton<Platform.Domain.Calendar.CalendarService>();
+        services.TryAddSingleton<Platform.Domain.Oversight.IncidentService>();
+        services.TryAddSingleton<Platform.Domain.Oversight.SuspensionService>();
+        services.TryAddSingleton<Platform.Domain.Oversight.IOperatorAccessGuard>(sp => sp.GetRequiredService<Platform.Domain.Oversight.SuspensionService>());
         services.TryAddTransient<Platform.Orchestrations.Agreements.RecordAgreementMilestoneActivity>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RevokeAgreementActivity>();
         services.TryAddSingleton<Platform.Domain.Personnel.IdNumberHasher>();
