@@ -73,6 +73,8 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Notifications.INotificationOutbox, Notifications.TableNotificationOutbox>();
         services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
         services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
+        services.TryAddSingleton<Platform.Domain.Scenarios.IScenarioStore, Scenarios.TableScenarioStore>();
+        services.TryAddSingleton<Platform.Domain.Approvals.IApprovalStore, Approvals.TableApprovalStore>();
 
         return services;
     }

@@ -94,8 +94,11 @@ public sealed class ScenarioService(
     public Task<(IReadOnlyList<Scenario> Items, string? ContinuationToken)> ListAsync(Caller caller, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
         => store.ListAsync(caller.Role == Roles.Operator ? caller.Organization : null, pageSize, continuationToken, cancellationToken);
 
-    /// <summary>Activity: stores the slot, signs its link and sends it to the reviewer (a reminder carries a fresh link).</summary>
-    public async Task IssueReviewLinkAsync(string id, int round, string slot, bool reminder, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Activity: stores the slot, signs its link and sends it to the reviewer. <paramref name="reminder"/> 0 is the request
+    /// itself; reminder n (after the n-th deadline) carries a fresh link, since the first may expire while the round waits.
+    /// </summary>
+    public async Task IssueReviewLinkAsync(string id, int round, string slot, int reminder = 0, CancellationToken cancellationToken = default)
     {
         var scenario = await RequireAsync(id, cancellationToken);
         var reviewRound = scenario.Round(round) ?? throw new InvalidOperationException($"Scenario {id} has no round {round}.");
@@ -110,13 +113,13 @@ public sealed class ScenarioService(
         var link = await approvals.IssueAsync(approvalSlot, now + compression.Compress(links.Lifetime), cancellationToken);
         var operatorName = await OrganizationNameAsync(scenario.OperatorId, cancellationToken);
         var title = reviewRound.Content.Title;
-        var (subject, body) = reminder
+        var (subject, body) = reminder > 0
             ? ($"应用场景评审催办：{title}",
                $"您对运营机构 {operatorName} 的应用场景「{title}」（第 {round} 轮）的评审已超过期限 {Cst(reviewRound.DueAt)}，已报主管部门。请尽快通过以下新链接评审；评审结果以您的决定为准，不会视为默认同意。")
             : ($"应用场景评审：{title}",
                $"运营机构 {operatorName} 提交了应用场景「{title}」（第 {round} 轮，{ReviewerLabel(review.ReviewerKind)}）。请在 {Cst(reviewRound.DueAt)} 前打开链接，按《实施办法》第四章第二条的评审标准打分并作出决定（同意、不同意或需修改）。");
         await outbox.SendAsync(new Notification(
-            $"{reviewRound.InstanceId}-{slot}{(reminder ? "-reminder" : "")}", review.Reviewer, NotificationCategory, subject, body, link.Url, TargetOf(id), now), cancellationToken);
+            reminder > 0 ? $"{reviewRound.InstanceId}-{slot}-reminder-{reminder}" : $"{reviewRound.InstanceId}-{slot}", review.Reviewer, NotificationCategory, subject, body, link.Url, TargetOf(id), now), cancellationToken);
     }
 
     /// <summary>Activity: files a decision as it arrives; returns the scenario's status (cancelled stops the round).</summary>
@@ -132,11 +135,12 @@ public sealed class ScenarioService(
     }
 
     /// <summary>
-    /// Activity at a round's deadline: a slot whose decision is on record (its event was lost) is recovered; every other
-    /// open slot is marked overdue, the authority is told, and the reviewer gets a reminder with a fresh link. The round
-    /// keeps waiting: nothing is decided by silence.
+    /// Activity at a round's deadline (and after each further deadline period, <paramref name="escalation"/> = 1, 2, …):
+    /// a slot whose decision is on record (its event was lost) is recovered; every other open slot is marked overdue,
+    /// the authority is told, and the reviewer gets a reminder with a fresh link. The round keeps waiting: nothing is
+    /// decided by silence.
     /// </summary>
-    public async Task<ScenarioEscalationResult> EscalateAsync(string id, int round, IReadOnlyList<string> openSlots, CancellationToken cancellationToken = default)
+    public async Task<ScenarioEscalationResult> EscalateAsync(string id, int round, IReadOnlyList<string> openSlots, int escalation = 1, CancellationToken cancellationToken = default)
     {
         var scenario = await RequireAsync(id, cancellationToken);
         var reviewRound = scenario.Round(round);
@@ -171,11 +175,11 @@ public sealed class ScenarioService(
             var operatorName = await OrganizationNameAsync(marked.OperatorId, cancellationToken);
             var reviewerName = review.Reviewer.Kind == "org" ? await OrganizationNameAsync(review.Reviewer.Value, cancellationToken) : "主管部门";
             await outbox.SendAsync(new Notification(
-                $"{reviewRound.InstanceId}-{slot}-overdue", Recipient.Role(Roles.Authority), NotificationCategory,
+                $"{reviewRound.InstanceId}-{slot}-overdue-{escalation}", Recipient.Role(Roles.Authority), NotificationCategory,
                 $"应用场景评审逾期：{reviewRound.Content.Title}",
                 $"{ReviewerLabel(review.ReviewerKind)} {reviewerName} 未在 {Cst(reviewRound.DueAt)} 前完成对运营机构 {operatorName} 的应用场景「{reviewRound.Content.Title}」（第 {round} 轮）的评审，现报请跟进。评审继续等待其决定，不以沉默视为同意。",
                 null, TargetOf(id), clock.UtcNow), cancellationToken);
-            await IssueReviewLinkAsync(id, round, slot, reminder: true, cancellationToken);
+            await IssueReviewLinkAsync(id, round, slot, escalation, cancellationToken);
         }
 
         return new ScenarioEscalationResult(scenario.Status, recovered);
