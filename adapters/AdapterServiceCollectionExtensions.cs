@@ -78,6 +78,8 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Oversight.ISuspensionStore, Oversight.TableSuspensionStore>();
         services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
         services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
+        services.TryAddSingleton<Platform.Domain.Scenarios.IScenarioStore, Scenarios.TableScenarioStore>();
+        services.TryAddSingleton<Platform.Domain.Approvals.IApprovalStore, Approvals.TableApprovalStore>();
 
         return services;
     }

@@ -8,10 +8,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Adapters;
+using Platform.Functions.Approvals;
 using Platform.Functions.Auth;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
+using Platform.Functions.Notifications;
 using Platform.Functions.OpenApi;
+using Platform.Functions.Scenarios;
 
 namespace Platform.Functions;
 
@@ -39,6 +42,9 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Personnel.PersonnelService>();
         services.TryAddSingleton<Platform.Domain.Plans.PlanService>();
         services.TryAddSingleton<Platform.Domain.Agreements.IPlanApprovalCheck, Agreements.PlanApprovalCheck>();
+        services.AddNotificationDelivery();
+        services.AddApprovals(configuration);
+        services.AddScenarios(configuration);
         return services;
     }
 

@@ -4,6 +4,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/azurite.sh"
 cd "$REPO_ROOT"
 ensure_node_modules
+# The approval-page browser test drives headless Chromium (Debian package chromium; a CJK font so Chinese renders).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
+fi
 start_azurite_if_needed test
 dotnet build Serverless.sln -c Release --nologo -v quiet
 dotnet test Serverless.sln -c Release --no-build --nologo "$@"

@@ -1,53 +1,134 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Platform.Adapters.Storage;
 using Platform.Domain.Notifications;
 
 namespace Platform.Adapters.Notifications;
 
-/// <summary>The notification outbox in Table storage, one partition per recipient; a message id is written once.</summary>
-public sealed class TableNotificationOutbox(TableServiceClient tables) : INotificationOutbox
+/// <summary>
+/// The notification outbox (SPEC §4): every message is stored in table <c>notifications</c> (one partition per
+/// recipient; a message id is written once) and then queued on <c>notifications</c> for the delivery worker. The
+/// table row is written first, so a message is never delivered without being on record; if queueing fails the step is
+/// retried, and the retry queues the still-pending message again.
+/// </summary>
+public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServiceClient queues) : INotificationOutbox
 {
+    public const string QueueName = "notifications";
+
     private readonly TableClient _table = tables.GetTableClient("notifications");
-    private int _created;
+    private readonly QueueClient _queue = queues.GetQueueClient(QueueName);
+    private int _tableCreated;
+    private int _queueCreated;
 
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var entity = new TableEntity(notification.Recipient.Key, notification.Id)
-        {
-            ["Data"] = JsonSerializer.Serialize(notification, StorageJson.Options),
-            ["Category"] = notification.Category,
-        };
+        var stored = notification with { Delivery = notification.Delivery ?? NotificationDelivery.Pending(notification.CreatedAt) };
         try
         {
-            await _table.AddEntityAsync(entity, cancellationToken);
+            await _table.AddEntityAsync(ToEntity(stored), cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            // Already in the outbox: a retried step must not send the same message twice.
+            // Already in the outbox: a retried step must not store the same message twice. Queue it again only while it
+            // is undelivered, in case the first try stopped between the table and the queue (delivery skips duplicates).
+            var existing = await GetAsync(notification.Recipient, notification.Id, cancellationToken);
+            if (existing?.Delivery?.Status != NotificationDeliveryStatus.Pending)
+            {
+                return;
+            }
         }
+
+        await EnqueueAsync(new NotificationDeliveryRequest(notification.Recipient.Key, notification.Id), cancellationToken);
     }
 
-    public async Task<(IReadOnlyList<Notification> Items, string? ContinuationToken)> ListAsync(Recipient recipient, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
+    public Task<(IReadOnlyList<Notification> Items, string? ContinuationToken)> ListAsync(Recipient recipient, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
+        => ListAsync(recipient, null, pageSize, continuationToken, cancellationToken);
+
+    public async Task<(IReadOnlyList<Notification> Items, string? ContinuationToken)> ListAsync(Recipient recipient, string? target, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {recipient.Key}");
+        var filter = target is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {recipient.Key}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {recipient.Key} and Target eq {target}");
         await foreach (var page in _table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken).AsPages(continuationToken, pageSize))
         {
-            return (page.Values.Select(e => JsonSerializer.Deserialize<Notification>(e.GetString("Data"), StorageJson.Options)!).ToList(), page.ContinuationToken);
+            return (page.Values.Select(FromEntity).ToList(), page.ContinuationToken);
         }
 
         return ([], null);
     }
 
+    public async Task<Notification?> GetAsync(Recipient recipient, string id, CancellationToken cancellationToken = default)
+    {
+        if (!IsValidKey(recipient.Key) || !IsValidKey(id))
+        {
+            return null;
+        }
+
+        await EnsureTableAsync(cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(recipient.Key, id, cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
+    }
+
+    public async Task RecordDeliveryAsync(Recipient recipient, string id, NotificationDelivery delivery, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await _table.GetEntityIfExistsAsync<TableEntity>(recipient.Key, id, cancellationToken: cancellationToken);
+            if (!found.HasValue || found.Value is null)
+            {
+                return;
+            }
+
+            var current = FromEntity(found.Value);
+            try
+            {
+                await _table.UpdateEntityAsync(ToEntity(current with { Delivery = delivery }), found.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            {
+                // Another delivery attempt wrote meanwhile; write this outcome on top.
+            }
+        }
+    }
+
+    private async Task EnqueueAsync(NotificationDeliveryRequest request, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _queueCreated) == 0)
+        {
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            Volatile.Write(ref _queueCreated, 1);
+        }
+
+        await _queue.SendMessageAsync(JsonSerializer.Serialize(request, StorageJson.Options), cancellationToken);
+    }
+
+    private static TableEntity ToEntity(Notification notification) => new(notification.Recipient.Key, notification.Id)
+    {
+        ["Data"] = JsonSerializer.Serialize(notification, StorageJson.Options),
+        ["Category"] = notification.Category,
+        ["Target"] = notification.Target ?? "",
+        ["DeliveryStatus"] = (notification.Delivery?.Status ?? NotificationDeliveryStatus.Pending).ToString().ToLowerInvariant(),
+    };
+
+    private static Notification FromEntity(TableEntity entity)
+        => JsonSerializer.Deserialize<Notification>(entity.GetString("Data"), StorageJson.Options)
+           ?? throw new InvalidOperationException($"Row {entity.RowKey} holds no notification.");
+
+    private static bool IsValidKey(string key)
+        => key.Length is > 0 and <= 512 && !key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _created) == 0)
+        if (Volatile.Read(ref _tableCreated) == 0)
         {
             await _table.CreateIfNotExistsAsync(cancellationToken);
-            Volatile.Write(ref _created, 1);
+            Volatile.Write(ref _tableCreated, 1);
         }
     }
 }

@@ -15,6 +15,7 @@ public sealed class NotificationFunctions(ApiHandler api, INotificationOutbox ou
     [Function("ListNotifications")]
     [OpenApiOperation(Summary = "The signed-in caller's messages (links included)", Tags = ["notifications"])]
     [OpenApiQueryParameter("recipient", typeof(string), Description = "'org' (default): messages to your organisation; 'role': messages to your role.")]
+    [OpenApiQueryParameter("target", typeof(string), Description = "Only messages about this record, e.g. scenarios/scn-….")]
     [OpenApiPaging]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(Page<Notification>))]
     public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notifications")] HttpRequest request)
@@ -28,7 +29,8 @@ public sealed class NotificationFunctions(ApiHandler api, INotificationOutbox ou
                     new Dictionary<string, string[]> { ["recipient"] = ["Use 'org' or 'role'."] }),
             };
             var paging = call.Paging();
-            var (items, token) = await outbox.ListAsync(recipient, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
+            var target = QueryValues.OptionalText(call.Request.Query, "target");
+            var (items, token) = await outbox.ListAsync(recipient, target, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
             return ApiResults.Ok(new Page<Notification>(items, token));
         });
 }

@@ -70,6 +70,13 @@ var commonAppSettings = {
   Audit__TableName: 'audit'
   Audit__MaxAppendAttempts: '30'
   Calendar__TableName: 'calendars'
+  // Signed callback links (SPEC §4): new links are signed with the active key; links signed with an accepted
+  // previous key keep working until they expire (rotation). Key ids are Key Vault secret names.
+  Links__ActiveKeyId: 'link-signing-key-1'
+  Links__AcceptedKeyIds: ''
+  Links__Lifetime: 'P30D'
+  // Scenario review (SPEC §2.4): unanswered reviews escalate to the authority after this duration.
+  Scenarios__ReviewDeadline: 'P5D'
 }
 
 var monitoringAppSettings = {
