@@ -84,6 +84,12 @@ public sealed class ResourceService(
         ResourceRules.EnsureAcceptsData(current.Value);
 
         var stored = await dataStore.SaveAsync(current.Value.ProviderId, id, upload.Content, options.MaxUploadBytes, cancellationToken);
+        if (stored.Bytes == 0)
+        {
+            await dataStore.DeleteAsync(stored.StorageName, CancellationToken.None);
+            throw new DomainException(FailureKind.Unprocessable, "resource.data_empty", "The uploaded file is empty; send the CSV or JSON Lines file as the request body.");
+        }
+
         var data = new ResourceData(upload.Format, upload.Encoding, upload.ContentType, stored.Bytes, stored.Sha256, stored.StorageName, clock.UtcNow, caller.Subject);
         Versioned<Resource> updated;
         try
