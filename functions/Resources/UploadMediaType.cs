@@ -40,10 +40,17 @@ public static class UploadMediaType
 
         var charset = HeaderUtilities.RemoveQuotes(parsed.Charset).Value;
         var encoding = InputEncoding.Auto;
-        if (!string.IsNullOrWhiteSpace(charset) && (!InputEncoding.TryParse(charset, out encoding) || encoding == InputEncoding.Auto))
+        if (!string.IsNullOrWhiteSpace(charset))
         {
-            throw new DomainException(FailureKind.UnsupportedMediaType, "request.unsupported_media_type",
-                $"charset '{charset}' is not read: declare utf-8 or gb18030 (gbk and gb2312 are read as gb18030), or leave the charset out to have it detected.");
+            // `out var` matters: with a typed variable the call would bind to the inherited Enum.TryParse<T>, which knows
+            // member names only, instead of the wire-name parser with its aliases.
+            if (!InputEncoding.TryParse(charset, out var declared) || declared == InputEncoding.Auto)
+            {
+                throw new DomainException(FailureKind.UnsupportedMediaType, "request.unsupported_media_type",
+                    $"charset '{charset}' is not read: declare utf-8 or gb18030 (gbk and gb2312 are read as gb18030), or leave the charset out to have it detected.");
+            }
+
+            encoding = declared;
         }
 
         var canonical = format == DataFormat.Csv ? Csv : JsonLines;
