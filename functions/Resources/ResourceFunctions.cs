@@ -146,10 +146,11 @@ public sealed class ResourceFunctions(ApiHandler api, ResourceService resources,
                 throw TooLarge();
             }
 
-            // The server's general body limit is lower than a data file may be; this route enforces its own while streaming.
+            // The server's general body limit may be lower than a data file; this route counts its own limit while streaming
+            // (the data store stops at most one block past it), so the server's is lifted for this request.
             if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
-                limit.MaxRequestBodySize = options.MaxUploadBytes + 1;
+                limit.MaxRequestBodySize = null;
             }
 
             var updated = await resources.UploadDataAsync(resourceId, new DataUpload(format, encoding, contentType, request.Body), call.IfMatch(), call.Caller, call.CancellationToken);
