@@ -80,6 +80,13 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
         services.TryAddSingleton<Platform.Domain.Scenarios.IScenarioStore, Scenarios.TableScenarioStore>();
         services.TryAddSingleton<Platform.Domain.Approvals.IApprovalStore, Approvals.TableApprovalStore>();
+        services.TryAddSingleton<Platform.Domain.Resources.IResourceStore, Resources.TableResourceStore>();
+        services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobStore, Resources.TableMaskingJobStore>();
+
+        // Files and queues (the Blob and Queue service clients are registered with the storage clients)
+        services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Blobs.BlobResourceDataStore>();
+        services.TryAddSingleton<Platform.Domain.Resources.IMaskingArtifactStore, Blobs.BlobMaskingArtifactStore>();
+        services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobQueue, Resources.QueueMaskingJobQueue>();
 
         return services;
     }

@@ -45,6 +45,24 @@ public static class PlatformServiceCollectionExtensions
         services.AddNotificationDelivery();
         services.AddApprovals(configuration);
         services.AddScenarios(configuration);
+        services.AddPlatformResources(configuration);
+        return services;
+    }
+
+    /// <summary>The catalogue (SPEC §2.3) and the masking jobs and worker (SPEC §2.6), with their settings validated at start-up.</summary>
+    public static IServiceCollection AddPlatformResources(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Platform.Domain.Resources.ResourceOptions>().Bind(configuration.GetSection(Platform.Domain.Resources.ResourceOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Platform.Domain.Resources.ResourceOptions>, Resources.ResourceOptionsValidator>());
+        services.AddOptions<Platform.Domain.Resources.MaskingJobOptions>().Bind(configuration.GetSection(Platform.Domain.Resources.MaskingJobOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Platform.Domain.Resources.MaskingJobOptions>, Resources.MaskingJobOptionsValidator>());
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<Platform.Domain.Resources.ResourceOptions>>().Value);
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<Platform.Domain.Resources.MaskingJobOptions>>().Value);
+        services.TryAddSingleton<Platform.Domain.Resources.MaskingJobService>();
+        services.TryAddSingleton<Platform.Domain.Resources.ResourceService>();
+        services.TryAddSingleton<Platform.Domain.Resources.CatalogService>();
+        services.TryAddSingleton<Catalog.CatalogSampleReader>();
+        services.TryAddSingleton<Masking.MaskingJobRunner>();
         return services;
     }
 

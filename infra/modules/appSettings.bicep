@@ -77,6 +77,15 @@ var commonAppSettings = {
   Links__Lifetime: 'P30D'
   // Scenario review (SPEC §2.4): unanswered reviews escalate to the authority after this duration.
   Scenarios__ReviewDeadline: 'P5D'
+  // Catalogue and masking (SPEC §2.3, §2.6). Uploads stream up to 256 MiB; the host's own request limit (100 MB by
+  // default) is raised to match, the app enforces its limit itself while streaming.
+  Resources__MaxUploadBytes: '268435456'
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '268435457'
+  Resources__SampleRows: '100'
+  Resources__SampleSeed: '20251013'
+  Resources__CatalogSampleRows: '20'
+  Masking__ProgressRows: '10000'
+  Masking__ProgressSeconds: '2'
 }
 
 var monitoringAppSettings = {

@@ -1,0 +1,310 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Platform.Domain.Audit;
+using Platform.Domain.Errors;
+using Platform.Domain.Masking;
+using Platform.Domain.Organizations;
+using Platform.Domain.Resources;
+using Platform.Domain.Secrets;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+
+namespace Platform.Functions.Masking;
+
+/// <summary>
+/// Runs one masking job for the <c>masking-jobs</c> worker (SPEC §2.6): resource blob → engine → output blob, with
+/// bounded memory whatever the file size. Delivery is at least once, so a run is idempotent: a finished job is not run
+/// again, and a rerun of an unfinished one overwrites its own output. An unusable file fails the job (the message is
+/// then complete); any other failure is rethrown so the queue retries and finally moves the message to the poison queue.
+/// </summary>
+public sealed class MaskingJobRunner(
+    IMaskingJobStore jobs,
+    IResourceStore resources,
+    IResourceDataStore data,
+    IMaskingArtifactStore artifacts,
+    ISecretStore secrets,
+    ResourceService catalogue,
+    IAuditTrail audit,
+    IClock clock,
+    MaskingJobOptions options,
+    ILogger<MaskingJobRunner> logger)
+{
+    /// <summary>Key Vault secret (locally the setting <c>Secrets:pseudonymisation-root-key</c>) from which each agreement's key is derived.</summary>
+    public const string RootKeySecretName = "pseudonymisation-root-key";
+
+    public const string GaveUpCode = "masking.gave_up";
+    public const string InputChangedCode = "masking.input_changed";
+    public const string InputMissingCode = "masking.input_missing";
+
+    private const int MaxLastErrorLength = 300;
+
+    public async Task RunAsync(string? jobId, CancellationToken cancellationToken)
+    {
+        var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
+        if (found is null)
+        {
+            logger.LogWarning("Masking job message names no known job ({JobId}); dropped.", jobId);
+            return;
+        }
+
+        if (found.Value.IsFinished)
+        {
+            // Redelivered after the job ended: do not redo it, but finish what a crash may have left undone.
+            logger.LogInformation("Masking job {JobId} is already {Status}; not run again.", jobId, found.Value.Status);
+            await RecordOutcomeOnResourceAsync(found.Value, cancellationToken);
+            return;
+        }
+
+        var job = found.Value with
+        {
+            Status = MaskingJobStatus.Running,
+            Attempts = found.Value.Attempts + 1,
+            StartedAt = clock.UtcNow,
+            RowsProcessed = 0,
+            ProgressAt = clock.UtcNow,
+        };
+        var etag = await jobs.ReplaceAsync(job, found.ETag, cancellationToken);
+        try
+        {
+            job = await ExecuteAsync(job, etag, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await RecordLastErrorAsync(job.Id, e);
+            throw;
+        }
+
+        await RecordOutcomeOnResourceAsync(job, cancellationToken);
+    }
+
+    /// <summary>
+    /// For the poison queue: the job failed as often as the queue allows. Marks it failed with its last error, so its
+    /// status says so instead of staying <c>running</c>; a finished job is left as it is.
+    /// </summary>
+    public async Task AbandonAsync(string? jobId, CancellationToken cancellationToken)
+    {
+        var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
+        if (found is null)
+        {
+            logger.LogWarning("Poison masking job message names no known job ({JobId}); dropped.", jobId);
+            return;
+        }
+
+        var job = found.Value;
+        if (!job.IsFinished)
+        {
+            logger.LogError("Masking job {JobId} failed {Attempts} times and is abandoned: {LastError}", job.Id, job.Attempts, job.LastError);
+            job = await FailAsync(job, found.ETag, GaveUpCode,
+                $"The job failed {job.Attempts} time(s) for reasons other than its input and was abandoned; last error: {job.LastError ?? "unknown"}. Start a new job to try again.",
+                cancellationToken);
+        }
+
+        await RecordOutcomeOnResourceAsync(job, cancellationToken);
+    }
+
+    /// <summary>Runs the engine and records the result; returns the job as it ended (succeeded or failed).</summary>
+    private async Task<MaskingJob> ExecuteAsync(MaskingJob job, string etag, CancellationToken cancellationToken)
+    {
+        var resource = (await resources.GetAsync(job.ResourceId, cancellationToken))?.Value;
+        if (resource?.Data is not { } input)
+        {
+            return await FailAsync(job, etag, InputMissingCode, "The resource or its uploaded data no longer exists.", cancellationToken);
+        }
+
+        if (input.Sha256 != job.InputSha256)
+        {
+            // The provider replaced the file after the job was asked for; masking the new one would misreport what was masked.
+            return await FailAsync(job, etag, InputChangedCode,
+                $"The resource data changed after the job was created (SHA-256 {job.InputSha256[..12]}… then, {input.Sha256[..12]}… now); start a new job.",
+                cancellationToken);
+        }
+
+        var engineOptions = new MaskingOptions
+        {
+            Purpose = job.Purpose,
+            Today = ChinaTime.Today(clock),
+            Key = await KeyForAsync(job, resource.Fields, cancellationToken),
+            Sampling = job.Sampling,
+            Seed = job.Seed,
+            Encoding = input.Encoding,
+            OutputFormat = job.OutputFormat,
+            ProgressInterval = options.ProgressRows,
+        };
+
+        MaskingReport? report = null;
+        MaskingInputException? unusable = null;
+        var progress = new JobProgressRecorder(jobs, job, etag, clock, TimeSpan.FromSeconds(options.ProgressSeconds), logger);
+        try
+        {
+            await using var source = await data.OpenReadAsync(input.StorageName, cancellationToken);
+            await using var target = await artifacts.OpenOutputWriteAsync(job, cancellationToken);
+            report = await MaskingEngine.RunAsync(source, input.Format, resource.Fields, engineOptions, target, progress, cancellationToken);
+        }
+        catch (MaskingInputException e)
+        {
+            unusable = e;
+        }
+        finally
+        {
+            (job, etag) = await progress.StopAsync();
+        }
+
+        if (unusable is not null)
+        {
+            // Not a CSV/JSON Lines file the engine can read: retrying cannot help, so the job fails and its message completes.
+            await artifacts.DeleteOutputAsync(job, CancellationToken.None);
+            return await FailAsync(job, etag, unusable.Code, unusable.Message, cancellationToken);
+        }
+
+        await artifacts.WriteReportAsync(job, report!, cancellationToken);
+        job = job with
+        {
+            Status = MaskingJobStatus.Succeeded,
+            CompletedAt = clock.UtcNow,
+            RowsProcessed = report!.RowsIn,
+            ProgressAt = clock.UtcNow,
+            Summary = MaskingJobSummary.From(report),
+            Failure = null,
+            LastError = null,
+        };
+        await jobs.ReplaceAsync(job, etag, cancellationToken);
+        await audit.RecordAsync(Caller.System, "masking_job.succeeded", MaskingJobService.Target(job.Id), job.Summary, cancellationToken);
+        logger.LogInformation("Masking job {JobId} succeeded: {RowsIn} rows in, {RowsOut} out, {Malformed} malformed.", job.Id, report.RowsIn, report.RowsOut, report.MalformedRowCount);
+        return job;
+    }
+
+    /// <summary>M4.4: provisioning pseudonymises with the agreement's own key, derived from the root key in the secret store.</summary>
+    private async Task<PseudonymisationKey?> KeyForAsync(MaskingJob job, IReadOnlyList<Domain.Catalog.FieldDefinition> fields, CancellationToken cancellationToken)
+    {
+        if (job.AgreementId is null || !MaskingPolicy.NeedsKey(fields, job.Purpose))
+        {
+            return null;
+        }
+
+        var rootKey = await secrets.GetSecretAsync(RootKeySecretName, cancellationToken);
+        var bytes = Encoding.UTF8.GetBytes(rootKey);
+        if (bytes.Length < PseudonymisationKey.MinRootKeyBytes)
+        {
+            throw new InvalidOperationException(
+                $"Secret '{RootKeySecretName}' (setting Secrets:{RootKeySecretName}) must be at least {PseudonymisationKey.MinRootKeyBytes} bytes; generate one with `openssl rand -base64 48`.");
+        }
+
+        return PseudonymisationKey.Derive(bytes, job.AgreementId);
+    }
+
+    private async Task<MaskingJob> FailAsync(MaskingJob job, string etag, string code, string reason, CancellationToken cancellationToken)
+    {
+        var failed = job with { Status = MaskingJobStatus.Failed, CompletedAt = clock.UtcNow, Failure = new MaskingJobFailure(code, reason) };
+        await jobs.ReplaceAsync(failed, etag, cancellationToken);
+        await audit.RecordAsync(Caller.System, "masking_job.failed", MaskingJobService.Target(job.Id), failed.Failure, cancellationToken);
+        logger.LogWarning("Masking job {JobId} failed ({Code}): {Reason}", job.Id, code, reason);
+        return failed;
+    }
+
+    /// <summary>Keeps the cause of a failed attempt on the job (best effort); only the exception type, and messages known to be safe to show.</summary>
+    private async Task RecordLastErrorAsync(string jobId, Exception exception)
+    {
+        var summary = exception switch
+        {
+            SecretNotFoundException or InvalidOperationException or FileNotFoundException or DomainException => $"{exception.GetType().Name}: {exception.Message}",
+            _ => exception.GetType().Name,
+        };
+        summary = summary.Length > MaxLastErrorLength ? summary[..MaxLastErrorLength] : summary;
+        try
+        {
+            var current = await jobs.GetAsync(jobId, CancellationToken.None);
+            if (current is { Value.IsFinished: false })
+            {
+                await jobs.ReplaceAsync(current.Value with { LastError = summary }, current.ETag, CancellationToken.None);
+            }
+        }
+        catch (Exception recordFailure)
+        {
+            logger.LogWarning(recordFailure, "Could not record the last error of masking job {JobId}.", jobId);
+        }
+    }
+
+    /// <summary>A catalogue sample job tells its resource how it ended (idempotent on the resource's side).</summary>
+    private Task RecordOutcomeOnResourceAsync(MaskingJob job, CancellationToken cancellationToken)
+    {
+        if (job.Origin != MaskingJobOrigin.Submission || !job.IsFinished)
+        {
+            return Task.CompletedTask;
+        }
+
+        var outcome = job.Status == MaskingJobStatus.Succeeded
+            ? new SampleOutcome(job.Id, true, job.Summary?.RowsOut, job.Summary?.SuspectedIdentifierFields ?? [], null, null)
+            : new SampleOutcome(job.Id, false, null, [], job.Failure?.Code, job.Failure?.Reason);
+        return catalogue.RecordSampleOutcomeAsync(job.ResourceId, outcome, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Receives the engine's row counts and writes them to the job record at most once per interval, from a loop of its
+/// own so the engine never waits on storage. Progress is best effort: a failed write is logged and skipped.
+/// </summary>
+internal sealed class JobProgressRecorder : IProgress<long>
+{
+    private readonly IMaskingJobStore _jobs;
+    private readonly IClock _clock;
+    private readonly TimeSpan _interval;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private MaskingJob _job;
+    private string _etag;
+    private long _latest;
+
+    public JobProgressRecorder(IMaskingJobStore jobs, MaskingJob job, string etag, IClock clock, TimeSpan interval, ILogger logger)
+    {
+        _jobs = jobs;
+        _job = job;
+        _etag = etag;
+        _clock = clock;
+        _interval = interval;
+        _logger = logger;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public void Report(long value) => Interlocked.Exchange(ref _latest, value);
+
+    /// <summary>Ends the loop and returns the job as last written with its ETag.</summary>
+    public async Task<(MaskingJob Job, string ETag)> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        return (_job, _etag);
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_interval, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var rows = Interlocked.Read(ref _latest);
+            if (rows <= _job.RowsProcessed)
+            {
+                continue;
+            }
+
+            var updated = _job with { RowsProcessed = rows, ProgressAt = _clock.UtcNow };
+            try
+            {
+                _etag = await _jobs.ReplaceAsync(updated, _etag, CancellationToken.None);
+                _job = updated;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Could not record the progress of masking job {JobId}.", _job.Id);
+            }
+        }
+    }
+}
