@@ -31,6 +31,17 @@ public sealed class SandboxEngine : ISandboxEngine
     private static readonly SemaphoreSlim AggregateLock = new(1, 1);
     private static IReadOnlySet<string>? aggregateFunctions;
 
+    private readonly string stagingDirectory;
+
+    /// <param name="stagingDirectory">
+    /// Where a table's CSV is copied for the engine to read while loading (deleted before the user's SQL runs);
+    /// the system temp directory by default.
+    /// </param>
+    public SandboxEngine(string? stagingDirectory = null)
+    {
+        this.stagingDirectory = stagingDirectory ?? Path.GetTempPath();
+    }
+
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken)
     {
         Validate(request);
@@ -51,16 +62,16 @@ public sealed class SandboxEngine : ISandboxEngine
         Execute(connection, "SET allow_community_extensions = false");
         var aggregates = await AggregateFunctionsAsync(connection);
 
-        try
+        foreach (var table in request.Tables)
         {
-            foreach (var table in request.Tables)
+            try
             {
                 await LoadTableAsync(connection, table, notes, cancellationToken);
             }
-        }
-        catch (Exception e) when (e is DuckDBException or SandboxLoadException or IOException)
-        {
-            return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.LoadFailed, FirstParagraph(e.Message), TimeSpan.Zero, loadWatch.Elapsed, notes);
+            catch (Exception e) when (e is DuckDBException or SandboxLoadException or IOException)
+            {
+                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.LoadFailed, LoadErrorDetail(table, e, mode), TimeSpan.Zero, loadWatch.Elapsed, notes);
+            }
         }
 
         var loadElapsed = loadWatch.Elapsed;
@@ -205,9 +216,9 @@ public sealed class SandboxEngine : ISandboxEngine
         return new SandboxResult(request.Mode, SandboxStatus.Released, null, null, columns, rows, false, outcome, ResultCsv.Hash(columns, rows), watch.Elapsed, loadElapsed, notes);
     }
 
-    private static async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, List<string> notes, CancellationToken cancellationToken)
+    private async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, List<string> notes, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"sandbox-{Guid.NewGuid():N}.csv");
+        var path = Path.Combine(stagingDirectory, $"sandbox-{Guid.NewGuid():N}.csv");
         var loaded = new List<FieldDefinition>();
         try
         {
@@ -229,7 +240,9 @@ public sealed class SandboxEngine : ISandboxEngine
                 await input.CopyToAsync(file, cancellationToken);
             }
 
-            var source = $"read_csv({Literal(path)}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')";
+            // The dialect is pinned (RFC 4180) rather than sniffed: a sniffed comment character would drop rows starting with '#'.
+            var source = $"read_csv({Literal(path)}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
+                "comment = '', skip = 0, encoding = 'utf-8', allow_quoted_nulls = false)";
             var headers = new List<string>();
             await using (var describe = Command(connection, $"DESCRIBE SELECT * FROM {source}"))
             await using (var reader = await describe.ExecuteReaderAsync(cancellationToken))
@@ -269,7 +282,7 @@ public sealed class SandboxEngine : ISandboxEngine
 
         var typed = TypedColumns(connection, table, loaded, notes);
         var casts = loaded.Select(field => typed.Contains(field)
-            ? $"CAST({Quote(field.Name)} AS {SqlType(field.Type)}) AS {Quote(field.Name)}"
+            ? $"CAST(NULLIF({Quote(field.Name)}, '') AS {SqlType(field.Type)}) AS {Quote(field.Name)}"
             : Quote(field.Name));
         Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", casts)} FROM {Quote(StagingTable)}");
         Execute(connection, $"DROP TABLE {Quote(StagingTable)}");
@@ -289,7 +302,7 @@ public sealed class SandboxEngine : ISandboxEngine
         }
 
         var probes = candidates.Select(field =>
-            $"count(*) FILTER (WHERE {Quote(field.Name)} IS NOT NULL AND TRY_CAST({Quote(field.Name)} AS {SqlType(field.Type)}) IS NULL)");
+            $"count(*) FILTER (WHERE NULLIF({Quote(field.Name)}, '') IS NOT NULL AND TRY_CAST(NULLIF({Quote(field.Name)}, '') AS {SqlType(field.Type)}) IS NULL)");
         using var command = Command(connection, $"SELECT {string.Join(", ", probes)} FROM {Quote(StagingTable)}");
         using var reader = command.ExecuteReader();
         reader.Read();
@@ -423,6 +436,14 @@ public sealed class SandboxEngine : ISandboxEngine
             ? first
             : $"{kind} (the engine's message is not shown for full-mode jobs, since it can quote data values).";
     }
+
+    // The engine's CSV errors quote the offending line; raw full-mode data must not reach the user that way.
+    private static string LoadErrorDetail(SandboxTable table, Exception e, SandboxMode mode) => e switch
+    {
+        SandboxLoadException => e.Message,
+        _ when mode == SandboxMode.Sample => $"Table '{table.Name}' could not be loaded: {FirstParagraph(e.Message)}",
+        _ => $"Table '{table.Name}' could not be loaded ({FirstLine(e.Message).Split(':', 2)[0]}; the engine's message is not shown for full-mode jobs, since it can quote data).",
+    };
 
     private static string WithheldDetail(OutputCheckOutcome outcome) =>
         "The output failed the checks: " + string.Join(" ", outcome.Failures.Select(rule => $"[{rule.Rule}] {string.Join(" ", rule.Reasons)}"));

@@ -95,6 +95,59 @@ public class SandboxLockdownTests
     }
 
     [Fact]
+    public async Task Run_AfterLockdown_SettingsInForce()
+    {
+        var result = await Run(
+            "SELECT current_setting('enable_external_access'), current_setting('lock_configuration'), current_setting('threads'), " +
+            "current_setting('temp_directory'), current_setting('autoload_known_extensions'), current_setting('autoinstall_known_extensions'), " +
+            "current_setting('memory_limit')");
+
+        Assert.Equal(["false", "true", "1", string.Empty, "false", "false", "256.0 MiB"], result.Rows.Single());
+    }
+
+    [Fact]
+    public async Task Run_FileAccessTheGateDoesNotName_StoppedByLockdown()
+    {
+        // Listing extensions reads the extension directory: not on the gate's deny-list, so the lockdown must stop it.
+        var result = await Run("SELECT extension_name FROM duckdb_extensions()");
+
+        Assert.Equal(SandboxStatus.Refused, result.Status);
+        Assert.Equal(SandboxCodes.StatementRefused, result.Code);
+        Assert.Contains("Permission Error", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_TwoJobsAtOnce_EachSeesOnlyItsOwnTables()
+    {
+        var first = Run("SELECT table_name FROM duckdb_tables()", tables: Table("alpha", [Field("a")], "a\n1\n"));
+        var second = Run("SELECT table_name FROM duckdb_tables()", tables: Table("beta", [Field("b")], "b\n1\n"));
+
+        var results = await Task.WhenAll(first, second);
+
+        Assert.Equal(["alpha"], results[0].Rows.Select(r => r[0]));
+        Assert.Equal(["beta"], results[1].Rows.Select(r => r[0]));
+    }
+
+    [Fact]
+    public async Task Run_AfterJob_NoCopyOfTheDataLeftInStaging()
+    {
+        var staging = Directory.CreateTempSubdirectory("sandbox-staging-test-");
+        try
+        {
+            var engine = new Platform.Adapters.Sandbox.SandboxEngine(staging.FullName);
+
+            var result = await engine.RunAsync(new SandboxRequest([People()], "SELECT count(*) FROM people", SandboxMode.Sample, Limits, OutputCheckPolicy.Default), CancellationToken.None);
+
+            Assert.Equal("15", result.Rows.Single()[0]);
+            Assert.Empty(staging.EnumerateFileSystemInfos());
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Run_RunawayCrossJoin_CancelledWithinTimeout()
     {
         var limits = Limits with { Timeout = TimeSpan.FromMilliseconds(300) };
