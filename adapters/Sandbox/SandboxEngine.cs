@@ -68,6 +68,10 @@ public sealed class SandboxEngine : ISandboxEngine
             {
                 await LoadTableAsync(connection, table, notes, cancellationToken);
             }
+            catch (DuckDBException e) when (IsOutOfMemory(e))
+            {
+                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.MemoryLimitExceeded, $"Loading table '{table.Name}' needed more than the memory limit of {limits.MemoryLimitMb} MiB.", TimeSpan.Zero, loadWatch.Elapsed, notes);
+            }
             catch (Exception e) when (e is DuckDBException or SandboxLoadException or IOException)
             {
                 return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.LoadFailed, LoadErrorDetail(table, e, mode), TimeSpan.Zero, loadWatch.Elapsed, notes);
@@ -81,7 +85,14 @@ public sealed class SandboxEngine : ISandboxEngine
         var gate = StatementGate.PreCheck(request.Sql);
         if (gate.Allowed)
         {
-            gate = StatementGate.Evaluate(SerializeSql(connection, request.Sql));
+            try
+            {
+                gate = StatementGate.Evaluate(SerializeSql(connection, request.Sql));
+            }
+            catch (DuckDBException e)
+            {
+                gate = StatementGateResult.Refuse($"The SQL could not be parsed: {FirstLine(e.Message)}");
+            }
         }
 
         if (!gate.Allowed)
@@ -108,7 +119,7 @@ public sealed class SandboxEngine : ISandboxEngine
         catch (DuckDBException e)
         {
             var message = FirstLine(e.Message);
-            if (message.StartsWith("Out of Memory Error", StringComparison.Ordinal))
+            if (IsOutOfMemory(e))
             {
                 return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.MemoryLimitExceeded, $"The query needed more than the memory limit of {limits.MemoryLimitMb} MiB.", watch.Elapsed, loadElapsed, notes);
             }
@@ -419,6 +430,8 @@ public sealed class SandboxEngine : ISandboxEngine
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    private static bool IsOutOfMemory(DuckDBException e) => e.Message.StartsWith("Out of Memory Error", StringComparison.Ordinal);
 
     private static bool IsInterruption(Exception e) =>
         e is OperationCanceledException || (e is DuckDBException && e.Message.StartsWith("INTERRUPT", StringComparison.OrdinalIgnoreCase));

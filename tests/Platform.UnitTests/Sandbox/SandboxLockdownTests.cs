@@ -191,6 +191,18 @@ public class SandboxLockdownTests
     }
 
     [Fact]
+    public async Task Run_GrantLargerThanMemoryLimit_MemoryLimitExceededWhileLoading()
+    {
+        var csv = "v\n" + string.Concat(Enumerable.Range(0, 400_000).Select(i => $"value-{i:000000000000}-{new string('x', 40)}\n"));
+
+        var result = await Run("SELECT count(*) FROM t", limits: Limits with { MemoryLimitMb = 32 }, tables: Table("t", [Field("v")], csv));
+
+        Assert.Equal(SandboxStatus.Failed, result.Status);
+        Assert.Equal(SandboxCodes.MemoryLimitExceeded, result.Code);
+        Assert.Contains("'t'", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_MoreRowsThanCap_TruncatedAtCap()
     {
         var result = await Run("SELECT range FROM range(100000000000::BIGINT)", limits: Limits with { MaxResultRows = 7 });
