@@ -80,8 +80,14 @@ public sealed class DataRequestEndToEndTests
             // The civil affairs bureau gets its task (link and route) and approves on the authenticated route.
             var task = await MessageAsync(civilAffairs, requestId, $"{instance}-provider-{civilAffairsId}");
             Assert.Contains($"/api/data-requests/{requestId}/reviews", task.GetProperty("body").GetString(), StringComparison.Ordinal);
+            var taskLink = PathOf(task.GetProperty("link").GetString()!);
+            var page = await anonymous.GetAsync(taskLink);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("区县、服务事项", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             var approved = await civilAffairs.PostAsJsonAsync($"{requestUrl}/reviews", new { decision = "approve", comment = "同意提供。" });
             Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
+            var linkAfterRoute = await ScenarioSteps.DecideAsync(anonymous, taskLink, "reject", "改变主意", []);
+            await FoundationEndToEndTests.AssertProblemAsync(linkAfterRoute, HttpStatusCode.Conflict, "approval.link_used");
             var providerView = await approved.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Single(providerView.GetProperty("reviews").EnumerateArray());
             var provisioned = await PollAsync(owner, requestUrl, r => Review(r, civilAffairsId).GetProperty("grantId").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30));

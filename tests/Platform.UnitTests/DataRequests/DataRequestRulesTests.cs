@@ -190,6 +190,27 @@ public sealed class DataRequestRulesTests
     }
 
     [Fact]
+    public void RecordDecision_ReviewAlreadyMarkedOverdue_LateWhateverTheClockSays()
+    {
+        var overdue = DataRequestRules.MarkOverdue(Scheduled(Request()), "provider-org-grid", Due);
+
+        var decided = DataRequestRules.RecordDecision(overdue, "provider-org-grid", Decisions(("res-power", ItemDecisionKind.Reject)), "不提供", Submitted.AddMinutes(1), "a", ReviewChannel.Link, Due);
+
+        Assert.True(decided.Review("provider-org-grid")!.Decision!.Late);
+    }
+
+    [Fact]
+    public void RecordDecision_CompressedTimeLegalInstantPastTheDue_LateThoughTheRealInstantIsEarlier()
+    {
+        var decided = DataRequestRules.RecordDecision(Scheduled(Request()), "provider-org-grid", Decisions(("res-power", ItemDecisionKind.Approve)), null,
+            Submitted.AddMinutes(1), "a", ReviewChannel.Api, Submitted.AddMinutes(1), legalDecidedAt: Due.AddHours(2));
+
+        var review = decided.Review("provider-org-grid")!;
+        Assert.True(review.Decision!.Late);
+        Assert.Equal(Submitted.AddMinutes(1), review.Decision.DecidedAt);
+    }
+
+    [Fact]
     public void RecordDecision_SecondDecisionForTheSameReview_LeftAsItWas()
     {
         var once = DataRequestRules.RecordDecision(Scheduled(Request()), "provider-org-grid", Decisions(("res-power", ItemDecisionKind.Approve)), null, Submitted, "a", ReviewChannel.Api, Submitted);
