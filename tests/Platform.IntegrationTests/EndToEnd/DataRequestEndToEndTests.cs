@@ -3,9 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Platform.Adapters.DataRequests;
 using Platform.Domain.Grants;
 using Platform.Domain.Security;
+using Platform.Domain.Time;
 using Platform.Functions.Auth;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
@@ -150,6 +153,10 @@ public sealed class DataRequestEndToEndTests
                 late.GetProperty("decision").GetProperty("channel").GetString()));
             Assert.Equal("rejected", done.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("resourceId").GetString() == clinics).GetProperty("status").GetString());
             await MessageAsync(ownerAgain, requestId, $"{instance}-result");
+            var submittedYear = ChinaTime.LegalDate(done.GetProperty("submittedAt").GetDateTimeOffset()).Year;
+            var timeliness = await new TableReviewTimelinessStore(new TableServiceClient(AzuriteFixture.ConnectionString)).ListAsync(healthId, submittedYear);
+            var record = Assert.Single(timeliness);
+            Assert.Equal((requestId, true, true), (record.DataRequestId, record.Overdue, record.Late));
 
             // Terminating the agreement revokes the grant, and the grant check refuses it from then on.
             var terminated = await authorityAgain.PostAsJsonAsync($"/api/agreements/{agreementId}/termination", new { ground = "other", detail = "运营机构申请解除协议" });
