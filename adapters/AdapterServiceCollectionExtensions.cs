@@ -82,11 +82,15 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Approvals.IApprovalStore, Approvals.TableApprovalStore>();
         services.TryAddSingleton<Platform.Domain.Resources.IResourceStore, Resources.TableResourceStore>();
         services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobStore, Resources.TableMaskingJobStore>();
+        services.TryAddSingleton<Platform.Domain.DataRequests.IDataRequestStore, DataRequests.TableDataRequestStore>();
+        services.TryAddSingleton<Platform.Domain.DataRequests.IReviewTimelinessStore, DataRequests.TableReviewTimelinessStore>();
+        services.TryAddSingleton<Platform.Domain.Grants.IGrantStore, Grants.TableGrantStore>();
 
         // Files and queues (the Blob and Queue service clients are registered with the storage clients)
         services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Blobs.BlobResourceDataStore>();
         services.TryAddSingleton<Platform.Domain.Resources.IMaskingArtifactStore, Blobs.BlobMaskingArtifactStore>();
         services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobQueue, Resources.QueueMaskingJobQueue>();
+        services.TryAddSingleton<Platform.Domain.Grants.IAuthorizedDataLibrary, Grants.BlobAuthorizedDataLibrary>();
 
         return services;
     }

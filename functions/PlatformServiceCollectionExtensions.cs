@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Platform.Adapters;
 using Platform.Functions.Approvals;
 using Platform.Functions.Auth;
+using Platform.Functions.DataRequests;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
 using Platform.Functions.Notifications;
@@ -47,6 +48,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddApprovals(configuration);
         services.AddScenarios(configuration);
         services.AddPlatformResources(configuration);
+        services.AddDataRequests(configuration);
         return services;
     }
 

@@ -44,11 +44,18 @@ public sealed record MaskingJobSummary(
 public sealed record MaskingJobFailure(string Code, string Reason);
 
 /// <summary>
+/// A copy in an operator's authorized data library (M4.3) to mask instead of the provider's upload: a data request's
+/// provisioned table, which holds only the approved <paramref name="Fields"/> (CSV, UTF-8).
+/// </summary>
+public sealed record MaskingLibraryInput(string Container, string BlobPath, IReadOnlyList<string> Fields);
+
+/// <summary>
 /// One run of the masking engine over a resource's data (M4.4), executed by the <c>masking-jobs</c> worker.
 /// The job knows its inputs fully, so any delivery of its queue message can run it again from the start.
 /// </summary>
 /// <param name="AgreementId">For provisioning: the agreement whose pseudonymisation key is used (one key per agreement).</param>
-/// <param name="InputSha256">The SHA-256 of the data the job was asked to mask, as recorded at upload.</param>
+/// <param name="InputSha256">The SHA-256 of the data the job was asked to mask, as recorded at upload (or at provisioning).</param>
+/// <param name="LibraryInput">When set, the job masks this library copy rather than the resource's upload.</param>
 public sealed record MaskingJob(
     string Id,
     string ResourceId,
@@ -72,7 +79,8 @@ public sealed record MaskingJob(
     DateTimeOffset? CompletedAt = null,
     MaskingJobSummary? Summary = null,
     MaskingJobFailure? Failure = null,
-    string? LastError = null)
+    string? LastError = null,
+    MaskingLibraryInput? LibraryInput = null)
 {
     public bool IsFinished => Status is MaskingJobStatus.Succeeded or MaskingJobStatus.Failed;
 }

@@ -27,7 +27,8 @@ public sealed class MaskingJobRunner(
     IAuditTrail audit,
     IClock clock,
     MaskingJobOptions options,
-    ILogger<MaskingJobRunner> logger)
+    ILogger<MaskingJobRunner> logger,
+    Platform.Domain.Grants.IAuthorizedDataLibrary? library = null)
 {
     /// <summary>Key Vault secret (locally the setting <c>Secrets:pseudonymisation-root-key</c>) from which each agreement's key is derived.</summary>
     public const string RootKeySecretName = "pseudonymisation-root-key";
@@ -111,7 +112,7 @@ public sealed class MaskingJobRunner(
             return await FailAsync(job, etag, InputMissingCode, "The resource or its uploaded data no longer exists.", cancellationToken);
         }
 
-        if (input.Sha256 != job.InputSha256)
+        if (job.LibraryInput is null && input.Sha256 != job.InputSha256)
         {
             // The provider replaced the file after the job was asked for; masking the new one would misreport what was masked.
             return await FailAsync(job, etag, InputChangedCode,
@@ -119,14 +120,19 @@ public sealed class MaskingJobRunner(
                 cancellationToken);
         }
 
+        // A library copy holds only the granted fields, as UTF-8 CSV; the upload holds them all in its own format.
+        var fields = job.LibraryInput is { } copy
+            ? Platform.Domain.Grants.GrantRules.GrantedFields(resource.Fields, copy.Fields)
+            : resource.Fields;
+        var inputFormat = job.LibraryInput is null ? input.Format : DataFormat.Csv;
         var engineOptions = new MaskingOptions
         {
             Purpose = job.Purpose,
             Today = ChinaTime.Today(clock),
-            Key = await KeyForAsync(job, resource.Fields, cancellationToken),
+            Key = await KeyForAsync(job, fields, cancellationToken),
             Sampling = job.Sampling,
             Seed = job.Seed,
-            Encoding = input.Encoding,
+            Encoding = job.LibraryInput is null ? input.Encoding : InputEncoding.Utf8,
             OutputFormat = job.OutputFormat,
             ProgressInterval = options.ProgressRows,
         };
@@ -136,9 +142,9 @@ public sealed class MaskingJobRunner(
         var progress = new JobProgressRecorder(jobs, job, etag, clock, TimeSpan.FromSeconds(options.ProgressSeconds), logger);
         try
         {
-            await using var source = await data.OpenReadAsync(input.StorageName, cancellationToken);
+            await using var source = await OpenInputAsync(job, input, cancellationToken);
             await using var target = await artifacts.OpenOutputWriteAsync(job, cancellationToken);
-            report = await MaskingEngine.RunAsync(source, input.Format, resource.Fields, engineOptions, target, progress, cancellationToken);
+            report = await MaskingEngine.RunAsync(source, inputFormat, fields, engineOptions, target, progress, cancellationToken);
         }
         catch (MaskingInputException e)
         {
@@ -171,6 +177,18 @@ public sealed class MaskingJobRunner(
         await audit.RecordAsync(Caller.System, "masking_job.succeeded", MaskingJobService.Target(job.Id), job.Summary, cancellationToken);
         logger.LogInformation("Masking job {JobId} succeeded: {RowsIn} rows in, {RowsOut} out, {Malformed} malformed.", job.Id, report.RowsIn, report.RowsOut, report.MalformedRowCount);
         return job;
+    }
+
+    private Task<Stream> OpenInputAsync(MaskingJob job, ResourceData input, CancellationToken cancellationToken)
+    {
+        if (job.LibraryInput is not { } copy)
+        {
+            return data.OpenReadAsync(input.StorageName, cancellationToken);
+        }
+
+        return library is null
+            ? throw new InvalidOperationException("Masking job names a library copy but no authorized data library is registered.")
+            : library.OpenReadAsync(copy.Container, copy.BlobPath, cancellationToken);
     }
 
     /// <summary>M4.4: provisioning pseudonymises with the agreement's own key, derived from the root key in the secret store.</summary>

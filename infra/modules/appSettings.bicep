@@ -86,6 +86,9 @@ var commonAppSettings = {
   Resources__CatalogSampleRows: '20'
   Masking__ProgressRows: '10000'
   Masking__ProgressSeconds: '2'
+  // Data requests (SPEC §2.5): providers review within 5 working days (M4.3, fixed); they are reminded at 09:00 CST
+  // this many working days before the due date.
+  DataRequests__ReminderWorkingDaysBefore: '1'
 }
 
 var monitoringAppSettings = {

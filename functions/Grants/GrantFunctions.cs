@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Platform.Domain.Catalog;
+using Platform.Domain.Grants;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+using Platform.Functions.Auth;
+using Platform.Functions.Http;
+using Platform.Functions.OpenApi;
+
+namespace Platform.Functions.Grants;
+
+public sealed record GrantFieldView(string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind);
+
+/// <summary>
+/// One table of a grant: <c>name</c> is how SQL refers to it, <c>fields</c> the granted columns (SPEC §2.7). The copy
+/// itself stays inside the platform; its row count and SHA-256 are shown so results can be traced to it.
+/// </summary>
+public sealed record GrantTableView(
+    string Name,
+    string ResourceId,
+    string ResourceName,
+    string ProviderId,
+    IReadOnlyList<GrantFieldView> Fields,
+    long RowCount,
+    string Sha256,
+    string SampleJobId);
+
+/// <summary>A grant as its readers see it; <c>status</c> is <c>expired</c> once <c>expiresAt</c> has passed.</summary>
+public sealed record GrantView(
+    string Id,
+    string AgreementId,
+    string ScenarioId,
+    string OperatorId,
+    string DataRequestId,
+    string ProviderId,
+    GrantStatus Status,
+    IReadOnlyList<GrantTableView> Tables,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    string? RevokeReason)
+{
+    public static GrantView From(Grant grant, DateTimeOffset now) => new(
+        grant.Id, grant.AgreementId, grant.ScenarioId, grant.OperatorId, grant.DataRequestId, grant.ProviderId, grant.StatusAt(now),
+        grant.Tables.Select(t => new GrantTableView(t.Name, t.ResourceId, t.ResourceName, t.ProviderId,
+            t.Fields.Select(f => new GrantFieldView(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind)).ToList(), t.RowCount, t.Sha256, t.SampleJobId)).ToList(),
+        grant.IssuedAt, grant.ExpiresAt, grant.RevokedAt, grant.RevokeReason);
+}
+
+/// <summary>The answer of the usability check: the grant may be read through now.</summary>
+public sealed record GrantUsabilityView(string GrantId, bool Usable, DateTimeOffset CheckedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Tables);
+
+/// <summary>Grants issued on provisioning (SPEC §2.5, §2.7): what sandbox jobs may read.</summary>
+public sealed class GrantFunctions(ApiHandler api, GrantService grants, IClock clock)
+{
+    public const string IdPrefix = "grt";
+    private static readonly ApiAccess Readers = ApiAccess.RolesOf(Roles.Operator, Roles.Personnel, Roles.Authority, Roles.Supervisor);
+    private static readonly ApiAccess Users = ApiAccess.RolesOf(Roles.Operator, Roles.Personnel);
+
+    [Function("ListGrants")]
+    [OpenApiOperation(Summary = "List grants (an operator and its staff see their own; the authority all)", Tags = ["grants"])]
+    [OpenApiPaging]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(Page<GrantView>))]
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "grants")] HttpRequest request)
+        => api.RunAsync(request, Readers, async call =>
+        {
+            var paging = call.Paging();
+            var (items, token) = await grants.ListAsync(call.Caller, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
+            return ApiResults.Ok(new Page<GrantView>(items.Select(g => GrantView.From(g, clock.UtcNow)).ToList(), token));
+        });
+
+    [Function("GetGrant")]
+    [OpenApiOperation(Summary = "Read a grant: its tables (the names SQL uses and the granted fields), expiry and status", Tags = ["grants"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(GrantView))]
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "grants/{id}")] HttpRequest request, string id)
+        => api.RunAsync(request, Readers, async call =>
+        {
+            var found = await grants.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
+            return ApiResults.Ok(GrantView.From(found.Value, clock.UtcNow), found.ETag);
+        });
+
+    [Function("CheckGrantUsability")]
+    [OpenApiOperation(
+        Summary = "Check that the caller's organisation may read data through this grant now (the check every sandbox job makes)",
+        Description = "200 when usable; otherwise the refusal a sandbox job would get.",
+        Tags = ["grants"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(GrantUsabilityView))]
+    [OpenApiResponse(StatusCodes.Status403Forbidden, typeof(ApiProblemDetails), Description = "operator.suspended")]
+    [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "grant.not_found")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.revoked or grant.agreement_not_active")]
+    [OpenApiResponse(StatusCodes.Status410Gone, typeof(ApiProblemDetails), Description = "grant.expired")]
+    public Task<IActionResult> CheckUsability([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "grants/{id}/usability")] HttpRequest request, string id)
+        => api.RunAsync(request, Users, async call =>
+        {
+            var grant = await grants.EnsureUsableAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
+            return ApiResults.Ok(new GrantUsabilityView(grant.Id, true, clock.UtcNow, grant.ExpiresAt, grant.Tables.Select(t => t.Name).ToList()));
+        });
+}
