@@ -27,7 +27,7 @@ public sealed class LinkOptions
 
     public string Lifetime { get; set; } = "P30D";
 
-    public string? PublicBaseUrl { get; set; }
+    public string? PublicBaseUrl { get; internal set; }
 
     public IReadOnlyList<string> AcceptedKeyIdList
         => (AcceptedKeyIds ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

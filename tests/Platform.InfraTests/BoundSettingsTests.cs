@@ -88,7 +88,7 @@ public static class BoundSettingsRecorder
             }
 
             sections.Add(section);
-            foreach (var property in optionsType.GetProperties().Where(p => p.CanWrite && IsSettingType(p.PropertyType)))
+            foreach (var property in optionsType.GetProperties().Where(p => p.SetMethod?.IsPublic == true && IsSettingType(p.PropertyType)))
             {
                 settings.Add($"{section}__{property.Name}");
             }

@@ -25,6 +25,12 @@ public sealed class LocalHostOptions
     /// <summary>Upper bound of the durable backend's idle polling (Functions' default is 30 s; locally we want quick timers).</summary>
     public TimeSpan DurableMaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a durable message taken by a worker stays invisible to others. After a crash, work in flight waits this
+    /// long before it is picked up again (the backend's default, 5 minutes, is long for a developer's restart).
+    /// </summary>
+    public TimeSpan DurableMessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     public static LocalHostOptions From(IConfiguration configuration)
     {
         var options = new LocalHostOptions();
@@ -37,6 +43,11 @@ public sealed class LocalHostOptions
         if (options.QueueMessageLease < TimeSpan.FromSeconds(2))
         {
             throw new InvalidOperationException("LocalHost:QueueMessageLease must be at least 2 seconds.");
+        }
+
+        if (options.DurableMessageVisibilityTimeout < TimeSpan.FromSeconds(10))
+        {
+            throw new InvalidOperationException("LocalHost:DurableMessageVisibilityTimeout must be at least 10 seconds.");
         }
 
         if (string.IsNullOrWhiteSpace(options.WorkerId))

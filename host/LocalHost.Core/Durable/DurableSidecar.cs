@@ -66,6 +66,8 @@ public sealed class DurableSidecar : IAsyncDisposable
             WorkerId = host.WorkerId,
             PartitionCount = partitionCount,
             MaxQueuePollingInterval = host.DurableMaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = host.DurableMessageVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = host.DurableMessageVisibilityTimeout,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         }));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());

@@ -83,7 +83,15 @@ public sealed class AgreementLifecycleEndToEndTests
 
         await using var second = await HostProcess.StartAsync(HostProcess.PlatformHostDll, settings);
         using var again = Client(second, Roles.Authority, "org-authority");
-        var expired = await PollAsync(again, location, a => a.GetProperty("revocation").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(120));
+        JsonElement expired;
+        try
+        {
+            expired = await PollAsync(again, location, a => a.GetProperty("revocation").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nHost output after restart:\n{second.Output}", e);
+        }
 
         Assert.Equal(AllMilestonesInOrder, MilestoneKinds(expired));
         using var supervisor = Client(second, Roles.Supervisor, "org-supervisor");

@@ -1,0 +1,513 @@
+using System.Data.Common;
+using System.Diagnostics;
+using DuckDB.NET.Data;
+using Platform.Domain.Catalog;
+using Platform.Domain.Sandbox;
+
+namespace Platform.Adapters.Sandbox;
+
+/// <summary>
+/// Runs one user SQL statement over an in-memory DuckDB database that holds only the granted fields of the
+/// grant's tables (SPEC §2.7; M4.4 "data usable but not visible", M5.1). Each job gets a fresh database that is
+/// discarded afterwards.
+/// </summary>
+/// <remarks>
+/// Two layers keep the statement inside the grant. The lockdown (after loading, before the user's SQL):
+/// memory limit, thread count, no spilling to disk, no extension auto-install/auto-load, no external access
+/// (files, network, extensions), configuration locked. The statement gate (<see cref="StatementGate"/>): the
+/// engine's own parser must see exactly one SELECT, with no file-reading table function, replacement scan or
+/// engine-state function anywhere in it. The lockdown alone would still allow CREATE, DROP, some PRAGMAs and
+/// <c>ATTACH ':memory:'</c>; the gate alone would miss what it cannot name. Time is enforced by interrupting the
+/// running statement (the engine ignores command timeouts); rows by reading at most the cap plus one.
+/// </remarks>
+public sealed class SandboxEngine : ISandboxEngine
+{
+    private const string StagingTable = "__sandbox_staging";
+
+    // Error kinds whose messages speak of the statement and the schema only; others (conversion errors, error())
+    // can quote data values and are not shown for full-mode jobs.
+    private static readonly string[] SchemaOnlyErrorKinds = ["Parser Error", "Binder Error", "Catalog Error", "Not implemented Error", "Syntax Error"];
+
+    private static readonly SemaphoreSlim AggregateLock = new(1, 1);
+    private static IReadOnlySet<string>? aggregateFunctions;
+
+    private readonly string stagingDirectory;
+
+    /// <param name="stagingDirectory">
+    /// Where a table's CSV is copied for the engine to read while loading (deleted before the user's SQL runs);
+    /// the system temp directory by default.
+    /// </param>
+    public SandboxEngine(string? stagingDirectory = null)
+    {
+        this.stagingDirectory = stagingDirectory ?? Path.GetTempPath();
+    }
+
+    public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken)
+    {
+        Validate(request);
+        var mode = request.Mode;
+        var limits = request.Limits;
+        var notes = new List<string>();
+        var loadWatch = Stopwatch.StartNew();
+
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync(cancellationToken);
+        Execute(connection, $"SET threads = {limits.MaxThreads}");
+        Execute(connection, $"SET memory_limit = '{limits.MemoryLimitMb}MiB'");
+        // An empty temp directory keeps the memory limit hard: nothing is offloaded to disk.
+        Execute(connection, "SET temp_directory = ''");
+        Execute(connection, "SET TimeZone = 'UTC'");
+        Execute(connection, "SET autoinstall_known_extensions = false");
+        Execute(connection, "SET autoload_known_extensions = false");
+        Execute(connection, "SET allow_community_extensions = false");
+        var aggregates = await AggregateFunctionsAsync(connection);
+
+        foreach (var table in request.Tables)
+        {
+            try
+            {
+                await LoadTableAsync(connection, table, notes, cancellationToken);
+            }
+            catch (DuckDBException e) when (IsOutOfMemory(e))
+            {
+                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.MemoryLimitExceeded, $"Loading table '{table.Name}' needed more than the memory limit of {limits.MemoryLimitMb} MiB.", TimeSpan.Zero, loadWatch.Elapsed, notes);
+            }
+            catch (Exception e) when (e is DuckDBException or SandboxLoadException or IOException)
+            {
+                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.LoadFailed, LoadErrorDetail(table, e, mode), TimeSpan.Zero, loadWatch.Elapsed, notes);
+            }
+        }
+
+        var loadElapsed = loadWatch.Elapsed;
+        LockDown(connection);
+
+        var watch = Stopwatch.StartNew();
+        var gate = StatementGate.PreCheck(request.Sql);
+        if (gate.Allowed)
+        {
+            try
+            {
+                gate = StatementGate.Evaluate(SerializeSql(connection, request.Sql));
+            }
+            catch (DuckDBException e)
+            {
+                gate = StatementGateResult.Refuse($"The SQL could not be parsed: {FirstLine(e.Message)}");
+            }
+        }
+
+        if (!gate.Allowed)
+        {
+            return SandboxResult.Unreleased(mode, SandboxStatus.Refused, gate.Code, gate.Detail!, watch.Elapsed, loadElapsed, notes);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limits.Timeout);
+        try
+        {
+            return mode == SandboxMode.Sample
+                ? await RunSampleAsync(connection, request, watch, loadElapsed, notes, timeout.Token)
+                : await RunFullAsync(connection, request, gate.Ast!, aggregates, watch, loadElapsed, notes, timeout.Token);
+        }
+        catch (Exception e) when (IsInterruption(e) && !cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.TimedOut, $"The query ran longer than the limit of {limits.Timeout.TotalSeconds:0.###} s and was stopped.", watch.Elapsed, loadElapsed, notes);
+        }
+        catch (Exception e) when (IsInterruption(e) && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The sandbox job was cancelled.", e, cancellationToken);
+        }
+        catch (DuckDBException e)
+        {
+            var message = FirstLine(e.Message);
+            if (IsOutOfMemory(e))
+            {
+                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.MemoryLimitExceeded, $"The query needed more than the memory limit of {limits.MemoryLimitMb} MiB.", watch.Elapsed, loadElapsed, notes);
+            }
+
+            if (message.StartsWith("Permission Error", StringComparison.Ordinal))
+            {
+                return SandboxResult.Unreleased(mode, SandboxStatus.Refused, SandboxCodes.StatementRefused, message, watch.Elapsed, loadElapsed, notes);
+            }
+
+            return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.QueryFailed, QueryErrorDetail(e.Message, mode), watch.Elapsed, loadElapsed, notes);
+        }
+    }
+
+    private static async Task<SandboxResult> RunSampleAsync(
+        DuckDBConnection connection,
+        SandboxRequest request,
+        Stopwatch watch,
+        TimeSpan loadElapsed,
+        List<string> notes,
+        CancellationToken token)
+    {
+        var maxRows = request.Limits.MaxResultRows;
+        var (columns, rows, truncated) = await Task.Run(
+            async () =>
+            {
+                await using var command = Command(connection, request.Sql);
+                await using var _ = token.Register(command.Cancel);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                var shape = Shape(reader, reader.FieldCount);
+                var read = new List<IReadOnlyList<string?>>();
+                var cut = false;
+                while (await reader.ReadAsync(token))
+                {
+                    if (read.Count == maxRows)
+                    {
+                        cut = true;
+                        break;
+                    }
+
+                    read.Add(ReadRow(reader, shape.Utc));
+                }
+
+                return (shape.Columns, read, cut);
+            },
+            CancellationToken.None);
+
+        return new SandboxResult(request.Mode, SandboxStatus.Released, null, null, columns, rows, truncated, null, ResultCsv.Hash(columns, rows), watch.Elapsed, loadElapsed, notes);
+    }
+
+    private static async Task<SandboxResult> RunFullAsync(
+        DuckDBConnection connection,
+        SandboxRequest request,
+        string ast,
+        IReadOnlySet<string> aggregates,
+        Stopwatch watch,
+        TimeSpan loadElapsed,
+        List<string> notes,
+        CancellationToken token)
+    {
+        var plan = OutputChecks.Plan(ast, request.Tables, aggregates, request.Policy, request.Limits.MaxResultRows);
+        if (!plan.CanRun)
+        {
+            var withheld = plan.Withheld();
+            return SandboxResult.Unreleased(request.Mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(withheld), watch.Elapsed, loadElapsed, notes, withheld);
+        }
+
+        // The engine writes back the statement it checked, with the record count appended: what runs is what was judged.
+        var template = SerializeSql(connection, plan.CountTemplateSql!);
+        var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", OutputChecks.AppendSelectItem(ast, template));
+        var rowGate = plan.StartRows();
+        var (columns, rows) = await Task.Run(
+            async () =>
+            {
+                await using var command = Command(connection, rewritten);
+                await using var _ = token.Register(command.Cancel);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                var outputCount = reader.FieldCount - 1;
+                var shape = Shape(reader, outputCount);
+                var released = new List<IReadOnlyList<string?>>();
+                while (await reader.ReadAsync(token))
+                {
+                    if (!rowGate.Admit(reader.GetInt64(outputCount)))
+                    {
+                        continue;
+                    }
+
+                    if (rowGate.CapExceeded)
+                    {
+                        break;
+                    }
+
+                    released.Add(ReadRow(reader, shape.Utc));
+                }
+
+                return (shape.Columns, released);
+            },
+            CancellationToken.None);
+
+        var outcome = rowGate.Complete();
+        if (!outcome.Passed)
+        {
+            return SandboxResult.Unreleased(request.Mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(outcome), watch.Elapsed, loadElapsed, notes, outcome);
+        }
+
+        return new SandboxResult(request.Mode, SandboxStatus.Released, null, null, columns, rows, false, outcome, ResultCsv.Hash(columns, rows), watch.Elapsed, loadElapsed, notes);
+    }
+
+    private async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, List<string> notes, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(stagingDirectory, $"sandbox-{Guid.NewGuid():N}.csv");
+        var loaded = new List<FieldDefinition>();
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                Options = FileOptions.Asynchronous,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var input = await table.OpenCsv(cancellationToken))
+            await using (var file = new FileStream(path, options))
+            {
+                await input.CopyToAsync(file, cancellationToken);
+            }
+
+            // The dialect is pinned (RFC 4180) rather than sniffed: a sniffed comment character would drop rows starting with '#'.
+            var source = $"read_csv({Literal(path)}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
+                "comment = '', skip = 0, encoding = 'utf-8', allow_quoted_nulls = false)";
+            var headers = new List<string>();
+            await using (var describe = Command(connection, $"DESCRIBE SELECT * FROM {source}"))
+            await using (var reader = await describe.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    headers.Add(reader.GetString(0));
+                }
+            }
+
+            var projection = new List<string>();
+            foreach (var field in table.Fields)
+            {
+                var header = headers.FirstOrDefault(h => string.Equals(h, field.Name, StringComparison.OrdinalIgnoreCase));
+                if (header is null)
+                {
+                    notes.Add($"{table.Name}.{field.Name}: granted but not present in the data; not loaded.");
+                    continue;
+                }
+
+                loaded.Add(field);
+                projection.Add($"{Quote(header)} AS {Quote(field.Name)}");
+            }
+
+            if (loaded.Count == 0)
+            {
+                throw new SandboxLoadException($"None of the granted fields of table '{table.Name}' are present in its data.");
+            }
+
+            // Only the granted columns are ever copied out of the file.
+            Execute(connection, $"CREATE TABLE {Quote(StagingTable)} AS SELECT {string.Join(", ", projection)} FROM {source}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var typed = TypedColumns(connection, table, loaded, notes);
+        var casts = loaded.Select(field => typed.Contains(field)
+            ? $"CAST(NULLIF({Quote(field.Name)}, '') AS {SqlType(field.Type)}) AS {Quote(field.Name)}"
+            : Quote(field.Name));
+        Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", casts)} FROM {Quote(StagingTable)}");
+        Execute(connection, $"DROP TABLE {Quote(StagingTable)}");
+    }
+
+    /// <summary>
+    /// The fields whose every value parses as the declared type. Masked data can legitimately break a declared
+    /// type (a birth date generalised to its year); such a column stays text and a note says so.
+    /// </summary>
+    private static HashSet<FieldDefinition> TypedColumns(DuckDBConnection connection, SandboxTable table, List<FieldDefinition> loaded, List<string> notes)
+    {
+        var candidates = loaded.Where(field => field.Type != FieldType.String).ToList();
+        var typed = new HashSet<FieldDefinition>();
+        if (candidates.Count == 0)
+        {
+            return typed;
+        }
+
+        var probes = candidates.Select(field =>
+            $"count(*) FILTER (WHERE NULLIF({Quote(field.Name)}, '') IS NOT NULL AND TRY_CAST(NULLIF({Quote(field.Name)}, '') AS {SqlType(field.Type)}) IS NULL)");
+        using var command = Command(connection, $"SELECT {string.Join(", ", probes)} FROM {Quote(StagingTable)}");
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var failures = reader.GetInt64(i);
+            if (failures == 0)
+            {
+                typed.Add(candidates[i]);
+            }
+            else
+            {
+                notes.Add($"{table.Name}.{candidates[i].Name}: {failures} value(s) are not {candidates[i].Type.ToWire()}; loaded as text.");
+            }
+        }
+
+        return typed;
+    }
+
+    private static string SqlType(FieldType type) => type switch
+    {
+        FieldType.String => "VARCHAR",
+        FieldType.Integer => "BIGINT",
+        FieldType.Decimal => "DOUBLE",
+        FieldType.Date => "DATE",
+        FieldType.DateTime => "TIMESTAMPTZ",
+        FieldType.Boolean => "BOOLEAN",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown field type."),
+    };
+
+    private static void LockDown(DuckDBConnection connection)
+    {
+        Execute(connection, "SET enable_external_access = false");
+        Execute(connection, "SET lock_configuration = true");
+    }
+
+    private static async Task<IReadOnlySet<string>> AggregateFunctionsAsync(DuckDBConnection connection)
+    {
+        if (aggregateFunctions is { } cached)
+        {
+            return cached;
+        }
+
+        await AggregateLock.WaitAsync();
+        try
+        {
+            if (aggregateFunctions is null)
+            {
+                var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                await using var command = Command(connection, "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'aggregate'");
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    names.Add(reader.GetString(0));
+                }
+
+                aggregateFunctions = names;
+            }
+
+            return aggregateFunctions;
+        }
+        finally
+        {
+            AggregateLock.Release();
+        }
+    }
+
+    private static (IReadOnlyList<SandboxColumn> Columns, bool[] Utc) Shape(DbDataReader reader, int count)
+    {
+        var schema = reader.GetSchemaTable();
+        var columns = new SandboxColumn[count];
+        var utc = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            columns[i] = new SandboxColumn(reader.GetName(i), DuckDbCells.TypeName(reader, i, schema));
+            utc[i] = columns[i].Type == "TIMESTAMP WITH TIME ZONE";
+        }
+
+        return (columns, utc);
+    }
+
+    private static string?[] ReadRow(DbDataReader reader, bool[] utc)
+    {
+        var row = new string?[utc.Length];
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = reader.IsDBNull(i) ? null : DuckDbCells.Format(reader.GetValue(i), utc[i]);
+        }
+
+        return row;
+    }
+
+    private static string SerializeSql(DuckDBConnection connection, string sql) =>
+        ScalarString(connection, "SELECT json_serialize_sql(CAST($1 AS VARCHAR))", sql);
+
+    private static string ScalarString(DuckDBConnection connection, string sql, string argument)
+    {
+        using var command = Command(connection, sql);
+        command.Parameters.Add(new DuckDBParameter(argument));
+        return command.ExecuteScalar() as string ?? throw new InvalidOperationException($"The engine returned no text for: {sql}");
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.UseStreamingMode = true;
+        return command;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static bool IsOutOfMemory(DuckDBException e) => e.Message.StartsWith("Out of Memory Error", StringComparison.Ordinal);
+
+    private static bool IsInterruption(Exception e) =>
+        e is OperationCanceledException || (e is DuckDBException && e.Message.StartsWith("INTERRUPT", StringComparison.OrdinalIgnoreCase));
+
+    private static string QueryErrorDetail(string message, SandboxMode mode)
+    {
+        if (mode == SandboxMode.Sample)
+        {
+            return message.Trim();
+        }
+
+        var first = FirstParagraph(message);
+        var kind = first.Split(':', 2)[0];
+        return SchemaOnlyErrorKinds.Contains(kind, StringComparer.Ordinal)
+            ? first
+            : $"{kind} (the engine's message is not shown for full-mode jobs, since it can quote data values).";
+    }
+
+    // The engine's CSV errors quote the offending line; raw full-mode data must not reach the user that way.
+    private static string LoadErrorDetail(SandboxTable table, Exception e, SandboxMode mode) => e switch
+    {
+        SandboxLoadException => e.Message,
+        _ when mode == SandboxMode.Sample => $"Table '{table.Name}' could not be loaded: {FirstParagraph(e.Message)}",
+        _ => $"Table '{table.Name}' could not be loaded ({FirstLine(e.Message).Split(':', 2)[0]}; the engine's message is not shown for full-mode jobs, since it can quote data).",
+    };
+
+    private static string WithheldDetail(OutputCheckOutcome outcome) =>
+        "The output failed the checks: " + string.Join(" ", outcome.Failures.Select(rule => $"[{rule.Rule}] {string.Join(" ", rule.Reasons)}"));
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    private static string FirstParagraph(string message)
+    {
+        var cut = message.IndexOf("\n\n", StringComparison.Ordinal);
+        return (cut < 0 ? message : message[..cut]).Trim();
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static void Validate(SandboxRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Tables);
+        ArgumentNullException.ThrowIfNull(request.Limits);
+        ArgumentNullException.ThrowIfNull(request.Policy);
+        if (request.Tables.Count == 0)
+        {
+            throw new ArgumentException("A sandbox job needs at least one granted table.", nameof(request));
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var table in request.Tables)
+        {
+            if (!SandboxTable.IsValidName(table.Name) || !names.Add(table.Name))
+            {
+                throw new ArgumentException($"Table name '{table.Name}' is not a plain identifier or is used twice.", nameof(request));
+            }
+
+            if (FieldDefinitionRules.Validate(table.Fields, $"tables.{table.Name}.fields") is { Count: > 0 } errors)
+            {
+                throw new ArgumentException($"Table '{table.Name}' has invalid fields: {string.Join("; ", errors.SelectMany(e => e.Value))}", nameof(request));
+            }
+        }
+
+        if (request.Limits.Validate() is { Count: > 0 } limitErrors)
+        {
+            throw new ArgumentException("Sandbox limits: " + string.Join("; ", limitErrors.Select(e => $"{e.Key} {e.Value}")), nameof(request));
+        }
+
+        if (request.Policy.MinRecordsPerRow < 1)
+        {
+            throw new ArgumentException("The output-check k must be at least 1.", nameof(request));
+        }
+    }
+
+    private sealed class SandboxLoadException(string message) : Exception(message);
+}

@@ -1,0 +1,40 @@
+namespace Platform.Domain.Sandbox;
+
+/// <summary>Stable codes of sandbox outcomes (part of the public API: keep them once published).</summary>
+public static class SandboxCodes
+{
+    /// <summary>The statement is not one plain SELECT, or it calls something that reaches outside the grant.</summary>
+    public const string StatementRefused = "sandbox.statement_refused";
+
+    /// <summary>The engine rejected or failed the query (unknown table or column, type error, ...).</summary>
+    public const string QueryFailed = "sandbox.query_failed";
+
+    public const string TimedOut = "sandbox.timed_out";
+
+    public const string MemoryLimitExceeded = "sandbox.memory_limit_exceeded";
+
+    /// <summary>A granted table could not be loaded (platform-side data problem, not the user's SQL).</summary>
+    public const string LoadFailed = "sandbox.load_failed";
+
+    /// <summary>A <c>full</c> job failed the output checks; the reasons are in the check outcome.</summary>
+    public const string OutputWithheld = "sandbox.output_withheld";
+}
+
+/// <summary>The names of the output-check rules (SPEC §2.7), as reported in a check outcome.</summary>
+public static class OutputRules
+{
+    /// <summary>Only aggregate rows leave the sandbox: the query must GROUP BY or aggregate the whole table.</summary>
+    public const string NotAggregate = "not_aggregate";
+
+    /// <summary>No field classified personal or sensitive-personal is output without (a safe) aggregation.</summary>
+    public const string PersonalFieldUnaggregated = "personal_field_unaggregated";
+
+    /// <summary>The query has a shape whose record counts the platform cannot prove (CTE, subquery in FROM, UNION, ...).</summary>
+    public const string UnsupportedQuery = "unsupported_query";
+
+    /// <summary>Every released row is backed by at least k source records; rows under k are suppressed.</summary>
+    public const string MinRecords = "min_records";
+
+    /// <summary>At most the row cap of released rows.</summary>
+    public const string TooManyRows = "too_many_rows";
+}

@@ -1,0 +1,146 @@
+using System.Text.Json.Serialization;
+using Platform.Domain.Catalog;
+using Platform.Domain.Errors;
+
+namespace Platform.Domain.Sandbox;
+
+/// <summary>Where a sandbox job is (SPEC §2.7: "the job's progress and outcome are on the status route").</summary>
+[JsonConverter(typeof(WireEnumConverter<SandboxJobStatus>))]
+public enum SandboxJobStatus
+{
+    [JsonStringEnumMemberName("queued")]
+    Queued,
+
+    [JsonStringEnumMemberName("running")]
+    Running,
+
+    [JsonStringEnumMemberName("released")]
+    Released,
+
+    [JsonStringEnumMemberName("withheld")]
+    Withheld,
+
+    [JsonStringEnumMemberName("refused")]
+    Refused,
+
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+
+    /// <summary>Stopped from outside: the grant was revoked or the operator suspended.</summary>
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+}
+
+/// <summary>A sandbox job as the platform records it; the SQL and the outcome go to the audit log too.</summary>
+public sealed record SandboxJob(
+    string Id,
+    string GrantId,
+    string OrganizationId,
+    string SubmittedBy,
+    SandboxMode Mode,
+    string Sql,
+    SandboxJobStatus Status,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? FinishedAt = null,
+    string? Code = null,
+    string? Detail = null,
+    string? ResultHash = null,
+    OutputCheckOutcome? Checks = null)
+{
+    public bool IsFinished => SandboxJobRules.IsTerminal(Status);
+}
+
+/// <summary>Submission validation and the job's state transitions.</summary>
+public static class SandboxJobRules
+{
+    public const string InvalidJobCode = "sandbox.invalid_job";
+    public const string JobStateCode = "sandbox.job_state";
+    public const string CancelledCode = "sandbox.cancelled";
+
+    public static bool IsTerminal(SandboxJobStatus status) => status is not (SandboxJobStatus.Queued or SandboxJobStatus.Running);
+
+    /// <summary>Checks what a submitter sends; throws a 400 <see cref="DomainException"/> keyed by JSON path.</summary>
+    public static SandboxMode ParseSubmission(string? mode, string? sql)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!SandboxMode.TryParse(mode, out var parsed))
+        {
+            errors["mode"] = [$"Expected one of: {string.Join(", ", SandboxMode.WireNames)}."];
+        }
+
+        if (string.IsNullOrWhiteSpace(sql))
+        {
+            errors["sql"] = ["The SQL is required."];
+        }
+        else if (sql.Length > StatementGate.MaxSqlLength)
+        {
+            errors["sql"] = [$"The SQL has at most {StatementGate.MaxSqlLength} characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DomainException(FailureKind.BadRequest, InvalidJobCode, "The sandbox job is invalid.", errors);
+        }
+
+        return parsed;
+    }
+
+    public static SandboxJob Start(SandboxJob job, DateTimeOffset now)
+    {
+        Require(job, SandboxJobStatus.Queued, "started");
+        return job with { Status = SandboxJobStatus.Running, StartedAt = now };
+    }
+
+    /// <summary>Records the engine's outcome; a withheld result keeps its reasons but no hash (nothing was released).</summary>
+    public static SandboxJob Finish(SandboxJob job, SandboxResult result, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Require(job, SandboxJobStatus.Running, "finished");
+        var status = result.Status switch
+        {
+            SandboxStatus.Released => SandboxJobStatus.Released,
+            SandboxStatus.Withheld => SandboxJobStatus.Withheld,
+            SandboxStatus.Refused => SandboxJobStatus.Refused,
+            _ => SandboxJobStatus.Failed,
+        };
+        return job with
+        {
+            Status = status,
+            FinishedAt = now,
+            Code = result.Code,
+            Detail = result.Detail,
+            ResultHash = result.Released ? result.ResultHash : null,
+            Checks = result.Checks,
+        };
+    }
+
+    /// <summary>Stops a queued or running job; finishing is final, so a finished job stays as it is.</summary>
+    public static SandboxJob Cancel(SandboxJob job, string reason, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.IsFinished)
+        {
+            return job;
+        }
+
+        return job with { Status = SandboxJobStatus.Cancelled, FinishedAt = now, Code = CancelledCode, Detail = reason };
+    }
+
+    private static void Require(SandboxJob job, SandboxJobStatus expected, string verb)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Status != expected)
+        {
+            throw new DomainException(FailureKind.Conflict, JobStateCode, $"A {job.Status.ToWire()} job cannot be {verb}.");
+        }
+    }
+}
+
+public static class SandboxJobStatusWire
+{
+    extension(SandboxJobStatus value)
+    {
+        public string ToWire() => WireNames<SandboxJobStatus>.ToWire(value);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Platform.Domain.Catalog;
+
+namespace Platform.Domain.Sandbox;
+
+[JsonConverter(typeof(WireEnumConverter<SandboxStatus>))]
+public enum SandboxStatus
+{
+    /// <summary>The result may leave the sandbox: a sample job that ran, or a full job that passed the checks.</summary>
+    [JsonStringEnumMemberName("released")]
+    Released,
+
+    /// <summary>A full job whose output failed the checks; no rows are carried (SPEC §2.7).</summary>
+    [JsonStringEnumMemberName("withheld")]
+    Withheld,
+
+    /// <summary>The statement gate refused the SQL before it ran.</summary>
+    [JsonStringEnumMemberName("refused")]
+    Refused,
+
+    /// <summary>The query or the load failed, ran out of time or out of memory.</summary>
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+}
+
+/// <param name="Type">The engine's type name, for example <c>VARCHAR</c>, <c>BIGINT</c>, <c>DECIMAL(18,3)</c>.</param>
+public sealed record SandboxColumn(string Name, string Type);
+
+/// <summary>The outcome of one sandbox job.</summary>
+/// <param name="Code">A <see cref="SandboxCodes"/> value unless <see cref="Status"/> is <see cref="SandboxStatus.Released"/>.</param>
+/// <param name="Rows">Cells formatted invariantly; null is SQL NULL. Empty unless released.</param>
+/// <param name="Truncated">A sample result was cut at the row cap.</param>
+/// <param name="Checks">The output-check outcome of a full job that got as far as the checks.</param>
+/// <param name="ResultHash">SHA-256 (lower-case hex) of the released result's canonical CSV, for the audit log.</param>
+/// <param name="Elapsed">Time spent on the user's statement (gate, rewrite, run, read).</param>
+/// <param name="LoadElapsed">Time spent loading the granted tables.</param>
+/// <param name="LoadNotes">What the load did not do as declared (a granted field missing from the data, a column kept as text).</param>
+public sealed record SandboxResult(
+    SandboxMode Mode,
+    SandboxStatus Status,
+    string? Code,
+    string? Detail,
+    IReadOnlyList<SandboxColumn> Columns,
+    IReadOnlyList<IReadOnlyList<string?>> Rows,
+    bool Truncated,
+    OutputCheckOutcome? Checks,
+    string? ResultHash,
+    TimeSpan Elapsed,
+    TimeSpan LoadElapsed,
+    IReadOnlyList<string> LoadNotes)
+{
+    public bool Released => Status == SandboxStatus.Released;
+
+    public static SandboxResult Unreleased(
+        SandboxMode mode,
+        SandboxStatus status,
+        string code,
+        string detail,
+        TimeSpan elapsed,
+        TimeSpan loadElapsed,
+        IReadOnlyList<string> loadNotes,
+        OutputCheckOutcome? checks = null) =>
+        new(mode, status, code, detail, [], [], false, checks, null, elapsed, loadElapsed, loadNotes);
+}

@@ -1,0 +1,55 @@
+using Platform.Domain.Catalog;
+
+namespace Platform.Domain.Sandbox;
+
+/// <summary>
+/// One table of a grant as the sandbox sees it (SPEC §2.7): the <see cref="Name"/> SQL refers to it by, its
+/// granted <see cref="Fields"/> (only these columns are loaded) and a way to open its data as UTF-8 CSV with a
+/// header row.
+/// </summary>
+public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fields, Func<CancellationToken, Task<Stream>> OpenCsv)
+{
+    public const int MaxNameLength = 63;
+
+    /// <summary>
+    /// A table name is a plain identifier (letters, digits, underscore; not starting with a digit) so that it
+    /// can never be mistaken for a file path or a schema-qualified name in SQL.
+    /// </summary>
+    public static bool IsValidName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || char.IsDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return !name.StartsWith("__", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>One job for the engine: SQL over the tables of one grant.</summary>
+public sealed record SandboxRequest(
+    IReadOnlyList<SandboxTable> Tables,
+    string Sql,
+    SandboxMode Mode,
+    SandboxLimits Limits,
+    OutputCheckPolicy Policy);
+
+/// <summary>Runs one sandbox job in a fresh, locked-down engine.</summary>
+public interface ISandboxEngine
+{
+    /// <summary>
+    /// Refusals, query errors and withheld outputs are results, not exceptions. Throws
+    /// <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled
+    /// (for example because the grant was revoked); the job's own time limit gives a
+    /// <see cref="SandboxStatus.Failed"/> result with <see cref="SandboxCodes.TimedOut"/>.
+    /// </summary>
+    Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken);
+}
