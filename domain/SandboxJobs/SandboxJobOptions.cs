@@ -44,23 +44,22 @@ public sealed class SandboxJobOptions
             failures.Add($"{SectionName}:{nameof(MinRecordsPerRow)} must be a whole number from 1 to 1000000; it is {MinRecordsPerRow}.");
         }
 
-        if (!double.IsFinite(TimeoutSeconds) || TimeoutSeconds <= 0 || TimeoutSeconds > 3600)
+        var timeoutValid = double.IsFinite(TimeoutSeconds) && TimeoutSeconds > 0 && TimeoutSeconds <= 3600;
+        if (!timeoutValid)
         {
             failures.Add($"{SectionName}:{nameof(TimeoutSeconds)} must be more than 0 and at most 3600 seconds; it is {TimeoutSeconds}.");
         }
-        else
+
+        var names = new Dictionary<string, string>
         {
-            var names = new Dictionary<string, string>
-            {
-                [nameof(SandboxLimits.Timeout)] = nameof(TimeoutSeconds),
-                [nameof(SandboxLimits.MemoryLimitMb)] = nameof(MemoryLimitMb),
-                [nameof(SandboxLimits.MaxThreads)] = nameof(MaxThreads),
-                [nameof(SandboxLimits.MaxResultRows)] = nameof(MaxResultRows),
-            };
-            foreach (var (property, problem) in ToLimits().Validate())
-            {
-                failures.Add($"{SectionName}:{names.GetValueOrDefault(property, property)} {problem}.");
-            }
+            [nameof(SandboxLimits.MemoryLimitMb)] = nameof(MemoryLimitMb),
+            [nameof(SandboxLimits.MaxThreads)] = nameof(MaxThreads),
+            [nameof(SandboxLimits.MaxResultRows)] = nameof(MaxResultRows),
+        };
+        var limits = new SandboxLimits(timeoutValid ? TimeSpan.FromSeconds(TimeoutSeconds) : SandboxLimits.Default.Timeout, MemoryLimitMb, MaxThreads, MaxResultRows);
+        foreach (var (property, problem) in limits.Validate())
+        {
+            failures.Add($"{SectionName}:{names.GetValueOrDefault(property, property)} {problem}.");
         }
 
         if (MaxConcurrentJobs is < 1 or > 64)
