@@ -39,3 +39,60 @@ public static class SandboxGrantTables
             : new SandboxJobTable(table.Name, table.ResourceId, SampleSource, null, table.SampleJobId, table.Fields.Select(f => f.Name).ToList());
     }
 }
+
+/// <summary>The failing output rules of a job, as the audit log records them.</summary>
+public sealed record SandboxCheckFailure(string Rule, IReadOnlyList<string> Reasons);
+
+/// <summary>The output-check outcome in the audit record of a job.</summary>
+public sealed record SandboxCheckSummary(bool Passed, int MinRecordsPerRow, long SuppressedRows, long ReleasedRows, IReadOnlyList<SandboxCheckFailure> Failures);
+
+/// <summary>
+/// What the audit log records when a job ends (SPEC §2.7: "every job, its SQL, the data it touched and the hash of its
+/// output"): who ran what SQL over which grant and tables, and the result's hash and check outcome. Built from the job
+/// record alone, so the audit entry's payload hash can be recomputed from the record to show they agree.
+/// </summary>
+public sealed record SandboxJobOutcome(
+    string JobId,
+    string SubmittedBy,
+    string OrganizationId,
+    string GrantId,
+    string? AgreementId,
+    string Mode,
+    string Sql,
+    string Status,
+    string? Code,
+    string? Detail,
+    IReadOnlyList<SandboxJobTable> Tables,
+    string? ResultHash,
+    long? RowCount,
+    SandboxCheckSummary? Checks,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    int Attempts)
+{
+    public static SandboxJobOutcome From(SandboxJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new SandboxJobOutcome(
+            job.Id,
+            job.SubmittedBy,
+            job.OrganizationId,
+            job.GrantId,
+            job.AgreementId,
+            job.Mode.ToWire(),
+            job.Sql,
+            job.Status.ToWire(),
+            job.Code,
+            job.Detail,
+            job.Run?.Tables ?? [],
+            job.ResultHash,
+            job.Run?.RowCount,
+            job.Checks is { } checks
+                ? new SandboxCheckSummary(checks.Passed, checks.MinRecordsPerRow, checks.SuppressedRows, checks.ReleasedRows,
+                    checks.Failures.Select(rule => new SandboxCheckFailure(rule.Rule, rule.Reasons)).ToList())
+                : null,
+            job.StartedAt,
+            job.FinishedAt,
+            job.Attempts);
+    }
+}

@@ -351,7 +351,7 @@ public sealed class SandboxJobRunner(
             return;
         }
 
-        await audit.RecordAsync(SandboxJobAccess.SubmitterOf(job), "sandbox.job_finished", SandboxJobService.TargetOf(job.Id), OutcomeOf(job), cancellationToken);
+        await audit.RecordAsync(SandboxJobAccess.SubmitterOf(job), "sandbox.job_finished", SandboxJobService.TargetOf(job.Id), SandboxJobOutcome.From(job), cancellationToken);
         try
         {
             await jobs.ReplaceAsync(job with { OutcomeAudited = true }, found.ETag, cancellationToken);
@@ -361,36 +361,6 @@ public sealed class SandboxJobRunner(
             logger.LogWarning("Sandbox job {JobId} changed while its outcome was audited; the audit mark is left for a later delivery.", job.Id);
         }
     }
-
-    private static object OutcomeOf(SandboxJob job) => new
-    {
-        jobId = job.Id,
-        submittedBy = job.SubmittedBy,
-        organizationId = job.OrganizationId,
-        grantId = job.GrantId,
-        agreementId = job.AgreementId,
-        mode = job.Mode.ToWire(),
-        sql = job.Sql,
-        status = job.Status.ToWire(),
-        code = job.Code,
-        detail = job.Detail,
-        tables = job.Run?.Tables ?? [],
-        resultHash = job.ResultHash,
-        rowCount = job.Run?.RowCount,
-        checks = job.Checks is { } checks
-            ? new
-            {
-                passed = checks.Passed,
-                minRecordsPerRow = checks.MinRecordsPerRow,
-                suppressedRows = checks.SuppressedRows,
-                releasedRows = checks.ReleasedRows,
-                failures = checks.Failures.Select(rule => new { rule = rule.Rule, reasons = rule.Reasons }).ToList(),
-            }
-            : null,
-        startedAt = job.StartedAt,
-        finishedAt = job.FinishedAt,
-        attempts = job.Attempts,
-    };
 
     private static string StopReason(DomainException e) => $"{e.Code}: {e.Message}";
 

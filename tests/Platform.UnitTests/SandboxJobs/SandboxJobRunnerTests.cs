@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Moq;
 using Platform.Domain.Sandbox;
 using Platform.Domain.SandboxJobs;
@@ -44,12 +43,12 @@ public sealed class SandboxJobRunnerTests
 
         var finished = Assert.Single(_world.Audit.Records, r => r.Action == "sandbox.job_finished");
         Assert.Equal((ClearedStaff, "sandbox/jobs/sbx-1"), (finished.Actor.Subject, finished.Target));
-        var payload = JsonSerializer.SerializeToElement(finished.Payload);
-        Assert.Equal(GroupByDistrict, payload.GetProperty("sql").GetString());
-        Assert.Equal(GrantId, payload.GetProperty("grantId").GetString());
-        Assert.Equal(_world.Jobs.Job("sbx-1").ResultHash, payload.GetProperty("resultHash").GetString());
-        Assert.Equal(TableName, payload.GetProperty("tables")[0].GetProperty("Name").GetString());
-        Assert.True(payload.GetProperty("checks").GetProperty("passed").GetBoolean());
+        var outcome = Assert.IsType<SandboxJobOutcome>(finished.Payload);
+        Assert.Equal((GroupByDistrict, GrantId, "released"), (outcome.Sql, outcome.GrantId, outcome.Status));
+        Assert.Equal(_world.Jobs.Job("sbx-1").ResultHash, outcome.ResultHash);
+        Assert.Equal(TableName, Assert.Single(outcome.Tables).Name);
+        Assert.True(outcome.Checks!.Passed);
+        Assert.Equal(Platform.Domain.Audit.AuditChain.HashPayload(SandboxJobOutcome.From(_world.Jobs.Job("sbx-1"))), Platform.Domain.Audit.AuditChain.HashPayload(outcome));
     }
 
     [Fact]
@@ -177,7 +176,7 @@ public sealed class SandboxJobRunnerTests
         Assert.Equal((SandboxJobStatus.Cancelled, SandboxJobRules.CancelledCode), (job.Status, job.Code));
         Assert.Contains("suspended", job.Detail, StringComparison.Ordinal);
         var finished = Assert.Single(_world.Audit.Records, r => r.Action == "sandbox.job_finished");
-        Assert.Equal("cancelled", JsonSerializer.SerializeToElement(finished.Payload).GetProperty("status").GetString());
+        Assert.Equal("cancelled", Assert.IsType<SandboxJobOutcome>(finished.Payload).Status);
     }
 
     [Fact]
