@@ -35,6 +35,7 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
         services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
         services.TryAddSingleton<Platform.Domain.Calendar.CalendarService>();
+        services.TryAddSingleton<Platform.Domain.Disclosure.DisclosureService>();
         services.TryAddSingleton<Platform.Domain.Oversight.IncidentService>();
         services.TryAddSingleton<Platform.Domain.Oversight.SuspensionService>();
         services.TryAddSingleton<Platform.Domain.Oversight.IOperatorAccessGuard>(sp => sp.GetRequiredService<Platform.Domain.Oversight.SuspensionService>());

@@ -237,9 +237,13 @@ public static class DataRequestRules
         return Replace(request, scheduled, now);
     }
 
-    /// <summary>Files a provider's decision on its items; a review already decided or closed is left as it is.</summary>
+    /// <summary>
+    /// Files a provider's decision on its items; a review already decided or closed is left as it is.
+    /// <paramref name="legalDecidedAt"/> is the legal instant the decision stands for when lifecycle time is compressed
+    /// (SPEC §6); by default the decision instant itself.
+    /// </summary>
     public static DataRequest RecordDecision(DataRequest request, string slot, IReadOnlyDictionary<string, ItemDecisionKind> items, string? comment,
-        DateTimeOffset decidedAt, string decidedBy, ReviewChannel channel, DateTimeOffset now)
+        DateTimeOffset decidedAt, string decidedBy, ReviewChannel channel, DateTimeOffset now, DateTimeOffset? legalDecidedAt = null)
     {
         var review = request.Review(slot) ?? throw new InvalidOperationException($"Data request {request.Id} has no review '{slot}'.");
         if (!review.IsOpen || request.IsCancelled)
@@ -247,8 +251,8 @@ public static class DataRequestRules
             return request;
         }
 
-        // M4.7.2: a decision after the due moment is accepted and recorded as late.
-        var late = review.DueAt is { } due && decidedAt >= due;
+        // M4.7.2: a decision at or after the due moment, or once the review was marked overdue, is accepted and recorded as late.
+        var late = review.Overdue || (review.DueAt is { } due && (legalDecidedAt ?? decidedAt) >= due);
         var decided = review with { Decision = new ProviderDecision(items, comment, decidedAt, decidedBy, channel, late) };
         var updatedItems = request.Items.Select(item => item.ProviderId == review.ProviderId && items.TryGetValue(item.ResourceId, out var kind)
             ? item with { Status = kind == ItemDecisionKind.Approve ? DataRequestItemStatus.Approved : DataRequestItemStatus.Rejected, Comment = comment }

@@ -253,8 +253,10 @@ public sealed class DataRequestService(
             && await approvalClaims.GetClaimAsync(request.InstanceId, slot, cancellationToken) is { State: ApprovalSlotState.Decided, Decision: { } decision } claim)
         {
             var (items, comment, decidedBy, channel) = await ItemsOfClaimAsync(request, review, claim, decision, cancellationToken);
+            // Under compressed time (SPEC §6) the decision instant is scaled back to the legal instant it stands for.
+            var legalDecidedAt = new DateTimeOffset(compression.LegalTime(request.SubmittedAt.UtcDateTime, decision.DecidedAt.UtcDateTime), TimeSpan.Zero);
             var (updated, changed) = await ChangeWithRetryAsync(id,
-                r => DataRequestRules.RecordDecision(r, slot, items, comment, decision.DecidedAt, decidedBy, channel, clock.UtcNow), cancellationToken);
+                r => DataRequestRules.RecordDecision(r, slot, items, comment, decision.DecidedAt, decidedBy, channel, clock.UtcNow, legalDecidedAt), cancellationToken);
             request = updated;
             review = updated.Review(slot)!;
             if (changed && review.Decision is { } decided)

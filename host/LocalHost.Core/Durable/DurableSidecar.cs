@@ -70,8 +70,9 @@ public sealed class DurableSidecar : IAsyncDisposable
             WorkItemQueueVisibilityTimeout = host.DurableMessageVisibilityTimeout,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
         }));
-        builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
-        builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        builder.Services.AddSingleton(sp => new SidecarCompatibleOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationService>()));
+        builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<SidecarCompatibleOrchestrationService>());
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<SidecarCompatibleOrchestrationService>());
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();

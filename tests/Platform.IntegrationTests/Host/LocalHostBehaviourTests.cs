@@ -85,6 +85,25 @@ public sealed class LocalHostBehaviourTests
     }
 
     [Fact]
+    public async Task Durable_SubOrchestrations_CompleteAndTheParentHistoryStaysReadableAfterRestart()
+    {
+        var settings = new HostSettings();
+        await using (var first = await HostProcess.StartAsync(HostProcess.FixtureHostDll, settings))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await first.Http.PostAsync("/api/fixture/parent/fan-1", null)).StatusCode);
+            var done = await PollAsync(first, "fan-1", s => s.GetProperty("status").GetString() is "Completed" or "Failed", TimeSpan.FromSeconds(60));
+            Assert.Equal("Completed", done.GetProperty("status").GetString());
+            Assert.Equal(["数据-1", "数据-2", "数据-3"], done.GetProperty("output").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        }
+
+        await using var second = await HostProcess.StartAsync(HostProcess.FixtureHostDll, settings);
+        var again = await PollAsync(second, "fan-1", s => true, TimeSpan.FromSeconds(30));
+        Assert.Equal("Completed", again.GetProperty("status").GetString());
+        var child = await PollAsync(second, "fan-1-child-2", s => true, TimeSpan.FromSeconds(30));
+        Assert.Equal("数据-2", child.GetProperty("output").GetString());
+    }
+
+    [Fact]
     public async Task Queue_MessageThatAlwaysFails_MovesToPoisonAfterExactlyFiveAttempts()
     {
         var settings = new HostSettings();

@@ -9,6 +9,8 @@ using static Platform.UnitTests.Masking.MaskingTestData;
 
 namespace Platform.UnitTests.Masking;
 
+// The heap is measured process-wide: no other test may allocate meanwhile.
+[Collection(MemoryMeasurementCollection.Name)]
 public class MaskingMemoryTests(ITestOutputHelper output)
 {
     private const int Rows = 200_000;
@@ -127,4 +129,10 @@ public class MaskingMemoryTests(ITestOutputHelper output)
     {
         public void Report(long value) => report(value);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurementCollection
+{
+    public const string Name = "Memory measurement";
 }

@@ -1,0 +1,66 @@
+using Platform.Domain.Agreements;
+using Platform.Domain.Organizations;
+using Platform.Domain.Plans;
+
+namespace Platform.Domain.Disclosure;
+
+/// <summary>
+/// One authorisation as the public sees it (M4.7.4): who is authorised (object), under which plan (content), where
+/// (scope) and for how long (term). Organisations only, never people.
+/// </summary>
+public sealed record AuthorizationDisclosure(
+    string AgreementId,
+    string OperatorId,
+    string OperatorName,
+    string OperatorCreditCode,
+    string PlanTitle,
+    PlanMode PlanMode,
+    string Region,
+    SelectionMethod SelectionMethod,
+    DateOnly StartsOn,
+    DateOnly EndsOn,
+    AgreementStatus Status);
+
+public sealed class DisclosureService(IAgreementStore agreements, IOrganizationStore organizations, IPlanStore plans)
+{
+    public const int MaxItems = 10_000;
+
+    /// <summary>Every authorisation granted (live or ended), ordered by agreement id.</summary>
+    public async Task<IReadOnlyList<AuthorizationDisclosure>> AuthorizationsAsync(CancellationToken cancellationToken = default)
+    {
+        var items = new List<AuthorizationDisclosure>();
+        string? token = null;
+        var operatorCache = new Dictionary<string, Organization?>();
+        var planCache = new Dictionary<string, Plan?>();
+        do
+        {
+            var (page, next) = await agreements.ListAsync(null, 200, token, cancellationToken);
+            foreach (var agreement in page)
+            {
+                if (!operatorCache.TryGetValue(agreement.OperatorId, out var organization))
+                {
+                    organization = operatorCache[agreement.OperatorId] = (await organizations.GetAsync(agreement.OperatorId, cancellationToken))?.Value;
+                }
+
+                if (!planCache.TryGetValue(agreement.PlanId, out var plan))
+                {
+                    plan = planCache[agreement.PlanId] = (await plans.GetAsync(agreement.PlanId, cancellationToken))?.Value;
+                }
+
+                if (organization is null || plan is null)
+                {
+                    continue;
+                }
+
+                items.Add(new AuthorizationDisclosure(
+                    agreement.Id, organization.Id, organization.Name, organization.CreditCode, plan.Title, plan.Mode, plan.Region,
+                    agreement.SelectionMethod, agreement.StartsOn, agreement.EndsOn, agreement.Status));
+            }
+
+            token = next;
+        }
+        while (token is not null && items.Count < MaxItems);
+
+        return items.OrderBy(i => i.AgreementId, StringComparer.Ordinal).ToList();
+    }
+}

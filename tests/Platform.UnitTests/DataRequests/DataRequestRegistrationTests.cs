@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.Domain.Agreements;
+using Platform.Domain.Approvals;
+using Platform.Domain.DataRequests;
+using Platform.Domain.Grants;
+using Platform.Functions;
+using Platform.Functions.DataRequests;
+using Platform.Functions.Masking;
+using Platform.UnitTests.Http;
+using Xunit;
+
+namespace Platform.UnitTests.DataRequests;
+
+public sealed class DataRequestRegistrationTests
+{
+    [Fact]
+    public async Task AddPlatform_Defaults_ServicesResolveAndRequestsAreCancelledBeforeGrantsAreRevoked()
+    {
+        using var host = Build([]);
+
+        await host.StartAsync();
+
+        Assert.NotNull(host.Services.GetRequiredService<DataRequestService>());
+        Assert.NotNull(host.Services.GetRequiredService<GrantService>());
+        Assert.NotNull(host.Services.GetRequiredService<MaskingJobRunner>());
+        Assert.Equal(DataRequestSettings.Default, host.Services.GetRequiredService<DataRequestSettings>());
+        var steps = host.Services.GetServices<IAgreementRevocationStep>().Select(s => s.Name).ToList();
+        Assert.True(steps.IndexOf("data-requests") >= 0 && steps.IndexOf("data-requests") < steps.IndexOf("grants"), string.Join(", ", steps));
+        Assert.Contains(host.Services.GetServices<IApprovalSubjectSource>(), s => s.SubjectKind == DataRequestService.SubjectKind);
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("-1")]
+    public async Task AddPlatform_ReminderOutsideTheReview_StartFailsNamingTheSetting(string value)
+    {
+        using var host = Build(new() { ["DataRequests:ReminderWorkingDaysBefore"] = value });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("DataRequests:ReminderWorkingDaysBefore", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ReminderOnTheDueDate_Accepted()
+        => Assert.True(new DataRequestOptionsValidator().Validate(null, new DataRequestOptions { ReminderWorkingDaysBefore = 0 }).Succeeded);
+
+    private static IHost Build(Dictionary<string, string?> extra)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Auth:Issuer"] = HttpTestKit.Issuer,
+            ["Auth:Audience"] = HttpTestKit.Audience,
+            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
+        return builder.Build();
+    }
+}
