@@ -65,8 +65,6 @@ public sealed class SandboxJobService(
     IAuditTrail audit,
     IClock clock)
 {
-    private const int MaxWriteAttempts = 10;
-
     public static string TargetOf(string jobId) => $"sandbox/jobs/{jobId}";
 
     /// <summary>
@@ -136,52 +134,6 @@ public sealed class SandboxJobService(
         return (job, document);
     }
 
-    /// <summary>
-    /// Stops a queued or running job (its worker sees the status within a poll interval and interrupts the engine) and
-    /// audits it. Returns the job as it now is; a finished job is left as it is.
-    /// </summary>
-    public async Task<SandboxJob?> CancelAsync(string id, string reason, CancellationToken cancellationToken = default)
-        => (await CancelCoreAsync(id, reason, cancellationToken)).Job;
-
-    private async Task<(SandboxJob? Job, bool Stopped)> CancelCoreAsync(string id, string reason, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(id, cancellationToken);
-            if (current is null)
-            {
-                return (null, false);
-            }
-
-            var cancelled = SandboxJobRules.Cancel(current.Value, reason, clock.UtcNow);
-            if (ReferenceEquals(cancelled, current.Value))
-            {
-                return (current.Value, false);
-            }
-
-            try
-            {
-                await store.ReplaceAsync(cancelled, current.ETag, cancellationToken);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
-            {
-                continue;
-            }
-
-            await audit.RecordAsync(Caller.System, "sandbox.job_cancelled", TargetOf(id),
-                new { cancelled.GrantId, cancelled.SubmittedBy, reason, was = current.Value.Status.ToWire() }, cancellationToken);
-            return (cancelled, true);
-        }
-    }
-
-    /// <summary>M5.5: a suspension stops the operator's queued and running jobs at once. Returns how many were stopped.</summary>
-    public async Task<int> CancelForOperatorAsync(string operatorId, string reason, CancellationToken cancellationToken = default)
-        => await CancelAllAsync(await store.ListActiveByOrganizationAsync(operatorId, cancellationToken), reason, cancellationToken);
-
-    /// <summary>SPEC §2.2: everything an ended agreement carried stops, its sandbox jobs included.</summary>
-    public async Task<int> CancelForAgreementAsync(string agreementId, string reason, CancellationToken cancellationToken = default)
-        => await CancelAllAsync(await store.ListActiveByAgreementAsync(agreementId, cancellationToken), reason, cancellationToken);
-
     public static DomainException NotFound(string id) => new(FailureKind.NotFound, SandboxJobCodes.NotFound, $"Sandbox job '{id}' does not exist.");
 
     /// <summary>The 409 of the result route for a job that released nothing, with the reasons keyed by output rule (or <c>status</c>).</summary>
@@ -240,6 +192,62 @@ public sealed class SandboxJobService(
 
     private static DomainException ResultUnavailable(string id)
         => new(FailureKind.Unavailable, SandboxJobCodes.ResultUnavailable, $"The released result of sandbox job '{id}' cannot be read right now; try again later.");
+}
+
+/// <summary>
+/// Stops sandbox jobs (M5.5 suspension, SPEC §2.2 end of an agreement, a stop seen by the worker). Kept apart from
+/// <see cref="SandboxJobService"/> because the stop steps are built into the suspension service and the agreement service,
+/// which the grant checks of submission depend on: the steps must not depend back on them.
+/// </summary>
+public sealed class SandboxJobCanceller(ISandboxJobStore store, IAuditTrail audit, IClock clock)
+{
+    private const int MaxWriteAttempts = 10;
+
+    /// <summary>
+    /// Stops a queued or running job (its worker sees the status within a poll interval and interrupts the engine) and
+    /// audits it. Returns the job as it now is; a finished job is left as it is.
+    /// </summary>
+    public async Task<SandboxJob?> CancelAsync(string id, string reason, CancellationToken cancellationToken = default)
+        => (await CancelCoreAsync(id, reason, cancellationToken)).Job;
+
+    /// <summary>M5.5: a suspension stops the operator's queued and running jobs at once. Returns how many were stopped.</summary>
+    public async Task<int> CancelForOperatorAsync(string operatorId, string reason, CancellationToken cancellationToken = default)
+        => await CancelAllAsync(await store.ListActiveByOrganizationAsync(operatorId, cancellationToken), reason, cancellationToken);
+
+    /// <summary>SPEC §2.2: everything an ended agreement carried stops, its sandbox jobs included.</summary>
+    public async Task<int> CancelForAgreementAsync(string agreementId, string reason, CancellationToken cancellationToken = default)
+        => await CancelAllAsync(await store.ListActiveByAgreementAsync(agreementId, cancellationToken), reason, cancellationToken);
+
+    private async Task<(SandboxJob? Job, bool Stopped)> CancelCoreAsync(string id, string reason, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await store.GetAsync(id, cancellationToken);
+            if (current is null)
+            {
+                return (null, false);
+            }
+
+            var cancelled = SandboxJobRules.Cancel(current.Value, reason, clock.UtcNow);
+            if (ReferenceEquals(cancelled, current.Value))
+            {
+                return (current.Value, false);
+            }
+
+            try
+            {
+                await store.ReplaceAsync(cancelled, current.ETag, cancellationToken);
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
+            {
+                continue;
+            }
+
+            await audit.RecordAsync(Caller.System, "sandbox.job_cancelled", SandboxJobService.TargetOf(id),
+                new { cancelled.GrantId, cancelled.SubmittedBy, reason, was = current.Value.Status.ToWire() }, cancellationToken);
+            return (cancelled, true);
+        }
+    }
 
     private async Task<int> CancelAllAsync(IReadOnlyList<SandboxJob> jobs, string reason, CancellationToken cancellationToken)
     {
@@ -257,7 +265,7 @@ public sealed class SandboxJobService(
 }
 
 /// <summary>M5.5: suspending an operator stops its staff's queued and running sandbox jobs at once.</summary>
-public sealed class SandboxSuspensionStep(SandboxJobService jobs) : ISuspensionStep
+public sealed class SandboxSuspensionStep(SandboxJobCanceller jobs) : ISuspensionStep
 {
     public string Name => "sandbox-jobs";
 
@@ -266,7 +274,7 @@ public sealed class SandboxSuspensionStep(SandboxJobService jobs) : ISuspensionS
 }
 
 /// <summary>SPEC §2.2: when an agreement ends, the sandbox jobs over its grants stop.</summary>
-public sealed class SandboxAgreementRevocationStep(SandboxJobService jobs) : IAgreementRevocationStep
+public sealed class SandboxAgreementRevocationStep(SandboxJobCanceller jobs) : IAgreementRevocationStep
 {
     public string Name => "sandbox-jobs";
 

@@ -23,7 +23,7 @@ namespace Platform.Functions.Sandbox;
 /// </summary>
 public sealed class SandboxJobRunner(
     ISandboxJobStore jobs,
-    SandboxJobService service,
+    SandboxJobCanceller canceller,
     GrantService grants,
     PersonnelService personnel,
     IAuthorizedDataLibrary library,
@@ -331,7 +331,7 @@ public sealed class SandboxJobRunner(
 
     private async Task CancelAsync(string jobId, string reason, CancellationToken cancellationToken)
     {
-        await service.CancelAsync(jobId, reason, cancellationToken);
+        await canceller.CancelAsync(jobId, reason, cancellationToken);
         if (await jobs.GetAsync(jobId, cancellationToken) is { } current)
         {
             await EnsureOutcomeAuditedAsync(current, cancellationToken);

@@ -32,6 +32,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxJobOptions>, SandboxJobOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<SandboxJobOptions>>().Value);
         services.TryAddSingleton<SandboxJobService>();
+        services.TryAddSingleton<SandboxJobCanceller>();
         services.TryAddSingleton<SandboxJobRunner>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuspensionStep, SandboxSuspensionStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, SandboxAgreementRevocationStep>());

@@ -139,7 +139,7 @@ public sealed class SandboxJobRunnerTests
     public async Task RunAsync_CancelledWhileQueued_NotRunAndNoOutcomeAudited()
     {
         await _world.SubmitAsync("sbx-1", GroupByDistrict);
-        await _world.Service.CancelForOperatorAsync(OperatorOrg, "suspended");
+        await _world.Canceller.CancelForOperatorAsync(OperatorOrg, "suspended");
 
         await _world.Runner(Mock.Of<ISandboxEngine>(MockBehavior.Strict)).RunAsync("sbx-1", CancellationToken.None);
 
@@ -169,7 +169,7 @@ public sealed class SandboxJobRunnerTests
         var run = _world.Runner(engine).RunAsync("sbx-1", CancellationToken.None);
         await engine.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        await new SandboxSuspensionStep(_world.Service).SuspendAsync(OperatorOrg);
+        await new SandboxSuspensionStep(_world.Canceller).SuspendAsync(OperatorOrg);
         await run.WaitAsync(TimeSpan.FromSeconds(10));
 
         var job = _world.Jobs.Job("sbx-1");
@@ -206,7 +206,7 @@ public sealed class SandboxJobRunnerTests
             _world.Jobs.BeforeReplace = async finishing =>
             {
                 Assert.Equal(SandboxJobStatus.Released, finishing.Status);
-                await _world.Service.CancelAsync("sbx-1", "suspended meanwhile");
+                await _world.Canceller.CancelAsync("sbx-1", "suspended meanwhile");
             };
             return Task.CompletedTask;
         };

@@ -175,7 +175,7 @@ public sealed class SandboxJobServiceTests
         await SetAsync("sbx-running", job => SandboxJobRules.Start(job, _world.Clock.UtcNow));
         await SetAsync("sbx-done", job => job with { Status = SandboxJobStatus.Refused, Code = SandboxCodes.StatementRefused });
 
-        var summary = await new SandboxSuspensionStep(_world.Service).SuspendAsync(OperatorOrg);
+        var summary = await new SandboxSuspensionStep(_world.Canceller).SuspendAsync(OperatorOrg);
 
         Assert.Equal("2 job(s) stopped", summary);
         Assert.All(new[] { "sbx-queued", "sbx-running" }, id =>
@@ -192,7 +192,7 @@ public sealed class SandboxJobServiceTests
     public async Task SuspensionStep_RunTwice_SecondStopsNothing()
     {
         await _world.SubmitAsync("sbx-1", "SELECT 1");
-        var step = new SandboxSuspensionStep(_world.Service);
+        var step = new SandboxSuspensionStep(_world.Canceller);
         await step.SuspendAsync(OperatorOrg);
 
         var again = await step.SuspendAsync(OperatorOrg);
@@ -207,7 +207,7 @@ public sealed class SandboxJobServiceTests
         await _world.SubmitAsync("sbx-1", "SELECT 1");
         var agreement = (await _world.Agreements.Object.GetAsync(AgreementId))!.Value;
 
-        var summary = await new SandboxAgreementRevocationStep(_world.Service).RevokeAsync(agreement, "协议终止");
+        var summary = await new SandboxAgreementRevocationStep(_world.Canceller).RevokeAsync(agreement, "协议终止");
 
         Assert.Equal("1 job(s) stopped", summary);
         Assert.Contains("协议终止", _world.Jobs.Job("sbx-1").Detail, StringComparison.Ordinal);
@@ -219,7 +219,7 @@ public sealed class SandboxJobServiceTests
         await _world.SubmitAsync("sbx-1", "SELECT 1");
         _world.Jobs.BeforeReplace = job => SetAsync("sbx-1", current => current with { LastError = "a worker wrote meanwhile" });
 
-        var cancelled = await _world.Service.CancelAsync("sbx-1", "stop");
+        var cancelled = await _world.Canceller.CancelAsync("sbx-1", "stop");
 
         Assert.Equal(SandboxJobStatus.Cancelled, cancelled!.Status);
         Assert.Equal(("stop", "a worker wrote meanwhile"), (_world.Jobs.Job("sbx-1").Detail, _world.Jobs.Job("sbx-1").LastError));

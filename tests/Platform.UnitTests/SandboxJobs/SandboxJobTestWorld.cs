@@ -170,6 +170,7 @@ public sealed class SandboxJobTestWorld
         Grants = new GrantService(GrantStore, Mock.Of<IDataRequestStore>(), Agreements.Object, Mock.Of<IResourceStore>(), Mock.Of<IResourceDataStore>(), Library,
             MaskingJobs, Mock.Of<IMaskingJobQueue>(), Guard, Mock.Of<INotificationOutbox>(), Audit, Clock, new ResourceOptions());
         Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, Audit, Clock);
+        Canceller = new SandboxJobCanceller(Jobs, Audit, Clock);
 
         AddStaff(ClearedStaff, OperatorOrg, cleared: true);
         AddStaff(UnclearedStaff, OperatorOrg, cleared: false);
@@ -212,6 +213,8 @@ public sealed class SandboxJobTestWorld
 
     public SandboxJobService Service { get; }
 
+    public SandboxJobCanceller Canceller { get; }
+
     public SandboxJobOptions Options { get; } = new() { CancellationPollSeconds = 0.05, TimeoutSeconds = 20 };
 
     public static Caller StaffCaller(string staffId = ClearedStaff, string org = OperatorOrg) => new(staffId, Roles.Personnel, org);
@@ -240,7 +243,7 @@ public sealed class SandboxJobTestWorld
     }
 
     public SandboxJobRunner Runner(ISandboxEngine? engine = null)
-        => new(Jobs, Service, Grants, Personnel, Library, MaskingJobs, Artifacts, Results, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Audit, Clock, Options,
+        => new(Jobs, Canceller, Grants, Personnel, Library, MaskingJobs, Artifacts, Results, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Audit, Clock, Options,
             NullLogger<SandboxJobRunner>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)
