@@ -96,7 +96,11 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
             Assert.Equal(group.Average(p => p.Age), double.Parse(cells[3], CultureInfo.InvariantCulture), 9);
         }
 
-        var json = await staff.GetFromJsonAsync<JsonElement>(job.GetProperty("result").GetString());
+        using var jsonRequest = new HttpRequestMessage(HttpMethod.Get, job.GetProperty("result").GetString());
+        jsonRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var jsonResponse = await staff.SendAsync(jsonRequest);
+        Assert.Equal("application/json", jsonResponse.Content.Headers.ContentType!.MediaType);
+        var json = await jsonResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, json.GetProperty("rowCount").GetInt64());
         Assert.Equal(hash, json.GetProperty("resultHash").GetString());
         Assert.Equal(["district", "people", "total_age", "mean_age"], json.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
