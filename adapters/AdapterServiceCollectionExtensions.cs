@@ -85,12 +85,18 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.DataRequests.IDataRequestStore, DataRequests.TableDataRequestStore>();
         services.TryAddSingleton<Platform.Domain.DataRequests.IReviewTimelinessStore, DataRequests.TableReviewTimelinessStore>();
         services.TryAddSingleton<Platform.Domain.Grants.IGrantStore, Grants.TableGrantStore>();
+        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobStore, SandboxJobs.TableSandboxJobStore>();
 
         // Files and queues (the Blob and Queue service clients are registered with the storage clients)
         services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Blobs.BlobResourceDataStore>();
         services.TryAddSingleton<Platform.Domain.Resources.IMaskingArtifactStore, Blobs.BlobMaskingArtifactStore>();
         services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobQueue, Resources.QueueMaskingJobQueue>();
         services.TryAddSingleton<Platform.Domain.Grants.IAuthorizedDataLibrary, Grants.BlobAuthorizedDataLibrary>();
+        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxResultStore, SandboxJobs.BlobSandboxResultStore>();
+        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobQueue, SandboxJobs.QueueSandboxJobQueue>();
+
+        // The sandbox engine (SPEC §2.7): a fresh locked-down DuckDB per job, staging in the temp directory.
+        services.TryAddSingleton<Platform.Domain.Sandbox.ISandboxEngine>(_ => new Sandbox.SandboxEngine());
 
         return services;
     }

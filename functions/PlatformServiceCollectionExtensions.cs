@@ -14,6 +14,7 @@ using Platform.Functions.DataRequests;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
 using Platform.Functions.Notifications;
+using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
 using Platform.Functions.Scenarios;
 
@@ -49,6 +50,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddScenarios(configuration);
         services.AddPlatformResources(configuration);
         services.AddDataRequests(configuration);
+        services.AddSandboxJobs(configuration);
         return services;
     }
 

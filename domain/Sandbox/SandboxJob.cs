@@ -46,10 +46,35 @@ public sealed record SandboxJob(
     string? Code = null,
     string? Detail = null,
     string? ResultHash = null,
-    OutputCheckOutcome? Checks = null)
+    OutputCheckOutcome? Checks = null,
+    string? AgreementId = null,
+    int Attempts = 0,
+    SandboxJobRun? Run = null,
+    bool OutcomeAudited = false,
+    string? LastError = null)
 {
     public bool IsFinished => SandboxJobRules.IsTerminal(Status);
 }
+
+/// <summary>What one run of a job produced besides its status: the result's shape, the tables it read and the time it took.</summary>
+/// <param name="RowCount">Rows of the released result; null when nothing was released.</param>
+/// <param name="Truncated">A sample result was cut at the row cap.</param>
+/// <param name="Tables">The granted tables loaded for the job (the data it touched).</param>
+/// <param name="LoadNotes">What the load did not do as declared (see <see cref="SandboxResult.LoadNotes"/>).</param>
+public sealed record SandboxJobRun(
+    long? RowCount,
+    bool Truncated,
+    IReadOnlyList<SandboxColumn> Columns,
+    IReadOnlyList<SandboxJobTable> Tables,
+    TimeSpan QueryElapsed,
+    TimeSpan LoadElapsed,
+    IReadOnlyList<string> LoadNotes);
+
+/// <summary>
+/// One granted table as a job read it: <paramref name="Source"/> is <c>library</c> (the authorized data library copy,
+/// whose <paramref name="Sha256"/> is given) or <c>sample</c> (the masked sample made by masking job <paramref name="SampleJobId"/>).
+/// </summary>
+public sealed record SandboxJobTable(string Name, string ResourceId, string Source, string? Sha256, string? SampleJobId, IReadOnlyList<string> Fields);
 
 /// <summary>Submission validation and the job's state transitions.</summary>
 public static class SandboxJobRules
@@ -93,7 +118,8 @@ public static class SandboxJobRules
     }
 
     /// <summary>Records the engine's outcome; a withheld result keeps its reasons but no hash (nothing was released).</summary>
-    public static SandboxJob Finish(SandboxJob job, SandboxResult result, DateTimeOffset now)
+    /// <param name="tables">The tables loaded for the run, recorded as the data the job touched (SPEC §2.7).</param>
+    public static SandboxJob Finish(SandboxJob job, SandboxResult result, DateTimeOffset now, IReadOnlyList<SandboxJobTable>? tables = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         Require(job, SandboxJobStatus.Running, "finished");
@@ -112,6 +138,14 @@ public static class SandboxJobRules
             Detail = result.Detail,
             ResultHash = result.Released ? result.ResultHash : null,
             Checks = result.Checks,
+            Run = new SandboxJobRun(
+                result.Released ? result.Rows.Count : null,
+                result.Truncated,
+                result.Columns,
+                tables ?? [],
+                result.Elapsed,
+                result.LoadElapsed,
+                result.LoadNotes),
         };
     }
 

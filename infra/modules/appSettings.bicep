@@ -89,6 +89,16 @@ var commonAppSettings = {
   // Data requests (SPEC §2.5): providers review within 5 working days (M4.3, fixed); they are reminded at 09:00 CST
   // this many working days before the due date.
   DataRequests__ReminderWorkingDaysBefore: '1'
+  // Sandbox (SPEC §2.7): k of the output checks (every released row backed by at least this many records), the limits
+  // each job runs under, jobs per worker instance, and how often a running job looks whether it must stop (M5.5).
+  // One 1 GiB engine at a time fits a 2 GiB Flex Consumption instance beside the host; raise both with instanceMemoryMB.
+  Sandbox__MinRecordsPerRow: '10'
+  Sandbox__TimeoutSeconds: '30'
+  Sandbox__MemoryLimitMb: '1024'
+  Sandbox__MaxThreads: '2'
+  Sandbox__MaxResultRows: '10000'
+  Sandbox__MaxConcurrentJobs: '1'
+  Sandbox__CancellationPollSeconds: '1'
 }
 
 var monitoringAppSettings = {

@@ -1,0 +1,53 @@
+using Platform.Domain.Organizations;
+using Platform.Domain.Sandbox;
+
+namespace Platform.Domain.SandboxJobs;
+
+/// <summary>Where sandbox job records are kept (Table storage, ETag concurrency).</summary>
+public interface ISandboxJobStore
+{
+    /// <summary>Stores a new job; 409 <c>sandbox_job.already_exists</c> when its id is taken.</summary>
+    Task<string> AddAsync(SandboxJob job, CancellationToken cancellationToken = default);
+
+    Task<Versioned<SandboxJob>?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the record if its ETag still matches (412 <c>concurrency.etag_mismatch</c> otherwise); returns the new ETag.</summary>
+    Task<string> ReplaceAsync(SandboxJob job, string ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>The queued and running jobs of an operator's staff.</summary>
+    Task<IReadOnlyList<SandboxJob>> ListActiveByOrganizationAsync(string organizationId, CancellationToken cancellationToken = default);
+
+    /// <summary>The queued and running jobs over the grants of an agreement.</summary>
+    Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The <c>sandbox-jobs</c> queue: one message per job, carrying only its id.</summary>
+public interface ISandboxJobQueue
+{
+    Task EnqueueAsync(string jobId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A released result as its JSON form carries it: the columns with their engine types and the rows as text (null is SQL NULL).</summary>
+public sealed record SandboxResultDocument(
+    string JobId,
+    IReadOnlyList<SandboxColumn> Columns,
+    IReadOnlyList<IReadOnlyList<string?>> Rows,
+    bool Truncated,
+    string ResultHash);
+
+/// <summary>
+/// Released results, kept inside the platform by job id (SPEC §2.7): the canonical CSV whose SHA-256 is the audited
+/// result hash, and the same rows as JSON. Only released results are ever written; a rerun overwrites its own.
+/// </summary>
+public interface ISandboxResultStore
+{
+    Task WriteAsync(SandboxResultDocument result, CancellationToken cancellationToken = default);
+
+    /// <summary>The canonical CSV (UTF-8, no BOM), or null when there is none.</summary>
+    Task<Stream?> OpenCsvAsync(string jobId, CancellationToken cancellationToken = default);
+
+    Task<SandboxResultDocument?> ReadAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a result (a job cancelled while its result was being stored keeps none); a missing one is fine.</summary>
+    Task DeleteAsync(string jobId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,391 @@
+using Microsoft.Extensions.Logging;
+using Platform.Domain.Audit;
+using Platform.Domain.Errors;
+using Platform.Domain.Grants;
+using Platform.Domain.Masking;
+using Platform.Domain.Organizations;
+using Platform.Domain.Personnel;
+using Platform.Domain.Resources;
+using Platform.Domain.Sandbox;
+using Platform.Domain.SandboxJobs;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+
+namespace Platform.Functions.Sandbox;
+
+/// <summary>
+/// Runs one sandbox job for the <c>sandbox-jobs</c> worker (SPEC §2.7). Delivery is at least once, so a run is
+/// idempotent: a finished job is not run again, and a rerun of an unfinished one starts over and overwrites its own
+/// result. At the start the staff member's clearance and the grant are checked again (a suspension or revocation
+/// since submission cancels the job); while the engine runs, the job record, the suspension and the grant are looked
+/// at every <see cref="SandboxJobOptions.CancellationPollSeconds"/> and the engine is interrupted when the job must
+/// stop (M5.5). Failures of the platform itself are rethrown so the queue retries and finally poisons the message.
+/// </summary>
+public sealed class SandboxJobRunner(
+    ISandboxJobStore jobs,
+    SandboxJobCanceller canceller,
+    GrantService grants,
+    PersonnelService personnel,
+    IAuthorizedDataLibrary library,
+    IMaskingJobStore maskingJobs,
+    IMaskingArtifactStore maskingArtifacts,
+    ISandboxResultStore results,
+    ISandboxEngine engine,
+    IAuditTrail audit,
+    IClock clock,
+    SandboxJobOptions options,
+    ILogger<SandboxJobRunner> logger) : IDisposable
+{
+    private const int MaxLastErrorLength = 300;
+    private const int MaxWriteAttempts = 10;
+
+    // Each job holds a whole engine (memory limit, threads) for its run; the queue may deliver many messages at once.
+    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentJobs, options.MaxConcurrentJobs);
+
+    public async Task RunAsync(string? jobId, CancellationToken cancellationToken)
+    {
+        var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
+        if (found is null)
+        {
+            logger.LogWarning("Sandbox job message names no known job ({JobId}); dropped.", jobId);
+            return;
+        }
+
+        if (found.Value.IsFinished)
+        {
+            logger.LogInformation("Sandbox job {JobId} is already {Status}; not run again.", jobId, found.Value.Status.ToWire());
+            await EnsureOutcomeAuditedAsync(found, cancellationToken);
+            return;
+        }
+
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            await RunStartedAsync(found.Value.Id, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await RecordLastErrorAsync(found.Value.Id, e);
+            throw;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// For the poison queue: the job failed as often as the queue allows. Marks it failed with its last error, so its
+    /// status says so instead of staying <c>queued</c> or <c>running</c>; a finished job is left as it is.
+    /// </summary>
+    public async Task AbandonAsync(string? jobId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
+            if (found is null)
+            {
+                logger.LogWarning("Poison sandbox job message names no known job ({JobId}); dropped.", jobId);
+                return;
+            }
+
+            var job = found.Value;
+            if (job.IsFinished)
+            {
+                await EnsureOutcomeAuditedAsync(found, cancellationToken);
+                return;
+            }
+
+            logger.LogError("Sandbox job {JobId} failed {Attempts} time(s) and is abandoned: {LastError}", job.Id, job.Attempts, job.LastError);
+            var failed = job with
+            {
+                Status = SandboxJobStatus.Failed,
+                FinishedAt = clock.UtcNow,
+                Code = SandboxJobCodes.GaveUp,
+                Detail = $"The job failed {job.Attempts} time(s) for reasons of the platform, not of its SQL, and was abandoned; last error: {job.LastError ?? "unknown"}. Submit it again.",
+            };
+            try
+            {
+                var etag = await jobs.ReplaceAsync(failed, found.ETag, cancellationToken);
+                await EnsureOutcomeAuditedAsync(new(failed, etag), cancellationToken);
+                return;
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
+            {
+            }
+        }
+    }
+
+    private async Task RunStartedAsync(string jobId, CancellationToken cancellationToken)
+    {
+        // Read again after waiting for a slot: the job may have been cancelled meanwhile.
+        var found = await jobs.GetAsync(jobId, cancellationToken) ?? throw new InvalidOperationException($"Sandbox job {jobId} vanished.");
+        if (found.Value.IsFinished)
+        {
+            await EnsureOutcomeAuditedAsync(found, cancellationToken);
+            return;
+        }
+
+        // A running job here is a redelivery after a crash: it starts over.
+        var job = (found.Value.Status == SandboxJobStatus.Queued ? SandboxJobRules.Start(found.Value, clock.UtcNow) : found.Value with { StartedAt = clock.UtcNow })
+            with { Attempts = found.Value.Attempts + 1, LastError = null };
+        string etag;
+        try
+        {
+            etag = await jobs.ReplaceAsync(job, found.ETag, cancellationToken);
+        }
+        catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
+        {
+            // Changed under us (cancelled by a stop step): settle by what it is now, or retry through the queue.
+            var now = await jobs.GetAsync(jobId, cancellationToken);
+            if (now is { Value.IsFinished: true })
+            {
+                await EnsureOutcomeAuditedAsync(now, cancellationToken);
+                return;
+            }
+
+            throw;
+        }
+
+        var staff = SandboxJobAccess.SubmitterOf(job);
+        Grant grant;
+        try
+        {
+            // M4.4, M5.5: what held at submission must still hold now.
+            await personnel.EnsureClearedAsync(staff, cancellationToken);
+            grant = await grants.EnsureUsableAsync(job.GrantId, staff, cancellationToken);
+        }
+        catch (DomainException e) when (e.Kind is not FailureKind.PreconditionFailed and not FailureKind.Unavailable)
+        {
+            await CancelAsync(job.Id, StopReason(e), cancellationToken);
+            return;
+        }
+
+        var selected = SandboxGrantTables.NamedIn(grant, job.Sql);
+        var touched = selected.Select(table => SandboxGrantTables.Describe(table, job.Mode)).ToList();
+        var result = await NotReadyAsync(job, selected, cancellationToken)
+                     ?? await RunEngineAsync(job, staff, selected, cancellationToken);
+        if (result is null)
+        {
+            return;
+        }
+
+        await FinishAsync(job, etag, result, touched, cancellationToken);
+    }
+
+    /// <summary>A <c>sample</c> job needs the masked sample of every table it reads; null when they are all there.</summary>
+    private async Task<SandboxResult?> NotReadyAsync(SandboxJob job, IReadOnlyList<GrantTable> tables, CancellationToken cancellationToken)
+    {
+        if (job.Mode != SandboxMode.Sample)
+        {
+            return null;
+        }
+
+        foreach (var table in tables)
+        {
+            var sample = (await maskingJobs.GetAsync(table.SampleJobId, cancellationToken))?.Value;
+            if (sample?.Status != MaskingJobStatus.Succeeded)
+            {
+                var state = sample is null ? "missing" : sample.Status.ToString().ToLowerInvariant();
+                return SandboxResult.Unreleased(job.Mode, SandboxStatus.Failed, SandboxJobCodes.SampleNotReady,
+                    $"The masked sample of table '{table.Name}' is not ready (masking job {table.SampleJobId} is {state}); run the job again once it has succeeded.",
+                    TimeSpan.Zero, TimeSpan.Zero, []);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs the engine while watching whether the job must stop; null when it was stopped (and recorded as cancelled).</summary>
+    private async Task<SandboxResult?> RunEngineAsync(SandboxJob job, Caller staff, IReadOnlyList<GrantTable> selected, CancellationToken cancellationToken)
+    {
+        var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))).ToList();
+        var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watching = new CancellationTokenSource();
+        var watcher = WatchAsync(job, staff, stop, watching.Token);
+        SandboxResult? result = null;
+        string? stopReason;
+        try
+        {
+            result = await engine.RunAsync(request, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the watcher; the reason is recorded below.
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            stopReason = await watcher;
+        }
+
+        if (stopReason is not null)
+        {
+            // Even a result that came back as the stop arrived is not released to a suspended operator or a revoked grant.
+            await CancelAsync(job.Id, stopReason, cancellationToken);
+            return null;
+        }
+
+        return result ?? throw new InvalidOperationException($"Sandbox job {job.Id}: the engine stopped without a result or a reason.");
+    }
+
+    /// <summary>Polls until told to stop; cancels <paramref name="stop"/> and returns why when the job must end.</summary>
+    private async Task<string?> WatchAsync(SandboxJob job, Caller staff, CancellationTokenSource stop, CancellationToken watching)
+    {
+        var interval = TimeSpan.FromSeconds(options.CancellationPollSeconds);
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(interval, watching);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+
+            string? reason = null;
+            try
+            {
+                var current = (await jobs.GetAsync(job.Id, watching))?.Value;
+                if (current is null || current.Status == SandboxJobStatus.Cancelled)
+                {
+                    reason = current?.Detail ?? "The job was cancelled.";
+                }
+                else
+                {
+                    await grants.EnsureUsableAsync(job.GrantId, staff, watching);
+                }
+            }
+            catch (DomainException e) when (e.Kind is not FailureKind.PreconditionFailed and not FailureKind.Unavailable)
+            {
+                reason = StopReason(e);
+            }
+            catch (OperationCanceledException) when (watching.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (Exception e)
+            {
+                // A storage hiccup does not stop the job; the next poll looks again.
+                logger.LogWarning(e, "Sandbox job {JobId}: could not check whether it must stop.", job.Id);
+            }
+
+            if (reason is not null)
+            {
+                logger.LogInformation("Sandbox job {JobId} is being stopped: {Reason}", job.Id, reason);
+                await stop.CancelAsync();
+                return reason;
+            }
+        }
+    }
+
+    private async Task<Stream> OpenAsync(SandboxJob job, GrantTable table, CancellationToken cancellationToken)
+    {
+        if (job.Mode == SandboxMode.Full)
+        {
+            return await library.OpenReadAsync(table.Container, table.BlobPath, cancellationToken);
+        }
+
+        return await maskingArtifacts.OpenOutputReadAsync(table.SampleJobId, DataFormat.Csv, cancellationToken)
+               ?? throw new FileNotFoundException($"The masked sample of table '{table.Name}' is gone.");
+    }
+
+    /// <summary>Stores a released result, then records the outcome; a job cancelled meanwhile stays cancelled and keeps no result.</summary>
+    private async Task FinishAsync(SandboxJob job, string etag, SandboxResult result, IReadOnlyList<SandboxJobTable> touched, CancellationToken cancellationToken)
+    {
+        if (result.Released)
+        {
+            await results.WriteAsync(new SandboxResultDocument(job.Id, result.Columns, result.Rows, result.Truncated, result.ResultHash!), cancellationToken);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var finished = SandboxJobRules.Finish(job, result, clock.UtcNow, touched);
+            try
+            {
+                var written = await jobs.ReplaceAsync(finished, etag, cancellationToken);
+                logger.LogInformation("Sandbox job {JobId} finished: {Status} {Code}.", job.Id, finished.Status.ToWire(), finished.Code);
+                await EnsureOutcomeAuditedAsync(new(finished, written), cancellationToken);
+                return;
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
+            {
+                var current = await jobs.GetAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"Sandbox job {job.Id} vanished.");
+                if (current.Value.IsFinished)
+                {
+                    if (result.Released && current.Value.Status != SandboxJobStatus.Released)
+                    {
+                        await results.DeleteAsync(job.Id, cancellationToken);
+                    }
+
+                    await EnsureOutcomeAuditedAsync(current, cancellationToken);
+                    return;
+                }
+
+                (job, etag) = (current.Value, current.ETag);
+            }
+        }
+    }
+
+    private async Task CancelAsync(string jobId, string reason, CancellationToken cancellationToken)
+    {
+        await canceller.CancelAsync(jobId, reason, cancellationToken);
+        if (await jobs.GetAsync(jobId, cancellationToken) is { } current)
+        {
+            await EnsureOutcomeAuditedAsync(current, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// SPEC §2.7: who ran what SQL over which grant, the data it touched, the result's hash and the check outcome. Recorded
+    /// once per job that a worker started (a job stopped while still queued is audited by its cancellation alone); the flag
+    /// on the record lets a redelivery finish what a crash between the two writes left undone.
+    /// </summary>
+    private async Task EnsureOutcomeAuditedAsync(Versioned<SandboxJob> found, CancellationToken cancellationToken)
+    {
+        var job = found.Value;
+        if (!job.IsFinished || job.OutcomeAudited || job.Attempts == 0)
+        {
+            return;
+        }
+
+        await audit.RecordAsync(SandboxJobAccess.SubmitterOf(job), "sandbox.job_finished", SandboxJobService.TargetOf(job.Id), SandboxJobOutcome.From(job), cancellationToken);
+        try
+        {
+            await jobs.ReplaceAsync(job with { OutcomeAudited = true }, found.ETag, cancellationToken);
+        }
+        catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
+        {
+            logger.LogWarning("Sandbox job {JobId} changed while its outcome was audited; the audit mark is left for a later delivery.", job.Id);
+        }
+    }
+
+    private static string StopReason(DomainException e) => $"{e.Code}: {e.Message}";
+
+    /// <summary>Keeps the cause of a failed attempt on the job (best effort); only the exception type, and messages known to be safe to show.</summary>
+    private async Task RecordLastErrorAsync(string jobId, Exception exception)
+    {
+        var summary = exception switch
+        {
+            InvalidOperationException or FileNotFoundException or DomainException => $"{exception.GetType().Name}: {exception.Message}",
+            _ => exception.GetType().Name,
+        };
+        summary = summary.Length > MaxLastErrorLength ? summary[..MaxLastErrorLength] : summary;
+        try
+        {
+            var current = await jobs.GetAsync(jobId, CancellationToken.None);
+            if (current is { Value.IsFinished: false })
+            {
+                await jobs.ReplaceAsync(current.Value with { LastError = summary }, current.ETag, CancellationToken.None);
+            }
+        }
+        catch (Exception recordFailure)
+        {
+            logger.LogWarning(recordFailure, "Could not record the last error of sandbox job {JobId}.", jobId);
+        }
+    }
+
+    public void Dispose() => _slots.Dispose();
+}
