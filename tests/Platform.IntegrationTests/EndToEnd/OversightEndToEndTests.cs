@@ -27,7 +27,7 @@ public sealed class OversightEndToEndTests(PlatformHostFixture platform)
 
         Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
         var id = (await reported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var inbox = await authority.GetFromJsonAsync<JsonElement>("/api/notifications?recipient=role&pageSize=200");
+        var inbox = await authority.GetFromJsonAsync<JsonElement>($"/api/notifications?recipient=role&pageSize=200&target={Uri.EscapeDataString($"incidents/{id}")}");
         Assert.Contains(inbox.GetProperty("items").EnumerateArray(), m => m.GetProperty("target").GetString() == $"incidents/{id}" && m.GetProperty("subject").GetString()!.Contains("数据泄露", StringComparison.Ordinal));
         using var supervisor = platform.Client(Roles.Supervisor, "org-supervisor");
         var audit = await supervisor.GetFromJsonAsync<JsonElement>($"/api/audit?target={Uri.EscapeDataString($"incidents/{id}")}");
