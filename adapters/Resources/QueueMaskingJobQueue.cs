@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Azure.Storage.Queues;
+using Platform.Adapters.Storage;
 using Platform.Domain.Resources;
 
 namespace Platform.Adapters.Resources;
@@ -18,20 +18,11 @@ public sealed class QueueMaskingJobQueue(QueueServiceClient queues) : IMaskingJo
     /// <summary>Where the Functions host moves a message after its last failed attempt.</summary>
     public const string PoisonQueueName = QueueName + "-poison";
 
-    private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
+    private readonly JsonQueueSender _sender = new(queues, QueueName);
 
-    private readonly QueueClient _queue = queues.GetQueueClient(QueueName);
-    private int _created;
-
-    public async Task EnqueueAsync(string jobId, CancellationToken cancellationToken = default)
+    public Task EnqueueAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
-        if (Volatile.Read(ref _created) == 0)
-        {
-            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            Volatile.Write(ref _created, 1);
-        }
-
-        await _queue.SendMessageAsync(JsonSerializer.Serialize(new MaskingJobMessage(jobId), MessageJson), cancellationToken);
+        return _sender.SendAsync(new MaskingJobMessage(jobId), cancellationToken);
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Azure.Storage.Queues;
+using Platform.Adapters.Storage;
 using Platform.Domain.SandboxJobs;
 
 namespace Platform.Adapters.SandboxJobs;
@@ -15,20 +15,11 @@ public sealed class QueueSandboxJobQueue(QueueServiceClient queues) : ISandboxJo
     /// <summary>Where the Functions host moves a message after its last failed attempt.</summary>
     public const string PoisonQueueName = QueueName + "-poison";
 
-    private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
+    private readonly JsonQueueSender _sender = new(queues, QueueName);
 
-    private readonly QueueClient _queue = queues.GetQueueClient(QueueName);
-    private int _created;
-
-    public async Task EnqueueAsync(string jobId, CancellationToken cancellationToken = default)
+    public Task EnqueueAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
-        if (Volatile.Read(ref _created) == 0)
-        {
-            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            Volatile.Write(ref _created, 1);
-        }
-
-        await _queue.SendMessageAsync(JsonSerializer.Serialize(new SandboxJobMessage(jobId), MessageJson), cancellationToken);
+        return _sender.SendAsync(new SandboxJobMessage(jobId), cancellationToken);
     }
 }

@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Azure.Storage.Queues;
+
+namespace Platform.Adapters.Storage;
+
+/// <summary>
+/// Sends JSON messages to one queue with the registered <see cref="QueueServiceClient"/>, whose Base64 message
+/// encoding is what the queue trigger expects (host.json <c>messageEncoding</c>); creates the queue on first use.
+/// </summary>
+public sealed class JsonQueueSender(QueueServiceClient queues, string queueName)
+{
+    private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
+    private readonly QueueClient _queue = queues.GetQueueClient(queueName);
+    private int _created;
+
+    public async Task SendAsync<T>(T message, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _created) == 0)
+        {
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            Volatile.Write(ref _created, 1);
+        }
+
+        await _queue.SendMessageAsync(JsonSerializer.Serialize(message, MessageJson), cancellationToken);
+    }
+}
