@@ -125,3 +125,17 @@ public interface IProductReadModel
     /// <summary>Products built on a provider's data in the year (published ones) and the calls made to them.</summary>
     Task<ProductActivityCounts> CountForProviderAsync(string providerId, int year, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The input of the product-compliance orchestration: the product and when its review started.</summary>
+public sealed record ProductComplianceRequest(string ProductId, int Round, DateTime AnchorUtc, double TimeCompression);
+
+/// <summary>Names shared by the product records and the product-compliance orchestration (SPEC §2 instance ids).</summary>
+public static class ProductWorkflow
+{
+    public const string ReviewKind = "product-compliance";
+
+    /// <summary>The orchestrator's function name (the class lives in orchestrations/, which the domain cannot see).</summary>
+    public const string OrchestratorName = "ProductComplianceOrchestrator";
+
+    public static string InstanceId(string productId, int round) => Workflows.WorkflowInstanceIds.For(ReviewKind, $"{productId}-r{round}");
+}
