@@ -29,6 +29,14 @@ public static class ProductComplianceChecks
     /// <summary>Cells named one by one before the rest are summed up, so a badly masked table cannot flood the record.</summary>
     public const int MaxIdentifierFindings = 50;
 
+    /// <summary>
+    /// The kinds the masking verification looks for: every direct identifier the recogniser knows. Bare dates are left
+    /// out — a product's data has no declared date columns, its dates are mostly reporting periods, and a birth date
+    /// alone is a quasi-identifier that the sandbox's output checks (M5.1) already govern.
+    /// </summary>
+    public const IdentifierKinds ScannedKinds = IdentifierKinds.IdNumber | IdentifierKinds.CreditCode | IdentifierKinds.BankCard
+        | IdentifierKinds.Mobile | IdentifierKinds.Plate | IdentifierKinds.Email;
+
     /// <summary>All three checks, in a fixed order (consistency, masking, consent).</summary>
     /// <param name="today">Today's date in China Standard Time; bounds the birth dates of ID numbers.</param>
     public static IReadOnlyList<ComplianceFinding> Run(ProductComplianceFacts facts, DateOnly today)
@@ -90,7 +98,7 @@ public static class ProductComplianceChecks
                 var cells = dataset.Rows[row];
                 for (var column = 0; column < cells.Count; column++)
                 {
-                    var kinds = IdentifierRecognizer.Recognize(cells[column], today);
+                    var kinds = IdentifierRecognizer.Recognize(cells[column], today) & ScannedKinds;
                     if (kinds == IdentifierKinds.None)
                     {
                         continue;
