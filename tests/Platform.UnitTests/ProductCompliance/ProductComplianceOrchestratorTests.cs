@@ -16,6 +16,12 @@ public sealed class ProductComplianceOrchestratorTests
     private static readonly DateTime Due = Anchor.AddDays(3);
 
     [Fact]
+    public void OrchestratorName_SharedWithTheProductRecords_IsTheClassName()
+    {
+        Assert.Equal(ProductWorkflow.OrchestratorName, nameof(ProductComplianceOrchestrator));
+    }
+
+    [Fact]
     public async Task Run_FastTrackAuthorityApproves_Published()
     {
         var review = new ReviewHarness(ProductReviewTrack.Fast);
