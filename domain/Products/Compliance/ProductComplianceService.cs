@@ -127,6 +127,11 @@ public sealed class ProductComplianceService(
                 var found = new ApprovalDecidedEvent(slot, reviewer.Reviewer.Key, decision);
                 status = await RecordDecisionAsync(plan.ProductId, found, cancellationToken);
                 recovered.Add(found);
+                if (status == ProductStatus.Withdrawn)
+                {
+                    return new ProductEscalationResult(status, recovered);
+                }
+
                 continue;
             }
 
