@@ -18,6 +18,8 @@ public enum FilingKind
 /// The filing state of one approved plan or signed agreement as the superior authority sees it (M5.6), computed from
 /// the record at read time: dates in China Standard Time.
 /// </summary>
+/// <param name="Title">The plan's title; an agreement is named by its id.</param>
+/// <param name="OperatorId">The operator of an agreement; null for a plan.</param>
 /// <param name="DecidedOn">The plan's approval date or the agreement's signing date (CST); the month runs from it.</param>
 /// <param name="Overdue">Not filed and the due date has passed.</param>
 /// <param name="FiledLate">Filed, but after the due date.</param>
