@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Platform.Domain.Agreements;
+using Platform.Domain.Oversight;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 using Platform.Functions.Auth;
@@ -43,17 +44,19 @@ public sealed record AgreementView(
     IReadOnlyList<Breach> Breaches,
     AgreementTermination? Termination,
     AgreementRevocation? Revocation,
-    string LifecycleInstanceId)
+    string LifecycleInstanceId,
+    IReadOnlyList<OperatorEvaluation> Evaluations)
 {
-    public static AgreementView From(Agreement a) => new(
+    /// <summary>The view of <paramref name="a"/>; <paramref name="evaluations"/> (M5.7) are loaded only where one agreement is read.</summary>
+    public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null) => new(
         a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, ChinaTime.LegalDate(a.SignedAt),
         a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
         a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
-        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id));
+        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? []);
 }
 
 /// <summary>Authorized operation agreements (SPEC §2.2, M3.4–M3.6).</summary>
-public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, IdGenerator ids)
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, EvaluationService evaluations, IdGenerator ids)
 {
     public const string IdPrefix = "agr";
     private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
@@ -78,13 +81,13 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         });
 
     [Function("GetAgreement")]
-    [OpenApiOperation(Summary = "Read an agreement: status, legal dates (CST), reminders sent, filing state, breaches", Tags = ["agreements"])]
+    [OpenApiOperation(Summary = "Read an agreement: status, legal dates (CST), reminders sent, filing state, breaches, yearly evaluations", Tags = ["agreements"])]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agreements/{id}")] HttpRequest request, string id)
         => api.RunAsync(request, Readers, async call =>
         {
             var found = await agreements.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(AgreementView.From(found.Value), found.ETag);
+            return ApiResults.Ok(AgreementView.From(found.Value, await evaluations.ListAsync(found.Value.Id, call.CancellationToken)), found.ETag);
         });
 
     [Function("ListAgreements")]
@@ -96,7 +99,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var paging = call.Paging();
             var (items, token) = await agreements.ListAsync(call.Caller, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
-            return ApiResults.Ok(new Page<AgreementView>(items.Select(AgreementView.From).ToList(), token));
+            return ApiResults.Ok(new Page<AgreementView>(items.Select(a => AgreementView.From(a)).ToList(), token));
         });
 
     [Function("TerminateAgreement")]

@@ -104,6 +104,14 @@ var commonAppSettings = {
   Sandbox__MaxResultRows: '10000'
   Sandbox__MaxConcurrentJobs: '1'
   Sandbox__CancellationPollSeconds: '1'
+  // Oversight timers (SPEC §2.9), six-field NCrontab in UTC: the deadline sweep at 01:00 CST daily (filings M5.6,
+  // evaluations M5.7, quality tickets); the previous year's evaluation is overdue after this month-day (CST).
+  Oversight__DeadlineSweepSchedule: '0 0 17 * * *'
+  Oversight__EvaluationDueMonthDay: '03-31'
+  // Yearly disclosure snapshot (M4.7.4): 09:00 CST every day of March; the first run publishes the previous year
+  // (write-once blobs in this private container), later runs find it published.
+  Disclosure__SnapshotSchedule: '0 0 1 1-31 3 *'
+  Disclosure__SnapshotContainer: 'disclosure-snapshots'
 }
 
 var monitoringAppSettings = {

@@ -25,6 +25,9 @@ public sealed class TimerTriggerScheduler : BackgroundService
     private readonly ITimerSchedule _schedule;
     private readonly bool _runOnStartup;
 
+    /// <summary>The longest single wait; see <see cref="DelayUntilAsync"/>.</summary>
+    public static readonly TimeSpan MaxDelayStep = TimeSpan.FromDays(1);
+
     public TimerTriggerScheduler(FunctionDescriptor function, IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger logger)
     {
         _function = function;
@@ -47,11 +50,10 @@ public sealed class TimerTriggerScheduler : BackgroundService
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            var now = _time.GetUtcNow().UtcDateTime;
-            var next = _schedule.NextAfter(now);
+            var next = _schedule.NextAfter(_time.GetUtcNow().UtcDateTime);
             try
             {
-                await Task.Delay(next - now, _time, stoppingToken);
+                await DelayUntilAsync(next, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -61,6 +63,18 @@ public sealed class TimerTriggerScheduler : BackgroundService
             var firedAt = _time.GetUtcNow().UtcDateTime;
             await InvokeAsync(last, _schedule.NextAfter(next), isPastDue: firedAt - next > TimeSpan.FromSeconds(1), stoppingToken);
             last = next;
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="dueUtc"/>. A timer cannot wait longer than about 49.7 days at once (Task.Delay throws),
+    /// and a yearly schedule (e.g. early March) is further away than that, so the wait goes in steps of at most a day.
+    /// </summary>
+    private async Task DelayUntilAsync(DateTime dueUtc, CancellationToken stoppingToken)
+    {
+        while (dueUtc - _time.GetUtcNow().UtcDateTime is var remaining && remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining < MaxDelayStep ? remaining : MaxDelayStep, _time, stoppingToken);
         }
     }
 

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Platform.Domain.Errors;
+using Platform.Domain.Oversight;
+using Platform.Domain.Security;
+using Platform.Functions.Auth;
+using Platform.Functions.Http;
+using Platform.Functions.OpenApi;
+
+namespace Platform.Functions.Oversight;
+
+/// <summary>Filing records (M5.6) as the superior authority sees them: due dates in CST and overdue flags computed at read time.</summary>
+public sealed class FilingOversightFunctions(ApiHandler api, FilingOversightService filings)
+{
+    [Function("ListFilings")]
+    [OpenApiOperation(Summary = "Approved plans and signed agreements with filing due date (CST), filing date and overdue flag (M5.6); plans first, then agreements", Tags = ["oversight"])]
+    [OpenApiQueryParameter("overdue", typeof(bool), Description = "true lists only unfiled items past their due date.")]
+    [OpenApiPaging]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(Page<FilingStatus>))]
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "oversight/filings")] HttpRequest request)
+        => api.RunAsync(request, ApiAccess.RolesOf(Roles.Authority, Roles.Supervisor), async call =>
+        {
+            var overdueOnly = OverdueFilter(call.Request.Query);
+            var paging = call.Paging();
+            var (items, token) = await filings.ListAsync(overdueOnly, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
+            return ApiResults.Ok(new Page<FilingStatus>(items, token));
+        });
+
+    private static bool OverdueFilter(IQueryCollection query)
+        => QueryValues.OptionalText(query, "overdue") switch
+        {
+            null or "false" => false,
+            "true" => true,
+            var other => throw new DomainException(FailureKind.BadRequest, "request.invalid_query", $"overdue must be 'true' or 'false'; got '{other}'.",
+                new Dictionary<string, string[]> { ["overdue"] = ["Use 'true' or 'false'."] }),
+        };
+}
