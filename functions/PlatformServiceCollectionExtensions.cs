@@ -18,6 +18,7 @@ using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
 using Platform.Functions.ProductCompliance;
 using Platform.Functions.Oversight;
+using Platform.Functions.Quality;
 using Platform.Functions.Scenarios;
 
 namespace Platform.Functions;
@@ -55,6 +56,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSandboxJobs(configuration);
         services.AddProductCompliance(configuration);
         services.AddOversightTimers(configuration);
+        services.AddQuality(configuration);
         return services;
     }
 

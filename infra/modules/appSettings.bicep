@@ -94,6 +94,13 @@ var commonAppSettings = {
   ProductCompliance__FastTrackWorkingDays: '3'
   ProductCompliance__FullTrackWorkingDays: '10'
   ProductCompliance__ThirdPartyReviewerId: ''
+  // Quality tickets (SPEC §2.9, M4.7.1): working days a provider has to verify and correct (17:00 CST cut-off as for
+  // data requests); overdue tickets escalate to the authority.
+  Quality__CorrectionWorkingDays: '5'
+  // Contribution score (M4.7.2): weights of data quality, review timeliness and usage (each >= 0, sum > 0).
+  Contribution__DataQualityWeight: '0.4'
+  Contribution__ReviewTimelinessWeight: '0.3'
+  Contribution__UsageWeight: '0.3'
   // Sandbox (SPEC §2.7): k of the output checks (every released row backed by at least this many records), the limits
   // each job runs under, jobs per worker instance, and how often a running job looks whether it must stop (M5.5).
   // One 1 GiB engine at a time fits a 2 GiB Flex Consumption instance beside the host; raise both with instanceMemoryMB.

@@ -1,0 +1,307 @@
+using Platform.Domain.Audit;
+using Platform.Domain.Calendar;
+using Platform.Domain.Errors;
+using Platform.Domain.Notifications;
+using Platform.Domain.Organizations;
+using Platform.Domain.Resources;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+using Platform.Domain.Workflows;
+
+namespace Platform.Domain.Quality;
+
+/// <summary>
+/// Quality issues and objections (SPEC §2.9, M4.7.1): operators and developers raise them against a published resource;
+/// the provider is told at once and verifies and corrects by a deadline in working days; an unanswered ticket is flagged
+/// overdue and escalated to the authority, and keeps waiting. The methods the orchestration calls are idempotent.
+/// </summary>
+public sealed class QualityIssueService(
+    IQualityIssueStore store,
+    IResourceStore resources,
+    IOrganizationStore organizations,
+    ICalendarStore calendars,
+    INotificationOutbox outbox,
+    IAuditTrail audit,
+    IClock clock,
+    TimeCompression compression,
+    QualitySettings settings)
+{
+    public const string Orchestrator = "QualityIssueOrchestrator";
+    public const string ResolvedEventName = "QualityIssueResolved";
+    public const string NotificationCategory = "quality-issue";
+
+    /// <summary>M4.7.1: files the ticket, computes its deadline, tells the provider at once and starts the ticket's orchestration.</summary>
+    public async Task<Versioned<QualityIssue>> RaiseAsync(string id, QualityIssueDraft draft, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(workflows);
+        if (caller.Role is not (Roles.Operator or Roles.Developer))
+        {
+            throw new DomainException(FailureKind.Forbidden, "auth.forbidden_role", "Quality issues are raised by operators and developers (M4.7.1).");
+        }
+
+        var valid = QualityIssueRules.Validate(draft);
+        var resource = IsStorableKey(valid.ResourceId) ? (await resources.GetAsync(valid.ResourceId, cancellationToken))?.Value : null;
+        if (resource is null || resource.Status != ResourceStatus.Published)
+        {
+            throw new DomainException(FailureKind.Unprocessable, QualityIssueRules.ResourceNotFoundCode, "Quality issues are raised against published resources of the catalogue.",
+                new Dictionary<string, string[]> { ["resourceId"] = [$"'{valid.ResourceId}' is not a published resource."] });
+        }
+
+        var fields = QualityIssueRules.ResolveFields(valid.Fields, resource.Fields.Select(f => f.Name));
+        var now = clock.UtcNow;
+        var year = ChinaTime.LegalDate(now).Year;
+        var calendar = await calendars.LoadAsync(year, year + 1, cancellationToken);
+        var deadline = ReviewDeadline.Compute(now, settings.CorrectionWorkingDays, calendar);
+        var issue = QualityIssueRules.Create(id, valid, resource.Name, resource.ProviderId, fields, caller, deadline, now);
+        var etag = await store.AddAsync(issue, cancellationToken);
+        await audit.RecordAsync(caller, "quality_issue.raised", QualityIssueRules.TargetOf(id),
+            new { issue.ResourceId, issue.Kind, issue.Fields, issue.RowRefs, issue.DueLegalDate, issue.DueAt }, cancellationToken);
+        var raiserName = await OrganizationNameAsync(caller.Organization, cancellationToken);
+        var what = issue.Kind switch
+        {
+            QualityIssueKind.Fields => $"字段（{string.Join("、", issue.Fields)}）",
+            QualityIssueKind.Rows => $"数据行（{string.Join("、", issue.RowRefs.Take(20))}{(issue.RowRefs.Count > 20 ? " 等" : "")}）",
+            QualityIssueKind.Description => "资源描述",
+            _ => "其他方面",
+        };
+        await outbox.SendAsync(new Notification(
+            $"{issue.InstanceId}-raised", Recipient.Organization(issue.ProviderId), NotificationCategory,
+            $"数据质量问题待核实：《{issue.ResourceName}》",
+            $"{raiserName} 对贵单位数据资源《{issue.ResourceName}》的{what}提出质量问题/异议：{issue.Description}。请在 {DueText(issue)}（{issue.CorrectionWorkingDays} 个工作日，《实施办法》第四章第七条）前核实并更正，" +
+            $"先确认受理（POST /api/{QualityIssueRules.TargetOf(id)}/acknowledgement），再提交处理结果（POST /api/{QualityIssueRules.TargetOf(id)}/resolution）。逾期未处理的将报主管部门。",
+            null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        await workflows.StartAsync(Orchestrator, issue.InstanceId,
+            new QualityIssueWorkflowInput(id, now.UtcDateTime, issue.DueAt.UtcDateTime, compression.Factor), cancellationToken);
+        return new Versioned<QualityIssue>(issue, etag);
+    }
+
+    public async Task<Versioned<QualityIssue>> GetAsync(string id, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var found = await store.GetAsync(id, cancellationToken);
+        // Object-level access: others learn nothing, not even that the ticket exists.
+        if (found is null || !QualityIssueRules.MayRead(found.Value, caller))
+        {
+            throw NotFound(id);
+        }
+
+        return found;
+    }
+
+    /// <summary>Tickets the caller may see: a provider those about its resources, an operator or developer those it raised, the authority and supervisors all.</summary>
+    public Task<(IReadOnlyList<QualityIssue> Items, string? ContinuationToken)> ListAsync(Caller caller, string? resourceId, QualityIssueStatus? status, int pageSize, string? continuationToken,
+        CancellationToken cancellationToken = default)
+    {
+        var query = caller.Role switch
+        {
+            Roles.Authority or Roles.Supervisor => new QualityIssueQuery(),
+            Roles.Provider => new QualityIssueQuery(ProviderId: caller.Organization),
+            Roles.Operator or Roles.Developer => new QualityIssueQuery(RaisedByOrganization: caller.Organization),
+            _ => throw new DomainException(FailureKind.Forbidden, "auth.forbidden_role", "This role sees no quality tickets."),
+        };
+        return store.ListAsync(query with { ResourceId = resourceId, Status = status }, pageSize, continuationToken, cancellationToken);
+    }
+
+    /// <summary>open → acknowledged, by the resource's provider.</summary>
+    public async Task<Versioned<QualityIssue>> AcknowledgeAsync(string id, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var current = await GetForProviderAsync(id, ifMatch, caller, cancellationToken);
+        var now = clock.UtcNow;
+        var updated = await ReplaceAsync(current, QualityIssueRules.Acknowledge(current.Value, caller.Subject, now), cancellationToken);
+        await audit.RecordAsync(caller, "quality_issue.acknowledged", QualityIssueRules.TargetOf(id), null, cancellationToken);
+        await outbox.SendAsync(new Notification(
+            $"{current.Value.InstanceId}-acknowledged", Recipient.Organization(current.Value.RaisedByOrganization), NotificationCategory,
+            $"质量问题已受理：《{current.Value.ResourceName}》",
+            $"数据提供单位已受理您提出的质量问题，正在核实，处理期限为 {DueText(current.Value)}。", null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        return updated;
+    }
+
+    /// <summary>acknowledged → corrected | disputed, by the resource's provider; the orchestration learns it through an event.</summary>
+    public async Task<Versioned<QualityIssue>> ResolveAsync(string id, QualityResolutionDraft draft, string? ifMatch, Caller caller, IWorkflowGateway workflows,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflows);
+        var current = await GetForProviderAsync(id, ifMatch, caller, cancellationToken);
+        var (outcome, comment, evidence) = QualityIssueRules.ValidateResolution(draft);
+        var now = clock.UtcNow;
+        // Under compressed time (SPEC §6) the answer instant is scaled back to the legal instant it stands for.
+        var legalNow = new DateTimeOffset(compression.LegalTime(current.Value.RaisedAt.UtcDateTime, now.UtcDateTime), TimeSpan.Zero);
+        var resolved = QualityIssueRules.Resolve(current.Value, outcome, comment, evidence, caller.Subject, now, legalNow);
+        var updated = await ReplaceAsync(current, resolved, cancellationToken);
+        await audit.RecordAsync(caller, "quality_issue.resolved", QualityIssueRules.TargetOf(id), new { outcome, comment, evidence, resolved.Resolution!.OnTime }, cancellationToken);
+        var result = outcome == QualityResolutionOutcome.Corrected ? "已核实并更正" : "经核实有异议";
+        var body = $"数据提供单位对您提出的质量问题（《{resolved.ResourceName}》）{result}：{comment}。" +
+                   (resolved.Resolution.OnTime ? "" : "（逾期处理）") + $"如无异议请关闭工单（POST /api/{QualityIssueRules.TargetOf(id)}/closure）。";
+        await outbox.SendAsync(new Notification($"{resolved.InstanceId}-resolved", Recipient.Organization(resolved.RaisedByOrganization), NotificationCategory,
+            $"质量问题处理结果：《{resolved.ResourceName}》", body, null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        if (resolved.Overdue)
+        {
+            await outbox.SendAsync(new Notification($"{resolved.InstanceId}-resolved-after-escalation", Recipient.Role(Roles.Authority), NotificationCategory,
+                $"逾期质量问题已处理：《{resolved.ResourceName}》", body, null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        }
+
+        await workflows.RaiseEventAsync(resolved.InstanceId, ResolvedEventName, new QualityIssueResolvedEvent(id, outcome), cancellationToken);
+        return updated;
+    }
+
+    /// <summary>corrected | disputed → closed, by the raiser's organisation or the authority.</summary>
+    public async Task<Versioned<QualityIssue>> CloseAsync(string id, string? comment, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var current = await GetAsync(id, caller, cancellationToken);
+        if (!QualityIssueRules.MayClose(current.Value, caller))
+        {
+            throw new DomainException(FailureKind.Forbidden, QualityIssueRules.NotRaiserCode, "Only the organisation that raised the ticket, or the authority, closes it.");
+        }
+
+        if (comment?.Trim().Length > QualityIssueRules.MaxCommentLength)
+        {
+            throw new DomainException(FailureKind.Unprocessable, QualityIssueRules.InvalidCode, "The closure has invalid fields.",
+                new Dictionary<string, string[]> { ["comment"] = [$"At most {QualityIssueRules.MaxCommentLength} characters."] });
+        }
+
+        EnsureFresh(current, ifMatch);
+        var now = clock.UtcNow;
+        var closed = QualityIssueRules.Close(current.Value, caller.Subject, comment, now);
+        var updated = await ReplaceAsync(current, closed, cancellationToken);
+        await audit.RecordAsync(caller, "quality_issue.closed", QualityIssueRules.TargetOf(id), new { closed.ClosingComment }, cancellationToken);
+        await outbox.SendAsync(new Notification($"{closed.InstanceId}-closed", Recipient.Organization(closed.ProviderId), NotificationCategory,
+            $"质量问题工单已关闭：《{closed.ResourceName}》", $"质量问题工单 {id} 已关闭{(closed.ClosingComment is null ? "" : $"：{closed.ClosingComment}")}。",
+            null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        return updated;
+    }
+
+    /// <summary>
+    /// Activity at the deadline (<paramref name="check"/> 1) and each further deadline period (2, 3, …): a ticket still
+    /// unanswered is flagged overdue and escalated to the authority (once), and the provider is reminded. An answered
+    /// ticket is left alone. Nothing is closed by silence.
+    /// </summary>
+    public async Task<QualityEscalationOutcome> EscalateAsync(string id, int check = 1, CancellationToken cancellationToken = default)
+    {
+        var (issue, changed) = await ChangeWithRetryAsync(id, i => QualityIssueRules.MarkOverdue(i, clock.UtcNow), cancellationToken);
+        if (!issue.AwaitsResolution)
+        {
+            return new QualityEscalationOutcome(issue.Status, issue.Overdue);
+        }
+
+        if (changed)
+        {
+            await EscalatedAsync(issue, cancellationToken);
+        }
+
+        if (issue.Reminders < check)
+        {
+            await outbox.SendAsync(new Notification($"{issue.InstanceId}-overdue-reminder-{check}", Recipient.Organization(issue.ProviderId), NotificationCategory,
+                $"数据质量问题处理已逾期：《{issue.ResourceName}》",
+                $"贵单位对数据资源《{issue.ResourceName}》质量问题的处理已超过期限 {DueText(issue)}，已报主管部门（《实施办法》第四章第七条）。请尽快核实更正并提交处理结果；工单不会自动关闭。",
+                null, QualityIssueRules.TargetOf(id), clock.UtcNow), cancellationToken);
+            issue = (await ChangeWithRetryAsync(id, i => QualityIssueRules.MarkReminded(i, check, clock.UtcNow), cancellationToken)).Issue;
+        }
+
+        return new QualityEscalationOutcome(issue.Status, issue.Overdue);
+    }
+
+    /// <summary>
+    /// The safety net under the orchestrations (the daily deadline sweep): every unanswered ticket past its deadline that
+    /// is not escalated yet is flagged and escalated now. Repeating it changes nothing; returns how many it escalated.
+    /// </summary>
+    public async Task<int> SweepAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken = default)
+    {
+        var escalated = 0;
+        foreach (var candidate in await store.ListAwaitingUnescalatedAsync(cancellationToken))
+        {
+            if (!QualityIssueRules.NeedsEscalation(candidate, nowUtc, compression))
+            {
+                continue;
+            }
+
+            var (issue, changed) = await ChangeWithRetryAsync(candidate.Id, i => QualityIssueRules.MarkOverdue(i, clock.UtcNow), cancellationToken);
+            if (changed)
+            {
+                escalated++;
+                await EscalatedAsync(issue, cancellationToken);
+            }
+        }
+
+        return escalated;
+    }
+
+    /// <summary>The provider's tickets raised in <paramref name="year"/> (China time), for the contribution score (M4.7.2).</summary>
+    public Task<IReadOnlyList<QualityIssue>> ListForProviderAsync(string providerId, int year, CancellationToken cancellationToken = default)
+        => store.ListForProviderAsync(providerId, year, cancellationToken);
+
+    private async Task EscalatedAsync(QualityIssue issue, CancellationToken cancellationToken)
+    {
+        await audit.RecordAsync(Caller.System, "quality_issue.overdue", QualityIssueRules.TargetOf(issue.Id), new { issue.DueAt, issue.DueLegalDate, issue.EscalatedAt }, cancellationToken);
+        var providerName = await OrganizationNameAsync(issue.ProviderId, cancellationToken);
+        var raiserName = await OrganizationNameAsync(issue.RaisedByOrganization, cancellationToken);
+        await outbox.SendAsync(new Notification($"{issue.InstanceId}-overdue", Recipient.Role(Roles.Authority), NotificationCategory,
+            $"数据质量问题处理逾期：《{issue.ResourceName}》",
+            $"数据提供单位 {providerName} 未在 {DueText(issue)} 前处理 {raiserName} 对数据资源《{issue.ResourceName}》提出的质量问题（{issue.Description}），现报请督促（《实施办法》第四章第七条）。工单继续等待处理，不会自动关闭。",
+            null, QualityIssueRules.TargetOf(issue.Id), clock.UtcNow), cancellationToken);
+    }
+
+    private async Task<Versioned<QualityIssue>> GetForProviderAsync(string id, string? ifMatch, Caller caller, CancellationToken cancellationToken)
+    {
+        var current = await GetAsync(id, caller, cancellationToken);
+        if (!QualityIssueRules.IsProvider(current.Value, caller))
+        {
+            throw new DomainException(FailureKind.Forbidden, QualityIssueRules.NotProviderCode, "Only the provider of the resource verifies and answers the ticket.");
+        }
+
+        EnsureFresh(current, ifMatch);
+        return current;
+    }
+
+    private static void EnsureFresh(Versioned<QualityIssue> current, string? ifMatch)
+    {
+        if (ifMatch is not null && Unquote(ifMatch) != Unquote(current.ETag))
+        {
+            throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "The ticket changed since you read it; read it again and retry.");
+        }
+    }
+
+    private static string Unquote(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..].Trim('"') : etag.Trim('"');
+
+    private async Task<Versioned<QualityIssue>> ReplaceAsync(Versioned<QualityIssue> current, QualityIssue updated, CancellationToken cancellationToken)
+        => new(updated, await store.ReplaceAsync(updated, current.ETag, cancellationToken));
+
+    private async Task<(QualityIssue Issue, bool Changed)> ChangeWithRetryAsync(string id, Func<QualityIssue, QualityIssue> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await store.GetAsync(id, cancellationToken) ?? throw NotFound(id);
+            var updated = change(current.Value);
+            if (ReferenceEquals(updated, current.Value))
+            {
+                return (current.Value, false);
+            }
+
+            try
+            {
+                await store.ReplaceAsync(updated, current.ETag, cancellationToken);
+                return (updated, true);
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
+            {
+                // The provider answered at the same moment: apply this change again on top of the answer.
+            }
+        }
+    }
+
+    private static string DueText(QualityIssue issue) => $"{issue.DueLegalDate:yyyy-MM-dd}（北京时间当日 24:00）";
+
+    private static DomainException NotFound(string id) => new(FailureKind.NotFound, QualityIssueRules.NotFoundCode, $"Quality issue '{id}' does not exist.");
+
+    private static bool IsStorableKey(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
+    private async Task<string> OrganizationNameAsync(string id, CancellationToken cancellationToken)
+        => (await organizations.GetAsync(id, cancellationToken))?.Value.Name ?? id;
+}
+
+/// <summary>The quality tickets' part of the daily deadline sweep (M4.7.1): escalates overdue tickets the orchestration missed.</summary>
+public sealed class QualityIssueDeadlineSweepStep(QualityIssueService issues) : Oversight.IDeadlineSweepStep
+{
+    public string Name => "quality-issues";
+
+    public Task<int> SweepAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken = default) => issues.SweepAsync(nowUtc, cancellationToken);
+}
