@@ -43,6 +43,9 @@ public sealed class TableDataRequestStore(TableServiceClient tables) : IDataRequ
         return all;
     }
 
+    public Task<IReadOnlyList<DataRequest>> ListByOperatorActiveBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+        => _requests.QueryAllAsync(TableClient.CreateQueryFilter($"OperatorId eq {operatorId} and SubmittedAt lt {toUtc} and UpdatedAt ge {fromUtc}"), cancellationToken);
+
     public async Task AddSubmissionAsync(ReviewSubmission submission, CancellationToken cancellationToken = default)
     {
         try
@@ -64,5 +67,7 @@ public sealed class TableDataRequestStore(TableServiceClient tables) : IDataRequ
         ["AgreementId"] = request.AgreementId,
         ["ScenarioId"] = request.ScenarioId,
         ["Status"] = request.Status.ToString().ToLowerInvariant(),
+        ["SubmittedAt"] = request.SubmittedAt,
+        ["UpdatedAt"] = request.UpdatedAt,
     };
 }

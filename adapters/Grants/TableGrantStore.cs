@@ -37,11 +37,15 @@ public sealed class TableGrantStore(TableServiceClient tables) : IGrantStore
         return all;
     }
 
+    public Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"OperatorId eq {operatorId} and IssuedAt ge {fromUtc} and IssuedAt lt {toUtc}"), cancellationToken);
+
     private static Dictionary<string, object> Columns(Grant grant) => new()
     {
         ["OperatorId"] = grant.OperatorId,
         ["AgreementId"] = grant.AgreementId,
         ["DataRequestId"] = grant.DataRequestId,
         ["Status"] = grant.Status.ToString().ToLowerInvariant(),
+        ["IssuedAt"] = grant.IssuedAt,
     };
 }

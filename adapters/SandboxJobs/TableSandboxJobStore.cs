@@ -70,6 +70,19 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
     public Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
         => ListActiveAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), cancellationToken);
 
+    public async Task<IReadOnlyList<SandboxJob>> ListSubmittedBetweenAsync(string organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and OrganizationId eq {organizationId} and SubmittedAt ge {fromUtc} and SubmittedAt lt {toUtc}");
+        var jobs = new List<SandboxJob>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            jobs.Add(FromEntity(entity));
+        }
+
+        return jobs;
+    }
+
     private async Task<IReadOnlyList<SandboxJob>> ListActiveAsync(string ownerFilter, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
@@ -96,6 +109,7 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
             ["AgreementId"] = job.AgreementId ?? "",
             ["SubmittedBy"] = job.SubmittedBy,
             ["Status"] = job.Status.ToWire(),
+            ["SubmittedAt"] = job.SubmittedAt,
         };
         var chunks = 0;
         for (var start = 0; start < json.Length; start += ChunkLength)

@@ -36,10 +36,15 @@ public sealed class TableScenarioStore(TableServiceClient tables) : IScenarioSto
         return all;
     }
 
+    public Task<IReadOnlyList<Scenario>> ListByOperatorActiveBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"OperatorId eq {operatorId} and CreatedAt lt {toUtc} and UpdatedAt ge {fromUtc}"), cancellationToken);
+
     private static Dictionary<string, object> Columns(Scenario scenario) => new()
     {
         ["OperatorId"] = scenario.OperatorId,
         ["AgreementId"] = scenario.AgreementId,
         ["Status"] = scenario.Status.ToString().ToLowerInvariant(),
+        ["CreatedAt"] = scenario.CreatedAt,
+        ["UpdatedAt"] = scenario.UpdatedAt,
     };
 }

@@ -19,6 +19,9 @@ public interface ISandboxJobStore
 
     /// <summary>The queued and running jobs over the grants of an agreement.</summary>
     Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
+
+    /// <summary>The jobs of an operator's staff submitted in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>).</summary>
+    Task<IReadOnlyList<SandboxJob>> ListSubmittedBetweenAsync(string organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The <c>sandbox-jobs</c> queue: one message per job, carrying only its id.</summary>

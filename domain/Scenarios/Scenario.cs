@@ -126,4 +126,10 @@ public interface IScenarioStore
     Task<(IReadOnlyList<Scenario> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Scenario>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The operator's scenarios created before <paramref name="toUtc"/> and last changed at or after <paramref name="fromUtc"/>:
+    /// every scenario submitted or decided in [from, to) is among them (annual reports, M5.6).
+    /// </summary>
+    Task<IReadOnlyList<Scenario>> ListByOperatorActiveBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }
