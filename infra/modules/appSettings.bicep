@@ -99,6 +99,10 @@ var commonAppSettings = {
   Sandbox__MaxResultRows: '10000'
   Sandbox__MaxConcurrentJobs: '1'
   Sandbox__CancellationPollSeconds: '1'
+  // Annual reports (SPEC §2.9, M5.6): requested at 00:00 CST on 1 January (six-field NCrontab in UTC; the timer reads
+  // it as %Reports:AnnualReportSchedule%), due by the end of this day (MM-dd, CST) of the following year.
+  Reports__AnnualReportSchedule: '0 0 16 31 12 *'
+  Reports__OperatorReportDueMonthDay: '01-31'
 }
 
 var monitoringAppSettings = {
