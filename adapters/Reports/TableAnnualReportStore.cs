@@ -11,12 +11,12 @@ namespace Platform.Adapters.Reports;
 /// <c>{year}-{operatorId}</c> (so the insert is conditional per year and operator), the authority's in partition
 /// <c>authority-report</c> keyed by year. Year, status, due time and the overdue flag are columns for the queries.
 /// </summary>
-public sealed class TableAnnualReportStore(TableServiceClient tables) : IAnnualReportStore
+public sealed class TableAnnualReportStore(TableServiceClient tables, string tableName = TableAnnualReportStore.TableName) : IAnnualReportStore
 {
     public const string TableName = "annualreports";
     private const string Draft = "draft";
-    private readonly JsonTableStore<OperatorAnnualReport> _operatorReports = new(tables, TableName, "operator-report", "report");
-    private readonly JsonTableStore<AuthorityAnnualReport> _authorityReports = new(tables, TableName, "authority-report", "report");
+    private readonly JsonTableStore<OperatorAnnualReport> _operatorReports = new(tables, tableName, "operator-report", "report");
+    private readonly JsonTableStore<AuthorityAnnualReport> _authorityReports = new(tables, tableName, "authority-report", "report");
 
     public async Task<bool> TryAddOperatorReportAsync(OperatorAnnualReport report, CancellationToken cancellationToken = default)
     {

@@ -97,13 +97,17 @@ public sealed class JsonTableStore<T>(TableServiceClient tables, string tableNam
     }
 
     /// <summary>Every record whose columns match an OData filter, read page by page (for counts and sweeps, not for callers' pages).</summary>
-    public async Task<IReadOnlyList<T>> QueryAllAsync(string filter, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<T>> QueryAllAsync(string filter, CancellationToken cancellationToken = default)
+        => QueryAllAsync(filter, AllPageSize, cancellationToken);
+
+    /// <inheritdoc cref="QueryAllAsync(string, CancellationToken)"/>
+    public async Task<IReadOnlyList<T>> QueryAllAsync(string filter, int pageSize, CancellationToken cancellationToken = default)
     {
         var all = new List<T>();
         string? token = null;
         do
         {
-            var (items, next) = await QueryAsync(filter, AllPageSize, token, cancellationToken);
+            var (items, next) = await QueryAsync(filter, pageSize, token, cancellationToken);
             all.AddRange(items);
             token = next;
         }
