@@ -43,8 +43,11 @@ public sealed class TableDataRequestStore(TableServiceClient tables) : IDataRequ
         return all;
     }
 
-    public Task<IReadOnlyList<DataRequest>> ListByOperatorActiveBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
-        => _requests.QueryAllAsync(TableClient.CreateQueryFilter($"OperatorId eq {operatorId} and SubmittedAt lt {toUtc} and UpdatedAt ge {fromUtc}"), cancellationToken);
+    public Task<IReadOnlyList<DataRequest>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        var period = TableClient.CreateQueryFilter($"SubmittedAt lt {toUtc} and UpdatedAt ge {fromUtc}");
+        return _requests.QueryAllAsync(operatorId is null ? period : $"{TableClient.CreateQueryFilter($"OperatorId eq {operatorId}")} and {period}", cancellationToken);
+    }
 
     public async Task AddSubmissionAsync(ReviewSubmission submission, CancellationToken cancellationToken = default)
     {

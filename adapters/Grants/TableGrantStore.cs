@@ -37,8 +37,11 @@ public sealed class TableGrantStore(TableServiceClient tables) : IGrantStore
         return all;
     }
 
-    public Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
-        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"OperatorId eq {operatorId} and IssuedAt ge {fromUtc} and IssuedAt lt {toUtc}"), cancellationToken);
+    public Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        var period = TableClient.CreateQueryFilter($"IssuedAt ge {fromUtc} and IssuedAt lt {toUtc}");
+        return _store.QueryAllAsync(operatorId is null ? period : $"{TableClient.CreateQueryFilter($"OperatorId eq {operatorId}")} and {period}", cancellationToken);
+    }
 
     private static Dictionary<string, object> Columns(Grant grant) => new()
     {

@@ -7,13 +7,12 @@ using Platform.Domain.Reports;
 namespace Platform.Adapters.Reports;
 
 /// <summary>
-/// Annual reports in table <c>annualreports</c>: operator reports in partition <c>operator-report</c> keyed
+/// Annual reports in table <c>Reports:TableName</c> (default <c>annualreports</c>): operator reports in partition <c>operator-report</c> keyed
 /// <c>{year}-{operatorId}</c> (so the insert is conditional per year and operator), the authority's in partition
 /// <c>authority-report</c> keyed by year. Year, status, due time and the overdue flag are columns for the queries.
 /// </summary>
-public sealed class TableAnnualReportStore(TableServiceClient tables, string tableName = TableAnnualReportStore.TableName) : IAnnualReportStore
+public sealed class TableAnnualReportStore(TableServiceClient tables, string tableName = AnnualReportOptions.DefaultTableName) : IAnnualReportStore
 {
-    public const string TableName = "annualreports";
     private const string Draft = "draft";
     private readonly JsonTableStore<OperatorAnnualReport> _operatorReports = new(tables, tableName, "operator-report", "report");
     private readonly JsonTableStore<AuthorityAnnualReport> _authorityReports = new(tables, tableName, "authority-report", "report");

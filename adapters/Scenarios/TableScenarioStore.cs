@@ -36,8 +36,11 @@ public sealed class TableScenarioStore(TableServiceClient tables) : IScenarioSto
         return all;
     }
 
-    public Task<IReadOnlyList<Scenario>> ListByOperatorActiveBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
-        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"OperatorId eq {operatorId} and CreatedAt lt {toUtc} and UpdatedAt ge {fromUtc}"), cancellationToken);
+    public Task<IReadOnlyList<Scenario>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        var period = TableClient.CreateQueryFilter($"CreatedAt lt {toUtc} and UpdatedAt ge {fromUtc}");
+        return _store.QueryAllAsync(operatorId is null ? period : $"{TableClient.CreateQueryFilter($"OperatorId eq {operatorId}")} and {period}", cancellationToken);
+    }
 
     private static Dictionary<string, object> Columns(Scenario scenario) => new()
     {

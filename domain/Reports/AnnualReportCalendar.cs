@@ -82,6 +82,11 @@ public sealed class AnnualReportOptions
     /// <summary>The day (MM-dd, CST) of the year after the reporting year by which operators submit their reports.</summary>
     public string OperatorReportDueMonthDay { get; set; } = DefaultDueMonthDay;
 
+    /// <summary>The table that holds the reports.</summary>
+    public string TableName { get; set; } = DefaultTableName;
+
+    public const string DefaultTableName = "annualreports";
+
     public ReportDueDay DueDay => ReportDueDay.Parse(OperatorReportDueMonthDay);
 
     /// <summary>Problems with the settings, each naming the setting; empty when they are valid.</summary>
@@ -97,6 +102,11 @@ public sealed class AnnualReportOptions
         if (!ReportDueDay.TryParse(OperatorReportDueMonthDay, out _))
         {
             problems.Add($"{SectionName}:{nameof(OperatorReportDueMonthDay)} must be a day of the year written MM-dd (such as {DefaultDueMonthDay}; 02-29 is not allowed); got '{OperatorReportDueMonthDay}'.");
+        }
+
+        if (TableName is not { Length: >= 3 and <= 63 } || !char.IsAsciiLetter(TableName[0]) || !TableName.All(char.IsAsciiLetterOrDigit))
+        {
+            problems.Add($"{SectionName}:{nameof(TableName)} must be a table name of 3 to 63 ASCII letters and digits starting with a letter; got '{TableName}'.");
         }
 
         return problems;

@@ -4,6 +4,7 @@ using Platform.Domain.Errors;
 using Platform.Domain.Grants;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
+using Platform.Domain.SandboxJobs;
 using Platform.Domain.Scenarios;
 
 namespace Platform.Domain.Reports;
@@ -31,7 +32,7 @@ public static class AnnualReportRules
     public static int GrantsIssued(IEnumerable<Grant> grants, int year)
         => grants.Count(g => AnnualReportCalendar.InYear(g.IssuedAt, year));
 
-    public static SandboxJobCounts SandboxJobs(IEnumerable<SandboxJob> jobs, int year)
+    public static SandboxJobCounts SandboxJobs(IEnumerable<SandboxJobActivity> jobs, int year)
     {
         var inYear = jobs.Where(j => AnnualReportCalendar.InYear(j.SubmittedAt, year)).ToList();
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);

@@ -46,12 +46,25 @@ public sealed class AnnualReportService(
             .ToList();
         var dueOn = AnnualReportCalendar.DueOn(year, _dueDay);
         var dueAt = AnnualReportCalendar.DueAtUtc(year, _dueDay);
-        int created = 0, existing = 0;
+        var operators = inForce.GroupBy(a => a.OperatorId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var stored = new Dictionary<string, OperatorAnnualReport>(StringComparer.Ordinal);
+        foreach (var group in operators)
+        {
+            if ((await store.GetOperatorReportAsync(year, group.Key, cancellationToken))?.Value is { } report)
+            {
+                stored[group.Key] = report;
+            }
+        }
+
+        // One pass over each record table for all operators still without a report.
+        var missing = operators.Select(g => g.Key).Where(id => !stored.ContainsKey(id)).ToList();
+        var counts = missing.Count == 0 ? new Dictionary<string, OperatorActivityCounts>() : await counter.CountAsync(missing, year, cancellationToken);
+        int created = 0, existing = stored.Count;
         var reports = new List<OperatorAnnualReport>();
-        foreach (var group in inForce.GroupBy(a => a.OperatorId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in operators)
         {
             var operatorId = group.Key;
-            var report = (await store.GetOperatorReportAsync(year, operatorId, cancellationToken))?.Value;
+            var report = stored.GetValueOrDefault(operatorId);
             if (report is null)
             {
                 var now = clock.UtcNow;
@@ -59,7 +72,7 @@ public sealed class AnnualReportService(
                     OperatorAnnualReport.IdFor(year, operatorId), year, operatorId,
                     (await organizations.GetAsync(operatorId, cancellationToken))?.Value.Name ?? operatorId,
                     group.Select(a => a.Id).Order(StringComparer.Ordinal).ToList(),
-                    await counter.CountAsync(operatorId, year, cancellationToken), now,
+                    counts[operatorId], now,
                     OperatorReportNarrative.Empty, OperatorReportStatus.Draft, dueOn, dueAt, now, now);
                 if (await store.TryAddOperatorReportAsync(draft, cancellationToken))
                 {
@@ -69,12 +82,9 @@ public sealed class AnnualReportService(
                 }
                 else
                 {
+                    existing++;
                     report = (await store.GetOperatorReportAsync(year, operatorId, cancellationToken))?.Value ?? draft;
                 }
-            }
-            else
-            {
-                existing++;
             }
 
             reports.Add(report);

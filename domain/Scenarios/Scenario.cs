@@ -128,8 +128,8 @@ public interface IScenarioStore
     Task<IReadOnlyList<Scenario>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The operator's scenarios created before <paramref name="toUtc"/> and last changed at or after <paramref name="fromUtc"/>:
-    /// every scenario submitted or decided in [from, to) is among them (annual reports, M5.6).
+    /// Scenarios of one operator (or, null, of all) created before <paramref name="toUtc"/> and last changed at or after
+    /// <paramref name="fromUtc"/>: every scenario submitted or decided in [from, to) is among them (annual reports, M5.6).
     /// </summary>
-    Task<IReadOnlyList<Scenario>> ListByOperatorActiveBetweenAsync(string operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<Scenario>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }

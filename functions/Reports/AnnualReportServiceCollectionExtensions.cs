@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,8 @@ public static class AnnualReportServiceCollectionExtensions
         services.AddOptions<AnnualReportOptions>().Bind(configuration.GetSection(AnnualReportOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnnualReportOptions>, AnnualReportOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<AnnualReportOptions>>().Value);
-        services.TryAddSingleton<IAnnualReportStore, TableAnnualReportStore>();
+        services.TryAddSingleton<IAnnualReportStore>(provider => new TableAnnualReportStore(
+            provider.GetRequiredService<TableServiceClient>(), provider.GetRequiredService<AnnualReportOptions>().TableName));
         services.TryAddSingleton<OperatorActivityCounter>();
         services.TryAddSingleton<AnnualReportService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeadlineSweepStep, AnnualReportDeadlineStep>());

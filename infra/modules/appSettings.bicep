@@ -103,6 +103,7 @@ var commonAppSettings = {
   // it as %Reports:AnnualReportSchedule%), due by the end of this day (MM-dd, CST) of the following year.
   Reports__AnnualReportSchedule: '0 0 16 31 12 *'
   Reports__OperatorReportDueMonthDay: '01-31'
+  Reports__TableName: 'annualreports'
 }
 
 var monitoringAppSettings = {

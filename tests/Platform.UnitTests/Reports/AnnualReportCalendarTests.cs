@@ -76,10 +76,11 @@ public sealed class AnnualReportCalendarTests
     [Fact]
     public void Options_BadScheduleAndDueDay_ProblemsNameTheSettings()
     {
-        var problems = new AnnualReportOptions { AnnualReportSchedule = "0 16 31 12 *", OperatorReportDueMonthDay = "02-29" }.Problems();
+        var problems = new AnnualReportOptions { AnnualReportSchedule = "0 16 31 12 *", OperatorReportDueMonthDay = "02-29", TableName = "annual-reports" }.Problems();
 
         Assert.Contains(problems, p => p.StartsWith("Reports:AnnualReportSchedule", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Reports:OperatorReportDueMonthDay", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Reports:TableName", StringComparison.Ordinal));
     }
 
     [FsCheck.Xunit.Property]

@@ -81,17 +81,17 @@ public sealed class ReportTestWorld
     public ReportTestWorld()
     {
         var scenarioStore = new Mock<IScenarioStore>();
-        scenarioStore.Setup(s => s.ListByOperatorActiveBetweenAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Scenarios.Where(s => s.OperatorId == op && s.CreatedAt < to && s.UpdatedAt >= from).ToList());
+        scenarioStore.Setup(s => s.ListActiveBetweenAsync(It.IsAny<string?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string? op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Scenarios.Where(s => (op is null || s.OperatorId == op) && s.CreatedAt < to && s.UpdatedAt >= from).ToList());
         var requestStore = new Mock<IDataRequestStore>();
-        requestStore.Setup(s => s.ListByOperatorActiveBetweenAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Requests.Where(r => r.OperatorId == op && r.SubmittedAt < to && r.UpdatedAt >= from).ToList());
+        requestStore.Setup(s => s.ListActiveBetweenAsync(It.IsAny<string?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string? op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Requests.Where(r => (op is null || r.OperatorId == op) && r.SubmittedAt < to && r.UpdatedAt >= from).ToList());
         var grantStore = new Mock<IGrantStore>();
-        grantStore.Setup(s => s.ListIssuedBetweenAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Grants.Where(g => g.OperatorId == op && g.IssuedAt >= from && g.IssuedAt < to).ToList());
+        grantStore.Setup(s => s.ListIssuedBetweenAsync(It.IsAny<string?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string? op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Grants.Where(g => (op is null || g.OperatorId == op) && g.IssuedAt >= from && g.IssuedAt < to).ToList());
         var jobStore = new Mock<ISandboxJobStore>();
-        jobStore.Setup(s => s.ListSubmittedBetweenAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((string op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Jobs.Where(j => j.OrganizationId == op && j.SubmittedAt >= from && j.SubmittedAt < to).ToList());
+        jobStore.Setup(s => s.ListSubmittedBetweenAsync(It.IsAny<string?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string? op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Jobs.Where(j => (op is null || j.OrganizationId == op) && j.SubmittedAt >= from && j.SubmittedAt < to).Select(SandboxJobActivity.Of).ToList());
         var incidentStore = new Mock<IIncidentStore>();
         incidentStore.Setup(s => s.ListReportedBetweenAsync(It.IsAny<string?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string? op, DateTimeOffset from, DateTimeOffset to, CancellationToken _) => Incidents.Where(i => (op is null || i.OrganizationId == op) && i.ReportedAt >= from && i.ReportedAt < to).ToList());
