@@ -23,7 +23,7 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
     private const string ChunkCountColumn = "DataChunks";
     private const string ChunkColumnPrefix = "Data";
     private const string ModeColumn = "Mode";
-    private static readonly string[] ActivityColumns = ["OrganizationId", ModeColumn, "Status", "SubmittedAt"];
+    private static readonly string[] ActivityColumns = ["RowKey", "OrganizationId", ModeColumn, "Status", "SubmittedAt"];
 
     // Characters per column: UTF-16, so 30 000 characters stay under the 64 KiB a string property may hold.
     private const int ChunkLength = 30_000;
