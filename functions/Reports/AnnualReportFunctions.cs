@@ -40,8 +40,7 @@ public sealed class AnnualReportFunctions(ApiHandler api, AnnualReportService re
     [Function("GetAnnualReports")]
     [OpenApiOperation(Summary = "The annual reports on a year (M5.6): the authority and supervisors see the authority's report and every operator's; an operator sees its own. JSON, or a printable page in Chinese with Accept: text/html or ?format=html", Tags = ["reports"])]
     [OpenApiQueryParameter("format", typeof(string), Description = "'json' (default) or 'html'.")]
-    [OpenApiResponse(StatusCodes.Status200OK, typeof(AnnualReportsView))]
-    [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html", Description = "The printable page.")]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(AnnualReportsView), Description = "The reports as JSON; with Accept: text/html or ?format=html, the printable page (text/html, UTF-8) instead.")]
     [OpenApiResponse(StatusCodes.Status400BadRequest, typeof(ApiProblemDetails), Description = "report.invalid_year or request.invalid_query.")]
     [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "report.not_found: no report on the year exists (for you).")]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/annual/{year}")] HttpRequest request, string year)
