@@ -19,6 +19,7 @@ using Platform.Functions.OpenApi;
 using Platform.Functions.ProductCompliance;
 using Platform.Functions.Oversight;
 using Platform.Functions.Quality;
+using Platform.Functions.Reports;
 using Platform.Functions.Scenarios;
 
 namespace Platform.Functions;
@@ -57,6 +58,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddProductCompliance(configuration);
         services.AddOversightTimers(configuration);
         services.AddQuality(configuration);
+        services.AddAnnualReports(configuration);
         return services;
     }
 

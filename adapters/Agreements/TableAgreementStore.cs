@@ -20,10 +20,18 @@ public sealed class TableAgreementStore(TableServiceClient tables) : IAgreementS
     public Task<(IReadOnlyList<Agreement> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
         => _store.QueryAsync(operatorId is null ? null : TableClient.CreateQueryFilter($"OperatorId eq {operatorId}"), pageSize, continuationToken, cancellationToken);
 
+    public Task<IReadOnlyList<Agreement>> ListTermOverlappingAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"StartsOn le {DateText(to)} and EndsOn ge {DateText(from)}"), cancellationToken);
+
+    // ISO dates as text compare in date order, which is what the term filter needs.
+    private static string DateText(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     private static Dictionary<string, object> Columns(Agreement agreement) => new()
     {
         ["OperatorId"] = agreement.OperatorId,
         ["PlanId"] = agreement.PlanId,
         ["Status"] = agreement.Status.ToString().ToLowerInvariant(),
+        ["StartsOn"] = DateText(agreement.StartsOn),
+        ["EndsOn"] = DateText(agreement.EndsOn),
     };
 }

@@ -43,6 +43,12 @@ public sealed class TableDataRequestStore(TableServiceClient tables) : IDataRequ
         return all;
     }
 
+    public Task<IReadOnlyList<DataRequest>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        var period = TableClient.CreateQueryFilter($"SubmittedAt lt {toUtc} and UpdatedAt ge {fromUtc}");
+        return _requests.QueryAllAsync(operatorId is null ? period : $"{TableClient.CreateQueryFilter($"OperatorId eq {operatorId}")} and {period}", cancellationToken);
+    }
+
     public async Task AddSubmissionAsync(ReviewSubmission submission, CancellationToken cancellationToken = default)
     {
         try
@@ -64,5 +70,7 @@ public sealed class TableDataRequestStore(TableServiceClient tables) : IDataRequ
         ["AgreementId"] = request.AgreementId,
         ["ScenarioId"] = request.ScenarioId,
         ["Status"] = request.Status.ToString().ToLowerInvariant(),
+        ["SubmittedAt"] = request.SubmittedAt,
+        ["UpdatedAt"] = request.UpdatedAt,
     };
 }

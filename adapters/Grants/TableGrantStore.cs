@@ -37,11 +37,18 @@ public sealed class TableGrantStore(TableServiceClient tables) : IGrantStore
         return all;
     }
 
+    public Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        var period = TableClient.CreateQueryFilter($"IssuedAt ge {fromUtc} and IssuedAt lt {toUtc}");
+        return _store.QueryAllAsync(operatorId is null ? period : $"{TableClient.CreateQueryFilter($"OperatorId eq {operatorId}")} and {period}", cancellationToken);
+    }
+
     private static Dictionary<string, object> Columns(Grant grant) => new()
     {
         ["OperatorId"] = grant.OperatorId,
         ["AgreementId"] = grant.AgreementId,
         ["DataRequestId"] = grant.DataRequestId,
         ["Status"] = grant.Status.ToString().ToLowerInvariant(),
+        ["IssuedAt"] = grant.IssuedAt,
     };
 }

@@ -10,7 +10,14 @@ public sealed class TableIncidentStore(TableServiceClient tables) : IIncidentSto
     private readonly JsonTableStore<SecurityIncident> _store = new(tables, "incidents", "incident", "incident");
 
     public Task<string> AddAsync(SecurityIncident incident, CancellationToken cancellationToken = default)
-        => _store.AddAsync(incident.Id, incident, null, new Dictionary<string, object> { ["OrganizationId"] = incident.OrganizationId }, cancellationToken);
+        => _store.AddAsync(incident.Id, incident, null, new Dictionary<string, object> { ["OrganizationId"] = incident.OrganizationId, ["ReportedAt"] = incident.ReportedAt }, cancellationToken);
+
+    public Task<IReadOnlyList<SecurityIncident>> ListReportedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        var period = TableClient.CreateQueryFilter($"ReportedAt ge {fromUtc} and ReportedAt lt {toUtc}");
+        var filter = organizationId is null ? period : $"{TableClient.CreateQueryFilter($"OrganizationId eq {organizationId}")} and {period}";
+        return _store.QueryAllAsync(filter, cancellationToken);
+    }
 
     public Task<Versioned<SecurityIncident>?> GetAsync(string id, CancellationToken cancellationToken = default) => _store.GetAsync(id, cancellationToken);
 }

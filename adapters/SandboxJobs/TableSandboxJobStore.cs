@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Platform.Adapters.Storage;
+using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
 using Platform.Domain.Sandbox;
@@ -21,6 +22,8 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
     private const string Partition = "sandbox-job";
     private const string ChunkCountColumn = "DataChunks";
     private const string ChunkColumnPrefix = "Data";
+    private const string ModeColumn = "Mode";
+    private static readonly string[] ActivityColumns = ["RowKey", "OrganizationId", ModeColumn, "Status", "SubmittedAt"];
 
     // Characters per column: UTF-16, so 30 000 characters stay under the 64 KiB a string property may hold.
     private const int ChunkLength = 30_000;
@@ -70,6 +73,30 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
     public Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
         => ListActiveAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), cancellationToken);
 
+    public async Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and SubmittedAt ge {fromUtc} and SubmittedAt lt {toUtc}");
+        if (organizationId is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"OrganizationId eq {organizationId}");
+        }
+
+        // Only the counted columns: a job's SQL (up to 64 K characters) is not read.
+        var jobs = new List<SandboxJobActivity>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ActivityColumns, cancellationToken: cancellationToken))
+        {
+            if (WireNames<SandboxMode>.TryParse(entity.GetString(ModeColumn), out var mode)
+                && WireNames<SandboxJobStatus>.TryParse(entity.GetString("Status"), out var status)
+                && entity.GetDateTimeOffset("SubmittedAt") is { } submittedAt)
+            {
+                jobs.Add(new SandboxJobActivity(entity.RowKey, entity.GetString("OrganizationId") ?? "", mode, status, submittedAt));
+            }
+        }
+
+        return jobs;
+    }
+
     private async Task<IReadOnlyList<SandboxJob>> ListActiveAsync(string ownerFilter, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
@@ -96,6 +123,8 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
             ["AgreementId"] = job.AgreementId ?? "",
             ["SubmittedBy"] = job.SubmittedBy,
             ["Status"] = job.Status.ToWire(),
+            ["SubmittedAt"] = job.SubmittedAt,
+            [ModeColumn] = job.Mode.ToWire(),
         };
         var chunks = 0;
         for (var start = 0; start < json.Length; start += ChunkLength)

@@ -36,10 +36,18 @@ public sealed class TableScenarioStore(TableServiceClient tables) : IScenarioSto
         return all;
     }
 
+    public Task<IReadOnlyList<Scenario>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    {
+        var period = TableClient.CreateQueryFilter($"CreatedAt lt {toUtc} and UpdatedAt ge {fromUtc}");
+        return _store.QueryAllAsync(operatorId is null ? period : $"{TableClient.CreateQueryFilter($"OperatorId eq {operatorId}")} and {period}", cancellationToken);
+    }
+
     private static Dictionary<string, object> Columns(Scenario scenario) => new()
     {
         ["OperatorId"] = scenario.OperatorId,
         ["AgreementId"] = scenario.AgreementId,
         ["Status"] = scenario.Status.ToString().ToLowerInvariant(),
+        ["CreatedAt"] = scenario.CreatedAt,
+        ["UpdatedAt"] = scenario.UpdatedAt,
     };
 }

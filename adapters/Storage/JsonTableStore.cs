@@ -26,6 +26,7 @@ public sealed class JsonTableStore<T>(TableServiceClient tables, string tableNam
     where T : class
 {
     private const string DataColumn = "Data";
+    private const int AllPageSize = 500;
     private readonly TableClient _table = tables.GetTableClient(tableName);
     private int _created;
 
@@ -93,6 +94,43 @@ public sealed class JsonTableStore<T>(TableServiceClient tables, string tableNam
         }
 
         return ([], null);
+    }
+
+    /// <summary>Every record whose columns match an OData filter, read page by page (for counts and sweeps, not for callers' pages).</summary>
+    public Task<IReadOnlyList<T>> QueryAllAsync(string filter, CancellationToken cancellationToken = default)
+        => QueryAllAsync(filter, AllPageSize, cancellationToken);
+
+    /// <inheritdoc cref="QueryAllAsync(string, CancellationToken)"/>
+    public async Task<IReadOnlyList<T>> QueryAllAsync(string filter, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var all = new List<T>();
+        string? token = null;
+        do
+        {
+            var (items, next) = await QueryAsync(filter, pageSize, token, cancellationToken);
+            all.AddRange(items);
+            token = next;
+        }
+        while (token is not null);
+
+        return all;
+    }
+
+    /// <summary>Like <see cref="QueryAllAsync"/>, with each record's ETag.</summary>
+    public async Task<IReadOnlyList<Versioned<T>>> QueryAllVersionedAsync(string filter, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var fullFilter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {partition}")} and ({filter})";
+        var all = new List<Versioned<T>>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(fullFilter, AllPageSize, cancellationToken: cancellationToken))
+        {
+            if (entity.ContainsKey(DataColumn))
+            {
+                all.Add(new Versioned<T>(FromEntity(entity), entity.ETag.ToString()));
+            }
+        }
+
+        return all;
     }
 
     private TableEntity ToEntity(string id, T record, IReadOnlyDictionary<string, object>? columns)

@@ -25,6 +25,9 @@ public interface IAgreementStore
     Task<string> ReplaceAsync(Agreement agreement, string ifMatch, CancellationToken cancellationToken = default);
 
     Task<(IReadOnlyList<Agreement> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default);
+
+    /// <summary>Agreements whose term (start and end dates, CST) overlaps [<paramref name="from"/>, <paramref name="to"/>], both inclusive, whatever their status.</summary>
+    Task<IReadOnlyList<Agreement>> ListTermOverlappingAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Checks the implementation plan an agreement is signed under (M3.3): it must exist and be approved.</summary>

@@ -169,6 +169,12 @@ public interface IDataRequestStore
 
     Task<IReadOnlyList<DataRequest>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Requests of one operator (or, null, of all) submitted before <paramref name="toUtc"/> and last changed at or after
+    /// <paramref name="fromUtc"/>: every request submitted or completed in [from, to) is among them (annual reports, M5.6).
+    /// </summary>
+    Task<IReadOnlyList<DataRequest>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
+
     /// <summary>Keeps a decision sent on the authenticated route; storing the same id again changes nothing.</summary>
     Task AddSubmissionAsync(ReviewSubmission submission, CancellationToken cancellationToken = default);
 

@@ -73,6 +73,9 @@ public interface IGrantStore
     Task<(IReadOnlyList<Grant> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Grant>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
+
+    /// <summary>Grants of one operator (or, null, of all) issued in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>).</summary>
+    Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a copy into the library wrote.</summary>

@@ -35,6 +35,9 @@ public interface IIncidentStore
     Task<string> AddAsync(SecurityIncident incident, CancellationToken cancellationToken = default);
 
     Task<Versioned<SecurityIncident>?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Incidents reported in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), of one organisation or (null) all.</summary>
+    Task<IReadOnlyList<SecurityIncident>> ListReportedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }
 
 public sealed class IncidentService(IIncidentStore store, INotificationOutbox outbox, IAuditTrail audit, IClock clock)

@@ -19,6 +19,18 @@ public interface ISandboxJobStore
 
     /// <summary>The queued and running jobs over the grants of an agreement.</summary>
     Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What jobs of one operator's staff (or, null, of all) submitted in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>)
+    /// were and how they stand, without their SQL (annual reports, M5.6).
+    /// </summary>
+    Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A sandbox job as counted: whose, which mode, where it stands, when submitted.</summary>
+public sealed record SandboxJobActivity(string Id, string OrganizationId, SandboxMode Mode, SandboxJobStatus Status, DateTimeOffset SubmittedAt)
+{
+    public static SandboxJobActivity Of(SandboxJob job) => new(job.Id, job.OrganizationId, job.Mode, job.Status, job.SubmittedAt);
 }
 
 /// <summary>The <c>sandbox-jobs</c> queue: one message per job, carrying only its id.</summary>

@@ -126,4 +126,10 @@ public interface IScenarioStore
     Task<(IReadOnlyList<Scenario> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Scenario>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Scenarios of one operator (or, null, of all) created before <paramref name="toUtc"/> and last changed at or after
+    /// <paramref name="fromUtc"/>: every scenario submitted or decided in [from, to) is among them (annual reports, M5.6).
+    /// </summary>
+    Task<IReadOnlyList<Scenario>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }

@@ -119,6 +119,11 @@ var commonAppSettings = {
   // (write-once blobs in this private container), later runs find it published.
   Disclosure__SnapshotSchedule: '0 0 1 1-31 3 *'
   Disclosure__SnapshotContainer: 'disclosure-snapshots'
+  // Annual reports (SPEC §2.9, M5.6): requested at 00:00 CST on 1 January (six-field NCrontab in UTC; the timer reads
+  // it as %Reports:AnnualReportSchedule%), due by the end of this day (MM-dd, CST) of the following year.
+  Reports__AnnualReportSchedule: '0 0 16 31 12 *'
+  Reports__OperatorReportDueMonthDay: '01-31'
+  Reports__TableName: 'annualreports'
 }
 
 var monitoringAppSettings = {

@@ -38,6 +38,9 @@ public sealed class InMemoryDataRequestStore() : InMemoryVersionedStore<DataRequ
     public Task<IReadOnlyList<DataRequest>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<DataRequest>>(All.Where(r => r.AgreementId == agreementId).ToList());
 
+    public Task<IReadOnlyList<DataRequest>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<DataRequest>>(All.Where(r => (operatorId is null || r.OperatorId == operatorId) && r.SubmittedAt < toUtc && r.UpdatedAt >= fromUtc).ToList());
+
     public Task AddSubmissionAsync(ReviewSubmission submission, CancellationToken cancellationToken = default)
     {
         Submissions.TryAdd(submission.Id, submission);
@@ -60,6 +63,9 @@ public sealed class InMemoryGrantStore() : InMemoryVersionedStore<Grant>(g => g.
 
     public Task<IReadOnlyList<Grant>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<Grant>>(All.Where(g => g.AgreementId == agreementId).ToList());
+
+    public Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<Grant>>(All.Where(g => (operatorId is null || g.OperatorId == operatorId) && g.IssuedAt >= fromUtc && g.IssuedAt < toUtc).ToList());
 }
 
 public sealed class InMemoryTimelinessStore : IReviewTimelinessStore

@@ -48,6 +48,9 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
     public Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.AgreementId == agreementId && !j.IsFinished).ToList());
 
+    public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<SandboxJobActivity>>(All.Where(j => (organizationId is null || j.OrganizationId == organizationId) && j.SubmittedAt >= fromUtc && j.SubmittedAt < toUtc).Select(SandboxJobActivity.Of).ToList());
+
     public SandboxJob Job(string id) => GetCoreAsync(id).Result!.Value;
 }
 
@@ -98,6 +101,9 @@ public sealed class InMemoryGrantStore() : InMemoryVersionedStore<Grant>(g => g.
 
     public Task<IReadOnlyList<Grant>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<Grant>>(All.Where(g => g.AgreementId == agreementId).ToList());
+
+    public Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<Grant>>(All.Where(g => (operatorId is null || g.OperatorId == operatorId) && g.IssuedAt >= fromUtc && g.IssuedAt < toUtc).ToList());
 }
 
 public sealed class InMemoryLibrary : IAuthorizedDataLibrary
