@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Adapters.Audit;
 using Platform.Adapters.Calendar;
+using Platform.Adapters.Products;
 using Platform.Adapters.Secrets;
 using Platform.Adapters.Time;
 using Platform.Domain.Audit;
@@ -86,6 +87,7 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.DataRequests.IReviewTimelinessStore, DataRequests.TableReviewTimelinessStore>();
         services.TryAddSingleton<Platform.Domain.Grants.IGrantStore, Grants.TableGrantStore>();
         services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobStore, SandboxJobs.TableSandboxJobStore>();
+        services.AddProductAdapters();
 
         // Files and queues (the Blob and Queue service clients are registered with the storage clients)
         services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Blobs.BlobResourceDataStore>();

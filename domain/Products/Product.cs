@@ -25,7 +25,8 @@ public sealed record ProductReviewRound(
     string? OutcomeComment,
     IReadOnlyList<ComplianceFinding>? OutcomeFindings,
     DateTimeOffset? EndedAt,
-    string? EndReason = null);
+    string? EndReason = null,
+    int FindingCount = 0);
 
 /// <summary>The registration of a published product (M4.5.1): its number and the legal date (CST) of registration.</summary>
 public sealed record ProductRegistration(string Number, DateOnly RegisteredOn, DateTimeOffset RegisteredAt);

@@ -38,6 +38,7 @@ public static class ProductRules
     public const int MaxDescriptionLength = 4000;
     public const int MaxConsentEvidence = 50;
     public const int MaxReferenceLength = 500;
+    public const int MaxFindingsKept = 50;
 
     public static string PublicGood => WireNames<ScenarioUseCategory>.ToWire(ScenarioUseCategory.PublicGood);
 
@@ -187,7 +188,7 @@ public static class ProductRules
             return product;
         }
 
-        return WithRound(product, round with { Track = track, Findings = findings, ChecksRecordedAt = now }, now);
+        return WithRound(product, round with { Track = track, Findings = Kept(findings), FindingCount = findings.Count, ChecksRecordedAt = now }, now);
     }
 
     public static Product RecordDecision(Product product, string slot, string reviewer, ApprovalDecision decision, DateTimeOffset now)
@@ -209,7 +210,7 @@ public static class ProductRules
             return product;
         }
 
-        var ended = round with { Outcome = outcome.Kind, OutcomeComment = outcome.Comment, OutcomeFindings = outcome.Findings, EndedAt = now };
+        var ended = round with { Outcome = outcome.Kind, OutcomeComment = outcome.Comment, OutcomeFindings = Kept(outcome.Findings), EndedAt = now };
         var status = outcome.Kind switch
         {
             ProductComplianceOutcomeKind.Published => ProductStatus.Published,
@@ -257,6 +258,10 @@ public static class ProductRules
             UpdatedAt = now,
         };
     }
+
+    /// <summary>The record keeps the first findings (a table row is bounded); the count says how many there were, the audit log has them all.</summary>
+    public static IReadOnlyList<ComplianceFinding> Kept(IReadOnlyList<ComplianceFinding> findings)
+        => findings.Count <= MaxFindingsKept ? findings : findings.Take(MaxFindingsKept).ToList();
 
     private static Product WithRound(Product product, ProductReviewRound round, DateTimeOffset now)
         => product with { Rounds = [.. product.Rounds.Take(product.Rounds.Count - 1), round], UpdatedAt = now };
