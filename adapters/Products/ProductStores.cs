@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Adapters.Storage;
-using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
 using Platform.Domain.Products;
@@ -31,10 +30,10 @@ public sealed class TableProductStore(TableServiceClient tables) : IProductStore
 
     public Task<(IReadOnlyList<Product> Items, string? ContinuationToken)> ListPublishedAsync(ProductKind? kind, string? useCategory, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"Status eq {WireNames<ProductStatus>.ToWire(ProductStatus.Published)}");
+        var filter = TableClient.CreateQueryFilter($"Status eq {ProductWire.Of(ProductStatus.Published)}");
         if (kind is not null)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Kind eq {WireNames<ProductKind>.ToWire(kind.Value)}");
+            filter += " and " + TableClient.CreateQueryFilter($"Kind eq {ProductWire.Of(kind.Value)}");
         }
 
         if (useCategory is not null)
@@ -65,7 +64,7 @@ public sealed class TableProductStore(TableServiceClient tables) : IProductStore
 
         if (query.Status is not null)
         {
-            filters.Add(TableClient.CreateQueryFilter($"Status eq {WireNames<ProductStatus>.ToWire(query.Status.Value)}"));
+            filters.Add(TableClient.CreateQueryFilter($"Status eq {ProductWire.Of(query.Status.Value)}"));
         }
 
         var filter = filters.Count == 0 ? null : string.Join(" and ", filters);
@@ -87,8 +86,8 @@ public sealed class TableProductStore(TableServiceClient tables) : IProductStore
         ["OwnerOrgId"] = product.OwnerOrgId,
         ["OperatorId"] = product.OperatorId,
         ["AgreementId"] = product.AgreementId ?? "",
-        ["Status"] = WireNames<ProductStatus>.ToWire(product.Status),
-        ["Kind"] = WireNames<ProductKind>.ToWire(product.Kind),
+        ["Status"] = ProductWire.Of(product.Status),
+        ["Kind"] = ProductWire.Of(product.Kind),
         ["UseCategory"] = product.UseCategory,
     };
 
@@ -129,7 +128,7 @@ public sealed class TableDeveloperAdmissionStore(TableServiceClient tables) : ID
     {
         ["DeveloperId"] = admission.DeveloperId,
         ["OperatorId"] = admission.OperatorId,
-        ["Status"] = WireNames<DeveloperAdmissionStatus>.ToWire(admission.Status),
+        ["Status"] = ProductWire.Of(admission.Status),
     };
 }
 
@@ -139,11 +138,11 @@ public sealed class TablePriceCapStore(TableServiceClient tables) : IPriceCapSto
     private readonly JsonTableStore<PriceCap> _store = new(tables, "pricecaps", "price-cap", "price_cap");
 
     public Task<Versioned<PriceCap>?> GetAsync(ProductKind kind, CancellationToken cancellationToken = default)
-        => _store.GetAsync(WireNames<ProductKind>.ToWire(kind), cancellationToken);
+        => _store.GetAsync(ProductWire.Of(kind), cancellationToken);
 
     public async Task<string> PutAsync(PriceCap cap, string? ifMatch, CancellationToken cancellationToken = default)
     {
-        var key = WireNames<ProductKind>.ToWire(cap.Kind);
+        var key = ProductWire.Of(cap.Kind);
         if (ifMatch is not null)
         {
             return await _store.ReplaceAsync(key, cap, ifMatch, null, cancellationToken);

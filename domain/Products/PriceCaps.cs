@@ -1,5 +1,4 @@
 using Platform.Domain.Audit;
-using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
 using Platform.Domain.Security;
@@ -30,9 +29,9 @@ public sealed class PriceCapService(IPriceCapStore store, IAuditTrail audit, ICl
     /// </summary>
     public async Task<Versioned<PriceCap>> SetAsync(string? kindWire, decimal? amount, string? currency, string? basis, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
     {
-        if (!WireNames<ProductKind>.TryParse(kindWire, out var kind))
+        if (!ProductWire.TryParse<ProductKind>(kindWire, out var kind))
         {
-            throw new DomainException(FailureKind.NotFound, "price_cap.unknown_kind", $"'{kindWire}' is not a product kind; expected one of: {string.Join(", ", WireNames<ProductKind>.All)}.");
+            throw new DomainException(FailureKind.NotFound, "price_cap.unknown_kind", $"'{kindWire}' is not a product kind; expected one of: {string.Join(", ", ProductWire.All<ProductKind>())}.");
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -64,7 +63,7 @@ public sealed class PriceCapService(IPriceCapStore store, IAuditTrail audit, ICl
 
         var cap = new PriceCap(kind, amount!.Value, Currency, string.IsNullOrWhiteSpace(basis) ? null : basis.Trim(), clock.UtcNow, caller.Subject);
         var etag = await store.PutAsync(cap, existing is null ? null : ifMatch, cancellationToken);
-        await audit.RecordAsync(caller, "price_cap.set", $"price-caps/{WireNames<ProductKind>.ToWire(kind)}", new { cap.Amount, cap.Currency, cap.Basis, previous = existing?.Value.Amount }, cancellationToken);
+        await audit.RecordAsync(caller, "price_cap.set", $"price-caps/{ProductWire.Of(kind)}", new { cap.Amount, cap.Currency, cap.Basis, previous = existing?.Value.Amount }, cancellationToken);
         return new Versioned<PriceCap>(cap, etag);
     }
 

@@ -1,5 +1,4 @@
 using Platform.Domain.Approvals;
-using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
 using Platform.Domain.Sandbox;
 using Platform.Domain.Scenarios;
@@ -40,9 +39,9 @@ public static class ProductRules
     public const int MaxReferenceLength = 500;
     public const int MaxFindingsKept = 50;
 
-    public static string PublicGood => WireNames<ScenarioUseCategory>.ToWire(ScenarioUseCategory.PublicGood);
+    public static string PublicGood => ProductWire.Of(ScenarioUseCategory.PublicGood);
 
-    public static string Industry => WireNames<ScenarioUseCategory>.ToWire(ScenarioUseCategory.Industry);
+    public static string Industry => ProductWire.Of(ScenarioUseCategory.Industry);
 
     /// <summary>Checks the descriptive fields; throws 422 <c>product.invalid</c> with errors per field.</summary>
     public static ProductContent ValidateContent(ProductDraft draft, Dictionary<string, string[]>? errors = null)
@@ -50,7 +49,7 @@ public static class ProductRules
         errors ??= [];
         if (draft.Kind is null)
         {
-            errors["kind"] = [$"Required: one of {string.Join(", ", WireNames<ProductKind>.All)}."];
+            errors["kind"] = [$"Required: one of {string.Join(", ", ProductWire.All<ProductKind>())}."];
         }
 
         if (string.IsNullOrWhiteSpace(draft.Name) || draft.Name.Trim().Length > MaxNameLength)
@@ -112,7 +111,7 @@ public static class ProductRules
             return;
         }
 
-        var kindWire = WireNames<ProductKind>.ToWire(kind);
+        var kindWire = ProductWire.Of(kind);
         if (cap is null)
         {
             throw new DomainException(FailureKind.Unprocessable, PriceCapNotSetCode, $"The authority has not set a government-guided price cap for '{kindWire}' products yet; industry products cannot be priced until it does.",

@@ -1,7 +1,6 @@
 using Platform.Domain.Agreements;
 using Platform.Domain.Approvals;
 using Platform.Domain.Audit;
-using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
 using Platform.Domain.Grants;
 using Platform.Domain.Notifications;
@@ -338,7 +337,7 @@ public sealed class ProductService(
             throw new DomainException(FailureKind.Unprocessable, "product.invalid_source", "Some sandbox outputs named cannot be used for this product.", errors);
         }
 
-        var useCategory = WireNames<ScenarioUseCategory>.ToWire(scenario.Content.UseCategory);
+        var useCategory = ProductWire.Of(scenario.Content.UseCategory);
         ProductRules.CheckPrice(useCategory, content.Kind, content.Price, await priceCaps.CapOfAsync(content.Kind, cancellationToken));
         var now = clock.UtcNow;
         return new Product(id, caller.Organization, OrganizationKind.Operator, caller.Organization, agreement.Id, scenario.Id, scenario.Content.Title,
