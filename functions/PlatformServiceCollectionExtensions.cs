@@ -16,6 +16,7 @@ using Platform.Functions.Http;
 using Platform.Functions.Notifications;
 using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
+using Platform.Functions.Products;
 using Platform.Functions.Scenarios;
 
 namespace Platform.Functions;
@@ -51,6 +52,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformResources(configuration);
         services.AddDataRequests(configuration);
         services.AddSandboxJobs(configuration);
+        services.AddProducts();
         return services;
     }
 
