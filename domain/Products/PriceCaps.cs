@@ -29,11 +29,7 @@ public sealed class PriceCapService(IPriceCapStore store, IAuditTrail audit, ICl
     /// </summary>
     public async Task<Versioned<PriceCap>> SetAsync(string? kindWire, decimal? amount, string? currency, string? basis, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
     {
-        if (!ProductWire.TryParse<ProductKind>(kindWire, out var kind))
-        {
-            throw new DomainException(FailureKind.NotFound, "price_cap.unknown_kind", $"'{kindWire}' is not a product kind; expected one of: {string.Join(", ", ProductWire.All<ProductKind>())}.");
-        }
-
+        var kind = ParseKind(kindWire);
         var errors = new Dictionary<string, string[]>();
         if (amount is null || amount < 0 || decimal.Round(amount.Value, 2) != amount.Value || amount > 1_000_000_000m)
         {
@@ -67,9 +63,18 @@ public sealed class PriceCapService(IPriceCapStore store, IAuditTrail audit, ICl
         return new Versioned<PriceCap>(cap, etag);
     }
 
+    public async Task<Versioned<PriceCap>> GetAsync(string? kindWire, CancellationToken cancellationToken = default)
+        => await store.GetAsync(ParseKind(kindWire), cancellationToken)
+           ?? throw new DomainException(FailureKind.NotFound, "price_cap.not_set", $"No price cap is set for '{kindWire}' products.");
+
     public async Task<IReadOnlyList<PriceCap>> ListAsync(CancellationToken cancellationToken = default)
         => (await store.ListAsync(cancellationToken)).Select(v => v.Value).OrderBy(c => c.Kind).ToList();
 
     public async Task<decimal?> CapOfAsync(ProductKind kind, CancellationToken cancellationToken = default)
         => (await store.GetAsync(kind, cancellationToken))?.Value.Amount;
+
+    private static ProductKind ParseKind(string? kindWire)
+        => ProductWire.TryParse<ProductKind>(kindWire, out var kind)
+            ? kind
+            : throw new DomainException(FailureKind.NotFound, "price_cap.unknown_kind", $"'{kindWire}' is not a product kind; expected one of: {string.Join(", ", ProductWire.All<ProductKind>())}.");
 }

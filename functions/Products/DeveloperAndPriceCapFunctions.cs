@@ -83,6 +83,18 @@ public sealed class DeveloperAndPriceCapFunctions(ApiHandler api, DeveloperAdmis
             return ApiResults.Ok(cap.Value, cap.ETag);
         });
 
+    [Function("GetPriceCap")]
+    [AllowAnonymousAccess]
+    [OpenApiOperation(Summary = "The government-guided price cap of one product kind, with the ETag to change it (anyone)", Tags = ["products"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(PriceCap))]
+    [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "price_cap.not_set, price_cap.unknown_kind")]
+    public Task<IActionResult> GetCap([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "price-caps/{kind}")] HttpRequest request, string kind)
+        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        {
+            var cap = await priceCaps.GetAsync(kind, call.CancellationToken);
+            return ApiResults.Ok(cap.Value, cap.ETag);
+        });
+
     [Function("ListPriceCaps")]
     [AllowAnonymousAccess]
     [OpenApiOperation(Summary = "The government-guided price caps per product kind (anyone)", Tags = ["products"])]
