@@ -17,6 +17,7 @@ using Platform.Functions.Notifications;
 using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
 using Platform.Functions.Products;
+using Platform.Functions.ProductCompliance;
 using Platform.Functions.Scenarios;
 
 namespace Platform.Functions;
@@ -53,6 +54,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddDataRequests(configuration);
         services.AddSandboxJobs(configuration);
         services.AddProducts();
+        services.AddProductCompliance(configuration);
         return services;
     }
 

@@ -89,6 +89,11 @@ var commonAppSettings = {
   // Data requests (SPEC §2.5): providers review within 5 working days (M4.3, fixed); they are reminded at 09:00 CST
   // this many working days before the due date.
   DataRequests__ReminderWorkingDaysBefore: '1'
+  // Product compliance review (SPEC §2.8, M4.5.1): reviewers' working days on the fast track (public-good, no personal
+  // information) and the full track; a third-party reviewer organisation replaces the data providers when set.
+  ProductCompliance__FastTrackWorkingDays: '3'
+  ProductCompliance__FullTrackWorkingDays: '10'
+  ProductCompliance__ThirdPartyReviewerId: ''
   // Sandbox (SPEC §2.7): k of the output checks (every released row backed by at least this many records), the limits
   // each job runs under, jobs per worker instance, and how often a running job looks whether it must stop (M5.5).
   // One 1 GiB engine at a time fits a 2 GiB Flex Consumption instance beside the host; raise both with instanceMemoryMB.

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Moq;
+using Platform.Domain.Approvals;
+using Platform.Domain.Products;
+using Platform.Domain.Products.Compliance;
+using Platform.Functions;
+using Platform.Functions.ProductCompliance;
+using Platform.Orchestrations.Products;
+using Platform.UnitTests.Http;
+using Xunit;
+
+namespace Platform.UnitTests.ProductCompliance;
+
+public sealed class ProductComplianceRegistrationTests
+{
+    [Fact]
+    public async Task AddPlatform_Defaults_SettingsAndApprovalPagesResolveWithoutProductRecords()
+    {
+        using var host = Build([]);
+
+        await host.StartAsync();
+
+        Assert.Equal(ProductComplianceSettings.Default, host.Services.GetRequiredService<ProductComplianceSettings>());
+        Assert.Contains(host.Services.GetRequiredService<IEnumerable<IApprovalSubjectSource>>(), s => s.SubjectKind == ProductComplianceService.SubjectKind);
+        Assert.NotNull(host.Services.GetRequiredService<ApprovalService>());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void AddPlatform_WithProductRecords_ActivitiesResolve()
+    {
+        using var host = Build([], services => services.AddSingleton(Mock.Of<IProductComplianceSubject>()));
+
+        Assert.NotNull(host.Services.GetRequiredService<RunProductChecksActivity>());
+        Assert.NotNull(host.Services.GetRequiredService<IssueProductReviewLinkActivity>());
+        Assert.NotNull(host.Services.GetRequiredService<RecordProductReviewDecisionActivity>());
+        Assert.NotNull(host.Services.GetRequiredService<EscalateProductReviewActivity>());
+        Assert.NotNull(host.Services.GetRequiredService<CompleteProductReviewActivity>());
+    }
+
+    [Fact]
+    public async Task AddPlatform_ThirdPartyReviewerConfigured_SettingsCarryIt()
+    {
+        using var host = Build(new() { ["ProductCompliance:ThirdPartyReviewerId"] = " org-assessor ", ["ProductCompliance:FullTrackWorkingDays"] = "15" });
+
+        await host.StartAsync();
+
+        Assert.Equal(new ProductComplianceSettings(3, 15, "org-assessor"), host.Services.GetRequiredService<ProductComplianceSettings>());
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("ProductCompliance:FastTrackWorkingDays", "0")]
+    [InlineData("ProductCompliance:FullTrackWorkingDays", "400")]
+    [InlineData("ProductCompliance:FastTrackWorkingDays", "12")]
+    [InlineData("ProductCompliance:ThirdPartyReviewerId", "org/assessor")]
+    public async Task AddPlatform_InvalidSetting_StartFailsNamingIt(string setting, string value)
+    {
+        using var host = Build(new() { [setting] = value });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(setting, failure.Message, StringComparison.Ordinal);
+    }
+
+    private static IHost Build(Dictionary<string, string?> extra, Action<IServiceCollection>? more = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Auth:Issuer"] = HttpTestKit.Issuer,
+            ["Auth:Audience"] = HttpTestKit.Audience,
+            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        more?.Invoke(builder.Services);
+        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
+        return builder.Build();
+    }
+}
