@@ -31,8 +31,6 @@ public sealed class ProductService(
     DeveloperAdmissionService admissions,
     PriceCapService priceCaps,
     IOperatorAccessGuard accessGuard,
-    ApprovalService approvals,
-    IApprovalSlotDirectory slotDirectory,
     IProductUsageStore usage,
     INotificationOutbox outbox,
     IAuditTrail audit,
@@ -189,50 +187,53 @@ public sealed class ProductService(
             _ => "product.changes_requested",
         };
         await audit.RecordAsync(Caller.System, action, TargetOf(productId), new { round = round.Number, outcome.Kind, outcome.Comment, outcome.Findings, product.Registration }, cancellationToken);
-        var result = outcome.Kind switch
-        {
-            ProductComplianceOutcomeKind.Published => $"审核通过，已登记并发布（登记编号 {product.Registration!.Number}，登记日期 {product.Registration.RegisteredOn:yyyy-MM-dd}）。",
-            ProductComplianceOutcomeKind.Rejected => "审核未通过。",
-            _ => "审核意见为需修改。请修改后重新提交，重新提交将开始新一轮合规审核。",
-        };
-        await outbox.SendAsync(new Notification(
-            $"{round.InstanceId}-result", Recipient.Organization(product.OwnerOrgId), NotificationCategory,
-            $"数据产品合规审核结果：{product.Name}",
-            $"数据产品「{product.Name}」第 {round.Number} 轮合规审核结果：{result}{(string.IsNullOrWhiteSpace(outcome.Comment) ? "" : $"意见：{outcome.Comment}")}",
-            null, TargetOf(productId), clock.UtcNow), cancellationToken);
+        // The review tells the owner and the authority the result; the record only files it.
         return product.Status;
     }
 
     // ---- Agreement revocation ----
 
     /// <summary>
-    /// When an agreement ends, the operator's products still in review under it are withdrawn and their open review
-    /// links closed (410); published products stay published (delivered products are not recalled). Idempotent.
+    /// When an agreement ends, the operator's products still in review under it are withdrawn (published products stay
+    /// published: delivered products are not recalled). Returns how many were withdrawn now, and every product withdrawn
+    /// with the agreement (now or by an earlier run), whose open review links the revocation step closes. Idempotent.
     /// </summary>
-    public async Task<int> WithdrawUnderReviewAsync(Agreement agreement, string reason, CancellationToken cancellationToken = default)
+    public async Task<(int Withdrawn, IReadOnlyList<Product> Stopped)> WithdrawUnderReviewAsync(Agreement agreement, string reason, CancellationToken cancellationToken = default)
     {
         var withdrawn = 0;
-        var candidates = await store.FindAsync(new ProductQuery(OwnerOrgId: agreement.OperatorId, AgreementId: agreement.Id), cancellationToken);
-        foreach (var product in candidates.Where(p => p.IsUnderReview))
+        var stopped = new List<Product>();
+        var endReason = $"agreement-{reason}";
+        foreach (var product in await store.FindAsync(new ProductQuery(OwnerOrgId: agreement.OperatorId, AgreementId: agreement.Id), cancellationToken))
         {
-            var (ended, changed) = await ChangeWithRetryAsync(product.Id, p => ProductRules.Withdraw(p, $"agreement-{reason}", clock.UtcNow), cancellationToken);
-            var instanceId = ended.CurrentRound.InstanceId;
-            var decided = ended.CurrentRound.Decisions.Select(d => d.Slot).ToHashSet(StringComparer.Ordinal);
-            var open = (await slotDirectory.ListSlotsAsync(instanceId, cancellationToken)).Where(s => !decided.Contains(s)).ToList();
-            await approvals.CloseAsync(instanceId, open, $"agreement-{reason}", cancellationToken);
+            if (!product.IsUnderReview)
+            {
+                if (product.Status == ProductStatus.Withdrawn && product.CurrentRound.EndReason?.StartsWith("agreement-", StringComparison.Ordinal) == true)
+                {
+                    stopped.Add(product);
+                }
+
+                continue;
+            }
+
+            var (ended, changed) = await ChangeWithRetryAsync(product.Id, p => ProductRules.Withdraw(p, endReason, clock.UtcNow), cancellationToken);
+            if (ended.Status == ProductStatus.Withdrawn)
+            {
+                stopped.Add(ended);
+            }
+
             if (changed)
             {
                 withdrawn++;
-                await audit.RecordAsync(Caller.System, "product.withdrawn", TargetOf(product.Id), new { agreementId = agreement.Id, reason, closedSlots = open }, cancellationToken);
+                await audit.RecordAsync(Caller.System, "product.withdrawn", TargetOf(product.Id), new { agreementId = agreement.Id, reason, round = ended.CurrentRound.Number }, cancellationToken);
                 await outbox.SendAsync(new Notification(
-                    $"{instanceId}-withdrawn", Recipient.Organization(product.OwnerOrgId), NotificationCategory,
+                    $"{ended.CurrentRound.InstanceId}-withdrawn", Recipient.Organization(product.OwnerOrgId), NotificationCategory,
                     $"数据产品审核已终止：{product.Name}",
                     $"授权运营协议 {agreement.Id} 已结束，尚在审核中的数据产品「{product.Name}」已撤回，其审核随之终止。已发布的数据产品不受影响。",
                     null, TargetOf(product.Id), clock.UtcNow), cancellationToken);
             }
         }
 
-        return withdrawn;
+        return (withdrawn, stopped);
     }
 
     // ---- IProductReadModel ----
@@ -446,11 +447,26 @@ public sealed class ProductService(
     }
 }
 
-/// <summary>The agreement revocation step that withdraws the operator's products still in review (published ones stay).</summary>
-public sealed class ProductReviewRevocationStep(ProductService products) : IAgreementRevocationStep
+/// <summary>
+/// The agreement revocation step that withdraws the operator's products still in review (published ones stay) and closes
+/// the open slots of their rounds at once, so the links answer 410 and the review stops at its next step. The slots are
+/// closed here rather than in <see cref="ProductService"/>, which the approval pages depend on.
+/// </summary>
+public sealed class ProductReviewRevocationStep(ProductService products, ApprovalService approvals, IApprovalSlotDirectory slotDirectory) : IAgreementRevocationStep
 {
     public string Name => "product-reviews";
 
     public async Task<string> RevokeAsync(Agreement agreement, string reason, CancellationToken cancellationToken = default)
-        => $"{await products.WithdrawUnderReviewAsync(agreement, reason, cancellationToken)} product(s) in review withdrawn";
+    {
+        var (withdrawn, stopped) = await products.WithdrawUnderReviewAsync(agreement, reason, cancellationToken);
+        foreach (var product in stopped)
+        {
+            var round = product.CurrentRound;
+            var decided = round.Decisions.Select(d => d.Slot).ToHashSet(StringComparer.Ordinal);
+            var open = (await slotDirectory.ListSlotsAsync(round.InstanceId, cancellationToken)).Where(slot => !decided.Contains(slot)).ToList();
+            await approvals.CloseAsync(round.InstanceId, open, $"agreement-{reason}", cancellationToken);
+        }
+
+        return $"{withdrawn} product(s) in review withdrawn";
+    }
 }

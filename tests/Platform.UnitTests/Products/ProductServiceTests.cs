@@ -261,7 +261,7 @@ public sealed class ProductServiceTests
         var instance = inReview.CurrentRound.InstanceId;
         await world.Service.RecordReviewDecisionAsync(inReview.Id, "authority", "role:authority", new ApprovalDecision(ApprovalDecisionKind.Approve, new Dictionary<string, int>(), null, Now));
         world.SlotDirectory.Setup(d => d.ListSlotsAsync(instance, It.IsAny<CancellationToken>())).ReturnsAsync(["authority", $"provider-{ProviderId}"]);
-        var step = new ProductReviewRevocationStep(world.Service);
+        var step = new ProductReviewRevocationStep(world.Service, world.Approvals, world.SlotDirectory.Object);
 
         var summary = await step.RevokeAsync(world.Agreement, "expired");
         var again = await step.RevokeAsync(world.Agreement, "expired");

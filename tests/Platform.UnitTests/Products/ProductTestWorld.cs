@@ -92,7 +92,7 @@ public sealed class ProductTestWorld
             new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), null), Clock);
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, []);
         Service = new ProductService(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Results.Object, Admissions, PriceCaps, Guard.Object,
-            Approvals, SlotDirectory.Object, Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
+            Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
         Calls = new ProductCallService(Store, Usage, Results.Object, Guard.Object, Audit, Clock);
         Workflows.Setup(w => w.StartAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
     }
