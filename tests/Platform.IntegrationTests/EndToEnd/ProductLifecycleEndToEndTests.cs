@@ -94,6 +94,41 @@ public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
         Assert.Equal(developerId, usage.GetProperty("meters")[0].GetProperty("callerOrgId").GetString());
     }
 
+    [Fact]
+    public async Task AgreementTerminated_ProductInReviewWithdrawnAndItsLinkClosed_PublishedProductStays()
+    {
+        var setup = await ReleasedOutputAsync(platform);
+        using var authority = platform.Client(Roles.Authority, "org-authority");
+        using var owner = platform.Client(Roles.Operator, setup.Sandbox.OperatorId);
+        using var provider = platform.Client(Roles.Provider, setup.Sandbox.ProviderId);
+        using var anonymous = platform.Client();
+
+        // Fast track (public-good, no personal information): the authority alone decides.
+        var fast = await CreatedAsync(await owner.PostAsJsonAsync("/api/products", Body(setup, kind: "dataset", name: "各区养老服务登记人数统计表")));
+        var fastId = fast.GetProperty("id").GetString()!;
+        var fastLink = await LinkAsync(authority, fastId, $"product-compliance-{fastId}-r1-authority", asRole: true);
+        var approved = await anonymous.PostAsJsonAsync(fastLink, new { decision = "approve", comment = "同意。", scores = FullScores });
+        Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
+        await PlatformScenario.PollAsync(owner, $"/api/products/{fastId}", p => p.GetProperty("status").GetString() == "published", TimeSpan.FromSeconds(60));
+
+        var pending = await CreatedAsync(await owner.PostAsJsonAsync("/api/products", Body(setup, involvesPersonalInfo: true, name: "养老服务需求明细接口")));
+        var pendingId = pending.GetProperty("id").GetString()!;
+        var providerLink = await LinkAsync(provider, pendingId, $"product-compliance-{pendingId}-r1-provider-{setup.Sandbox.ProviderId}");
+
+        var terminated = await authority.PostAsJsonAsync($"/api/agreements/{setup.Sandbox.AgreementId}/termination", new { ground = "other", detail = "运营机构申请解除协议" });
+        Assert.True(terminated.StatusCode == HttpStatusCode.OK, await terminated.Content.ReadAsStringAsync());
+
+        var withdrawn = await PlatformScenario.PollAsync(owner, $"/api/products/{pendingId}", p => p.GetProperty("status").GetString() != "in-review", TimeSpan.FromSeconds(60));
+        Assert.Equal("withdrawn", withdrawn.GetProperty("status").GetString());
+        Assert.StartsWith("agreement-", withdrawn.GetProperty("rounds")[0].GetProperty("endReason").GetString(), StringComparison.Ordinal);
+        var closedPage = await anonymous.GetAsync(providerLink);
+        Assert.Equal(HttpStatusCode.Gone, closedPage.StatusCode);
+        var late = await anonymous.PostAsJsonAsync(providerLink, new { decision = "approve", comment = "同意。", scores = FullScores });
+        await ProblemAsync(late, HttpStatusCode.Gone, "approval.link_closed");
+        var stillPublished = await owner.GetFromJsonAsync<JsonElement>($"/api/products/{fastId}");
+        Assert.Equal("published", stillPublished.GetProperty("status").GetString());
+    }
+
     private static async Task<JsonElement> FindPublishedAsync(HttpClient anonymous, string id)
     {
         string? token = null;
