@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Platform.Adapters.Audit;
 using Platform.Adapters.Calendar;
 using Platform.Adapters.Oversight;
+using Platform.Adapters.Products;
 using Platform.Adapters.Secrets;
 using Platform.Adapters.Time;
 using Platform.Domain.Audit;
@@ -88,6 +89,7 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Grants.IGrantStore, Grants.TableGrantStore>();
         services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobStore, SandboxJobs.TableSandboxJobStore>();
         services.AddOversightTimerStores();
+        services.AddProductAdapters();
 
         // Files and queues (the Blob and Queue service clients are registered with the storage clients)
         services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Blobs.BlobResourceDataStore>();

@@ -16,6 +16,7 @@ using Platform.Functions.Http;
 using Platform.Functions.Notifications;
 using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
+using Platform.Functions.Products;
 using Platform.Functions.ProductCompliance;
 using Platform.Functions.Oversight;
 using Platform.Functions.Quality;
@@ -55,6 +56,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformResources(configuration);
         services.AddDataRequests(configuration);
         services.AddSandboxJobs(configuration);
+        services.AddProducts();
         services.AddProductCompliance(configuration);
         services.AddOversightTimers(configuration);
         services.AddQuality(configuration);

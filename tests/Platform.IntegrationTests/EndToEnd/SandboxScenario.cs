@@ -37,7 +37,7 @@ public static class SandboxScenario
 
     private static readonly TimeSpan WorkTimeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<SandboxSetup> GrantedAsync(PlatformHostFixture platform)
+    public static async Task<SandboxSetup> GrantedAsync(PlatformHostFixture platform, string useCategory = "public-good")
     {
         using var authority = platform.Client(Roles.Authority, "org-authority");
         var (operatorId, agreementId) = await ScenarioSteps.CreateOperatorWithAgreementAsync(authority);
@@ -47,7 +47,7 @@ public static class SandboxScenario
 
         var people = NewPeople();
         var resourceId = await PublishAsync(authority, provider, people);
-        var scenarioId = await ApprovedScenarioAsync(authority, provider, owner, agreementId, providerId, resourceId);
+        var scenarioId = await ApprovedScenarioAsync(authority, provider, owner, agreementId, providerId, resourceId, useCategory);
         var grantId = await GrantAsync(provider, owner, scenarioId, resourceId);
         var grant = await owner.GetFromJsonAsync<JsonElement>($"/api/grants/{grantId}");
         var table = grant.GetProperty("tables")[0];
@@ -151,14 +151,14 @@ public static class SandboxScenario
         return resourceId;
     }
 
-    private static async Task<string> ApprovedScenarioAsync(HttpClient authority, HttpClient provider, HttpClient owner, string agreementId, string providerId, string resourceId)
+    private static async Task<string> ApprovedScenarioAsync(HttpClient authority, HttpClient provider, HttpClient owner, string agreementId, string providerId, string resourceId, string useCategory)
     {
         var scenarioId = await ScenarioSteps.SubmitAsync(owner, new
         {
             agreementId,
             title = "社区养老服务需求分布分析",
             purpose = "按区县统计养老服务登记人数与年龄结构，辅助养老服务设施布局。",
-            useCategory = "public-good",
+            useCategory,
             economicValue = "减少设施闲置，提高财政资金使用效率。",
             socialValue = "让老年人就近获得养老服务。",
             businessModel = "向民政部门提供分析报告，公益用途免费。",
