@@ -14,8 +14,7 @@ namespace Platform.Domain.Contribution;
 
 /// <summary>
 /// The provider contribution score (M4.7.2): gathers the year's facts on data quality, review timeliness and usage and
-/// hands them to the pure <see cref="ContributionScore"/> formula. <paramref name="products"/> is optional until the
-/// product records are merged; without it products and calls count 0.
+/// hands them to the pure <see cref="ContributionScore"/> formula.
 /// </summary>
 public sealed class ContributionService(
     IOrganizationStore organizations,
@@ -28,7 +27,7 @@ public sealed class ContributionService(
     IClock clock,
     TimeCompression compression,
     ContributionWeights weights,
-    IProductReadModel? products = null)
+    IProductReadModel products)
 {
     public const int MinYear = 2000;
     private const int PageSize = 200;
@@ -58,7 +57,7 @@ public sealed class ContributionService(
             await CountPublishedResourcesAsync(providerId, cancellationToken), now, compression);
         var calendar = await calendars.LoadAsync(scoredYear, scoredYear + 1, cancellationToken);
         var reviews = ContributionScore.CountTimeliness(await timeliness.ListAsync(providerId, scoredYear, cancellationToken), calendar, now, compression);
-        var productCounts = products is null ? new ProductActivityCounts(0, 0, 0) : await products.CountForProviderAsync(providerId, scoredYear, cancellationToken);
+        var productCounts = await products.CountForProviderAsync(providerId, scoredYear, cancellationToken);
         var usage = new UsageInputs(
             await CountScenariosAsync(providerId, scoredYear, cancellationToken),
             await CountGrantsAsync(providerId, scoredYear, cancellationToken),

@@ -47,8 +47,7 @@ public sealed record DisclosurePeriod(int Year)
 }
 
 /// <summary>
-/// Builds an operator's public disclosure from the records. Products come from the product read model; without one
-/// (a deployment without products) the product list is empty.
+/// Builds an operator's public disclosure from the records; products come from the product read model.
 /// </summary>
 public sealed class OperatorDisclosureService(
     IOrganizationStore organizations,
@@ -56,7 +55,7 @@ public sealed class OperatorDisclosureService(
     IPlanStore plans,
     IGrantStore grants,
     IClock clock,
-    IProductReadModel? products = null)
+    IProductReadModel products)
 {
     private const int PageSize = 200;
 
@@ -105,7 +104,7 @@ public sealed class OperatorDisclosureService(
         }
         while (token is not null);
 
-        var published = products is null ? [] : await products.ListPublishedAsync(organization.Id, cancellationToken);
+        var published = await products.ListPublishedAsync(organization.Id, cancellationToken);
         var productList = published
             .Where(p => period is null || p.RegisteredOn <= period.LastDay)
             .OrderBy(p => p.Id, StringComparer.Ordinal)

@@ -12,14 +12,13 @@ namespace Platform.Domain.Reports;
 /// records (filtered in storage by time, and by operator when counting one), which are then grouped by operator and
 /// counted by <see cref="AnnualReportRules"/>: the yearly run reads each table once, not once per operator.
 /// </summary>
-/// <param name="products">The product records; while they are not registered the product figures are 0.</param>
 public sealed class OperatorActivityCounter(
     IScenarioStore scenarios,
     IDataRequestStore dataRequests,
     IGrantStore grants,
     ISandboxJobStore sandboxJobs,
     IIncidentStore incidents,
-    IProductReadModel? products = null)
+    IProductReadModel products)
 {
     public async Task<OperatorActivityCounts> CountAsync(string operatorId, int year, CancellationToken cancellationToken = default)
         => (await CountAsync([operatorId], year, operatorId, cancellationToken))[operatorId];
@@ -40,7 +39,7 @@ public sealed class OperatorActivityCounter(
         var counts = new Dictionary<string, OperatorActivityCounts>(StringComparer.Ordinal);
         foreach (var operatorId in operatorIds)
         {
-            var productCounts = products is null ? new ProductActivityCounts(0, 0, 0) : await products.CountForOwnerAsync(operatorId, year, cancellationToken);
+            var productCounts = await products.CountForOwnerAsync(operatorId, year, cancellationToken);
             counts[operatorId] = new OperatorActivityCounts(
                 AnnualReportRules.ScenariosSubmitted(yearScenarios[operatorId], year),
                 AnnualReportRules.ScenariosApproved(yearScenarios[operatorId], year),

@@ -1,3 +1,4 @@
+using Platform.UnitTests.Products;
 using Moq;
 using Platform.Domain.Agreements;
 using Platform.Domain.Catalog;
@@ -38,7 +39,7 @@ public sealed class DisclosureTests
     }
 
     [Fact]
-    public async Task GetAsync_WithoutProductReadModel_EmptyProductsAndResourceUsageCountsFieldsWithoutNamingThem()
+    public async Task GetAsync_NoPublishedProducts_EmptyProductsAndResourceUsageCountsFieldsWithoutNamingThem()
     {
         var disclosure = await OperatorService(null).GetAsync("org-op-1");
 
@@ -136,13 +137,13 @@ public sealed class DisclosureTests
             SignedAgreement("agr-later", now, new DateOnly(2027, 2, 1), new DateOnly(2029, 1, 31), operatorId: "org-op-2")).Object;
         var organizations = Organizations();
         var plans = PlanStore(ApprovedPlan("plan-1", new DateOnly(2025, 12, 1))).Object;
-        var operators = new OperatorDisclosureService(organizations, agreements, plans, Grants(), clock);
+        var operators = new OperatorDisclosureService(organizations, agreements, plans, Grants(), clock, EmptyProductReadModel.Instance);
         return new DisclosureSnapshotService(new DisclosureService(agreements, organizations, plans), operators, organizations, store, audit, clock);
     }
 
     private static OperatorDisclosureService OperatorService(IProductReadModel? products)
         => new(Organizations(), AgreementStore(SignedAgreement("agr-1", Now.AddMonths(-1), new DateOnly(2026, 11, 1), new DateOnly(2029, 10, 31))).Object,
-            PlanStore(ApprovedPlan("plan-1", new DateOnly(2026, 9, 1))).Object, Grants(), new FixedClock(Now), products);
+            PlanStore(ApprovedPlan("plan-1", new DateOnly(2026, 9, 1))).Object, Grants(), new FixedClock(Now), products ?? EmptyProductReadModel.Instance);
 
     private static IOrganizationStore Organizations()
     {

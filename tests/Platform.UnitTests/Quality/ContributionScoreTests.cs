@@ -1,3 +1,4 @@
+using Platform.UnitTests.Products;
 using Moq;
 using Platform.Domain.Calendar;
 using Platform.Domain.Contribution;
@@ -177,7 +178,7 @@ public sealed class ContributionScoreTests
     }
 
     [Fact]
-    public async Task Service_WithoutProductReadModel_ProductsCountZero()
+    public async Task Service_NoProductsOnTheData_ProductsCountZero()
     {
         var world = new QualityTestWorld();
         var service = Service(world, out _, withProducts: false);
@@ -243,6 +244,6 @@ public sealed class ContributionScoreTests
         products = new Mock<IProductReadModel>();
         products.Setup(p => p.CountForProviderAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new ProductActivityCounts(4, 3, 500));
         return new ContributionService(organizations.Object, world.Store, world.Resources, new InMemoryTimelinessStore(), scenarios.Object, new InMemoryGrantStore(),
-            calendars.Object, world.Clock, world.Compression, ContributionWeights.Default, withProducts ? products.Object : null);
+            calendars.Object, world.Clock, world.Compression, ContributionWeights.Default, withProducts ? products.Object : EmptyProductReadModel.Instance);
     }
 }

@@ -1,3 +1,4 @@
+using Platform.UnitTests.Products;
 using Moq;
 using Platform.Domain.DataRequests;
 using Platform.Domain.Grants;
@@ -32,7 +33,7 @@ public sealed class OperatorActivityCounterTests
     [Fact]
     public async Task CountAsync_ManyOperators_ReadsEachTableOnceForTheCstYear()
     {
-        var counter = new OperatorActivityCounter(_scenarios.Object, _requests.Object, _grants.Object, _jobs.Object, _incidents.Object);
+        var counter = new OperatorActivityCounter(_scenarios.Object, _requests.Object, _grants.Object, _jobs.Object, _incidents.Object, EmptyProductReadModel.Instance);
 
         var counts = await counter.CountAsync(["org-1", "org-2", "org-3"], 2026);
 
@@ -44,7 +45,7 @@ public sealed class OperatorActivityCounterTests
     [Fact]
     public async Task CountAsync_OneOperator_AsksTheStoresForThatOperatorOnly()
     {
-        var counter = new OperatorActivityCounter(_scenarios.Object, _requests.Object, _grants.Object, _jobs.Object, _incidents.Object);
+        var counter = new OperatorActivityCounter(_scenarios.Object, _requests.Object, _grants.Object, _jobs.Object, _incidents.Object, EmptyProductReadModel.Instance);
 
         await counter.CountAsync("org-1", 2026);
 
@@ -65,9 +66,9 @@ public sealed class OperatorActivityCounterTests
     }
 
     [Fact]
-    public async Task CountAsync_WithoutProductReadModel_ProductFiguresZero()
+    public async Task CountAsync_NoProducts_ProductFiguresZero()
     {
-        var counter = new OperatorActivityCounter(_scenarios.Object, _requests.Object, _grants.Object, _jobs.Object, _incidents.Object);
+        var counter = new OperatorActivityCounter(_scenarios.Object, _requests.Object, _grants.Object, _jobs.Object, _incidents.Object, EmptyProductReadModel.Instance);
 
         var counts = await counter.CountAsync("org-1", 2026);
 

@@ -1,3 +1,4 @@
+using Platform.UnitTests.Products;
 using Moq;
 using Platform.Domain.Agreements;
 using Platform.Domain.DataRequests;
@@ -105,7 +106,7 @@ public sealed class ReportTestWorld
         suspensions.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string id, CancellationToken _) => Suspensions.TryGetValue(id, out var s) ? new Versioned<OperatorSuspension>(s, "e1") : null);
 
-        Counter = new OperatorActivityCounter(scenarioStore.Object, requestStore.Object, grantStore.Object, jobStore.Object, incidentStore.Object);
+        Counter = new OperatorActivityCounter(scenarioStore.Object, requestStore.Object, grantStore.Object, jobStore.Object, incidentStore.Object, EmptyProductReadModel.Instance);
         Service = new AnnualReportService(Store, agreementStore.Object, organizations.Object, incidentStore.Object, suspensions.Object, Counter, Outbox, Audit, Clock, new AnnualReportOptions());
         Sweep = new AnnualReportDeadlineStep(Store, Outbox, Audit);
     }
