@@ -115,6 +115,15 @@ public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
         var pendingId = pending.GetProperty("id").GetString()!;
         var providerLink = await LinkAsync(provider, pendingId, $"product-compliance-{pendingId}-r1-provider-{setup.Sandbox.ProviderId}");
 
+        // M4.7.4: the operator's public disclosure lists exactly its published product with its price, never the one in review.
+        var disclosure = await anonymous.GetFromJsonAsync<JsonElement>($"/api/disclosure/operators/{setup.Sandbox.OperatorId}");
+        var disclosed = Assert.Single(disclosure.GetProperty("products").EnumerateArray());
+        Assert.Equal((fastId, "各区养老服务登记人数统计表", 0m), (disclosed.GetProperty("id").GetString(), disclosed.GetProperty("name").GetString(), disclosed.GetProperty("price").GetDecimal()));
+        var disclosureCsv = await anonymous.GetStringAsync($"/api/disclosure/operators/{setup.Sandbox.OperatorId}?format=csv");
+        Assert.Contains(fastId, disclosureCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain(pendingId, disclosureCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain(pendingId, disclosure.GetRawText(), StringComparison.Ordinal);
+
         var terminated = await authority.PostAsJsonAsync($"/api/agreements/{setup.Sandbox.AgreementId}/termination", new { ground = "other", detail = "运营机构申请解除协议" });
         Assert.True(terminated.StatusCode == HttpStatusCode.OK, await terminated.Content.ReadAsStringAsync());
 
