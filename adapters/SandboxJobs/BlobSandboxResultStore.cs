@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
 using Platform.Adapters.Sandbox;
 using Platform.Adapters.Storage;
 using Platform.Domain.Sandbox;
@@ -37,22 +36,8 @@ public sealed class BlobSandboxResultStore(BlobServiceClient blobs) : ISandboxRe
     {
         ArgumentNullException.ThrowIfNull(result);
         await EnsureContainerAsync(cancellationToken);
-        await using (var csv = await _container.GetBlockBlobClient(CsvName(result.JobId)).OpenWriteAsync(overwrite: true, new BlockBlobOpenWriteOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
-            Metadata = new Dictionary<string, string> { [Sha256Key] = result.ResultHash },
-        }, cancellationToken))
-        {
-            await ResultCsv.WriteAsync(csv, result.Columns, result.Rows, utf8Bom: false, cancellationToken);
-        }
-
-        var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(result, StorageJson.Options));
-        await _container.GetBlobClient(JsonName(result.JobId)).UploadAsync(json, new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" },
-        }, cancellationToken);
-
-        await WriteParquetAsync(result, cancellationToken);
+        // The three forms are independent; written side by side, the job is released sooner (all before the record says so).
+        await Task.WhenAll(WriteCsvAsync(result, cancellationToken), WriteJsonAsync(result, cancellationToken), WriteParquetAsync(result, cancellationToken));
     }
 
     public async Task<SandboxResultFile?> OpenParquetAsync(string jobId, CancellationToken cancellationToken = default)
@@ -102,13 +87,35 @@ public sealed class BlobSandboxResultStore(BlobServiceClient blobs) : ISandboxRe
         await _container.GetBlobClient(ParquetName(jobId)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
 
+    private async Task WriteCsvAsync(SandboxResultDocument result, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await ResultCsv.WriteAsync(buffer, result.Columns, result.Rows, utf8Bom: false, cancellationToken);
+        buffer.Position = 0;
+        await _container.GetBlobClient(CsvName(result.JobId)).UploadAsync(buffer, new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "text/csv; charset=utf-8" },
+            Metadata = new Dictionary<string, string> { [Sha256Key] = result.ResultHash },
+        }, cancellationToken);
+    }
+
+    private async Task WriteJsonAsync(SandboxResultDocument result, CancellationToken cancellationToken)
+    {
+        var json = BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(result, StorageJson.Options));
+        await _container.GetBlobClient(JsonName(result.JobId)).UploadAsync(json, new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" },
+        }, cancellationToken);
+    }
+
     /// <summary>The engine writes Parquet to a file only; it goes to a private temp file, is hashed, uploaded and deleted.</summary>
     private async Task WriteParquetAsync(SandboxResultDocument result, CancellationToken cancellationToken)
     {
         var path = Path.Combine(Path.GetTempPath(), $"sandbox-result-{Guid.NewGuid():N}.parquet");
         try
         {
-            await ResultParquet.WriteAsync(result, path, cancellationToken);
+            // Off the caller's thread: the engine call blocks while it writes.
+            await Task.Run(() => ResultParquet.WriteAsync(result, path, cancellationToken), cancellationToken);
             string sha256;
             await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous))
             {

@@ -242,7 +242,12 @@ internal static class SandboxBenchmark
     {
         public PlatformHostFixture Fixture { get; } = new();
 
-        public Task InitializeAsync() => Fixture.InitializeAsync();
+        public Task InitializeAsync()
+        {
+            // The local sample settings cap uploads at 16 MiB; the platform's own default (256 MiB) holds the benchmark's file.
+            Fixture.Settings["Resources__MaxUploadBytes"] = (256L * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+            return Fixture.InitializeAsync();
+        }
 
         public async ValueTask DisposeAsync() => await Fixture.DisposeAsync();
     }

@@ -151,9 +151,12 @@ public sealed class SandboxJobRunner(
         Grant grant;
         try
         {
-            // M4.4, M5.5: what held at submission must still hold now.
-            await personnel.EnsureClearedAsync(staff, cancellationToken);
-            grant = await grants.EnsureUsableAsync(job.GrantId, staff, cancellationToken);
+            // M4.4, M5.5: what held at submission must still hold now. The two checks read different records; asked side
+            // by side, they delay the job by one round of reads, not two.
+            var cleared = personnel.EnsureClearedAsync(staff, cancellationToken);
+            var usable = grants.EnsureUsableAsync(job.GrantId, staff, cancellationToken);
+            await Task.WhenAll(cleared, usable);
+            grant = await usable;
         }
         catch (DomainException e) when (e.Kind is not FailureKind.PreconditionFailed and not FailureKind.Unavailable)
         {
