@@ -245,10 +245,17 @@ public sealed class SandboxEngine : ISandboxEngine
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            await using (var input = await table.OpenCsv(cancellationToken))
             await using (var file = new FileStream(path, options))
             {
-                await input.CopyToAsync(file, cancellationToken);
+                if (table.CopyCsvToAsync is { } copy)
+                {
+                    await copy(file, cancellationToken);
+                }
+                else
+                {
+                    await using var input = await table.OpenCsv(cancellationToken);
+                    await input.CopyToAsync(file, cancellationToken);
+                }
             }
 
             // The dialect is pinned (RFC 4180) rather than sniffed: a sniffed comment character would drop rows starting with '#'.

@@ -202,7 +202,10 @@ public sealed class SandboxJobRunner(
     /// <summary>Runs the engine while watching whether the job must stop; null when it was stopped (and recorded as cancelled).</summary>
     private async Task<SandboxResult?> RunEngineAsync(SandboxJob job, Caller staff, IReadOnlyList<GrantTable> selected, CancellationToken cancellationToken)
     {
-        var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))).ToList();
+        var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
+        {
+            CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
+        }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var watching = new CancellationTokenSource();
