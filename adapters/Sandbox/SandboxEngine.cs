@@ -245,10 +245,17 @@ public sealed class SandboxEngine : ISandboxEngine
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            await using (var input = await table.OpenCsv(cancellationToken))
             await using (var file = new FileStream(path, options))
             {
-                await input.CopyToAsync(file, cancellationToken);
+                if (table.CopyCsvToAsync is { } copy)
+                {
+                    await copy(file, cancellationToken);
+                }
+                else
+                {
+                    await using var input = await table.OpenCsv(cancellationToken);
+                    await input.CopyToAsync(file, cancellationToken);
+                }
             }
 
             // The dialect is pinned (RFC 4180) rather than sniffed: a sniffed comment character would drop rows starting with '#'.
@@ -264,7 +271,7 @@ public sealed class SandboxEngine : ISandboxEngine
                 }
             }
 
-            var projection = new List<string>();
+            var columns = new List<(FieldDefinition Field, string Header)>();
             foreach (var field in table.Fields)
             {
                 var header = headers.FirstOrDefault(h => string.Equals(h, field.Name, StringComparison.OrdinalIgnoreCase));
@@ -275,7 +282,7 @@ public sealed class SandboxEngine : ISandboxEngine
                 }
 
                 loaded.Add(field);
-                projection.Add($"{Quote(header)} AS {Quote(field.Name)}");
+                columns.Add((field, header));
             }
 
             if (loaded.Count == 0)
@@ -283,8 +290,22 @@ public sealed class SandboxEngine : ISandboxEngine
                 throw new SandboxLoadException($"None of the granted fields of table '{table.Name}' are present in its data.");
             }
 
-            // Only the granted columns are ever copied out of the file.
-            Execute(connection, $"CREATE TABLE {Quote(StagingTable)} AS SELECT {string.Join(", ", projection)} FROM {source}");
+            // Only the granted columns are ever copied out of the file. One pass casts every column to its declared type;
+            // when a value does not parse (masked data can break a declared type), the table is loaded again through a
+            // text staging table that finds the columns to keep as text. Both give the same table when every value parses.
+            var typedInOnePass = columns.Select(column => column.Field.Type == FieldType.String
+                ? $"{Quote(column.Header)} AS {Quote(column.Field.Name)}"
+                : $"CAST(NULLIF({Quote(column.Header)}, '') AS {SqlType(column.Field.Type)}) AS {Quote(column.Field.Name)}");
+            try
+            {
+                Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", typedInOnePass)} FROM {source}");
+                return;
+            }
+            catch (DuckDBException e) when (e.Message.StartsWith("Conversion Error", StringComparison.Ordinal))
+            {
+            }
+
+            Execute(connection, $"CREATE TABLE {Quote(StagingTable)} AS SELECT {string.Join(", ", columns.Select(c => $"{Quote(c.Header)} AS {Quote(c.Field.Name)}"))} FROM {source}");
         }
         finally
         {

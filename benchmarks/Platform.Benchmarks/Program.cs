@@ -23,6 +23,13 @@ if (args.Contains("--masking"))
     return;
 }
 
+if (args.Contains("--sandbox"))
+{
+    // `--sandbox [--quick]`: issue 7's measure; 1,000,000 granted rows, 5 repetitions (100,000 and 3 with --quick).
+    await SandboxBenchmark.RunAsync(quick ? 100_000 : 1_000_000, quick ? 3 : 5);
+    return;
+}
+
 var httpRequests = quick ? 500 : 3000;
 var sequentialOrchestrations = quick ? 10 : 30;
 var concurrentOrchestrations = 100;

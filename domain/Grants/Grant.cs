@@ -95,4 +95,14 @@ public interface IAuthorizedDataLibrary
 
     /// <summary>Reads a copy; <see cref="FileNotFoundException"/> when it is gone.</summary>
     Task<Stream> OpenReadAsync(string container, string blobPath, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Copies a copy whole into <paramref name="destination"/>, written in order (the sandbox stages it as a file);
+    /// <see cref="FileNotFoundException"/> when it is gone. A store may read ranges side by side.
+    /// </summary>
+    async Task CopyToAsync(string container, string blobPath, Stream destination, CancellationToken cancellationToken = default)
+    {
+        await using var source = await OpenReadAsync(container, blobPath, cancellationToken);
+        await source.CopyToAsync(destination, cancellationToken);
+    }
 }

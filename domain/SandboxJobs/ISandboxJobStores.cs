@@ -47,18 +47,28 @@ public sealed record SandboxResultDocument(
     bool Truncated,
     string ResultHash);
 
+/// <summary>A stored result file opened for reading, with the SHA-256 (lower-case hex) of its own bytes.</summary>
+public sealed record SandboxResultFile(Stream Content, string Sha256);
+
 /// <summary>
 /// Released results, kept inside the platform by job id (SPEC §2.7): the canonical CSV whose SHA-256 is the audited
-/// result hash, and the same rows as JSON. Only released results are ever written; a rerun overwrites its own.
+/// result hash, the same rows as JSON, and as Parquet. Only released results are ever written; a rerun overwrites its own.
 /// </summary>
 public interface ISandboxResultStore
 {
+    /// <summary>Stores the result in every form (CSV, JSON, Parquet).</summary>
     Task WriteAsync(SandboxResultDocument result, CancellationToken cancellationToken = default);
 
     /// <summary>The canonical CSV (UTF-8, no BOM), or null when there is none.</summary>
     Task<Stream?> OpenCsvAsync(string jobId, CancellationToken cancellationToken = default);
 
     Task<SandboxResultDocument?> ReadAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The result as Parquet (columns typed as the engine typed them where the values allow), with the hash of the Parquet
+    /// bytes; null when there is none. The audited hash stays that of the canonical CSV.
+    /// </summary>
+    Task<SandboxResultFile?> OpenParquetAsync(string jobId, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a result (a job cancelled while its result was being stored keeps none); a missing one is fine.</summary>
     Task DeleteAsync(string jobId, CancellationToken cancellationToken = default);

@@ -126,6 +126,14 @@ public sealed class SandboxJobService(
         return (job, csv);
     }
 
+    /// <summary>The Parquet form of a released job's result (see <see cref="GetReleasedAsync"/>).</summary>
+    public async Task<(SandboxJob Job, SandboxResultFile Parquet)> OpenResultParquetAsync(string id, Caller caller, CancellationToken cancellationToken = default)
+    {
+        var job = await GetReleasedAsync(id, caller, cancellationToken);
+        var parquet = await results.OpenParquetAsync(job.Id, cancellationToken) ?? throw ResultUnavailable(job.Id);
+        return (job, parquet);
+    }
+
     /// <summary>The rows of a released job (see <see cref="GetReleasedAsync"/>).</summary>
     public async Task<(SandboxJob Job, SandboxResultDocument Result)> ReadResultAsync(string id, Caller caller, CancellationToken cancellationToken = default)
     {

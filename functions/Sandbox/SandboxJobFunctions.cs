@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
+using Platform.Adapters.Sandbox;
 using Platform.Adapters.SandboxJobs;
+using Platform.Domain.Errors;
 using Platform.Domain.Sandbox;
 using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
@@ -136,53 +138,93 @@ public sealed class SandboxJobFunctions(ApiHandler api, SandboxJobService jobs, 
 
     [Function("GetSandboxJobResult")]
     [OpenApiOperation(
-        Summary = "Fetch a released result: CSV (text/csv; charset=utf-8, the default) or JSON (Accept: application/json)",
-        Description = "The CSV is exactly the bytes whose SHA-256 is the job's resultHash (also in the ETag and Repr-Digest headers). A job that released nothing answers 409 sandbox.result_withheld with the reasons (the failing output rules, or the job's state).",
+        Summary = "Fetch a released result: CSV (text/csv; charset=utf-8, the default), JSON (Accept: application/json) or Parquet (Accept: application/vnd.apache.parquet)",
+        Description = "The CSV is exactly the bytes whose SHA-256 is the job's resultHash (also in the ETag and Repr-Digest headers). Parquet carries the columns typed as the engine typed them (text where a value does not parse as its type); its ETag and Repr-Digest are those of the Parquet bytes and its footer metadata holds result_sha256 (the audited CSV hash). The query parameter format=csv|json|parquet overrides the Accept header. A job that released nothing answers 409 sandbox.result_withheld with the reasons (the failing output rules, or the job's state).",
         Tags = ["sandbox"])]
-    [OpenApiResponse(StatusCodes.Status200OK, typeof(SandboxResultView), Description = "JSON when asked for; text/csv otherwise.")]
+    [OpenApiQueryParameter("format", typeof(string), Description = "csv, json or parquet; overrides the Accept header.")]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(SandboxResultView), Description = "JSON when asked for; Parquet when asked for; text/csv otherwise.")]
+    [OpenApiResponse(StatusCodes.Status400BadRequest, typeof(ApiProblemDetails), Description = "request.invalid_query: format is not csv, json or parquet.")]
     [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "sandbox.job_not_found.")]
     [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "sandbox.result_withheld: errors name the failing output rules or the status.")]
     public Task<IActionResult> GetResult([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sandbox/jobs/{id}/result")] HttpRequest request, string id)
         => api.RunAsync(request, Readers, async call =>
         {
             var jobId = call.RouteId(id, IdPrefix);
-            if (PrefersJson(request))
+            switch (PreferredFormat(request))
             {
-                var (job, result) = await jobs.ReadResultAsync(jobId, call.Caller, call.CancellationToken);
-                return new JsonBodyResult(StatusCodes.Status200OK, new SandboxResultView(job.Id, result.Columns, result.Rows, result.Rows.Count, result.Truncated, result.ResultHash))
-                {
-                    ETag = job.ResultHash,
-                };
+                case SandboxResultFormat.Json:
+                    var (job, result) = await jobs.ReadResultAsync(jobId, call.Caller, call.CancellationToken);
+                    return new JsonBodyResult(StatusCodes.Status200OK, new SandboxResultView(job.Id, result.Columns, result.Rows, result.Rows.Count, result.Truncated, result.ResultHash))
+                    {
+                        ETag = job.ResultHash,
+                    };
+                case SandboxResultFormat.Parquet:
+                    var (withParquet, parquet) = await jobs.OpenResultParquetAsync(jobId, call.Caller, call.CancellationToken);
+                    return new StreamBodyResult(parquet.Content, ResultParquet.MediaType, parquet.Sha256, $"{withParquet.Id}.parquet");
+                default:
+                    var (released, csv) = await jobs.OpenResultCsvAsync(jobId, call.Caller, call.CancellationToken);
+                    return new StreamBodyResult(csv, CsvMediaType, released.ResultHash!, $"{released.Id}.csv");
             }
-
-            var (released, csv) = await jobs.OpenResultCsvAsync(jobId, call.Caller, call.CancellationToken);
-            return new StreamBodyResult(csv, CsvMediaType, released.ResultHash!, $"{released.Id}.csv");
         });
 
     /// <summary>JSON when the caller's most preferred acceptable type is JSON; CSV otherwise (the result's canonical form).</summary>
-    public static bool PrefersJson(HttpRequest request)
+    public static bool PrefersJson(HttpRequest request) => PreferredFormat(request) == SandboxResultFormat.Json;
+
+    /// <summary>
+    /// The form of the result to serve: <c>?format=</c> when given (400 <c>request.invalid_query</c> for an unknown one),
+    /// else the caller's most preferred acceptable type among JSON, Parquet and CSV; CSV (the canonical form) when the
+    /// Accept header names none of them, as it always has.
+    /// </summary>
+    public static SandboxResultFormat PreferredFormat(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var format = request.Query["format"].ToString();
+        if (format.Length > 0)
+        {
+            return format.ToLowerInvariant() switch
+            {
+                "csv" => SandboxResultFormat.Csv,
+                "json" => SandboxResultFormat.Json,
+                "parquet" => SandboxResultFormat.Parquet,
+                _ => throw new DomainException(FailureKind.BadRequest, "request.invalid_query", "format must be csv, json or parquet.",
+                    new Dictionary<string, string[]> { ["format"] = [$"format must be csv, json or parquet; got '{(format.Length > 32 ? format[..32] : format)}'."] }),
+            };
+        }
+
         if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted))
         {
-            return false;
+            return SandboxResultFormat.Csv;
         }
 
         foreach (var type in accepted.Where(t => (t.Quality ?? 1) > 0).OrderByDescending(t => t.Quality ?? 1))
         {
             if (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
             {
-                return true;
+                return SandboxResultFormat.Json;
+            }
+
+            if (type.MediaType.Equals(ResultParquet.MediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return SandboxResultFormat.Parquet;
             }
 
             if (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MatchesAllTypes || type.MediaType.Equals("text/*", StringComparison.OrdinalIgnoreCase))
             {
-                return false;
+                return SandboxResultFormat.Csv;
             }
         }
 
-        return false;
+        return SandboxResultFormat.Csv;
     }
+}
+
+/// <summary>The forms a released result is served in.</summary>
+public enum SandboxResultFormat
+{
+    /// <summary>The canonical CSV, whose SHA-256 is the audited result hash.</summary>
+    Csv,
+    Json,
+    Parquet,
 }
 
 /// <summary>The queue-triggered worker (SPEC §2.7): host.json gives batches and 5 attempts before <c>sandbox-jobs-poison</c>.</summary>

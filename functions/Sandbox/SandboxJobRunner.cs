@@ -151,9 +151,12 @@ public sealed class SandboxJobRunner(
         Grant grant;
         try
         {
-            // M4.4, M5.5: what held at submission must still hold now.
-            await personnel.EnsureClearedAsync(staff, cancellationToken);
-            grant = await grants.EnsureUsableAsync(job.GrantId, staff, cancellationToken);
+            // M4.4, M5.5: what held at submission must still hold now. The two checks read different records; asked side
+            // by side, they delay the job by one round of reads, not two.
+            var cleared = personnel.EnsureClearedAsync(staff, cancellationToken);
+            var usable = grants.EnsureUsableAsync(job.GrantId, staff, cancellationToken);
+            await Task.WhenAll(cleared, usable);
+            grant = await usable;
         }
         catch (DomainException e) when (e.Kind is not FailureKind.PreconditionFailed and not FailureKind.Unavailable)
         {
@@ -199,7 +202,10 @@ public sealed class SandboxJobRunner(
     /// <summary>Runs the engine while watching whether the job must stop; null when it was stopped (and recorded as cancelled).</summary>
     private async Task<SandboxResult?> RunEngineAsync(SandboxJob job, Caller staff, IReadOnlyList<GrantTable> selected, CancellationToken cancellationToken)
     {
-        var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))).ToList();
+        var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
+        {
+            CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
+        }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var watching = new CancellationTokenSource();

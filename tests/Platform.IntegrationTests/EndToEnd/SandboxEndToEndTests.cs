@@ -6,11 +6,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Platform.Adapters.SandboxJobs;
 using Platform.Domain.Audit;
 using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
 using Platform.IntegrationTests.Infrastructure;
+using Platform.IntegrationTests.Sandbox;
 using Xunit;
 using static Platform.IntegrationTests.EndToEnd.SandboxScenario;
 
@@ -105,6 +107,35 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
         Assert.Equal(hash, json.GetProperty("resultHash").GetString());
         Assert.Equal(["district", "people", "total_age", "mean_age"], json.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
 
+        // The same rows as Parquet, typed as the engine typed them; asked for by Accept or by ?format=parquet.
+        using var parquetRequest = new HttpRequestMessage(HttpMethod.Get, job.GetProperty("result").GetString());
+        parquetRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.apache.parquet"));
+        var parquetResponse = await staff.SendAsync(parquetRequest);
+        Assert.Equal(HttpStatusCode.OK, parquetResponse.StatusCode);
+        Assert.Equal("application/vnd.apache.parquet", parquetResponse.Content.Headers.ContentType!.MediaType);
+        var parquetBytes = await parquetResponse.Content.ReadAsByteArrayAsync();
+        Assert.Equal($"\"{Convert.ToHexStringLower(SHA256.HashData(parquetBytes))}\"", parquetResponse.Headers.ETag!.Tag);
+        Assert.Equal(parquetBytes, await staff.GetByteArrayAsync($"{job.GetProperty("result").GetString()}?format=parquet"));
+        var parquetFile = Path.Combine(Path.GetTempPath(), $"sandbox-e2e-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            await File.WriteAllBytesAsync(parquetFile, parquetBytes);
+            var (parquetColumns, parquetRows, footerHash) = await BlobSandboxResultStoreTests.ReadParquetAsync(parquetFile);
+            // sum() of integers is a 128-bit integer in the engine; Parquet gets a 64-bit one when the values fit.
+            Assert.Equal([("district", "VARCHAR"), ("people", "BIGINT"), ("total_age", "BIGINT"), ("mean_age", "DOUBLE")], parquetColumns);
+            Assert.Equal(hash, footerHash);
+            var parquetByDistrict = parquetRows.Select(row => row.Split('|')).ToDictionary(cells => cells[0]);
+            foreach (var (district, group) in expected)
+            {
+                Assert.Equal((group.Count().ToString(CultureInfo.InvariantCulture), group.Sum(p => p.Age).ToString(CultureInfo.InvariantCulture)), (parquetByDistrict[district][1], parquetByDistrict[district][2]));
+                Assert.Equal(group.Average(p => p.Age), double.Parse(parquetByDistrict[district][3], CultureInfo.InvariantCulture), 9);
+            }
+        }
+        finally
+        {
+            File.Delete(parquetFile);
+        }
+
         await AssertAuditedAsync(job.GetProperty("id").GetString()!, setup, hash);
     }
 
@@ -123,6 +154,11 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
         var problem = await FoundationEndToEndTests.AssertProblemAsync(result, HttpStatusCode.Conflict, "sandbox.result_withheld");
         Assert.True(problem.GetProperty("errors").TryGetProperty("personal_field_unaggregated", out _));
         Assert.All(setup.People, person => Assert.DoesNotContain(person.Name, job.ToString(), StringComparison.Ordinal));
+        // A withheld result has no Parquet either: refused on the route and never written.
+        var parquet = await staff.GetAsync($"/api/sandbox/jobs/{job.GetProperty("id").GetString()}/result?format=parquet");
+        await FoundationEndToEndTests.AssertProblemAsync(parquet, HttpStatusCode.Conflict, "sandbox.result_withheld");
+        var results = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(BlobSandboxResultStore.ContainerName);
+        Assert.False(await results.GetBlobClient(BlobSandboxResultStore.ParquetName(job.GetProperty("id").GetString()!)).ExistsAsync());
     }
 
     [Fact]

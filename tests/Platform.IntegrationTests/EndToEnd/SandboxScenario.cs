@@ -23,6 +23,9 @@ public sealed record SandboxSetup(
     string StaffId,
     IReadOnlyList<SandboxPerson> People);
 
+/// <summary>A resource to grant: its name, field declarations (as POST /api/resources takes them), the names to request, and its CSV.</summary>
+public sealed record SandboxDataset(string ResourceName, object[] Fields, string[] FieldNames, byte[] Csv);
+
 /// <summary>
 /// Gets a grant the way the platform gives one, through the public API only (SPEC §2.2–§2.7): an operator with an agreement,
 /// a provider's resource uploaded, sampled and published, a scenario approved through its signed links, a data request
@@ -39,24 +42,33 @@ public static class SandboxScenario
 
     public static async Task<SandboxSetup> GrantedAsync(PlatformHostFixture platform, string useCategory = "public-good")
     {
+        var people = NewPeople();
+        return await GrantedAsync(platform, PeopleDataset(people), WorkTimeout, people, useCategory);
+    }
+
+    /// <summary>A grant over <paramref name="dataset"/>; <paramref name="workTimeout"/> bounds each wait for the platform's background work (sampling, provisioning).</summary>
+    public static async Task<SandboxSetup> GrantedAsync(PlatformHostFixture platform, SandboxDataset dataset, TimeSpan workTimeout, IReadOnlyList<SandboxPerson>? people = null, string useCategory = "public-good")
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        ArgumentNullException.ThrowIfNull(dataset);
         using var authority = platform.Client(Roles.Authority, "org-authority");
         var (operatorId, agreementId) = await ScenarioSteps.CreateOperatorWithAgreementAsync(authority);
         var providerId = await ScenarioSteps.CreateOrganizationAsync(authority, "provider", "武汉市民政局");
         using var provider = platform.Client(Roles.Provider, providerId);
+        provider.Timeout = workTimeout;
         using var owner = platform.Client(Roles.Operator, operatorId);
 
-        var people = NewPeople();
-        var resourceId = await PublishAsync(authority, provider, people);
-        var scenarioId = await ApprovedScenarioAsync(authority, provider, owner, agreementId, providerId, resourceId, useCategory);
-        var grantId = await GrantAsync(provider, owner, scenarioId, resourceId);
+        var resourceId = await PublishAsync(authority, provider, dataset);
+        var scenarioId = await ApprovedScenarioAsync(authority, provider, owner, agreementId, providerId, resourceId, dataset.FieldNames, useCategory);
+        var grantId = await GrantAsync(provider, owner, scenarioId, resourceId, dataset.FieldNames, workTimeout);
         var grant = await owner.GetFromJsonAsync<JsonElement>($"/api/grants/{grantId}");
         var table = grant.GetProperty("tables")[0];
         var staffId = await ClearedStaffAsync(authority, owner, operatorId);
-        var setup = new SandboxSetup(operatorId, agreementId, providerId, grantId, table.GetProperty("name").GetString()!, table.GetProperty("sampleJobId").GetString()!, staffId, people);
+        var setup = new SandboxSetup(operatorId, agreementId, providerId, grantId, table.GetProperty("name").GetString()!, table.GetProperty("sampleJobId").GetString()!, staffId, people ?? []);
 
         // Sample mode reads the masked sample of the library copy, made by its own masking job.
         using var staff = StaffClient(platform, setup);
-        var sample = await PollAsync(staff, $"/api/masking/jobs/{setup.SampleJobId}", j => j.GetProperty("status").GetString() is "succeeded" or "failed", WorkTimeout);
+        var sample = await PollAsync(staff, $"/api/masking/jobs/{setup.SampleJobId}", j => j.GetProperty("status").GetString() is "succeeded" or "failed", workTimeout);
         Assert.Equal("succeeded", sample.GetProperty("status").GetString());
         return setup;
     }
@@ -118,31 +130,39 @@ public static class SandboxScenario
         return people;
     }
 
-    private static async Task<string> PublishAsync(HttpClient authority, HttpClient provider, IReadOnlyList<SandboxPerson> people)
+    private static SandboxDataset PeopleDataset(IReadOnlyList<SandboxPerson> people)
     {
-        var registered = await provider.PostAsJsonAsync("/api/resources", new
-        {
-            name = "武汉市居民养老服务登记",
-            description = "居民办理社区养老服务的登记信息（每月更新）",
-            domain = "民政",
-            updateFrequency = "每月",
-            fields = new object[]
-            {
-                new { name = "name", type = "string", classification = "personal", grade = "general", identifierKind = "name" },
-                new { name = "district", type = "string", classification = "public", grade = "general", quasiIdentifier = true },
-                new { name = "age", type = "integer", classification = "public", grade = "general" },
-            },
-        });
-        Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
-        var resourceId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-
         var csv = new StringBuilder("name,district,age\r\n");
         foreach (var person in people)
         {
             csv.Append($"{person.Name},{person.District},{person.Age}\r\n");
         }
 
-        var uploaded = await ResourceScenario.UploadAsync(provider, resourceId, Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8");
+        return new SandboxDataset(
+            "武汉市居民养老服务登记",
+            [
+                new { name = "name", type = "string", classification = "personal", grade = "general", identifierKind = "name" },
+                new { name = "district", type = "string", classification = "public", grade = "general", quasiIdentifier = true },
+                new { name = "age", type = "integer", classification = "public", grade = "general" },
+            ],
+            FieldNames,
+            Encoding.UTF8.GetBytes(csv.ToString()));
+    }
+
+    private static async Task<string> PublishAsync(HttpClient authority, HttpClient provider, SandboxDataset dataset)
+    {
+        var registered = await provider.PostAsJsonAsync("/api/resources", new
+        {
+            name = dataset.ResourceName,
+            description = "居民办理社区养老服务的登记信息（每月更新）",
+            domain = "民政",
+            updateFrequency = "每月",
+            fields = dataset.Fields,
+        });
+        Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+        var resourceId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var uploaded = await ResourceScenario.UploadAsync(provider, resourceId, dataset.Csv, "text/csv; charset=utf-8");
         Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
         var sample = await ResourceScenario.SubmitAndWaitForSampleAsync(provider, resourceId);
         Assert.Equal("succeeded", sample.GetProperty("status").GetString());
@@ -151,7 +171,7 @@ public static class SandboxScenario
         return resourceId;
     }
 
-    private static async Task<string> ApprovedScenarioAsync(HttpClient authority, HttpClient provider, HttpClient owner, string agreementId, string providerId, string resourceId, string useCategory)
+    private static async Task<string> ApprovedScenarioAsync(HttpClient authority, HttpClient provider, HttpClient owner, string agreementId, string providerId, string resourceId, string[] fieldNames, string useCategory)
     {
         var scenarioId = await ScenarioSteps.SubmitAsync(owner, new
         {
@@ -162,7 +182,7 @@ public static class SandboxScenario
             economicValue = "减少设施闲置，提高财政资金使用效率。",
             socialValue = "让老年人就近获得养老服务。",
             businessModel = "向民政部门提供分析报告，公益用途免费。",
-            dataNeeds = new[] { new { resourceId, providerId, fields = FieldNames, justification = "按区县统计人数和年龄，不输出个人信息。" } },
+            dataNeeds = new[] { new { resourceId, providerId, fields = fieldNames, justification = "按区县统计人数和年龄，不输出个人信息。" } },
             expertReview = false,
             experts = Array.Empty<string>(),
         });
@@ -180,11 +200,11 @@ public static class SandboxScenario
         return scenarioId;
     }
 
-    private static async Task<string> GrantAsync(HttpClient provider, HttpClient owner, string scenarioId, string resourceId)
+    private static async Task<string> GrantAsync(HttpClient provider, HttpClient owner, string scenarioId, string resourceId, string[] fieldNames, TimeSpan workTimeout)
     {
         var requested = await owner.PostAsJsonAsync($"/api/scenarios/{scenarioId}/data-requests", new
         {
-            items = new[] { new { resourceId, fields = FieldNames } },
+            items = new[] { new { resourceId, fields = fieldNames } },
             purpose = "在沙箱中按区县统计养老服务登记人数与平均年龄。",
         });
         Assert.True(requested.StatusCode == HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
@@ -193,7 +213,7 @@ public static class SandboxScenario
         Assert.True(reviewed.StatusCode == HttpStatusCode.OK, await reviewed.Content.ReadAsStringAsync());
 
         var provisioned = await PollAsync(owner, $"/api/data-requests/{requestId}",
-            r => r.GetProperty("reviews")[0].TryGetProperty("grantId", out var grant) && grant.ValueKind == JsonValueKind.String, WorkTimeout);
+            r => r.GetProperty("reviews")[0].TryGetProperty("grantId", out var grant) && grant.ValueKind == JsonValueKind.String, workTimeout);
         return provisioned.GetProperty("reviews")[0].GetProperty("grantId").GetString()!;
     }
 }

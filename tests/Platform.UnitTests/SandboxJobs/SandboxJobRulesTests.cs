@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Platform.Domain.Errors;
 using Platform.Domain.Grants;
 using Platform.Domain.Sandbox;
 using Platform.Domain.SandboxJobs;
@@ -116,6 +117,43 @@ public sealed class SandboxJobRulesTests
         }
 
         Assert.Equal(json, SandboxJobFunctions.PrefersJson(context.Request));
+    }
+
+    [Theory]
+    [InlineData("application/vnd.apache.parquet", null, SandboxResultFormat.Parquet)]
+    [InlineData("text/csv;q=0.5, application/vnd.apache.parquet", null, SandboxResultFormat.Parquet)]
+    [InlineData("application/vnd.apache.parquet;q=0.4, application/json", null, SandboxResultFormat.Json)]
+    [InlineData("application/xml", null, SandboxResultFormat.Csv)]
+    [InlineData(null, "parquet", SandboxResultFormat.Parquet)]
+    [InlineData("application/json", "PARQUET", SandboxResultFormat.Parquet)]
+    [InlineData("application/vnd.apache.parquet", "csv", SandboxResultFormat.Csv)]
+    [InlineData(null, "json", SandboxResultFormat.Json)]
+    public void PreferredFormat_AcceptAndFormatQuery_QueryWinsThenFirstChoice(string? accept, string? format, SandboxResultFormat expected)
+    {
+        var context = new DefaultHttpContext();
+        if (accept is not null)
+        {
+            context.Request.Headers.Accept = accept;
+        }
+
+        if (format is not null)
+        {
+            context.Request.QueryString = new QueryString($"?format={format}");
+        }
+
+        Assert.Equal(expected, SandboxJobFunctions.PreferredFormat(context.Request));
+    }
+
+    [Fact]
+    public void PreferredFormat_UnknownFormatQuery_400InvalidQueryNamingFormat()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString("?format=xlsx");
+
+        var error = Assert.Throws<DomainException>(() => SandboxJobFunctions.PreferredFormat(context.Request));
+
+        Assert.Equal((FailureKind.BadRequest, "request.invalid_query"), (error.Kind, error.Code));
+        Assert.True(error.Errors!.ContainsKey("format"));
     }
 
     private static Grant GrantOf(params string[] tables) => new(

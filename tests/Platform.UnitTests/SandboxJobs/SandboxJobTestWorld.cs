@@ -81,6 +81,26 @@ public sealed class InMemorySandboxResultStore : ISandboxResultStore
     public Task<SandboxResultDocument?> ReadAsync(string jobId, CancellationToken cancellationToken = default)
         => Task.FromResult(Results.GetValueOrDefault(jobId));
 
+    public async Task<SandboxResultFile?> OpenParquetAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        if (!Results.TryGetValue(jobId, out var result))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), $"unit-result-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            await Platform.Adapters.Sandbox.ResultParquet.WriteAsync(result, path, cancellationToken);
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            return new SandboxResultFile(new MemoryStream(bytes), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     public Task DeleteAsync(string jobId, CancellationToken cancellationToken = default)
     {
         Results.TryRemove(jobId, out _);
