@@ -14,6 +14,8 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
 {
     public const string InternalErrorCode = "internal_error";
 
+    public const string StorageUnavailableCode = "storage.unavailable";
+
     /// <summary>Status used when the client went away; nobody reads the answer, so it is not logged as an error.</summary>
     public const int ClientClosedRequest = 499;
 
@@ -31,6 +33,12 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
             case RequestFailedException { Status: StatusCodes.Status409Conflict }:
                 return Create(httpContext, StatusCodes.Status409Conflict, "concurrency.conflict",
                     "The record already exists or is being changed concurrently; retry the request.");
+
+            // Storage that is busy or out of reach is a condition to retry, not a fault in the request or the platform.
+            case RequestFailedException { Status: 0 or 408 or 500 or 502 or 503 or 504 } storage:
+                logger.LogWarning(storage, "Storage unavailable in {Method} {Path}.", httpContext.Request.Method, httpContext.Request.Path);
+                return Create(httpContext, StatusCodes.Status503ServiceUnavailable, StorageUnavailableCode,
+                    "Storage is busy or unreachable; nothing was lost. Retry the request shortly.");
 
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                 return Create(httpContext, StatusCodes.Status413PayloadTooLarge, "request.too_large",

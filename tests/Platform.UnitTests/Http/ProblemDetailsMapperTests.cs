@@ -103,13 +103,30 @@ public sealed class ProblemDetailsMapperTests
         Assert.Equal(code, response.Code);
     }
 
-    [Fact]
-    public async Task Map_OtherStorageFailure_Is500()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(500)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Map_StorageBusyOrUnreachable_Is503StorageUnavailable(int storageStatus)
     {
         var request = HttpTestKit.Request();
 
         var response = await HttpTestKit.ExecuteAsync(
-            mapper.Map(new RequestFailedException(500, "InternalError"), request.HttpContext), request);
+            mapper.Map(new RequestFailedException(storageStatus, "ServerBusy"), request.HttpContext), request);
+
+        Assert.Equal(503, response.Status);
+        Assert.Equal("storage.unavailable", response.Code);
+        Assert.DoesNotContain("ServerBusy", response.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Map_StorageRejectsTheRequestItself_Is500()
+    {
+        var request = HttpTestKit.Request();
+
+        var response = await HttpTestKit.ExecuteAsync(
+            mapper.Map(new RequestFailedException(400, "InvalidInput"), request.HttpContext), request);
 
         Assert.Equal(500, response.Status);
         Assert.Equal("internal_error", response.Code);
