@@ -19,6 +19,13 @@ public sealed class DataRequestOrchestratorTests
     private static readonly TimeSpan Period = Due - Anchor;
 
     [Fact]
+    public void OrchestratorName_StartedByTheService_IsTheClassName()
+    {
+        // The domain cannot reference the orchestrator's type, so it names it by string: keep the two equal.
+        Assert.Equal(nameof(DataRequestOrchestrator), DataRequestService.Orchestrator);
+    }
+
+    [Fact]
     public async Task Run_BothApproveInTime_TasksSentEachDecisionFiledAndProvisionedThenCompleted()
     {
         var review = new ReviewHarness { CompleteStatus = DataRequestStatus.Approved };

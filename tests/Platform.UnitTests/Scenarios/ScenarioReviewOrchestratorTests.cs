@@ -14,6 +14,13 @@ public sealed class ScenarioReviewOrchestratorTests
     private static readonly string[] Slots = ["authority", "provider-org-p1", "provider-org-p2"];
 
     [Fact]
+    public void OrchestratorName_StartedByTheService_IsTheClassName()
+    {
+        // The domain cannot reference the orchestrator's type, so it names it by string: keep the two equal.
+        Assert.Equal(nameof(ScenarioReviewOrchestrator), ScenarioService.ReviewOrchestrator);
+    }
+
+    [Fact]
     public async Task Run_AllApprove_AsksEveryReviewerFilesEachDecisionAndCompletesApproved()
     {
         var review = new ReviewHarness();
