@@ -435,7 +435,9 @@ public sealed class ProductService(
 /// </summary>
 public sealed class ProductReviewRevocationStep(ProductService products, ApprovalService approvals, IApprovalSlotDirectory slotDirectory) : IAgreementRevocationStep
 {
-    public string Name => "product-reviews";
+    public const string StepName = "product-reviews";
+
+    public string Name => StepName;
 
     public async Task<string> RevokeAsync(Agreement agreement, string reason, CancellationToken cancellationToken = default)
     {

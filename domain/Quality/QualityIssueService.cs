@@ -282,7 +282,9 @@ public sealed class QualityIssueService(
 /// <summary>The quality tickets' part of the daily deadline sweep (M4.7.1): escalates overdue tickets the orchestration missed.</summary>
 public sealed class QualityIssueDeadlineSweepStep(QualityIssueService issues) : Oversight.IDeadlineSweepStep
 {
-    public string Name => "quality-issues";
+    public const string StepName = "quality-issues";
+
+    public string Name => StepName;
 
     public Task<int> SweepAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken = default) => issues.SweepAsync(nowUtc, cancellationToken);
 }

@@ -19,7 +19,7 @@ public sealed class ProductRegistrationTests
 
         Assert.Same(service, host.Services.GetRequiredService<IProductComplianceSubject>());
         Assert.Same(service, host.Services.GetRequiredService<IProductReadModel>());
-        Assert.Contains(host.Services.GetRequiredService<IEnumerable<IAgreementRevocationStep>>(), s => s.Name == "product-reviews");
+        Assert.Contains(host.Services.GetRequiredService<IEnumerable<IAgreementRevocationStep>>(), s => s.Name == ProductReviewRevocationStep.StepName);
         Assert.NotEmpty(host.Services.GetRequiredService<IEnumerable<IApprovalSubjectSource>>());
         Assert.NotNull(host.Services.GetRequiredService<ProductCallService>());
         Assert.NotNull(host.Services.GetRequiredService<AgreementService>());

@@ -24,7 +24,7 @@ public sealed class QualityRegistrationTests
         Assert.NotNull(host.Services.GetRequiredService<EscalateQualityIssueActivity>());
         Assert.Equal(QualitySettings.Default, host.Services.GetRequiredService<QualitySettings>());
         Assert.Equal(ContributionWeights.Default, host.Services.GetRequiredService<ContributionWeights>());
-        Assert.Contains(host.Services.GetServices<IDeadlineSweepStep>(), s => s.Name == "quality-issues");
+        Assert.Contains(host.Services.GetServices<IDeadlineSweepStep>(), s => s.Name == QualityIssueDeadlineSweepStep.StepName);
         await host.StopAsync();
     }
 
