@@ -283,29 +283,9 @@ public sealed class AgreementService(
         return new Versioned<Agreement>(updated, etag);
     }
 
-    private async Task<(Agreement Agreement, bool Changed)> ChangeWithRetryAsync(string id, Func<Agreement, Agreement> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(id, cancellationToken)
-                ?? throw new DomainException(FailureKind.NotFound, "agreement.not_found", $"Agreement '{id}' does not exist.");
-            var updated = change(current.Value);
-            if (ReferenceEquals(updated, current.Value))
-            {
-                return (current.Value, false);
-            }
-
-            try
-            {
-                await store.ReplaceAsync(updated, current.ETag, cancellationToken);
-                return (updated, true);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
-            {
-                // Someone changed the agreement meanwhile (e.g. a breach was recorded): apply the change again on top.
-            }
-        }
-    }
+    // Someone changed the agreement meanwhile (e.g. a breach was recorded): apply the change again on top.
+    private Task<(Agreement Agreement, bool Changed)> ChangeWithRetryAsync(string id, Func<Agreement, Agreement> change, CancellationToken cancellationToken)
+        => OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, change, () => new DomainException(FailureKind.NotFound, "agreement.not_found", $"Agreement '{id}' does not exist."), cancellationToken);
 
     private static void EnsureLive(Agreement agreement)
     {

@@ -497,29 +497,9 @@ public sealed class DataRequestService(
         => (await store.GetAsync(id, cancellationToken))?.Value
            ?? throw new DomainException(FailureKind.NotFound, NotFoundCode, $"Data request '{id}' does not exist.");
 
-    private async Task<(DataRequest Request, bool Changed)> ChangeWithRetryAsync(string id, Func<DataRequest, DataRequest> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(id, cancellationToken)
-                ?? throw new DomainException(FailureKind.NotFound, NotFoundCode, $"Data request '{id}' does not exist.");
-            var updated = change(current.Value);
-            if (ReferenceEquals(updated, current.Value))
-            {
-                return (current.Value, false);
-            }
-
-            try
-            {
-                await store.ReplaceAsync(updated, current.ETag, cancellationToken);
-                return (updated, true);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
-            {
-                // Decisions of several providers arrive in parallel: apply this change again on top of the other.
-            }
-        }
-    }
+    // Decisions of several providers arrive in parallel: apply this change again on top of the other.
+    private Task<(DataRequest Request, bool Changed)> ChangeWithRetryAsync(string id, Func<DataRequest, DataRequest> change, CancellationToken cancellationToken)
+        => OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, change, () => new DomainException(FailureKind.NotFound, NotFoundCode, $"Data request '{id}' does not exist."), cancellationToken);
 }
 
 /// <summary>Which message of a review is sent: the task itself, the reminder before the deadline, or a notice after it.</summary>

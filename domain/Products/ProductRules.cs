@@ -179,6 +179,7 @@ public static class ProductRules
     public static ProductReviewRound NewRound(int number, DateTimeOffset now)
         => new(number, "", now, null, null, null, [], null, null, null, null);
 
+    // M4.5.1: the automated compliance checks of a round are recorded once; a repeated activity changes nothing.
     public static Product RecordChecks(Product product, ProductReviewTrack track, IReadOnlyList<ComplianceFinding> findings, DateTimeOffset now)
     {
         var round = product.CurrentRound;
@@ -190,6 +191,7 @@ public static class ProductRules
         return WithRound(product, round with { Track = track, Findings = Kept(findings), FindingCount = findings.Count, ChecksRecordedAt = now }, now);
     }
 
+    // M4.5.1: each reviewer's decision on the round is filed once, only while the product is in review.
     public static Product RecordDecision(Product product, string slot, string reviewer, ApprovalDecision decision, DateTimeOffset now)
     {
         var round = product.CurrentRound;
@@ -201,6 +203,7 @@ public static class ProductRules
         return WithRound(product, round with { Decisions = [.. round.Decisions, new ProductReviewDecision(slot, reviewer, decision)] }, now);
     }
 
+    // M4.5.1: only a product that passed its compliance review is registered and published; the number is kept on repeats.
     public static Product Complete(Product product, ProductComplianceOutcome outcome, DateTimeOffset now)
     {
         var round = product.CurrentRound;
@@ -235,6 +238,7 @@ public static class ProductRules
         return WithRound(product, ended, now) with { Status = ProductStatus.Withdrawn };
     }
 
+    // M4.5.1: a product sent back for changes is reviewed again in full, in a new round.
     public static Product Resubmit(Product product, ProductContent content, string instanceId, DateTimeOffset now)
     {
         if (product.Status != ProductStatus.ChangesRequested)

@@ -423,28 +423,9 @@ public sealed class ProductService(
 
     private static DomainException NotFound(string id) => new(FailureKind.NotFound, NotFoundCode, $"Product '{id}' does not exist.");
 
-    private async Task<(Product Product, bool Changed)> ChangeWithRetryAsync(string id, Func<Product, Product> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(id, cancellationToken) ?? throw NotFound(id);
-            var updated = change(current.Value);
-            if (ReferenceEquals(updated, current.Value))
-            {
-                return (current.Value, false);
-            }
-
-            try
-            {
-                await store.ReplaceAsync(updated, current.ETag, cancellationToken);
-                return (updated, true);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
-            {
-                // Decisions and the revocation step may write at the same time: apply this change again on top.
-            }
-        }
-    }
+    // Decisions and the revocation step may write at the same time: apply this change again on top.
+    private Task<(Product Product, bool Changed)> ChangeWithRetryAsync(string id, Func<Product, Product> change, CancellationToken cancellationToken)
+        => OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, change, () => NotFound(id), cancellationToken);
 }
 
 /// <summary>
@@ -454,7 +435,9 @@ public sealed class ProductService(
 /// </summary>
 public sealed class ProductReviewRevocationStep(ProductService products, ApprovalService approvals, IApprovalSlotDirectory slotDirectory) : IAgreementRevocationStep
 {
-    public string Name => "product-reviews";
+    public const string StepName = "product-reviews";
+
+    public string Name => StepName;
 
     public async Task<string> RevokeAsync(Agreement agreement, string reason, CancellationToken cancellationToken = default)
     {

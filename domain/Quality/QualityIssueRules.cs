@@ -204,11 +204,7 @@ public static class QualityIssueRules
     /// deadline period later, so an overdue provider is reminded while the ticket waits).
     /// </summary>
     public static DateTime CheckMoment(DateTime anchorUtc, DateTime dueUtc, int check)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(check, 1);
-        var period = dueUtc > anchorUtc ? dueUtc - anchorUtc : TimeSpan.FromDays(1);
-        return dueUtc + (period * (check - 1));
-    }
+        => Workflows.DeadlineChecks.CheckMoment(anchorUtc, dueUtc, check);
 
     /// <summary>
     /// The sweep's test (a safety net under the orchestration): awaiting an answer, not escalated, and past the moment the

@@ -265,28 +265,9 @@ public sealed class QualityIssueService(
     private async Task<Versioned<QualityIssue>> ReplaceAsync(Versioned<QualityIssue> current, QualityIssue updated, CancellationToken cancellationToken)
         => new(updated, await store.ReplaceAsync(updated, current.ETag, cancellationToken));
 
-    private async Task<(QualityIssue Issue, bool Changed)> ChangeWithRetryAsync(string id, Func<QualityIssue, QualityIssue> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(id, cancellationToken) ?? throw NotFound(id);
-            var updated = change(current.Value);
-            if (ReferenceEquals(updated, current.Value))
-            {
-                return (current.Value, false);
-            }
-
-            try
-            {
-                await store.ReplaceAsync(updated, current.ETag, cancellationToken);
-                return (updated, true);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
-            {
-                // The provider answered at the same moment: apply this change again on top of the answer.
-            }
-        }
-    }
+    // The provider answered at the same moment: apply this change again on top of the answer.
+    private Task<(QualityIssue Issue, bool Changed)> ChangeWithRetryAsync(string id, Func<QualityIssue, QualityIssue> change, CancellationToken cancellationToken)
+        => OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, change, () => NotFound(id), cancellationToken);
 
     private static string DueText(QualityIssue issue) => $"{issue.DueLegalDate:yyyy-MM-dd}（北京时间当日 24:00）";
 
@@ -301,7 +282,9 @@ public sealed class QualityIssueService(
 /// <summary>The quality tickets' part of the daily deadline sweep (M4.7.1): escalates overdue tickets the orchestration missed.</summary>
 public sealed class QualityIssueDeadlineSweepStep(QualityIssueService issues) : Oversight.IDeadlineSweepStep
 {
-    public string Name => "quality-issues";
+    public const string StepName = "quality-issues";
+
+    public string Name => StepName;
 
     public Task<int> SweepAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken = default) => issues.SweepAsync(nowUtc, cancellationToken);
 }

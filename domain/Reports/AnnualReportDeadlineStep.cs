@@ -13,7 +13,9 @@ namespace Platform.Domain.Reports;
 /// </summary>
 public sealed class AnnualReportDeadlineStep(IAnnualReportStore store, INotificationOutbox outbox, IAuditTrail audit) : IDeadlineSweepStep
 {
-    public string Name => "annual-reports";
+    public const string StepName = "annual-reports";
+
+    public string Name => StepName;
 
     public async Task<int> SweepAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken = default)
     {

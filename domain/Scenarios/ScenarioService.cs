@@ -343,29 +343,9 @@ public sealed class ScenarioService(
         => (await store.GetAsync(id, cancellationToken))?.Value
            ?? throw new DomainException(FailureKind.NotFound, "scenario.not_found", $"Scenario '{id}' does not exist.");
 
-    private async Task<(Scenario Scenario, bool Changed)> ChangeWithRetryAsync(string id, Func<Scenario, Scenario> change, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await store.GetAsync(id, cancellationToken)
-                ?? throw new DomainException(FailureKind.NotFound, "scenario.not_found", $"Scenario '{id}' does not exist.");
-            var updated = change(current.Value);
-            if (ReferenceEquals(updated, current.Value))
-            {
-                return (current.Value, false);
-            }
-
-            try
-            {
-                await store.ReplaceAsync(updated, current.ETag, cancellationToken);
-                return (updated, true);
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
-            {
-                // Decisions arrive in parallel: apply this one again on top of the other.
-            }
-        }
-    }
+    // Decisions arrive in parallel: apply this one again on top of the other.
+    private Task<(Scenario Scenario, bool Changed)> ChangeWithRetryAsync(string id, Func<Scenario, Scenario> change, CancellationToken cancellationToken)
+        => OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, change, () => new DomainException(FailureKind.NotFound, "scenario.not_found", $"Scenario '{id}' does not exist."), cancellationToken);
 
     private static string ReviewerLabel(ReviewerKind kind) => kind switch
     {

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Platform.Domain.Errors;
 using Platform.Functions.Http;
 
 namespace Platform.Functions.Disclosure;
@@ -12,13 +11,7 @@ public static class DisclosureFormat
     /// <summary>True for CSV; 400 <c>request.invalid_query</c> for a format other than json or csv.</summary>
     public static bool WantsCsv(HttpRequest request)
     {
-        var format = QueryValues.OptionalText(request.Query, "format");
-        if (format is not (null or "csv" or "json"))
-        {
-            throw new DomainException(FailureKind.BadRequest, "request.invalid_query", "format must be 'json' or 'csv'.",
-                new Dictionary<string, string[]> { ["format"] = ["Use 'json' or 'csv'."] });
-        }
-
+        var format = QueryValues.OptionalChoice(request.Query, "format", "json", "csv");
         return format == "csv" || (format is null && request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
     }
 }

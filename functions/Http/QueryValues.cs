@@ -30,6 +30,16 @@ public static class QueryValues
                ?? throw Invalid(name, $"{name} must be an ISO 8601 UTC time such as 2025-10-13T00:00:00Z; got '{text}'.");
     }
 
-    private static DomainException Invalid(string name, string message)
+    /// <summary>One of <paramref name="allowed"/> (compared ordinally) or null when absent; anything else is 400 naming them.</summary>
+    public static string? OptionalChoice(IQueryCollection query, string name, params string[] allowed)
+    {
+        var text = OptionalText(query, name);
+        return text is null || allowed.Contains(text, StringComparer.Ordinal)
+            ? text
+            : throw Invalid(name, $"{name} must be {string.Join(" or ", allowed.Select(a => $"'{a}'"))}.");
+    }
+
+    /// <summary>400 <c>request.invalid_query</c> naming the parameter: the one shape every bad query value is answered with.</summary>
+    public static DomainException Invalid(string name, string message)
         => new(FailureKind.BadRequest, "request.invalid_query", message, new Dictionary<string, string[]> { [name] = [message] });
 }

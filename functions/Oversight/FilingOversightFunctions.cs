@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Platform.Domain.Errors;
 using Platform.Domain.Oversight;
 using Platform.Domain.Security;
 using Platform.Functions.Auth;
@@ -27,12 +26,5 @@ public sealed class FilingOversightFunctions(ApiHandler api, FilingOversightServ
             return ApiResults.Ok(new Page<FilingStatus>(items, token));
         });
 
-    private static bool OverdueFilter(IQueryCollection query)
-        => QueryValues.OptionalText(query, "overdue") switch
-        {
-            null or "false" => false,
-            "true" => true,
-            var other => throw new DomainException(FailureKind.BadRequest, "request.invalid_query", $"overdue must be 'true' or 'false'; got '{other}'.",
-                new Dictionary<string, string[]> { ["overdue"] = ["Use 'true' or 'false'."] }),
-        };
+    private static bool OverdueFilter(IQueryCollection query) => QueryValues.OptionalChoice(query, "overdue", "true", "false") == "true";
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Platform.Domain.Approvals;
-using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
 using Platform.Domain.Products;
 using Platform.Domain.Security;
@@ -162,14 +161,10 @@ public sealed class ProductFunctions(ApiHandler api, ProductService products, Pr
             ProductKind? kind = null;
             if (kindText is not null)
             {
-                kind = ProductWire.TryParse<ProductKind>(kindText, out var parsed) ? parsed : throw InvalidQuery("kind", $"Expected one of: {string.Join(", ", ProductWire.All<ProductKind>())}.");
+                kind = ProductWire.TryParse<ProductKind>(kindText, out var parsed) ? parsed : throw QueryValues.Invalid("kind", $"Expected one of: {string.Join(", ", ProductWire.All<ProductKind>())}.");
             }
 
-            var useCategory = QueryValues.OptionalText(call.Request.Query, "useCategory", 32);
-            if (useCategory is not null && useCategory != ProductRules.PublicGood && useCategory != ProductRules.Industry)
-            {
-                throw InvalidQuery("useCategory", "Expected public-good or industry.");
-            }
+            var useCategory = QueryValues.OptionalChoice(call.Request.Query, "useCategory", ProductRules.PublicGood, ProductRules.Industry);
 
             var (items, next) = await products.ListPublishedAsync(kind, useCategory, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
             return ApiResults.Ok(new Page<PublishedProductView>(items.Select(PublishedProductView.From).ToList(), next));
@@ -228,7 +223,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductService products, Pr
             var offset = 0;
             if (offsetText is not null && (!int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
             {
-                throw InvalidQuery("offset", "offset must be a whole number of at least 0.");
+                throw QueryValues.Invalid("offset", "offset must be a whole number of at least 0.");
             }
 
             var result = await calls.CallAsync(call.RouteId(id, IdPrefix), new ProductCallRequest(body.CallId, body.SubjectAuthorizationRef), offset, pageSize, call.Caller, call.CancellationToken);
@@ -245,7 +240,4 @@ public sealed class ProductFunctions(ApiHandler api, ProductService products, Pr
             var meters = await products.UsageAsync(productId, call.Caller, call.CancellationToken);
             return ApiResults.Ok(new ProductUsageView(productId, meters.Sum(m => m.Calls), meters));
         });
-
-    private static DomainException InvalidQuery(string name, string message)
-        => new(FailureKind.BadRequest, "request.invalid_query", message, new Dictionary<string, string[]> { [name] = [message] });
 }

@@ -4,7 +4,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Platform.Domain.Contribution;
-using Platform.Domain.Errors;
 using Platform.Domain.Quality;
 using Platform.Domain.Security;
 using Platform.Functions.Auth;
@@ -198,7 +197,7 @@ public sealed class QualityFunctions(ApiHandler api, QualityIssueService issues,
         var match = Enum.GetValues<QualityIssueStatus>().Where(s => QualityIssueRules.Wire(s) == text).ToList();
         return match.Count == 1
             ? match[0]
-            : throw InvalidQuery("status", $"status must be one of {string.Join(", ", Enum.GetValues<QualityIssueStatus>().Select(QualityIssueRules.Wire))}; got '{text}'.");
+            : throw QueryValues.Invalid("status", $"status must be one of {string.Join(", ", Enum.GetValues<QualityIssueStatus>().Select(QualityIssueRules.Wire))}; got '{text}'.");
     }
 
     private static int? YearFilter(string? text)
@@ -210,11 +209,8 @@ public sealed class QualityFunctions(ApiHandler api, QualityIssueService issues,
 
         return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var year)
             ? year
-            : throw InvalidQuery("year", $"year must be a year such as 2026; got '{text}'.");
+            : throw QueryValues.Invalid("year", $"year must be a year such as 2026; got '{text}'.");
     }
-
-    private static DomainException InvalidQuery(string name, string message)
-        => new(FailureKind.BadRequest, "request.invalid_query", message, new Dictionary<string, string[]> { [name] = [message] });
 }
 
 /// <summary>Thin Functions wrappers of the quality-issue orchestrator and its activity (class-based, in orchestrations/).</summary>

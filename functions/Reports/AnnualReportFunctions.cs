@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using Platform.Domain.Errors;
 using Platform.Domain.Reports;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
@@ -91,13 +90,7 @@ public sealed class AnnualReportFunctions(ApiHandler api, AnnualReportService re
     /// <summary><c>?format=html</c>, or no format and an Accept header asking for HTML (as a browser's does).</summary>
     private static bool WantsHtml(HttpRequest request)
     {
-        var format = QueryValues.OptionalText(request.Query, "format", 8);
-        if (format is not (null or "json" or "html"))
-        {
-            throw new DomainException(FailureKind.BadRequest, "request.invalid_query", "format must be 'json' or 'html'.",
-                new Dictionary<string, string[]> { ["format"] = ["Use 'json' or 'html'."] });
-        }
-
+        var format = QueryValues.OptionalChoice(request.Query, "format", "json", "html");
         return format == "html" || (format is null && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Platform.Domain.Approvals;
 using Platform.Domain.DataRequests;
 using Platform.Domain.Time;
+using Platform.Domain.Workflows;
 
 namespace Platform.Orchestrations.DataRequests;
 
@@ -193,8 +194,6 @@ public sealed class DataRequestOrchestrator : TaskOrchestrator<DataRequestReview
     /// <summary>A review still waiting for its provider, with its legal deadline, reminder and how often it was escalated.</summary>
     private sealed class OpenReview(ScheduledReview scheduled, DateTime anchorUtc)
     {
-        private readonly TimeSpan _period = scheduled.DueUtc > anchorUtc ? scheduled.DueUtc - anchorUtc : TimeSpan.FromDays(1);
-
         public string Slot => scheduled.Slot;
 
         public bool Reminded { get; set; }
@@ -210,6 +209,6 @@ public sealed class DataRequestOrchestrator : TaskOrchestrator<DataRequestReview
 
         private bool HasReminder => scheduled.RemindUtc is { } remind && remind < scheduled.DueUtc;
 
-        private DateTime NextEscalation => scheduled.DueUtc + (_period * Escalations);
+        private DateTime NextEscalation => DeadlineChecks.CheckMoment(anchorUtc, scheduled.DueUtc, Escalations + 1);
     }
 }

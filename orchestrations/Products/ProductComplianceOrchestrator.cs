@@ -3,6 +3,7 @@ using Platform.Domain.Approvals;
 using Platform.Domain.Products;
 using Platform.Domain.Products.Compliance;
 using Platform.Domain.Time;
+using Platform.Domain.Workflows;
 
 namespace Platform.Orchestrations.Products;
 
@@ -70,7 +71,6 @@ public sealed class ProductComplianceOrchestrator : TaskOrchestrator<ProductComp
             var compression = new TimeCompression(input.TimeCompression);
             var anchor = DateTime.SpecifyKind(input.AnchorUtc, DateTimeKind.Utc);
             var due = plan.DueAt.UtcDateTime;
-            var period = due > anchor ? due - anchor : TimeSpan.FromDays(1);
             using var stopWaiting = new CancellationTokenSource();
             using var stopTimer = new CancellationTokenSource();
             var nextDecision = context.WaitForExternalEvent<ApprovalDecidedEvent>(ApprovalService.DecisionEventName, stopWaiting.Token);
@@ -114,7 +114,7 @@ public sealed class ProductComplianceOrchestrator : TaskOrchestrator<ProductComp
                         }
 
                         // Keep waiting, and look again one deadline period later.
-                        deadline = context.CreateTimer(compression.TimerFireTime(anchor, due + (period * _escalations)), stopTimer.Token);
+                        deadline = context.CreateTimer(compression.TimerFireTime(anchor, DeadlineChecks.CheckMoment(anchor, due, _escalations + 1)), stopTimer.Token);
                     }
 
                     outcome = ProductReviewAggregation.Decide(slots, _decisions.ToDictionary(d => d.Key, d => d.Value.Kind, StringComparer.Ordinal));

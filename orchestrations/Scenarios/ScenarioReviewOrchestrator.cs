@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Platform.Domain.Approvals;
 using Platform.Domain.Scenarios;
 using Platform.Domain.Time;
+using Platform.Domain.Workflows;
 
 namespace Platform.Orchestrations.Scenarios;
 
@@ -24,7 +25,6 @@ public sealed class ScenarioReviewOrchestrator : TaskOrchestrator<ScenarioReview
             context.CallActivityAsync<string>(nameof(IssueScenarioReviewLinkActivity), new ScenarioReviewSlotRequest(input.ScenarioId, input.Round, slot))));
 
         var compression = new TimeCompression(input.TimeCompression);
-        var period = input.DueUtc > input.AnchorUtc ? input.DueUtc - input.AnchorUtc : TimeSpan.FromDays(1);
         var decisions = new Dictionary<string, ApprovalDecisionKind>(StringComparer.Ordinal);
         var decidedSlots = new List<string>();
         var escalations = 0;
@@ -73,7 +73,7 @@ public sealed class ScenarioReviewOrchestrator : TaskOrchestrator<ScenarioReview
                 }
 
                 // Keep waiting, and look again one deadline period later.
-                var nextDue = input.DueUtc + (period * escalations);
+                var nextDue = DeadlineChecks.CheckMoment(input.AnchorUtc, input.DueUtc, escalations + 1);
                 deadline = context.CreateTimer(compression.TimerFireTime(input.AnchorUtc, nextDue), stopTimer.Token);
             }
 

@@ -83,7 +83,7 @@ public sealed class ProductEndToEndTests(PlatformHostFixture platform)
     }
 
     [Fact]
-    public async Task PriceCap_ChangeWithoutIfMatch_412AndByNonAuthority_403()
+    public async Task PriceCap_ChangeWithoutIfMatchOrByNonAuthority_412Or403()
     {
         using var authority = platform.Client(Roles.Authority, "org-authority");
         using var owner = platform.Client(Roles.Operator, "org-someone");
@@ -121,7 +121,7 @@ public sealed class ProductEndToEndTests(PlatformHostFixture platform)
     }
 
     [Fact]
-    public async Task Published_AnonymousListAndBadFilter()
+    public async Task PublishedList_AnonymousCallerOrBadKindFilter_ListedOr400()
     {
         using var anonymous = platform.Client();
 

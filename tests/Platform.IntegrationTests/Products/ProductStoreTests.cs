@@ -18,7 +18,7 @@ public sealed class ProductStoreTests(AzuriteFixture azurite)
     private readonly TableServiceClient _tables = new(azurite.StorageConnectionString);
 
     [Fact]
-    public async Task ProductStore_ChineseTextRoundTripsAndStaleETagRefused()
+    public async Task ProductStore_ChineseTextAndStaleETag_RoundTripsAndRefusesStale()
     {
         var store = new TableProductStore(_tables);
         var product = NewProduct(Unique("org"), ProductStatus.InReview);
@@ -40,7 +40,7 @@ public sealed class ProductStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ProductStore_ListsFilterByOwnerStatusKindAndAgreement()
+    public async Task ProductStore_ListFilters_FilterByOwnerStatusKindAndAgreement()
     {
         var store = new TableProductStore(_tables);
         var owner = Unique("org");
@@ -65,7 +65,7 @@ public sealed class ProductStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task UsageStore_ConcurrentCallsEachCountedOnceAndRepeatedCallIdReplayed()
+    public async Task UsageStore_ConcurrentAndRepeatedCallIds_EachCountedOnceAndRepeatReplayed()
     {
         var store = new TableProductUsageStore(_tables);
         var productId = Unique("prd");
@@ -83,7 +83,7 @@ public sealed class ProductStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task PriceCapStore_CreateOnceThenReplaceWithETag()
+    public async Task PriceCapStore_SecondBlindCreate_RefusedAndReplaceNeedsETag()
     {
         var store = new TablePriceCapStore(new TableServiceClient(azurite.StorageConnectionString));
         var kind = ProductKind.Model;
@@ -102,7 +102,7 @@ public sealed class ProductStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task AdmissionStore_ListsADevelopersAdmissions()
+    public async Task AdmissionStore_ListByDeveloper_ListsTheDevelopersAdmissions()
     {
         var store = new TableDeveloperAdmissionStore(_tables);
         var developer = Unique("org");
@@ -117,7 +117,7 @@ public sealed class ProductStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task SlotDirectory_ListsTheSlotsARoundStored()
+    public async Task SlotDirectory_RoundWithStoredSlots_ListsThem()
     {
         var approvals = new TableApprovalStore(_tables);
         var directory = new TableApprovalSlotDirectory(_tables);

@@ -16,7 +16,7 @@ public sealed class TableQualityIssueStoreTests(AzuriteFixture azurite)
     private readonly string _provider = "org-" + Guid.NewGuid().ToString("N")[..12];
 
     [Fact]
-    public async Task AddReplaceList_ChineseTextRoundTripsFiltersAndSweepCandidatesFollowTheState()
+    public async Task QualityIssueStore_AddReplaceAndList_ChineseTextRoundTripsAndSweepCandidatesFollowTheState()
     {
         var raisedAt = new DateTimeOffset(2026, 3, 2, 2, 0, 0, TimeSpan.Zero);
         var first = NewIssue("qis-" + Guid.NewGuid().ToString("N")[..12], raisedAt);

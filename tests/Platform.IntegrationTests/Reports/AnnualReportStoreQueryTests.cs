@@ -188,7 +188,7 @@ public sealed class AnnualReportStoreQueryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task AnnualReports_ConditionalInsertListAndOverdueQuery()
+    public async Task AnnualReportStore_ConditionalInsertListAndOverdueQuery_AnswerAsStored()
     {
         var tableName = "annualreports" + Guid.NewGuid().ToString("N")[..12];
         var store = new TableAnnualReportStore(_tables, tableName);

@@ -88,16 +88,7 @@ public sealed class AuthOptionsValidatorTests
     [Fact]
     public async Task HostStart_DevelopmentKeyInProduction_FailsNamingTheSetting()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth:Issuer"] = HttpTestKit.Issuer,
-            ["Auth:Audience"] = HttpTestKit.Audience,
-            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
-        });
-        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
-        using var host = builder.Build();
+        using var host = PlatformHostKit.Build(environment: Environments.Production);
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
@@ -107,17 +98,7 @@ public sealed class AuthOptionsValidatorTests
     [Fact]
     public async Task HostStart_ValidDevelopmentSettings_StartsAndResolvesThePipeline()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth:Issuer"] = HttpTestKit.Issuer,
-            ["Auth:Audience"] = HttpTestKit.Audience,
-            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
-            ["Platform:MaxRequestBodyBytes"] = "2048",
-        });
-        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
-        using var host = builder.Build();
+        using var host = PlatformHostKit.Build(new() { ["Platform:MaxRequestBodyBytes"] = "2048" });
 
         await host.StartAsync();
 

@@ -1,12 +1,9 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Agreements;
 using Platform.Domain.Approvals;
 using Platform.Domain.DataRequests;
 using Platform.Domain.Grants;
-using Platform.Functions;
 using Platform.Functions.DataRequests;
 using Platform.Functions.Masking;
 using Platform.UnitTests.Http;
@@ -19,7 +16,7 @@ public sealed class DataRequestRegistrationTests
     [Fact]
     public async Task AddPlatform_Defaults_ServicesResolveAndRequestsAreCancelledBeforeGrantsAreRevoked()
     {
-        using var host = Build([]);
+        using var host = PlatformHostKit.Build();
 
         await host.StartAsync();
 
@@ -38,7 +35,7 @@ public sealed class DataRequestRegistrationTests
     [InlineData("-1")]
     public async Task AddPlatform_ReminderOutsideTheReview_StartFailsNamingTheSetting(string value)
     {
-        using var host = Build(new() { ["DataRequests:ReminderWorkingDaysBefore"] = value });
+        using var host = PlatformHostKit.Build(new() { ["DataRequests:ReminderWorkingDaysBefore"] = value });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
@@ -48,24 +45,4 @@ public sealed class DataRequestRegistrationTests
     [Fact]
     public void Validate_ReminderOnTheDueDate_Accepted()
         => Assert.True(new DataRequestOptionsValidator().Validate(null, new DataRequestOptions { ReminderWorkingDaysBefore = 0 }).Succeeded);
-
-    private static IHost Build(Dictionary<string, string?> extra)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth:Issuer"] = HttpTestKit.Issuer,
-            ["Auth:Audience"] = HttpTestKit.Audience,
-            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
-        return builder.Build();
-    }
 }

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Disclosure;
 using Platform.Domain.Oversight;
-using Platform.Functions;
 using Platform.UnitTests.Http;
 using Xunit;
 
@@ -15,7 +12,7 @@ public sealed class OversightRegistrationTests
     [Fact]
     public async Task AddPlatform_Defaults_SweepHasFilingAndEvaluationStepsAndDisclosureResolvesWithoutProducts()
     {
-        using var host = Build([]);
+        using var host = PlatformHostKit.Build();
 
         await host.StartAsync();
 
@@ -36,30 +33,10 @@ public sealed class OversightRegistrationTests
     [InlineData("Disclosure:SnapshotContainer", "Snapshots")]
     public async Task AddPlatform_BadOversightSetting_StartFailsNamingTheSetting(string setting, string value)
     {
-        using var host = Build(new() { [setting] = value });
+        using var host = PlatformHostKit.Build(new() { [setting] = value });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(setting, failure.Message, StringComparison.Ordinal);
-    }
-
-    private static IHost Build(Dictionary<string, string?> extra)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth:Issuer"] = HttpTestKit.Issuer,
-            ["Auth:Audience"] = HttpTestKit.Audience,
-            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
-        return builder.Build();
     }
 }

@@ -1,11 +1,11 @@
 using Microsoft.DurableTask;
-using Moq;
 using Platform.Domain.Approvals;
 using Platform.Domain.Notifications;
 using Platform.Domain.Products;
 using Platform.Domain.Products.Compliance;
 using Platform.Domain.Security;
 using Platform.Orchestrations.Products;
+using Platform.UnitTests.Orchestration;
 using Xunit;
 
 namespace Platform.UnitTests.ProductCompliance;
@@ -220,72 +220,51 @@ public sealed class ProductComplianceOrchestratorTests
         Assert.Equal([Anchor.AddSeconds(3)], review.TimerFireTimes);
     }
 
-    /// <summary>A Moq orchestration context scripted with the checks, decisions and timers a test wants, recording the activities called.</summary>
+    /// <summary>An orchestration context scripted with the checks, decisions and timers a test wants, recording the activities called.</summary>
     private sealed class ReviewHarness
     {
         public static readonly string[] FullSlots = ["authority", "provider-org-a", "provider-org-b"];
 
-        private readonly Queue<Task<ApprovalDecidedEvent>> _decisions = new();
-        private readonly Queue<Task> _timers = new();
-        private readonly Mock<TaskOrchestrationContext> _context = new(MockBehavior.Strict);
+        private readonly ScriptedOrchestrationContext<ApprovalDecidedEvent> _context = new(ApprovalService.DecisionEventName);
         private readonly ProductReviewTrack _track;
-        private bool _noMoreDecisions;
 
         public ReviewHarness(ProductReviewTrack track)
         {
             _track = track;
-            _context.Setup(c => c.WaitForExternalEvent<ApprovalDecidedEvent>(ApprovalService.DecisionEventName, It.IsAny<CancellationToken>()))
-                .Returns((string _, CancellationToken token) =>
+            _context.OnActivity<ProductChecksResult>(nameof(RunProductChecksActivity), input =>
+            {
+                var request = (ProductComplianceRequest)input!;
+                Assert.Equal("prd-1", request.ProductId);
+                return new ProductChecksResult(ChecksStatus, Findings, Plan());
+            });
+            _context.OnActivity<string>(nameof(IssueProductReviewLinkActivity), input =>
+            {
+                var request = (ProductReviewSlotRequest)input!;
+                Issued.Add(request.Slot);
+                return request.Slot;
+            });
+            _context.OnActivity<ProductStatus>(nameof(RecordProductReviewDecisionActivity), input =>
+            {
+                Recorded.Add(((ProductReviewDecisionReceived)input!).Decided.Slot);
+                return RecordStatus;
+            });
+            _context.OnActivity<ProductEscalationResult>(nameof(EscalateProductReviewActivity), input =>
+            {
+                var escalation = (ProductReviewEscalation)input!;
+                Escalations.Add(escalation);
+                OnEscalation?.Invoke(escalation);
+                return EscalationResult;
+            });
+            _context.OnActivity<ProductStatus>(nameof(CompleteProductReviewActivity), input =>
+            {
+                Completed = (ProductReviewCompletion)input!;
+                return Completed.Outcome.Kind switch
                 {
-                    EventTokens.Add(token);
-                    return _decisions.Count > 0 ? _decisions.Dequeue() : new TaskCompletionSource<ApprovalDecidedEvent>().Task;
-                });
-            _context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
-                .Returns((DateTime at, CancellationToken token) =>
-                {
-                    TimerFireTimes.Add(at);
-                    TimerTokens.Add(token);
-                    return _timers.Count > 0 ? _timers.Dequeue() : new TaskCompletionSource().Task;
-                });
-            _context.Setup(c => c.CallActivityAsync<ProductChecksResult>(new TaskName(nameof(RunProductChecksActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    var request = (ProductComplianceRequest)input!;
-                    Assert.Equal("prd-1", request.ProductId);
-                    return Task.FromResult(new ProductChecksResult(ChecksStatus, Findings, Plan()));
-                });
-            _context.Setup(c => c.CallActivityAsync<string>(new TaskName(nameof(IssueProductReviewLinkActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    var request = (ProductReviewSlotRequest)input!;
-                    Issued.Add(request.Slot);
-                    return Task.FromResult(request.Slot);
-                });
-            _context.Setup(c => c.CallActivityAsync<ProductStatus>(new TaskName(nameof(RecordProductReviewDecisionActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    Recorded.Add(((ProductReviewDecisionReceived)input!).Decided.Slot);
-                    return Task.FromResult(RecordStatus);
-                });
-            _context.Setup(c => c.CallActivityAsync<ProductEscalationResult>(new TaskName(nameof(EscalateProductReviewActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    var escalation = (ProductReviewEscalation)input!;
-                    Escalations.Add(escalation);
-                    OnEscalation?.Invoke(escalation);
-                    return Task.FromResult(EscalationResult);
-                });
-            _context.Setup(c => c.CallActivityAsync<ProductStatus>(new TaskName(nameof(CompleteProductReviewActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    Completed = (ProductReviewCompletion)input!;
-                    return Task.FromResult(Completed.Outcome.Kind switch
-                    {
-                        ProductComplianceOutcomeKind.Published => ProductStatus.Published,
-                        ProductComplianceOutcomeKind.Rejected => ProductStatus.Rejected,
-                        _ => ProductStatus.ChangesRequested,
-                    });
-                });
+                    ProductComplianceOutcomeKind.Published => ProductStatus.Published,
+                    ProductComplianceOutcomeKind.Rejected => ProductStatus.Rejected,
+                    _ => ProductStatus.ChangesRequested,
+                };
+            });
         }
 
         public double Compression { get; init; } = 1;
@@ -308,42 +287,34 @@ public sealed class ProductComplianceOrchestratorTests
 
         public ProductReviewCompletion? Completed { get; private set; }
 
-        public List<DateTime> TimerFireTimes { get; } = [];
+        public List<DateTime> TimerFireTimes => _context.TimerFireTimes;
 
-        public List<CancellationToken> TimerTokens { get; } = [];
+        public List<CancellationToken> TimerTokens => _context.TimerTokens;
 
-        public List<CancellationToken> EventTokens { get; } = [];
+        public List<CancellationToken> EventTokens => _context.EventTokens;
 
         public static ApprovalDecidedEvent Decision(string slot, ApprovalDecisionKind kind)
             => new(slot, $"reviewer-of-{slot}", new ApprovalDecision(kind, new Dictionary<string, int>(), kind == ApprovalDecisionKind.Approve ? null : "理由", DateTimeOffset.UnixEpoch));
 
         public ReviewHarness Decide(string slot, ApprovalDecisionKind kind)
         {
-            _decisions.Enqueue(Task.FromResult(Decision(slot, kind)));
+            _context.Raise(Decision(slot, kind));
             return this;
         }
 
-        public TaskCompletionSource<ApprovalDecidedEvent> DecideLater()
-        {
-            var later = new TaskCompletionSource<ApprovalDecidedEvent>();
-            _decisions.Enqueue(later.Task);
-            return later;
-        }
+        public TaskCompletionSource<ApprovalDecidedEvent> DecideLater() => _context.RaiseLater();
 
         public ReviewHarness TimerFires()
         {
-            _timers.Enqueue(Task.CompletedTask);
+            _context.TimerFires();
             return this;
         }
 
-        public void NoMoreDecisions() => _noMoreDecisions = true;
+        public void NoMoreDecisions() => _context.NoMoreEvents();
 
         public async Task<ProductComplianceResult> RunAsync()
         {
-            var run = new ProductComplianceOrchestrator().RunAsync(_context.Object, new ProductComplianceRequest("prd-1", 1, Anchor, Compression));
-            var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
-            Assert.True(finished == run, _noMoreDecisions ? "The review should have ended without further decisions." : "The review did not end.");
-            return await run;
+            return await _context.RunAsync(context => new ProductComplianceOrchestrator().RunAsync(context, new ProductComplianceRequest("prd-1", 1, Anchor, Compression)));
         }
 
         private ProductReviewPlan Plan()

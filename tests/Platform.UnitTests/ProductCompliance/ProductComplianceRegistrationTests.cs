@@ -1,12 +1,9 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Moq;
 using Platform.Domain.Approvals;
 using Platform.Domain.Products;
 using Platform.Domain.Products.Compliance;
-using Platform.Functions;
 using Platform.Functions.ProductCompliance;
 using Platform.Orchestrations.Products;
 using Platform.UnitTests.Http;
@@ -19,7 +16,7 @@ public sealed class ProductComplianceRegistrationTests
     [Fact]
     public async Task AddPlatform_Defaults_SettingsAndApprovalPagesResolveWithoutProductRecords()
     {
-        using var host = Build([]);
+        using var host = PlatformHostKit.Build();
 
         await host.StartAsync();
 
@@ -32,7 +29,7 @@ public sealed class ProductComplianceRegistrationTests
     [Fact]
     public void AddPlatform_WithProductRecords_ActivitiesResolve()
     {
-        using var host = Build([], services => services.AddSingleton(Mock.Of<IProductComplianceSubject>()));
+        using var host = PlatformHostKit.Build(more: services => services.AddSingleton(Mock.Of<IProductComplianceSubject>()));
 
         Assert.NotNull(host.Services.GetRequiredService<RunProductChecksActivity>());
         Assert.NotNull(host.Services.GetRequiredService<IssueProductReviewLinkActivity>());
@@ -44,7 +41,7 @@ public sealed class ProductComplianceRegistrationTests
     [Fact]
     public async Task AddPlatform_ThirdPartyReviewerConfigured_SettingsCarryIt()
     {
-        using var host = Build(new() { ["ProductCompliance:ThirdPartyReviewerId"] = " org-assessor ", ["ProductCompliance:FullTrackWorkingDays"] = "15" });
+        using var host = PlatformHostKit.Build(new() { ["ProductCompliance:ThirdPartyReviewerId"] = " org-assessor ", ["ProductCompliance:FullTrackWorkingDays"] = "15" });
 
         await host.StartAsync();
 
@@ -59,31 +56,10 @@ public sealed class ProductComplianceRegistrationTests
     [InlineData("ProductCompliance:ThirdPartyReviewerId", "org/assessor")]
     public async Task AddPlatform_InvalidSetting_StartFailsNamingIt(string setting, string value)
     {
-        using var host = Build(new() { [setting] = value });
+        using var host = PlatformHostKit.Build(new() { [setting] = value });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(setting, failure.Message, StringComparison.Ordinal);
-    }
-
-    private static IHost Build(Dictionary<string, string?> extra, Action<IServiceCollection>? more = null)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth:Issuer"] = HttpTestKit.Issuer,
-            ["Auth:Audience"] = HttpTestKit.Audience,
-            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        more?.Invoke(builder.Services);
-        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
-        return builder.Build();
     }
 }

@@ -71,7 +71,7 @@ public sealed class ProductCallAndAdmissionTests
     }
 
     [Fact]
-    public async Task Admission_AppliedByOperatorDecidedByAuthorityOnce()
+    public async Task Admission_AppliedByOperatorThenDecidedTwice_SecondDecisionRefused()
     {
         var world = new ProductTestWorld();
 
@@ -114,7 +114,7 @@ public sealed class ProductCallAndAdmissionTests
     }
 
     [Fact]
-    public async Task PriceCap_ChangingAnExistingCapNeedsIfMatch()
+    public async Task PriceCap_ChangingAnExistingCapWithoutIfMatch_Refused()
     {
         var world = new ProductTestWorld();
         var first = await world.PriceCaps.SetAsync("report", 500m, null, "定价依据", null, Authority);

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Platform.Domain.Agreements;
 using Platform.Domain.Approvals;
 using Platform.Domain.Products;
-using Platform.Functions;
 using Platform.Functions.Products;
 using Platform.UnitTests.Http;
 using Xunit;
@@ -16,22 +13,13 @@ public sealed class ProductRegistrationTests
     [Fact]
     public void AddPlatform_ProductGraph_ResolvesWithoutACycleAndOneServiceBehindBothSeams()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth:Issuer"] = HttpTestKit.Issuer,
-            ["Auth:Audience"] = HttpTestKit.Audience,
-            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
-        });
-        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
-        using var host = builder.Build();
+        using var host = PlatformHostKit.Build();
 
         var service = host.Services.GetRequiredService<ProductService>();
 
         Assert.Same(service, host.Services.GetRequiredService<IProductComplianceSubject>());
         Assert.Same(service, host.Services.GetRequiredService<IProductReadModel>());
-        Assert.Contains(host.Services.GetRequiredService<IEnumerable<IAgreementRevocationStep>>(), s => s.Name == "product-reviews");
+        Assert.Contains(host.Services.GetRequiredService<IEnumerable<IAgreementRevocationStep>>(), s => s.Name == ProductReviewRevocationStep.StepName);
         Assert.NotEmpty(host.Services.GetRequiredService<IEnumerable<IApprovalSubjectSource>>());
         Assert.NotNull(host.Services.GetRequiredService<ProductCallService>());
         Assert.NotNull(host.Services.GetRequiredService<AgreementService>());

@@ -193,7 +193,7 @@ public sealed class ProductServiceTests
     }
 
     [Fact]
-    public async Task LoadFacts_ScenarioGrantsUsedDataAndReleasedRows()
+    public async Task LoadFacts_ProductOfAScenario_HasItsGrantsUsedDataAndReleasedRows()
     {
         var world = new ProductTestWorld();
         var product = await world.CreateAsync(Draft(personal: true));
@@ -216,7 +216,7 @@ public sealed class ProductServiceTests
     }
 
     [Fact]
-    public async Task ComplianceRecords_AreIdempotentAndAudited()
+    public async Task ComplianceRecords_RecordedTwice_IdempotentAndAudited()
     {
         var world = new ProductTestWorld();
         var product = await world.CreateAsync();
@@ -253,7 +253,7 @@ public sealed class ProductServiceTests
     }
 
     [Fact]
-    public async Task RevocationStep_WithdrawsProductsInReviewClosesOpenSlotsLeavesPublished()
+    public async Task RevocationStep_AgreementEnds_WithdrawsProductsInReviewClosesOpenSlotsLeavesPublished()
     {
         var world = new ProductTestWorld();
         var published = await world.PublishedAsync();
@@ -276,7 +276,7 @@ public sealed class ProductServiceTests
     }
 
     [Fact]
-    public async Task ReadModel_PublishedListAndYearCounts()
+    public async Task ReadModel_PublishedAndInReviewProducts_ListsPublishedAndCountsTheYear()
     {
         var world = new ProductTestWorld();
         var published = await world.PublishedAsync();

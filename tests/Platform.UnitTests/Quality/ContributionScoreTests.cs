@@ -45,7 +45,7 @@ public sealed class ContributionScoreTests
     }
 
     [Fact]
-    public void DataQuality_TimelyDisputeCountsNeitherWayLateDisputeAgainst()
+    public void DataQuality_TimelyOrLateDispute_TimelyCountsNeitherWayLateCountsAgainst()
     {
         var timely = ContributionScore.DataQuality(new DataQualityInputs(1, 2, 1, 1, 1, 1, 0, 0), 1);
         var late = ContributionScore.DataQuality(new DataQualityInputs(1, 2, 1, 1, 1, 0, 0, 0), 1);
@@ -138,7 +138,7 @@ public sealed class ContributionScoreTests
     }
 
     [Fact]
-    public void Median_EvenAndOdd()
+    public void Median_EvenOddOrEmpty_MiddleAverageOrNull()
     {
         Assert.Equal(2.5, ContributionScore.Median([4, 1, 2, 3]));
         Assert.Equal(3, ContributionScore.Median([5, 3, 1]));

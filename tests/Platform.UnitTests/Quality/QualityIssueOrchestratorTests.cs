@@ -13,6 +13,13 @@ public sealed class QualityIssueOrchestratorTests
     private static readonly TimeSpan Period = Due - Anchor;
 
     [Fact]
+    public void OrchestratorName_StartedByTheService_IsTheClassName()
+    {
+        // The domain cannot reference the orchestrator's type, so it names it by string: keep the two equal.
+        Assert.Equal(nameof(QualityIssueOrchestrator), QualityIssueService.Orchestrator);
+    }
+
+    [Fact]
     public async Task Run_AnsweredBeforeTheDeadline_EndsWithoutEscalatingAndCancelsTheTimer()
     {
         var run = new Harness();

@@ -1,13 +1,10 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Agreements;
 using Platform.Domain.Grants;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
 using Platform.Domain.SandboxJobs;
-using Platform.Functions;
 using Platform.Functions.Sandbox;
 using Platform.UnitTests.Http;
 using Xunit;
@@ -19,7 +16,7 @@ public sealed class SandboxRegistrationTests
     [Fact]
     public async Task AddPlatform_Defaults_SandboxServicesAndTheServicesTheirStopStepsJoinResolveWithoutACycle()
     {
-        using var host = Build([]);
+        using var host = PlatformHostKit.Build();
         await host.StartAsync();
 
         // The stop steps are built into the suspension and agreement services, which the grant check depends on: a
@@ -49,30 +46,10 @@ public sealed class SandboxRegistrationTests
     [InlineData("Sandbox:TimeoutSeconds", "7200")]
     public async Task AddPlatform_BadSandboxSetting_StartFailsNamingTheSetting(string setting, string value)
     {
-        using var host = Build(new() { [setting] = value });
+        using var host = PlatformHostKit.Build(new() { [setting] = value });
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(setting, failure.Message, StringComparison.Ordinal);
-    }
-
-    private static IHost Build(Dictionary<string, string?> extra)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["Auth:Issuer"] = HttpTestKit.Issuer,
-            ["Auth:Audience"] = HttpTestKit.Audience,
-            ["Auth:SigningKey"] = HttpTestKit.SigningKey,
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddPlatform(builder.Configuration, builder.Environment);
-        return builder.Build();
     }
 }

@@ -1,8 +1,8 @@
 using Microsoft.DurableTask;
-using Moq;
 using Platform.Domain.Approvals;
 using Platform.Domain.Scenarios;
 using Platform.Orchestrations.Scenarios;
+using Platform.UnitTests.Orchestration;
 using Xunit;
 
 namespace Platform.UnitTests.Scenarios;
@@ -12,6 +12,13 @@ public sealed class ScenarioReviewOrchestratorTests
     private static readonly DateTime Anchor = new(2026, 3, 2, 2, 0, 0, DateTimeKind.Utc);
     private static readonly DateTime Due = Anchor.AddDays(5);
     private static readonly string[] Slots = ["authority", "provider-org-p1", "provider-org-p2"];
+
+    [Fact]
+    public void OrchestratorName_StartedByTheService_IsTheClassName()
+    {
+        // The domain cannot reference the orchestrator's type, so it names it by string: keep the two equal.
+        Assert.Equal(nameof(ScenarioReviewOrchestrator), ScenarioService.ReviewOrchestrator);
+    }
 
     [Fact]
     public async Task Run_AllApprove_AsksEveryReviewerFilesEachDecisionAndCompletesApproved()
@@ -183,56 +190,36 @@ public sealed class ScenarioReviewOrchestratorTests
         Assert.Equal([Anchor.AddSeconds(5)], review.TimerFireTimes);
     }
 
-    /// <summary>A Moq orchestration context scripted with the decisions and timers a test wants, recording the activities called.</summary>
+    /// <summary>An orchestration context scripted with the decisions and timers a test wants, recording the activities called.</summary>
     private sealed class ReviewHarness
     {
-        private readonly Queue<Task<ApprovalDecidedEvent>> _decisions = new();
-        private readonly Queue<Task> _timers = new();
-        private readonly Mock<TaskOrchestrationContext> _context = new(MockBehavior.Strict);
-        private bool _noMoreDecisions;
+        private readonly ScriptedOrchestrationContext<ApprovalDecidedEvent> _context = new(ApprovalService.DecisionEventName);
 
         public ReviewHarness()
         {
-            _context.Setup(c => c.WaitForExternalEvent<ApprovalDecidedEvent>(ApprovalService.DecisionEventName, It.IsAny<CancellationToken>()))
-                .Returns((string _, CancellationToken token) =>
-                {
-                    EventTokens.Add(token);
-                    return _decisions.Count > 0 ? _decisions.Dequeue() : new TaskCompletionSource<ApprovalDecidedEvent>().Task;
-                });
-            _context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
-                .Returns((DateTime at, CancellationToken token) =>
-                {
-                    TimerFireTimes.Add(at);
-                    TimerTokens.Add(token);
-                    return _timers.Count > 0 ? _timers.Dequeue() : new TaskCompletionSource().Task;
-                });
-            _context.Setup(c => c.CallActivityAsync<string>(new TaskName(nameof(IssueScenarioReviewLinkActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    var request = (ScenarioReviewSlotRequest)input!;
-                    Issued.Add(request.Slot);
-                    return Task.FromResult(request.Slot);
-                });
-            _context.Setup(c => c.CallActivityAsync<ScenarioStatus>(new TaskName(nameof(RecordScenarioReviewDecisionActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    Recorded.Add(((ScenarioReviewDecisionReceived)input!).Decided.Slot);
-                    return Task.FromResult(RecordStatus);
-                });
-            _context.Setup(c => c.CallActivityAsync<ScenarioEscalationResult>(new TaskName(nameof(EscalateScenarioReviewActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    var escalation = (ScenarioReviewEscalation)input!;
-                    Escalations.Add(escalation);
-                    OnEscalation?.Invoke(escalation);
-                    return Task.FromResult(EscalationResult);
-                });
-            _context.Setup(c => c.CallActivityAsync<ScenarioStatus>(new TaskName(nameof(CompleteScenarioReviewActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns((TaskName _, object? input, TaskOptions? _) =>
-                {
-                    Completed = ((ScenarioReviewCompletion)input!).Outcome;
-                    return Task.FromResult(ScenarioRules.StatusAfter(Completed.Value));
-                });
+            _context.OnActivity<string>(nameof(IssueScenarioReviewLinkActivity), input =>
+            {
+                var request = (ScenarioReviewSlotRequest)input!;
+                Issued.Add(request.Slot);
+                return request.Slot;
+            });
+            _context.OnActivity<ScenarioStatus>(nameof(RecordScenarioReviewDecisionActivity), input =>
+            {
+                Recorded.Add(((ScenarioReviewDecisionReceived)input!).Decided.Slot);
+                return RecordStatus;
+            });
+            _context.OnActivity<ScenarioEscalationResult>(nameof(EscalateScenarioReviewActivity), input =>
+            {
+                var escalation = (ScenarioReviewEscalation)input!;
+                Escalations.Add(escalation);
+                OnEscalation?.Invoke(escalation);
+                return EscalationResult;
+            });
+            _context.OnActivity<ScenarioStatus>(nameof(CompleteScenarioReviewActivity), input =>
+            {
+                Completed = ((ScenarioReviewCompletion)input!).Outcome;
+                return ScenarioRules.StatusAfter(Completed.Value);
+            });
         }
 
         public double Compression { get; init; } = 1;
@@ -251,42 +238,34 @@ public sealed class ScenarioReviewOrchestratorTests
 
         public ReviewRoundOutcome? Completed { get; private set; }
 
-        public List<DateTime> TimerFireTimes { get; } = [];
+        public List<DateTime> TimerFireTimes => _context.TimerFireTimes;
 
-        public List<CancellationToken> TimerTokens { get; } = [];
+        public List<CancellationToken> TimerTokens => _context.TimerTokens;
 
-        public List<CancellationToken> EventTokens { get; } = [];
+        public List<CancellationToken> EventTokens => _context.EventTokens;
 
         public static ApprovalDecidedEvent Decision(string slot, ApprovalDecisionKind kind)
             => new(slot, $"reviewer-of-{slot}", new ApprovalDecision(kind, new Dictionary<string, int>(), kind == ApprovalDecisionKind.Approve ? null : "理由", DateTimeOffset.UnixEpoch));
 
         public ReviewHarness Decide(string slot, ApprovalDecisionKind kind)
         {
-            _decisions.Enqueue(Task.FromResult(Decision(slot, kind)));
+            _context.Raise(Decision(slot, kind));
             return this;
         }
 
-        public TaskCompletionSource<ApprovalDecidedEvent> DecideLater()
-        {
-            var later = new TaskCompletionSource<ApprovalDecidedEvent>();
-            _decisions.Enqueue(later.Task);
-            return later;
-        }
+        public TaskCompletionSource<ApprovalDecidedEvent> DecideLater() => _context.RaiseLater();
 
         public ReviewHarness TimerFires()
         {
-            _timers.Enqueue(Task.CompletedTask);
+            _context.TimerFires();
             return this;
         }
 
-        public void NoMoreDecisions() => _noMoreDecisions = true;
+        public void NoMoreDecisions() => _context.NoMoreEvents();
 
         public async Task<ScenarioReviewResult> RunAsync()
         {
-            var run = new ScenarioReviewOrchestrator().RunAsync(_context.Object, new ScenarioReviewInput("scn-1", 1, Slots, Anchor, Due, Compression));
-            var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
-            Assert.True(finished == run, _noMoreDecisions ? "The review should have ended without further decisions." : "The review did not end.");
-            return await run;
+            return await _context.RunAsync(context => new ScenarioReviewOrchestrator().RunAsync(context, new ScenarioReviewInput("scn-1", 1, Slots, Anchor, Due, Compression)));
         }
     }
 }
