@@ -30,6 +30,7 @@ public sealed class QueueTriggerListener : BackgroundService
     private readonly ILogger _logger;
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
+    private readonly QueueClient _rawPoison;
     private readonly SemaphoreSlim _completed = new(0);
     private int _inFlight;
 
@@ -46,9 +47,12 @@ public sealed class QueueTriggerListener : BackgroundService
         {
             MessageEncoding = queues.MessageEncoding == "base64" ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None,
         };
-        var service = new QueueServiceClient(StorageConnection.Resolve(trigger.Connection, configuration), clientOptions);
+        clientOptions.MessageDecodingFailed += MoveUndecodableToPoisonAsync;
+        var connection = StorageConnection.Resolve(trigger.Connection, configuration);
+        var service = new QueueServiceClient(connection, clientOptions);
         _queue = service.GetQueueClient(QueueName);
         _poison = service.GetQueueClient(QueueName + "-poison");
+        _rawPoison = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }).GetQueueClient(QueueName + "-poison");
     }
 
     public string QueueName { get; }
@@ -90,6 +94,36 @@ public sealed class QueueTriggerListener : BackgroundService
                 _logger.LogWarning(e, "Polling queue {Queue} failed; retrying.", QueueName);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Whatever one poll runs into, the other functions of the host keep running and this queue is polled again.
+                _logger.LogError(e, "Polling queue {Queue} failed unexpectedly; retrying.", QueueName);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A message that is not valid in the queue's encoding can never be delivered: as the Functions queue extension does,
+    /// it goes to <c>{queue}-poison</c> at once, its text unchanged, instead of failing every poll of the queue.
+    /// </summary>
+    private async Task MoveUndecodableToPoisonAsync(QueueMessageDecodingFailedEventArgs args)
+    {
+        if (args.ReceivedMessage is not { } message)
+        {
+            return;
+        }
+
+        try
+        {
+            await _rawPoison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+            await _rawPoison.SendMessageAsync(message.Body.ToString(), cancellationToken: CancellationToken.None);
+            await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            _logger.LogWarning("Message {MessageId} on {Queue} is not valid {Encoding}; moved to {Poison}.", message.MessageId, QueueName, _queues.MessageEncoding, _rawPoison.Name);
+        }
+        catch (RequestFailedException e)
+        {
+            _logger.LogWarning(e, "Moving undecodable message {MessageId} on {Queue} to its poison queue failed; it will be seen again.", message.MessageId, QueueName);
         }
     }
 

@@ -131,6 +131,36 @@ public sealed class LocalHostBehaviourTests
     }
 
     [Fact]
+    public async Task Queue_MessageNotValidBase64_MovedToPoisonUnchangedAndTheHostKeepsServing()
+    {
+        var settings = new HostSettings();
+        await using var host = await HostProcess.StartAsync(HostProcess.FixtureHostDll, settings);
+        var queueName = settings["Fixture__WorkQueue"];
+        var raw = new QueueClient(AzuriteFixture.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        await raw.CreateIfNotExistsAsync();
+        var rawPoison = new QueueClient(AzuriteFixture.ConnectionString, queueName + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+
+        await raw.SendMessageAsync("{\"key\":\"plain\",\"text\":\"不是base64\"}");
+        await new QueueClient(AzuriteFixture.ConnectionString, queueName, Base64)
+            .SendMessageAsync(JsonSerializer.Serialize(new { key = "after", mode = "ok", text = "之后的消息" }));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && ((await ReadPartitionAsync(settings, "done-after")).Count == 0
+            || !(await rawPoison.ExistsAsync() && (await rawPoison.PeekMessagesAsync(1)).Value.Length == 1)))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.False(host.HasExited, host.Output);
+        Assert.Equal("之后的消息", Assert.Single(await ReadPartitionAsync(settings, "done-after")).GetString("Text"));
+        var poisoned = Assert.Single((await rawPoison.PeekMessagesAsync(5)).Value);
+        Assert.Equal("{\"key\":\"plain\",\"text\":\"不是base64\"}", poisoned.Body.ToString());
+        Assert.Empty((await raw.PeekMessagesAsync(5)).Value);
+        var ping = await host.Http.GetAsync("/api/fixture/ping");
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+    }
+
+    [Fact]
     public async Task Queue_HostKilledWhileProcessing_MessageIsProcessedAgainAfterRestart()
     {
         var settings = new HostSettings();
