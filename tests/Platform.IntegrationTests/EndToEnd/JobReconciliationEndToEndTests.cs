@@ -93,9 +93,9 @@ public sealed class JobReconciliationEndToEndTests(PlatformHostFixture platform)
 
         Assert.True(job.Status == MaskingJobStatus.Succeeded, $"job is {job.Status}: {job.Failure?.Reason ?? job.LastError}\n{timerHost.Output}");
         Assert.Equal(1, job.Attempts);
-        Assert.True(job.RequeueCount >= 1, "the job completed without being requeued");
-        Assert.NotNull(job.RequeuedAt);
         Assert.Equal(3L, job.Summary!.RowsOut);
+        // Read from the timer host's own log: the record's requeueCount may be rewritten by any worker sharing the queue.
+        Assert.Contains($"Queued masking job {lost.Id} never started; its message was sent again (requeue 1)", timerHost.Output, StringComparison.Ordinal);
     }
 
     [Fact]
