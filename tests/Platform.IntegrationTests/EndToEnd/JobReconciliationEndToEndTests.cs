@@ -119,7 +119,8 @@ public sealed class JobReconciliationEndToEndTests(PlatformHostFixture platform)
 
         await Task.Delay(1000);
         var settled = (await _jobs.GetAsync(lost.Id))!.Value;
-        Assert.Equal((MaskingJobStatus.Succeeded, 1), (settled.Status, settled.Attempts));
+        Assert.True((settled.Status, settled.Attempts) == (MaskingJobStatus.Succeeded, 1),
+            $"job is {settled.Status} after {settled.Attempts} attempt(s); this host logged:\n{string.Join('\n', platform.Host.Output.Split('\n').Where(l => l.Contains(lost.Id, StringComparison.Ordinal)))}");
         Assert.Equal(job.CompletedAt, settled.CompletedAt);
     }
 }
