@@ -13,6 +13,7 @@ using Platform.Functions.Auth;
 using Platform.Functions.DataRequests;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
+using Platform.Functions.Jobs;
 using Platform.Functions.Notifications;
 using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
@@ -56,6 +57,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformResources(configuration);
         services.AddDataRequests(configuration);
         services.AddSandboxJobs(configuration);
+        services.AddJobReconciliation(configuration);
         services.AddProducts();
         services.AddProductCompliance(configuration);
         services.AddOversightTimers(configuration);

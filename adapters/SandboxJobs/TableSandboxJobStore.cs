@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Platform.Adapters.Storage;
 using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
+using Platform.Domain.Jobs;
 using Platform.Domain.Organizations;
 using Platform.Domain.Sandbox;
 using Platform.Domain.SandboxJobs;
@@ -28,8 +29,13 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
     // Characters per column: UTF-16, so 30 000 characters stay under the 64 KiB a string property may hold.
     private const int ChunkLength = 30_000;
 
+    private const string QueuedAtColumn = "QueuedAt";
+
     private readonly TableClient _table = tables.GetTableClient(TableName);
     private int _created;
+
+    /// <summary>Rows per page of the reconciler's query; every page is read whatever its size.</summary>
+    public int QueryPageSize { get; init; } = 500;
 
     public async Task<string> AddAsync(SandboxJob job, CancellationToken cancellationToken = default)
     {
@@ -97,6 +103,20 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
         return jobs;
     }
 
+    public async Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var queued = SandboxJobStatus.Queued.ToWire();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {queued} and QueuedAt lt {sentBeforeUtc.ToUniversalTime()}");
+        var jobs = new List<Versioned<SandboxJob>>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, QueryPageSize, cancellationToken: cancellationToken))
+        {
+            jobs.Add(new Versioned<SandboxJob>(FromEntity(entity), entity.ETag.ToString()));
+        }
+
+        return jobs;
+    }
+
     private async Task<IReadOnlyList<SandboxJob>> ListActiveAsync(string ownerFilter, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
@@ -125,6 +145,7 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
             ["Status"] = job.Status.ToWire(),
             ["SubmittedAt"] = job.SubmittedAt,
             [ModeColumn] = job.Mode.ToWire(),
+            [QueuedAtColumn] = QueuedJobRule.LastActivityAt(job.SubmittedAt, job.RequeuedAt, job.StartedAt),
         };
         var chunks = 0;
         for (var start = 0; start < json.Length; start += ChunkLength)

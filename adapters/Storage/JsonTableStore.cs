@@ -117,12 +117,16 @@ public sealed class JsonTableStore<T>(TableServiceClient tables, string tableNam
     }
 
     /// <summary>Like <see cref="QueryAllAsync"/>, with each record's ETag.</summary>
-    public async Task<IReadOnlyList<Versioned<T>>> QueryAllVersionedAsync(string filter, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Versioned<T>>> QueryAllVersionedAsync(string filter, CancellationToken cancellationToken = default)
+        => QueryAllVersionedAsync(filter, AllPageSize, cancellationToken);
+
+    /// <inheritdoc cref="QueryAllVersionedAsync(string, CancellationToken)"/>
+    public async Task<IReadOnlyList<Versioned<T>>> QueryAllVersionedAsync(string filter, int pageSize, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
         var fullFilter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {partition}")} and ({filter})";
         var all = new List<Versioned<T>>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(fullFilter, AllPageSize, cancellationToken: cancellationToken))
+        await foreach (var entity in _table.QueryAsync<TableEntity>(fullFilter, pageSize, cancellationToken: cancellationToken))
         {
             if (entity.ContainsKey(DataColumn))
             {

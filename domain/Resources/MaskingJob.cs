@@ -80,7 +80,9 @@ public sealed record MaskingJob(
     MaskingJobSummary? Summary = null,
     MaskingJobFailure? Failure = null,
     string? LastError = null,
-    MaskingLibraryInput? LibraryInput = null)
+    MaskingLibraryInput? LibraryInput = null,
+    int RequeueCount = 0,
+    DateTimeOffset? RequeuedAt = null)
 {
     public bool IsFinished => Status is MaskingJobStatus.Succeeded or MaskingJobStatus.Failed;
 }
@@ -94,6 +96,9 @@ public interface IMaskingJobStore
 
     /// <summary>Replaces the record if its ETag still matches (412 otherwise); returns the new ETag.</summary>
     Task<string> ReplaceAsync(MaskingJob job, string ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>Every job still queued whose last sign of life (created, requeued, started) is before <paramref name="sentBeforeUtc"/>, with its ETag (all pages).</summary>
+    Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The <c>masking-jobs</c> queue: one message per job, carrying only its id.</summary>

@@ -51,7 +51,9 @@ public sealed record SandboxJob(
     int Attempts = 0,
     SandboxJobRun? Run = null,
     bool OutcomeAudited = false,
-    string? LastError = null)
+    string? LastError = null,
+    int RequeueCount = 0,
+    DateTimeOffset? RequeuedAt = null)
 {
     public bool IsFinished => SandboxJobRules.IsTerminal(Status);
 }

@@ -13,8 +13,10 @@ namespace Platform.Functions.Masking;
 
 /// <summary>
 /// Runs one masking job for the <c>masking-jobs</c> worker (SPEC §2.6): resource blob → engine → output blob, with
-/// bounded memory whatever the file size. Delivery is at least once, so a run is idempotent: a finished job is not run
-/// again, and a rerun of an unfinished one overwrites its own output. An unusable file fails the job (the message is
+/// bounded memory whatever the file size. Delivery is at least once, so a run is idempotent: a delivery claims the job
+/// with an ETag-conditional queued → running write and only the winner runs it; a finished job is not run again, a
+/// running one only when its run was abandoned (no progress for <see cref="AbandonedRunAfter"/>), and a failed attempt
+/// hands the job back as queued for the queue's retry. A rerun overwrites its own output. An unusable file fails the job (the message is
 /// then complete); any other failure is rethrown so the queue retries and finally moves the message to the poison queue.
 /// </summary>
 public sealed class MaskingJobRunner(
@@ -56,6 +58,13 @@ public sealed class MaskingJobRunner(
             return;
         }
 
+        if (found.Value.Status == MaskingJobStatus.Running && !IsAbandonedRun(found.Value))
+        {
+            // A duplicate message (the reconciler re-sent it while the first was still on its way): one run is enough.
+            logger.LogInformation("Masking job {JobId} is already running; duplicate message dropped.", jobId);
+            return;
+        }
+
         var job = found.Value with
         {
             Status = MaskingJobStatus.Running,
@@ -64,7 +73,18 @@ public sealed class MaskingJobRunner(
             RowsProcessed = 0,
             ProgressAt = clock.UtcNow,
         };
-        var etag = await jobs.ReplaceAsync(job, found.ETag, cancellationToken);
+        string etag;
+        try
+        {
+            // The claim: only the delivery whose write matches the ETag it read runs the job.
+            etag = await jobs.ReplaceAsync(job, found.ETag, cancellationToken);
+        }
+        catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
+        {
+            logger.LogInformation("Masking job {JobId} was claimed by another delivery; this one is dropped.", jobId);
+            return;
+        }
+
         try
         {
             job = await ExecuteAsync(job, etag, cancellationToken);
@@ -77,6 +97,15 @@ public sealed class MaskingJobRunner(
 
         await RecordOutcomeOnResourceAsync(job, cancellationToken);
     }
+
+    /// <summary>
+    /// A running job whose progress has not moved for this long has lost its worker (the process died): a redelivery of
+    /// its message may claim it again. A live run records progress every <see cref="MaskingJobOptions.ProgressSeconds"/>.
+    /// </summary>
+    public TimeSpan AbandonedRunAfter => TimeSpan.FromSeconds(Math.Max(300, 20 * options.ProgressSeconds));
+
+    private bool IsAbandonedRun(MaskingJob job)
+        => (job.ProgressAt ?? job.StartedAt ?? job.CreatedAt) < clock.UtcNow - AbandonedRunAfter;
 
     /// <summary>
     /// For the poison queue: the job failed as often as the queue allows. Marks it failed with its last error, so its
@@ -233,7 +262,8 @@ public sealed class MaskingJobRunner(
             var current = await jobs.GetAsync(jobId, CancellationToken.None);
             if (current is { Value.IsFinished: false })
             {
-                await jobs.ReplaceAsync(current.Value with { LastError = summary }, current.ETag, CancellationToken.None);
+                // Handed back as queued, so the queue's retry of this message can claim it again.
+                await jobs.ReplaceAsync(current.Value with { LastError = summary, Status = MaskingJobStatus.Queued }, current.ETag, CancellationToken.None);
             }
         }
         catch (Exception recordFailure)

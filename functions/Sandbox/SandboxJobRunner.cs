@@ -15,8 +15,9 @@ namespace Platform.Functions.Sandbox;
 
 /// <summary>
 /// Runs one sandbox job for the <c>sandbox-jobs</c> worker (SPEC §2.7). Delivery is at least once, so a run is
-/// idempotent: a finished job is not run again, and a rerun of an unfinished one starts over and overwrites its own
-/// result. At the start the staff member's clearance and the grant are checked again (a suspension or revocation
+/// idempotent: a delivery claims the job with an ETag-conditional queued → running write and only the winner runs it;
+/// a finished job is not run again, a running one only when its run was abandoned (<see cref="AbandonedRunAfter"/>),
+/// and a failed attempt hands the job back as queued for the queue's retry. A rerun overwrites its own result. At the start the staff member's clearance and the grant are checked again (a suspension or revocation
 /// since submission cancels the job); while the engine runs, the job record, the suspension and the grant are looked
 /// at every <see cref="SandboxJobOptions.CancellationPollSeconds"/> and the engine is interrupted when the job must
 /// stop (M5.5). Failures of the platform itself are rethrown so the queue retries and finally poisons the message.
@@ -58,6 +59,12 @@ public sealed class SandboxJobRunner(
             return;
         }
 
+        if (IsClaimedElsewhere(found.Value))
+        {
+            logger.LogInformation("Sandbox job {JobId} is already running; duplicate message dropped.", jobId);
+            return;
+        }
+
         await _slots.WaitAsync(cancellationToken);
         try
         {
@@ -73,6 +80,16 @@ public sealed class SandboxJobRunner(
             _slots.Release();
         }
     }
+
+    /// <summary>
+    /// A running job started longer ago than this has lost its worker (the process died), since the engine stops every
+    /// job after <see cref="SandboxJobOptions.TimeoutSeconds"/>: a redelivery may claim it again.
+    /// </summary>
+    public TimeSpan AbandonedRunAfter => TimeSpan.FromSeconds(Math.Max(300, 2 * options.TimeoutSeconds + 120));
+
+    /// <summary>A live run of this job holds it: a duplicate message must not start a second one.</summary>
+    private bool IsClaimedElsewhere(SandboxJob job)
+        => job.Status == SandboxJobStatus.Running && (job.StartedAt ?? job.SubmittedAt) >= clock.UtcNow - AbandonedRunAfter;
 
     /// <summary>
     /// For the poison queue: the job failed as often as the queue allows. Marks it failed with its last error, so its
@@ -126,7 +143,13 @@ public sealed class SandboxJobRunner(
             return;
         }
 
-        // A running job here is a redelivery after a crash: it starts over.
+        if (IsClaimedElsewhere(found.Value))
+        {
+            logger.LogInformation("Sandbox job {JobId} was started by another delivery; this one is dropped.", jobId);
+            return;
+        }
+
+        // The claim (ETag-conditional): queued → running, or an abandoned run (its worker died) starting over.
         var job = (found.Value.Status == SandboxJobStatus.Queued ? SandboxJobRules.Start(found.Value, clock.UtcNow) : found.Value with { StartedAt = clock.UtcNow })
             with { Attempts = found.Value.Attempts + 1, LastError = null };
         string etag;
@@ -141,6 +164,12 @@ public sealed class SandboxJobRunner(
             if (now is { Value.IsFinished: true })
             {
                 await EnsureOutcomeAuditedAsync(now, cancellationToken);
+                return;
+            }
+
+            if (now is { Value.Status: SandboxJobStatus.Running })
+            {
+                logger.LogInformation("Sandbox job {JobId} was claimed by another delivery; this one is dropped.", jobId);
                 return;
             }
 
@@ -384,7 +413,8 @@ public sealed class SandboxJobRunner(
             var current = await jobs.GetAsync(jobId, CancellationToken.None);
             if (current is { Value.IsFinished: false })
             {
-                await jobs.ReplaceAsync(current.Value with { LastError = summary }, current.ETag, CancellationToken.None);
+                // Handed back as queued, so the queue's retry of this message can claim it again.
+                await jobs.ReplaceAsync(current.Value with { LastError = summary, Status = SandboxJobStatus.Queued }, current.ETag, CancellationToken.None);
             }
         }
         catch (Exception recordFailure)

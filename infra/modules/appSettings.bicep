@@ -111,6 +111,11 @@ var commonAppSettings = {
   Sandbox__MaxResultRows: '10000'
   Sandbox__MaxConcurrentJobs: '1'
   Sandbox__CancellationPollSeconds: '1'
+  // Queued-job reconciler (operational timer, six-field NCrontab in UTC, every 5 minutes): a masking or sandbox job
+  // queued longer than RequeueAfter without starting gets its message again, up to MaxRequeues times, then fails.
+  Jobs__ReconcileSchedule: '0 */5 * * * *'
+  Jobs__RequeueAfter: '00:05:00'
+  Jobs__MaxRequeues: '3'
   // Oversight timers (SPEC §2.9), six-field NCrontab in UTC: the deadline sweep at 01:00 CST daily (filings M5.6,
   // evaluations M5.7, quality tickets); the previous year's evaluation is overdue after this month-day (CST).
   Oversight__DeadlineSweepSchedule: '0 0 17 * * *'

@@ -86,8 +86,9 @@ public sealed class MaskingJobRunnerTests
         await _runner.RunAsync(jobId, CancellationToken.None);
         var first = _world.Artifacts.Outputs[jobId];
         var finished = (await _world.JobStore.GetAsync(jobId))!;
-        // As if the worker died after writing the output but before recording success.
-        await _world.JobStore.ReplaceAsync(finished.Value with { Status = MaskingJobStatus.Running, Summary = null }, finished.ETag);
+        // As if the worker died after writing the output but before recording success, long enough ago to be abandoned.
+        var lastProgress = _world.Clock.UtcNow - _runner.AbandonedRunAfter - TimeSpan.FromSeconds(1);
+        await _world.JobStore.ReplaceAsync(finished.Value with { Status = MaskingJobStatus.Running, Summary = null, StartedAt = lastProgress, ProgressAt = lastProgress }, finished.ETag);
 
         await _runner.RunAsync(jobId, CancellationToken.None);
 
@@ -126,7 +127,7 @@ public sealed class MaskingJobRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_StorageFailure_RethrowsAndRecordsTheLastError()
+    public async Task RunAsync_StorageFailure_RethrowsRecordsTheLastErrorAndHandsTheJobBackAsQueued()
     {
         var jobId = await SubmitAsync(PeopleCsv());
         _world.Data.Files.Clear();
@@ -134,8 +135,42 @@ public sealed class MaskingJobRunnerTests
         await Assert.ThrowsAsync<FileNotFoundException>(() => _runner.RunAsync(jobId, CancellationToken.None));
 
         var job = (await _world.JobStore.GetAsync(jobId))!.Value;
-        Assert.Equal((MaskingJobStatus.Running, 1), (job.Status, job.Attempts));
+        Assert.Equal((MaskingJobStatus.Queued, 1), (job.Status, job.Attempts));
         Assert.StartsWith("FileNotFoundException", job.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_QueueRetryAfterAFailedAttempt_ClaimsAndRunsTheJob()
+    {
+        var jobId = await SubmitAsync(PeopleCsv());
+        var files = new Dictionary<string, byte[]>(_world.Data.Files);
+        _world.Data.Files.Clear();
+        await Assert.ThrowsAsync<FileNotFoundException>(() => _runner.RunAsync(jobId, CancellationToken.None));
+        foreach (var (name, bytes) in files)
+        {
+            _world.Data.Files[name] = bytes;
+        }
+
+        await _runner.RunAsync(jobId, CancellationToken.None);
+
+        var job = (await _world.JobStore.GetAsync(jobId))!.Value;
+        Assert.Equal((MaskingJobStatus.Succeeded, 2), (job.Status, job.Attempts));
+    }
+
+    [Fact]
+    public async Task RunAsync_DuplicateMessageWhileALiveRunHoldsTheJob_DroppedWithoutRunning()
+    {
+        var jobId = await SubmitAsync(PeopleCsv());
+        var queued = (await _world.JobStore.GetAsync(jobId))!;
+        // Another delivery claimed it a moment ago and is running it.
+        await _world.JobStore.ReplaceAsync(queued.Value with { Status = MaskingJobStatus.Running, Attempts = 1, StartedAt = _world.Clock.UtcNow, ProgressAt = _world.Clock.UtcNow }, queued.ETag);
+        var writes = _world.Artifacts.OutputWrites;
+
+        await _runner.RunAsync(jobId, CancellationToken.None);
+
+        var job = (await _world.JobStore.GetAsync(jobId))!.Value;
+        Assert.Equal((MaskingJobStatus.Running, 1), (job.Status, job.Attempts));
+        Assert.Equal(writes, _world.Artifacts.OutputWrites);
     }
 
     [Fact]

@@ -52,6 +52,19 @@ public sealed class InMemoryMaskingJobStore() : InMemoryVersionedStore<MaskingJo
         Replacements++;
         return ReplaceCoreAsync(job, ifMatch);
     }
+
+    public async Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+    {
+        var queued = All.Where(j => j.Status == MaskingJobStatus.Queued
+                                    && Platform.Domain.Jobs.QueuedJobRule.LastActivityAt(j.CreatedAt, j.RequeuedAt, j.StartedAt) < sentBeforeUtc).ToList();
+        var versioned = new List<Versioned<MaskingJob>>();
+        foreach (var job in queued)
+        {
+            versioned.Add((await GetCoreAsync(job.Id))!);
+        }
+
+        return versioned;
+    }
 }
 
 public sealed class RecordingMaskingJobQueue : IMaskingJobQueue

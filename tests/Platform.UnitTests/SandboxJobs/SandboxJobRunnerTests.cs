@@ -233,15 +233,52 @@ public sealed class SandboxJobRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_RunningJobRedelivered_StartsOverAndCountsTheAttempt()
+    public async Task RunAsync_AbandonedRunRedelivered_StartsOverAndCountsTheAttempt()
     {
         await _world.SubmitAsync("sbx-1", GroupByDistrict);
         var current = (await _world.Jobs.GetCoreAsync("sbx-1"))!;
-        await _world.Jobs.ReplaceCoreAsync(SandboxJobRules.Start(current.Value, _world.Clock.UtcNow) with { Attempts = 1 }, current.ETag);
+        var runner = _world.Runner();
+        // Its worker died: started longer ago than any live run lasts.
+        var startedAt = _world.Clock.UtcNow - runner.AbandonedRunAfter - TimeSpan.FromSeconds(1);
+        await _world.Jobs.ReplaceCoreAsync(SandboxJobRules.Start(current.Value, startedAt) with { Attempts = 1 }, current.ETag);
+
+        await runner.RunAsync("sbx-1", CancellationToken.None);
+
+        Assert.Equal((SandboxJobStatus.Released, 2), (_world.Jobs.Job("sbx-1").Status, _world.Jobs.Job("sbx-1").Attempts));
+    }
+
+    [Fact]
+    public async Task RunAsync_DuplicateMessageWhileRunning_DroppedWithoutASecondRun()
+    {
+        await _world.SubmitAsync("sbx-1", GroupByDistrict);
+        var engine = new BlockingEngine();
+        using var host = new CancellationTokenSource();
+        var runner = _world.Runner(engine);
+        var first = runner.RunAsync("sbx-1", host.Token);
+        await engine.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await runner.RunAsync("sbx-1", CancellationToken.None);
+
+        Assert.Equal((SandboxJobStatus.Running, 1), (_world.Jobs.Job("sbx-1").Status, _world.Jobs.Job("sbx-1").Attempts));
+        await host.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoDeliveriesReadTheQueuedJobAtOnce_OnlyTheClaimWinnerRuns()
+    {
+        await _world.SubmitAsync("sbx-1", GroupByDistrict);
+        // The other delivery claims the job between this delivery's read and its claim write.
+        _world.Jobs.BeforeReplace = async job =>
+        {
+            var current = (await _world.Jobs.GetCoreAsync(job.Id))!;
+            await _world.Jobs.ReplaceCoreAsync(SandboxJobRules.Start(current.Value, _world.Clock.UtcNow) with { Attempts = 1 }, current.ETag);
+        };
 
         await _world.Runner().RunAsync("sbx-1", CancellationToken.None);
 
-        Assert.Equal((SandboxJobStatus.Released, 2), (_world.Jobs.Job("sbx-1").Status, _world.Jobs.Job("sbx-1").Attempts));
+        Assert.Equal((SandboxJobStatus.Running, 1), (_world.Jobs.Job("sbx-1").Status, _world.Jobs.Job("sbx-1").Attempts));
+        Assert.Empty(_world.Results.Results);
     }
 
     [Fact]

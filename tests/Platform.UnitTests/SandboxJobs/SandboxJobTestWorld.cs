@@ -51,6 +51,19 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
     public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJobActivity>>(All.Where(j => (organizationId is null || j.OrganizationId == organizationId) && j.SubmittedAt >= fromUtc && j.SubmittedAt < toUtc).Select(SandboxJobActivity.Of).ToList());
 
+    public async Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+    {
+        var queued = All.Where(j => j.Status == SandboxJobStatus.Queued
+                                    && Platform.Domain.Jobs.QueuedJobRule.LastActivityAt(j.SubmittedAt, j.RequeuedAt, j.StartedAt) < sentBeforeUtc).ToList();
+        var versioned = new List<Versioned<SandboxJob>>();
+        foreach (var job in queued)
+        {
+            versioned.Add((await GetCoreAsync(job.Id))!);
+        }
+
+        return versioned;
+    }
+
     public SandboxJob Job(string id) => GetCoreAsync(id).Result!.Value;
 }
 

@@ -1,0 +1,50 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Domain.Jobs;
+
+namespace Platform.Functions.Jobs;
+
+/// <summary>
+/// The operational timer that re-sends the messages of jobs stuck as queued. Schedule: six-field NCrontab in UTC from
+/// <c>Jobs:ReconcileSchedule</c> (default every 5 minutes). Not time-compressed: it repairs plumbing, not legal deadlines.
+/// </summary>
+public sealed partial class JobReconciliationFunctions(QueuedJobReconciler reconciler, ILogger<JobReconciliationFunctions> logger)
+{
+    [Function("ReconcileQueuedJobs")]
+    public async Task Reconcile([TimerTrigger("%Jobs:ReconcileSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var summary = await reconciler.RunAsync(cancellationToken);
+        LogReconciled(logger, summary.Requeued, summary.GaveUp, summary.Skipped, summary.Errors);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued jobs reconciled: {Requeued} requeued, {GaveUp} marked failed, {Skipped} skipped, {Errors} errors")]
+    private static partial void LogReconciled(ILogger logger, int requeued, int gaveUp, int skipped, int errors);
+}
+
+/// <summary>Checks the <c>Jobs</c> settings at start-up; each message names the setting.</summary>
+public sealed class JobReconciliationOptionsValidator : IValidateOptions<JobReconciliationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JobReconciliationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = options.Validate();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+public static class JobReconciliationServiceCollectionExtensions
+{
+    /// <summary>The queued-job reconciler and its settings (validated at start-up); stores and queues come from <c>AddPlatformAdapters</c>.</summary>
+    public static IServiceCollection AddJobReconciliation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JobReconciliationOptions>().Bind(configuration.GetSection(JobReconciliationOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobReconciliationOptions>, JobReconciliationOptionsValidator>());
+        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<JobReconciliationOptions>>().Value);
+        services.TryAddSingleton<QueuedJobReconciler>();
+        return services;
+    }
+}
