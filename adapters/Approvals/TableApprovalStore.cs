@@ -52,7 +52,7 @@ public sealed class TableApprovalStore(TableServiceClient tables) : IApprovalSto
     private async Task<T?> GetAsync<T>(string partition, string row, CancellationToken cancellationToken)
         where T : class
     {
-        if (!IsValidKey(partition) || !IsValidKey(row))
+        if (!TableKeys.IsValid(partition) || !TableKeys.IsValid(row))
         {
             return null;
         }
@@ -70,8 +70,6 @@ public sealed class TableApprovalStore(TableServiceClient tables) : IApprovalSto
     private static string ClaimKey(string slot) => $"claim~{slot}";
 
     // Names from a link are signed, but a key that Table storage cannot take must still be a miss, not a fault.
-    private static bool IsValidKey(string key)
-        => key.Length is > 0 and <= 512 && !key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {

@@ -28,20 +28,8 @@ public sealed class TableDataRequestStore(TableServiceClient tables) : IDataRequ
     public Task<(IReadOnlyList<DataRequest> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
         => _requests.QueryAsync(operatorId is null ? null : TableClient.CreateQueryFilter($"OperatorId eq {operatorId}"), pageSize, continuationToken, cancellationToken);
 
-    public async Task<IReadOnlyList<DataRequest>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
-    {
-        var all = new List<DataRequest>();
-        string? token = null;
-        do
-        {
-            var (items, next) = await _requests.QueryAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), AgreementPageSize, token, cancellationToken);
-            all.AddRange(items);
-            token = next;
-        }
-        while (token is not null);
-
-        return all;
-    }
+    public Task<IReadOnlyList<DataRequest>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
+        => _requests.QueryAllAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), AgreementPageSize, cancellationToken);
 
     public Task<IReadOnlyList<DataRequest>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
     {

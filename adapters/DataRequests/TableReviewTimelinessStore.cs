@@ -31,7 +31,7 @@ public sealed class TableReviewTimelinessStore(TableServiceClient tables) : IRev
 
     public async Task<IReadOnlyList<ReviewTimeliness>> ListAsync(string providerId, int year, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(providerId) || providerId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        if (!TableKeys.IsValid(providerId))
         {
             return [];
         }

@@ -22,20 +22,8 @@ public sealed class TableGrantStore(TableServiceClient tables) : IGrantStore
     public Task<(IReadOnlyList<Grant> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
         => _store.QueryAsync(operatorId is null ? null : TableClient.CreateQueryFilter($"OperatorId eq {operatorId}"), pageSize, continuationToken, cancellationToken);
 
-    public async Task<IReadOnlyList<Grant>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
-    {
-        var all = new List<Grant>();
-        string? token = null;
-        do
-        {
-            var (items, next) = await _store.QueryAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), AgreementPageSize, token, cancellationToken);
-            all.AddRange(items);
-            token = next;
-        }
-        while (token is not null);
-
-        return all;
-    }
+    public Task<IReadOnlyList<Grant>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
+        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), AgreementPageSize, cancellationToken);
 
     public Task<IReadOnlyList<Grant>> ListIssuedBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
     {

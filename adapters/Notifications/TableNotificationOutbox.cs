@@ -63,7 +63,7 @@ public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServ
 
     public async Task<Notification?> GetAsync(Recipient recipient, string id, CancellationToken cancellationToken = default)
     {
-        if (!IsValidKey(recipient.Key) || !IsValidKey(id))
+        if (!TableKeys.IsValid(recipient.Key) || !TableKeys.IsValid(id))
         {
             return null;
         }
@@ -120,8 +120,6 @@ public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServ
         => JsonSerializer.Deserialize<Notification>(entity.GetString("Data"), StorageJson.Options)
            ?? throw new InvalidOperationException($"Row {entity.RowKey} holds no notification.");
 
-    private static bool IsValidKey(string key)
-        => key.Length is > 0 and <= 512 && !key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {

@@ -20,7 +20,7 @@ public sealed class TableProductStore(TableServiceClient tables) : IProductStore
         => _store.AddAsync(product.Id, product, null, Columns(product), cancellationToken);
 
     public Task<Versioned<Product>?> GetAsync(string id, CancellationToken cancellationToken = default)
-        => IsValidKey(id) ? _store.GetAsync(id, cancellationToken) : Task.FromResult<Versioned<Product>?>(null);
+        => TableKeys.IsValid(id) ? _store.GetAsync(id, cancellationToken) : Task.FromResult<Versioned<Product>?>(null);
 
     public Task<string> ReplaceAsync(Product product, string ifMatch, CancellationToken cancellationToken = default)
         => _store.ReplaceAsync(product.Id, product, ifMatch, Columns(product), cancellationToken);
@@ -67,18 +67,7 @@ public sealed class TableProductStore(TableServiceClient tables) : IProductStore
             filters.Add(TableClient.CreateQueryFilter($"Status eq {ProductWire.Of(query.Status.Value)}"));
         }
 
-        var filter = filters.Count == 0 ? null : string.Join(" and ", filters);
-        var all = new List<Product>();
-        string? token = null;
-        do
-        {
-            var (items, next) = await _store.QueryAsync(filter, ScanPageSize, token, cancellationToken);
-            all.AddRange(items);
-            token = next;
-        }
-        while (token is not null);
-
-        return all;
+        return await _store.QueryAllAsync(filters.Count == 0 ? null : string.Join(" and ", filters), ScanPageSize, cancellationToken);
     }
 
     private static Dictionary<string, object> Columns(Product product) => new()
@@ -91,8 +80,6 @@ public sealed class TableProductStore(TableServiceClient tables) : IProductStore
         ["UseCategory"] = product.UseCategory,
     };
 
-    internal static bool IsValidKey(string key)
-        => key.Length is > 0 and <= 512 && !key.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 }
 
 /// <summary>Developer admissions in table <c>developeradmissions</c>, queryable by developer.</summary>
@@ -104,25 +91,13 @@ public sealed class TableDeveloperAdmissionStore(TableServiceClient tables) : ID
         => _store.AddAsync(admission.Id, admission, null, Columns(admission), cancellationToken);
 
     public Task<Versioned<DeveloperAdmission>?> GetAsync(string id, CancellationToken cancellationToken = default)
-        => TableProductStore.IsValidKey(id) ? _store.GetAsync(id, cancellationToken) : Task.FromResult<Versioned<DeveloperAdmission>?>(null);
+        => TableKeys.IsValid(id) ? _store.GetAsync(id, cancellationToken) : Task.FromResult<Versioned<DeveloperAdmission>?>(null);
 
     public Task<string> ReplaceAsync(DeveloperAdmission admission, string ifMatch, CancellationToken cancellationToken = default)
         => _store.ReplaceAsync(admission.Id, admission, ifMatch, Columns(admission), cancellationToken);
 
-    public async Task<IReadOnlyList<DeveloperAdmission>> ListByDeveloperAsync(string developerId, CancellationToken cancellationToken = default)
-    {
-        var all = new List<DeveloperAdmission>();
-        string? token = null;
-        do
-        {
-            var (items, next) = await _store.QueryAsync(TableClient.CreateQueryFilter($"DeveloperId eq {developerId}"), 200, token, cancellationToken);
-            all.AddRange(items);
-            token = next;
-        }
-        while (token is not null);
-
-        return all;
-    }
+    public Task<IReadOnlyList<DeveloperAdmission>> ListByDeveloperAsync(string developerId, CancellationToken cancellationToken = default)
+        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"DeveloperId eq {developerId}"), 200, cancellationToken);
 
     private static Dictionary<string, object> Columns(DeveloperAdmission admission) => new()
     {
@@ -268,7 +243,7 @@ public sealed class TableApprovalSlotDirectory(TableServiceClient tables) : IApp
 
     public async Task<IReadOnlyList<string>> ListSlotsAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        if (!TableProductStore.IsValidKey(instanceId))
+        if (!TableKeys.IsValid(instanceId))
         {
             return [];
         }

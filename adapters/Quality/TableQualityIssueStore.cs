@@ -57,20 +57,8 @@ public sealed class TableQualityIssueStore(TableServiceClient tables) : IQuality
     public Task<IReadOnlyList<QualityIssue>> ListAwaitingUnescalatedAsync(CancellationToken cancellationToken = default)
         => ScanAsync(TableClient.CreateQueryFilter($"AwaitingEscalation eq {true}"), cancellationToken);
 
-    private async Task<IReadOnlyList<QualityIssue>> ScanAsync(string filter, CancellationToken cancellationToken)
-    {
-        var all = new List<QualityIssue>();
-        string? token = null;
-        do
-        {
-            var (items, next) = await _issues.QueryAsync(filter, ScanPageSize, token, cancellationToken);
-            all.AddRange(items);
-            token = next;
-        }
-        while (token is not null);
-
-        return all;
-    }
+    private Task<IReadOnlyList<QualityIssue>> ScanAsync(string filter, CancellationToken cancellationToken)
+        => _issues.QueryAllAsync(filter, ScanPageSize, cancellationToken);
 
     private static Dictionary<string, object> Columns(QualityIssue issue) => new()
     {

@@ -21,20 +21,8 @@ public sealed class TableScenarioStore(TableServiceClient tables) : IScenarioSto
     public Task<(IReadOnlyList<Scenario> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
         => _store.QueryAsync(operatorId is null ? null : TableClient.CreateQueryFilter($"OperatorId eq {operatorId}"), pageSize, continuationToken, cancellationToken);
 
-    public async Task<IReadOnlyList<Scenario>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
-    {
-        var all = new List<Scenario>();
-        string? token = null;
-        do
-        {
-            var (items, next) = await _store.QueryAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), AgreementPageSize, token, cancellationToken);
-            all.AddRange(items);
-            token = next;
-        }
-        while (token is not null);
-
-        return all;
-    }
+    public Task<IReadOnlyList<Scenario>> ListByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
+        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"AgreementId eq {agreementId}"), AgreementPageSize, cancellationToken);
 
     public Task<IReadOnlyList<Scenario>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
     {

@@ -96,12 +96,12 @@ public sealed class JsonTableStore<T>(TableServiceClient tables, string tableNam
         return ([], null);
     }
 
-    /// <summary>Every record whose columns match an OData filter, read page by page (for counts and sweeps, not for callers' pages).</summary>
-    public Task<IReadOnlyList<T>> QueryAllAsync(string filter, CancellationToken cancellationToken = default)
+    /// <summary>Every record whose columns match an OData filter (null for all), read page by page (for counts and sweeps, not for callers' pages).</summary>
+    public Task<IReadOnlyList<T>> QueryAllAsync(string? filter, CancellationToken cancellationToken = default)
         => QueryAllAsync(filter, AllPageSize, cancellationToken);
 
     /// <inheritdoc cref="QueryAllAsync(string, CancellationToken)"/>
-    public async Task<IReadOnlyList<T>> QueryAllAsync(string filter, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<T>> QueryAllAsync(string? filter, int pageSize, CancellationToken cancellationToken = default)
     {
         var all = new List<T>();
         string? token = null;
