@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Approvals;
 using Platform.Domain.Calendar;
-using Platform.Domain.Products.Compliance;
-using Platform.Orchestrations.Products;
+using Platform.Domain.ProductCompliance;
+using Platform.Orchestrations.ProductCompliance;
 
 namespace Platform.Functions.ProductCompliance;
 

@@ -1,9 +1,9 @@
 using Microsoft.DurableTask;
 using Platform.Domain.Approvals;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
+using Platform.Domain.ProductCompliance;
 
-namespace Platform.Orchestrations.Products;
+namespace Platform.Orchestrations.ProductCompliance;
 
 public sealed record ProductReviewSlotRequest(ProductReviewPlan Plan, string Slot);
 

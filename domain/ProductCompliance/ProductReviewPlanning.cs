@@ -1,8 +1,9 @@
 using Platform.Domain.Calendar;
 using Platform.Domain.Notifications;
+using Platform.Domain.Products;
 using Platform.Domain.Security;
 
-namespace Platform.Domain.Products.Compliance;
+namespace Platform.Domain.ProductCompliance;
 
 /// <summary>
 /// Settings of the product-compliance review (section <c>ProductCompliance</c>): the reviewers' deadlines in working

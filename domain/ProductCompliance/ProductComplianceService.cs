@@ -3,10 +3,11 @@ using Platform.Domain.Audit;
 using Platform.Domain.Calendar;
 using Platform.Domain.Notifications;
 using Platform.Domain.Organizations;
+using Platform.Domain.Products;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 
-namespace Platform.Domain.Products.Compliance;
+namespace Platform.Domain.ProductCompliance;
 
 /// <summary>What the automated checks found and, when the product exists, the plan of its review round.</summary>
 public sealed record ProductChecksResult(ProductStatus Status, IReadOnlyList<ComplianceFinding> Findings, ProductReviewPlan? Plan)

@@ -1,11 +1,11 @@
 using Microsoft.DurableTask;
 using Platform.Domain.Approvals;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
+using Platform.Domain.ProductCompliance;
 using Platform.Domain.Time;
 using Platform.Domain.Workflows;
 
-namespace Platform.Orchestrations.Products;
+namespace Platform.Orchestrations.ProductCompliance;
 
 /// <summary>How a product's compliance review ended: <c>published</c>, <c>rejected</c>, <c>changes-requested</c> or <c>withdrawn</c>.</summary>
 public sealed record ProductComplianceResult(

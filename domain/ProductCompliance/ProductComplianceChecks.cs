@@ -1,6 +1,7 @@
 using Platform.Domain.Identifiers;
+using Platform.Domain.Products;
 
-namespace Platform.Domain.Products.Compliance;
+namespace Platform.Domain.ProductCompliance;
 
 /// <summary>
 /// The automated checks of the product-compliance review (M4.5.1), pure functions of the product's facts:
