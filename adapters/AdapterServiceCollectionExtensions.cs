@@ -9,8 +9,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Adapters.Audit;
 using Platform.Adapters.Calendar;
+using Platform.Adapters.Disclosure;
 using Platform.Adapters.Oversight;
 using Platform.Adapters.Products;
+using Platform.Adapters.Quality;
+using Platform.Adapters.Reports;
 using Platform.Adapters.Secrets;
 using Platform.Adapters.Time;
 using Platform.Domain.Audit;
@@ -76,8 +79,6 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Agreements.IAgreementStore, Agreements.TableAgreementStore>();
         services.TryAddSingleton<Platform.Domain.Notifications.INotificationOutbox, Notifications.TableNotificationOutbox>();
         services.AddCalendarStore(configuration);
-        services.TryAddSingleton<Platform.Domain.Oversight.IIncidentStore, Oversight.TableIncidentStore>();
-        services.TryAddSingleton<Platform.Domain.Oversight.ISuspensionStore, Oversight.TableSuspensionStore>();
         services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
         services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
         services.TryAddSingleton<Platform.Domain.Scenarios.IScenarioStore, Scenarios.TableScenarioStore>();
@@ -88,7 +89,10 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.DataRequests.IReviewTimelinessStore, DataRequests.TableReviewTimelinessStore>();
         services.TryAddSingleton<Platform.Domain.Grants.IGrantStore, Grants.TableGrantStore>();
         services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobStore, SandboxJobs.TableSandboxJobStore>();
-        services.AddOversightTimerStores();
+        services.AddOversightAdapters();
+        services.AddDisclosureAdapters();
+        services.AddQualityAdapters();
+        services.AddAnnualReportAdapters();
         services.AddProductAdapters();
 
         // Files and queues (the Blob and Queue service clients are registered with the storage clients)

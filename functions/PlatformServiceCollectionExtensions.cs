@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 using Platform.Adapters;
 using Platform.Functions.Approvals;
 using Platform.Functions.Auth;
+using Platform.Functions.Contribution;
 using Platform.Functions.DataRequests;
+using Platform.Functions.Disclosure;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
 using Platform.Functions.Jobs;
@@ -41,10 +43,6 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
         services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
         services.TryAddSingleton<Platform.Domain.Calendar.CalendarService>();
-        services.TryAddSingleton<Platform.Domain.Disclosure.DisclosureService>();
-        services.TryAddSingleton<Platform.Domain.Oversight.IncidentService>();
-        services.TryAddSingleton<Platform.Domain.Oversight.SuspensionService>();
-        services.TryAddSingleton<Platform.Domain.Oversight.IOperatorAccessGuard>(sp => sp.GetRequiredService<Platform.Domain.Oversight.SuspensionService>());
         services.TryAddTransient<Platform.Orchestrations.Agreements.RecordAgreementMilestoneActivity>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RevokeAgreementActivity>();
         services.TryAddSingleton<Platform.Domain.Personnel.IdNumberHasher>();
@@ -60,8 +58,10 @@ public static class PlatformServiceCollectionExtensions
         services.AddJobReconciliation(configuration);
         services.AddProducts();
         services.AddProductCompliance(configuration);
-        services.AddOversightTimers(configuration);
+        services.AddOversight(configuration);
+        services.AddDisclosure(configuration);
         services.AddQuality(configuration);
+        services.AddContribution(configuration);
         services.AddAnnualReports(configuration);
         return services;
     }
