@@ -38,7 +38,7 @@ public sealed class ProductComplianceService(
     ProductComplianceSettings settings)
 {
     public const string SubjectKind = "product";
-    public const string NotificationCategory = "product-compliance";
+    public const string NotificationCategory = ProductComplianceNotices.Category;
 
     public static string TargetOf(string productId) => $"products/{productId}";
 
@@ -84,14 +84,7 @@ public sealed class ProductComplianceService(
         var approvalSlot = new ApprovalSlot(plan.InstanceId, slot, reviewer.Reviewer, reviewer.ReviewerRole, SubjectKind, plan.ProductId, plan.Round, plan.StartedAt, plan.DueAt);
         var link = await approvals.IssueAsync(approvalSlot, now + compression.Compress(links.Lifetime), cancellationToken);
         var owner = await OrganizationNameAsync(plan.OwnerOrgId, cancellationToken);
-        var (subjectLine, body) = reminder > 0
-            ? ($"数据产品合规审核催办：{plan.ProductName}",
-               $"您对 {owner} 的数据产品「{plan.ProductName}」（第 {plan.Round} 轮）的合规审核已超过期限 {Cst(plan.DueAt)}，已报主管部门。请尽快通过以下新链接审核；审核结果以您的决定为准，不会视为默认同意。")
-            : ($"数据产品合规审核：{plan.ProductName}",
-               $"{owner} 提交了数据产品「{plan.ProductName}」（第 {plan.Round} 轮，{ProductComplianceText.Track(plan.Track)}），自动检查已通过。请在 {Cst(plan.DueAt)} 前打开链接，按《实施办法》第四章第五条审核信息一致性、脱敏情况和授权同意，并作出决定（同意、不同意或需修改）。");
-        await outbox.SendAsync(new Notification(
-            reminder > 0 ? $"{plan.InstanceId}-{slot}-reminder-{reminder}" : $"{plan.InstanceId}-{slot}",
-            reviewer.Reviewer, NotificationCategory, subjectLine, body, link.Url, TargetOf(plan.ProductId), now), cancellationToken);
+        await outbox.SendAsync(ProductComplianceNotices.ReviewLink(plan, reviewer, reminder, owner, link.Url, now), cancellationToken);
     }
 
     /// <summary>Activity: files a decision as it arrives; returns the product's status (withdrawn stops the review).</summary>
@@ -144,11 +137,7 @@ public sealed class ProductComplianceService(
 
             await audit.RecordAsync(Caller.System, "product.review_overdue", TargetOf(plan.ProductId), new { plan.Round, slot, plan.DueAt, escalation }, cancellationToken);
             var reviewerName = reviewer.Reviewer.Kind == "org" ? await OrganizationNameAsync(reviewer.Reviewer.Value, cancellationToken) : "主管部门";
-            await outbox.SendAsync(new Notification(
-                $"{plan.InstanceId}-{slot}-overdue-{escalation}", Recipient.Role(Roles.Authority), NotificationCategory,
-                $"数据产品合规审核逾期：{plan.ProductName}",
-                $"{ProductComplianceText.ReviewerLabel(reviewer.ReviewerRole)} {reviewerName} 未在 {Cst(plan.DueAt)} 前完成对 {owner} 的数据产品「{plan.ProductName}」（第 {plan.Round} 轮）的合规审核，现报请跟进。审核继续等待其决定，不以沉默视为同意。",
-                null, TargetOf(plan.ProductId), clock.UtcNow), cancellationToken);
+            await outbox.SendAsync(ProductComplianceNotices.Overdue(plan, reviewer, escalation, owner, reviewerName, clock.UtcNow), cancellationToken);
             await IssueReviewLinkAsync(plan, slot, escalation, cancellationToken);
         }
 
@@ -185,14 +174,9 @@ public sealed class ProductComplianceService(
         }
 
         await audit.RecordAsync(Caller.System, $"product.review_{wire}", TargetOf(plan.ProductId), new { plan.Round, outcome.Kind, Findings = outcome.Findings.Count }, cancellationToken);
-        var result = ProductComplianceText.OutcomeSentence(outcome);
-        foreach (var recipient in new[] { Recipient.Organization(plan.OwnerOrgId), Recipient.Role(Roles.Authority) })
+        foreach (var notice in ProductComplianceNotices.Result(plan, outcome, clock.UtcNow))
         {
-            await outbox.SendAsync(new Notification(
-                $"{plan.InstanceId}-result-{recipient.Key}", recipient, NotificationCategory,
-                $"数据产品合规审核结果：{plan.ProductName}",
-                $"数据产品「{plan.ProductName}」第 {plan.Round} 轮合规审核结果：{result}",
-                null, TargetOf(plan.ProductId), clock.UtcNow), cancellationToken);
+            await outbox.SendAsync(notice, cancellationToken);
         }
 
         return status;
@@ -227,8 +211,6 @@ public sealed class ProductComplianceService(
 
     private async Task<string> OrganizationNameAsync(string id, CancellationToken cancellationToken)
         => (await organizations.GetAsync(id, cancellationToken))?.Value.Name ?? id;
-
-    private static string Cst(DateTimeOffset instant) => $"{ChinaTime.ToChinaTime(instant):yyyy-MM-dd HH:mm}（北京时间）";
 }
 
 /// <summary>Chinese labels shared by the review's messages and its approval page.</summary>

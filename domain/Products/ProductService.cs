@@ -38,7 +38,7 @@ public sealed class ProductService(
     TimeCompression compression) : IProductComplianceSubject, IProductReadModel
 {
     public const string NotFoundCode = "product.not_found";
-    public const string NotificationCategory = "product";
+    public const string NotificationCategory = ProductNotices.Category;
 
     public static string TargetOf(string productId) => $"products/{productId}";
 
@@ -225,11 +225,7 @@ public sealed class ProductService(
             {
                 withdrawn++;
                 await audit.RecordAsync(Caller.System, "product.withdrawn", TargetOf(product.Id), new { agreementId = agreement.Id, reason, round = ended.CurrentRound.Number }, cancellationToken);
-                await outbox.SendAsync(new Notification(
-                    $"{ended.CurrentRound.InstanceId}-withdrawn", Recipient.Organization(product.OwnerOrgId), NotificationCategory,
-                    $"数据产品审核已终止：{product.Name}",
-                    $"授权运营协议 {agreement.Id} 已结束，尚在审核中的数据产品「{product.Name}」已撤回，其审核随之终止。已发布的数据产品不受影响。",
-                    null, TargetOf(product.Id), clock.UtcNow), cancellationToken);
+                await outbox.SendAsync(ProductNotices.Withdrawn(ended, agreement, clock.UtcNow), cancellationToken);
             }
         }
 
