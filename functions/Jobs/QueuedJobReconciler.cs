@@ -3,9 +3,10 @@ using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Jobs;
 using Platform.Domain.Resources;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
+using Platform.Domain.Masking;
 
 namespace Platform.Functions.Jobs;
 

@@ -10,6 +10,7 @@ using Platform.Functions.Auth;
 using Platform.Functions.Http;
 using Platform.Functions.OpenApi;
 using Platform.Functions.Resources;
+using Platform.Adapters.Masking;
 
 namespace Platform.Functions.Masking;
 

@@ -7,7 +7,6 @@ using Platform.Domain.Organizations;
 using Platform.Domain.Personnel;
 using Platform.Domain.Resources;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Agreements;
 using Platform.Domain.Oversight;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 
 namespace Platform.Functions.Sandbox;
 

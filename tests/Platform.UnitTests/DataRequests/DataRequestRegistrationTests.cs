@@ -8,6 +8,7 @@ using Platform.Functions.DataRequests;
 using Platform.Functions.Masking;
 using Platform.UnitTests.Http;
 using Xunit;
+using Platform.Domain.Masking;
 
 namespace Platform.UnitTests.DataRequests;
 

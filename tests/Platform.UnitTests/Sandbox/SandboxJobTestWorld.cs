@@ -14,13 +14,12 @@ using Platform.Domain.Oversight;
 using Platform.Domain.Personnel;
 using Platform.Domain.Resources;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
 using Platform.Functions.Sandbox;
 using Platform.UnitTests.Personnel;
 using Platform.UnitTests.Resources;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
 public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJob>(j => j.Id, "sandbox_job"), ISandboxJobStore
 {

@@ -1,7 +1,6 @@
-using Platform.Domain.Masking;
 using Platform.Domain.Organizations;
 
-namespace Platform.Domain.Resources;
+namespace Platform.Domain.Masking;
 
 /// <summary>States of a masking job (SPEC §2.6); part of the public API.</summary>
 public enum MaskingJobStatus

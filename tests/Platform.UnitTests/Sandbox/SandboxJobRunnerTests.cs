@@ -1,11 +1,11 @@
 using Moq;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Resources;
 using Xunit;
-using static Platform.UnitTests.SandboxJobs.SandboxJobTestWorld;
+using static Platform.UnitTests.Sandbox.SandboxJobTestWorld;
+using Platform.Domain.Masking;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
 public sealed class SandboxJobRunnerTests
 {

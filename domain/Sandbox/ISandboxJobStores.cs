@@ -1,7 +1,6 @@
 using Platform.Domain.Organizations;
-using Platform.Domain.Sandbox;
 
-namespace Platform.Domain.SandboxJobs;
+namespace Platform.Domain.Sandbox;
 
 /// <summary>Where sandbox job records are kept (Table storage, ETag concurrency).</summary>
 public interface ISandboxJobStore

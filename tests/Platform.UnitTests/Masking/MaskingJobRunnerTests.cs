@@ -8,8 +8,9 @@ using Platform.Domain.Resources;
 using Platform.Functions.Masking;
 using Platform.UnitTests.Identifiers;
 using Xunit;
+using Platform.UnitTests.Resources;
 
-namespace Platform.UnitTests.Resources;
+namespace Platform.UnitTests.Masking;
 
 public sealed class MaskingJobRunnerTests
 {

@@ -4,12 +4,11 @@ using Platform.Domain.Agreements;
 using Platform.Domain.Grants;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Functions.Sandbox;
 using Platform.UnitTests.Http;
 using Xunit;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
 public sealed class SandboxRegistrationTests
 {
