@@ -100,7 +100,7 @@ public sealed class MaskingJobFunctions(ApiHandler api, MaskingJobService jobs, 
 }
 
 /// <summary>The queue-triggered worker (SPEC §2.6): host.json gives batches of 16 and 5 attempts before <c>masking-jobs-poison</c>.</summary>
-public sealed class MaskingWorkerFunctions(MaskingJobRunner runner)
+public sealed class MaskingWorkerFunctions(MaskingJobExecutor runner)
 {
     [Function("RunMaskingJob")]
     public Task Run([QueueTrigger(QueueMaskingJobQueue.QueueName)] MaskingJobMessage message, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public static class MaskingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MaskingJobOptions>, MaskingJobOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<MaskingJobOptions>>().Value);
         services.TryAddSingleton<MaskingJobService>();
-        services.TryAddSingleton<MaskingJobRunner>();
+        services.TryAddSingleton<MaskingJobExecutor>();
         return services;
     }
 }

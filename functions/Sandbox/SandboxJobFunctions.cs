@@ -226,7 +226,7 @@ public enum SandboxResultFormat
 }
 
 /// <summary>The queue-triggered worker (SPEC §2.7): host.json gives batches and 5 attempts before <c>sandbox-jobs-poison</c>.</summary>
-public sealed class SandboxWorkerFunctions(SandboxJobRunner runner)
+public sealed class SandboxWorkerFunctions(SandboxJobExecutor runner)
 {
     [Function("RunSandboxJob")]
     public Task Run([QueueTrigger(QueueSandboxJobQueue.QueueName)] SandboxJobMessage message, CancellationToken cancellationToken)

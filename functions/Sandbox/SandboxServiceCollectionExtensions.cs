@@ -33,7 +33,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<SandboxJobOptions>>().Value);
         services.TryAddSingleton<SandboxJobService>();
         services.TryAddSingleton<SandboxJobCanceller>();
-        services.TryAddSingleton<SandboxJobRunner>();
+        services.TryAddSingleton<SandboxJobExecutor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuspensionStep, SandboxSuspensionStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, SandboxAgreementRevocationStep>());
         return services;

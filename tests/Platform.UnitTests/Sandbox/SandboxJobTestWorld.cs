@@ -280,9 +280,9 @@ public sealed class SandboxJobTestWorld
         return csv.ToString();
     }
 
-    public SandboxJobRunner Runner(ISandboxEngine? engine = null)
+    public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
         => new(Jobs, Canceller, Grants, Personnel, Library, MaskingJobs, Artifacts, Results, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Audit, Clock, Options,
-            NullLogger<SandboxJobRunner>.Instance);
+            NullLogger<SandboxJobExecutor>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)
         => Service.SubmitAsync(id, new NewSandboxJob(GrantId, mode, sql), caller ?? StaffCaller());

@@ -27,7 +27,7 @@ public sealed class SandboxRegistrationTests
             host.Services.GetRequiredService<IOperatorAccessGuard>(),
             host.Services.GetRequiredService<GrantService>(),
             host.Services.GetRequiredService<SandboxJobService>(),
-            host.Services.GetRequiredService<SandboxJobRunner>(),
+            host.Services.GetRequiredService<SandboxJobExecutor>(),
             host.Services.GetRequiredService<ISandboxEngine>(),
         }).WaitAsync(TimeSpan.FromSeconds(20));
 

@@ -7,7 +7,7 @@ using Platform.Domain.Masking;
 
 namespace Platform.UnitTests.Sandbox;
 
-public sealed class SandboxJobRunnerTests
+public sealed class SandboxJobExecutorTests
 {
     private const string GroupByDistrict = "SELECT district, count(*) AS people, sum(age) AS total_age FROM t_people GROUP BY district ORDER BY district";
 
