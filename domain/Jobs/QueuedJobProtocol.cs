@@ -20,10 +20,17 @@ public interface IQueuedJobStore<TJob>
 public interface IQueuedJobKind<TJob>
     where TJob : class
 {
-    /// <summary>The kind as log messages name it (<c>masking</c>, <c>sandbox</c>).</summary>
+    /// <summary>The kind as log messages name it at the start of a sentence (<c>Masking</c>, <c>Sandbox</c>).</summary>
     string Name { get; }
 
     string IdOf(TJob job);
+
+    /// <summary>The status as log messages show it.</summary>
+    string StatusOf(TJob job);
+
+    int AttemptsOf(TJob job);
+
+    string? LastErrorOf(TJob job);
 
     bool IsFinished(TJob job);
 
@@ -58,7 +65,14 @@ public sealed class QueuedJobProtocol<TJob>(IQueuedJobStore<TJob> jobs, IQueuedJ
         var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
         if (found is null)
         {
-            logger.LogWarning("{Poison}{Kind} job message names no known job ({JobId}); dropped.", poison ? "Poison " : string.Empty, kind.Name, jobId);
+            if (poison)
+            {
+                logger.LogWarning("Poison {Kind} job message names no known job ({JobId}); dropped.", kind.Name.ToLowerInvariant(), jobId);
+            }
+            else
+            {
+                logger.LogWarning("{Kind} job message names no known job ({JobId}); dropped.", kind.Name, jobId);
+            }
         }
 
         return found;
@@ -73,7 +87,7 @@ public sealed class QueuedJobProtocol<TJob>(IQueuedJobStore<TJob> jobs, IQueuedJ
         var job = found.Value;
         if (kind.IsFinished(job))
         {
-            logger.LogInformation("{Kind} job {JobId} is already finished; not run again.", kind.Name, kind.IdOf(job));
+            logger.LogInformation("{Kind} job {JobId} is already {Status}; not run again.", kind.Name, kind.IdOf(job), kind.StatusOf(job));
             await kind.SettleAsync(found, false, cancellationToken);
             return true;
         }
@@ -133,7 +147,7 @@ public sealed class QueuedJobProtocol<TJob>(IQueuedJobStore<TJob> jobs, IQueuedJ
         }
         catch (Exception recordFailure)
         {
-            logger.LogWarning(recordFailure, "Could not record the last error of {Kind} job {JobId}.", kind.Name, jobId);
+            logger.LogWarning(recordFailure, "Could not record the last error of {Kind} job {JobId}.", kind.Name.ToLowerInvariant(), jobId);
         }
     }
 
@@ -157,8 +171,9 @@ public sealed class QueuedJobProtocol<TJob>(IQueuedJobStore<TJob> jobs, IQueuedJ
                 return;
             }
 
-            var failed = kind.GiveUp(found.Value, clock.UtcNow);
-            logger.LogError("{Kind} job {JobId} failed as often as the queue allows and is abandoned.", kind.Name, kind.IdOf(found.Value));
+            var job = found.Value;
+            logger.LogError("{Kind} job {JobId} failed {Attempts} time(s) and is abandoned: {LastError}", kind.Name, kind.IdOf(job), kind.AttemptsOf(job), kind.LastErrorOf(job));
+            var failed = kind.GiveUp(job, clock.UtcNow);
             try
             {
                 var etag = await jobs.ReplaceAsync(failed, found.ETag, cancellationToken);

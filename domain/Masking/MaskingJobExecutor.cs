@@ -83,6 +83,12 @@ public sealed class MaskingJobExecutor(
 
     string IQueuedJobKind<MaskingJob>.IdOf(MaskingJob job) => job.Id;
 
+    string IQueuedJobKind<MaskingJob>.StatusOf(MaskingJob job) => job.Status.ToString();
+
+    int IQueuedJobKind<MaskingJob>.AttemptsOf(MaskingJob job) => job.Attempts;
+
+    string? IQueuedJobKind<MaskingJob>.LastErrorOf(MaskingJob job) => job.LastError;
+
     bool IQueuedJobKind<MaskingJob>.IsFinished(MaskingJob job) => job.IsFinished;
 
     bool IQueuedJobKind<MaskingJob>.IsClaimedElsewhere(MaskingJob job, DateTimeOffset now) => job.Status == MaskingJobStatus.Running && !IsAbandonedRun(job);
@@ -102,6 +108,7 @@ public sealed class MaskingJobExecutor(
         if (gaveUpNow)
         {
             await audit.RecordAsync(Caller.System, "masking_job.failed", MaskingJobService.Target(found.Value.Id), found.Value.Failure, cancellationToken);
+            logger.LogWarning("Masking job {JobId} failed ({Code}): {Reason}", found.Value.Id, found.Value.Failure?.Code, found.Value.Failure?.Reason);
         }
 
         await RecordOutcomeOnResourceAsync(found.Value, cancellationToken);

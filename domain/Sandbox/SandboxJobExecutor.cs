@@ -75,6 +75,12 @@ public sealed class SandboxJobExecutor(
 
     string IQueuedJobKind<SandboxJob>.IdOf(SandboxJob job) => job.Id;
 
+    string IQueuedJobKind<SandboxJob>.StatusOf(SandboxJob job) => job.Status.ToWire();
+
+    int IQueuedJobKind<SandboxJob>.AttemptsOf(SandboxJob job) => job.Attempts;
+
+    string? IQueuedJobKind<SandboxJob>.LastErrorOf(SandboxJob job) => job.LastError;
+
     bool IQueuedJobKind<SandboxJob>.IsFinished(SandboxJob job) => job.IsFinished;
 
     bool IQueuedJobKind<SandboxJob>.IsClaimedElsewhere(SandboxJob job, DateTimeOffset now) => IsClaimedElsewhere(job);
