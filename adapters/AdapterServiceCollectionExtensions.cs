@@ -10,10 +10,12 @@ using Microsoft.Extensions.Options;
 using Platform.Adapters.Audit;
 using Platform.Adapters.Calendar;
 using Platform.Adapters.Disclosure;
+using Platform.Adapters.Masking;
 using Platform.Adapters.Oversight;
 using Platform.Adapters.Products;
 using Platform.Adapters.Quality;
 using Platform.Adapters.Reports;
+using Platform.Adapters.Sandbox;
 using Platform.Adapters.Secrets;
 using Platform.Adapters.Time;
 using Platform.Domain.Audit;
@@ -84,11 +86,11 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Scenarios.IScenarioStore, Scenarios.TableScenarioStore>();
         services.TryAddSingleton<Platform.Domain.Approvals.IApprovalStore, Approvals.TableApprovalStore>();
         services.TryAddSingleton<Platform.Domain.Resources.IResourceStore, Resources.TableResourceStore>();
-        services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobStore, Resources.TableMaskingJobStore>();
         services.TryAddSingleton<Platform.Domain.DataRequests.IDataRequestStore, DataRequests.TableDataRequestStore>();
         services.TryAddSingleton<Platform.Domain.DataRequests.IReviewTimelinessStore, DataRequests.TableReviewTimelinessStore>();
         services.TryAddSingleton<Platform.Domain.Grants.IGrantStore, Grants.TableGrantStore>();
-        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobStore, SandboxJobs.TableSandboxJobStore>();
+        services.AddMaskingAdapters();
+        services.AddSandboxAdapters();
         services.AddOversightAdapters();
         services.AddDisclosureAdapters();
         services.AddQualityAdapters();
@@ -96,15 +98,8 @@ public static class AdapterServiceCollectionExtensions
         services.AddProductAdapters();
 
         // Files and queues (the Blob and Queue service clients are registered with the storage clients)
-        services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Blobs.BlobResourceDataStore>();
-        services.TryAddSingleton<Platform.Domain.Resources.IMaskingArtifactStore, Blobs.BlobMaskingArtifactStore>();
-        services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobQueue, Resources.QueueMaskingJobQueue>();
+        services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Resources.BlobResourceDataStore>();
         services.TryAddSingleton<Platform.Domain.Grants.IAuthorizedDataLibrary, Grants.BlobAuthorizedDataLibrary>();
-        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxResultStore, SandboxJobs.BlobSandboxResultStore>();
-        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobQueue, SandboxJobs.QueueSandboxJobQueue>();
-
-        // The sandbox engine (SPEC §2.7): a fresh locked-down DuckDB per job, staging in the temp directory.
-        services.TryAddSingleton<Platform.Domain.Sandbox.ISandboxEngine>(_ => new Sandbox.SandboxEngine());
 
         return services;
     }

@@ -16,6 +16,7 @@ using Platform.Functions.Disclosure;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
 using Platform.Functions.Jobs;
+using Platform.Functions.Masking;
 using Platform.Functions.Notifications;
 using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
@@ -54,6 +55,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddScenarios(configuration);
         services.AddPlatformResources(configuration);
         services.AddDataRequests(configuration);
+        services.AddMaskingJobs(configuration);
         services.AddSandboxJobs(configuration);
         services.AddJobReconciliation(configuration);
         services.AddProducts();
@@ -66,20 +68,15 @@ public static class PlatformServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The catalogue (SPEC §2.3) and the masking jobs and worker (SPEC §2.6), with their settings validated at start-up.</summary>
+    /// <summary>The catalogue (SPEC §2.3), with its settings validated at start-up; masking jobs register in <c>AddMaskingJobs</c>.</summary>
     public static IServiceCollection AddPlatformResources(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<Platform.Domain.Resources.ResourceOptions>().Bind(configuration.GetSection(Platform.Domain.Resources.ResourceOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Platform.Domain.Resources.ResourceOptions>, Resources.ResourceOptionsValidator>());
-        services.AddOptions<Platform.Domain.Resources.MaskingJobOptions>().Bind(configuration.GetSection(Platform.Domain.Resources.MaskingJobOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Platform.Domain.Resources.MaskingJobOptions>, Resources.MaskingJobOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<Platform.Domain.Resources.ResourceOptions>>().Value);
-        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<Platform.Domain.Resources.MaskingJobOptions>>().Value);
-        services.TryAddSingleton<Platform.Domain.Resources.MaskingJobService>();
         services.TryAddSingleton<Platform.Domain.Resources.ResourceService>();
         services.TryAddSingleton<Platform.Domain.Resources.CatalogService>();
         services.TryAddSingleton<Catalog.CatalogSampleReader>();
-        services.TryAddSingleton<Masking.MaskingJobRunner>();
         return services;
     }
 

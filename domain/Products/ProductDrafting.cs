@@ -4,7 +4,6 @@ using Platform.Domain.Grants;
 using Platform.Domain.Organizations;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Scenarios;
 using Platform.Domain.Security;
 using Platform.Domain.Time;

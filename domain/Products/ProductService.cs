@@ -7,7 +7,6 @@ using Platform.Domain.Notifications;
 using Platform.Domain.Organizations;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Scenarios;
 using Platform.Domain.Security;
 using Platform.Domain.Time;

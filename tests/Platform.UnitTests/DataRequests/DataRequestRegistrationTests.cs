@@ -8,6 +8,7 @@ using Platform.Functions.DataRequests;
 using Platform.Functions.Masking;
 using Platform.UnitTests.Http;
 using Xunit;
+using Platform.Domain.Masking;
 
 namespace Platform.UnitTests.DataRequests;
 
@@ -22,7 +23,7 @@ public sealed class DataRequestRegistrationTests
 
         Assert.NotNull(host.Services.GetRequiredService<DataRequestService>());
         Assert.NotNull(host.Services.GetRequiredService<GrantService>());
-        Assert.NotNull(host.Services.GetRequiredService<MaskingJobRunner>());
+        Assert.NotNull(host.Services.GetRequiredService<MaskingJobExecutor>());
         Assert.Equal(DataRequestSettings.Default, host.Services.GetRequiredService<DataRequestSettings>());
         var steps = host.Services.GetServices<IAgreementRevocationStep>().Select(s => s.Name).ToList();
         Assert.True(steps.IndexOf("data-requests") >= 0 && steps.IndexOf("data-requests") < steps.IndexOf("grants"), string.Join(", ", steps));

@@ -6,7 +6,7 @@ using Platform.Domain.Resources;
 using Platform.Domain.Sandbox;
 using Platform.Functions.Jobs;
 using Platform.UnitTests.Resources;
-using Platform.UnitTests.SandboxJobs;
+using Platform.UnitTests.Sandbox;
 using Xunit;
 
 namespace Platform.UnitTests.Jobs;

@@ -10,7 +10,6 @@ using Platform.Domain.Organizations;
 using Platform.Domain.Oversight;
 using Platform.Domain.Products;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Scenarios;
 using Platform.Domain.Security;
 using Platform.Domain.Time;

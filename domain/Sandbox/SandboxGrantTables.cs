@@ -1,8 +1,7 @@
 using Platform.Domain.Catalog;
 using Platform.Domain.Grants;
-using Platform.Domain.Sandbox;
 
-namespace Platform.Domain.SandboxJobs;
+namespace Platform.Domain.Sandbox;
 
 /// <summary>Which of a grant's tables a job loads, and how the sandbox sees their fields (SPEC §2.7).</summary>
 public static class SandboxGrantTables

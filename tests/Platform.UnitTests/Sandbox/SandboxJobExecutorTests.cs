@@ -1,13 +1,13 @@
 using Moq;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Resources;
 using Xunit;
-using static Platform.UnitTests.SandboxJobs.SandboxJobTestWorld;
+using static Platform.UnitTests.Sandbox.SandboxJobTestWorld;
+using Platform.Domain.Masking;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
-public sealed class SandboxJobRunnerTests
+public sealed class SandboxJobExecutorTests
 {
     private const string GroupByDistrict = "SELECT district, count(*) AS people, sum(age) AS total_age FROM t_people GROUP BY district ORDER BY district";
 

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
-using Platform.Domain.Jobs;
 using Platform.Domain.Resources;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
+using Platform.Domain.Masking;
 
-namespace Platform.Functions.Jobs;
+namespace Platform.Domain.Jobs;
 
 /// <summary>
 /// Finds masking and sandbox jobs recorded as queued whose queue message never led to a run (the send failed after the

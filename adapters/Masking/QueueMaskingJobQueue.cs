@@ -1,8 +1,9 @@
 using Azure.Storage.Queues;
 using Platform.Adapters.Storage;
 using Platform.Domain.Resources;
+using Platform.Domain.Masking;
 
-namespace Platform.Adapters.Resources;
+namespace Platform.Adapters.Masking;
 
 /// <summary>The message on the <c>masking-jobs</c> queue: the job id only, the job record holds the rest.</summary>
 public sealed record MaskingJobMessage(string JobId);

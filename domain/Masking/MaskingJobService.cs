@@ -1,13 +1,13 @@
 using Platform.Domain.Agreements;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
-using Platform.Domain.Masking;
+using Platform.Domain.Resources;
 using Platform.Domain.Organizations;
 using Platform.Domain.Personnel;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 
-namespace Platform.Domain.Resources;
+namespace Platform.Domain.Masking;
 
 /// <summary>What a caller asks for on <c>POST /api/masking/jobs</c>; every member is checked here.</summary>
 /// <param name="SampleRows">A sample of this many rows (reservoir sampling).</param>

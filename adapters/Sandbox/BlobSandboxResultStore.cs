@@ -3,12 +3,10 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Platform.Adapters.Sandbox;
 using Platform.Adapters.Storage;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 
-namespace Platform.Adapters.SandboxJobs;
+namespace Platform.Adapters.Sandbox;
 
 /// <summary>
 /// Released sandbox results in the private <c>sandbox-results</c> container (SPEC §2.7: results stay inside the

@@ -8,7 +8,7 @@ using Azure.Storage.Blobs.Specialized;
 using Platform.Domain.Errors;
 using Platform.Domain.Resources;
 
-namespace Platform.Adapters.Blobs;
+namespace Platform.Adapters.Resources;
 
 /// <summary>
 /// Uploaded resource files in the <c>resource-data</c> container, one folder per provider (its own area, SPEC §2.3).

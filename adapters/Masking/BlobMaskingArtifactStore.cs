@@ -7,7 +7,7 @@ using Platform.Adapters.Storage;
 using Platform.Domain.Masking;
 using Platform.Domain.Resources;
 
-namespace Platform.Adapters.Blobs;
+namespace Platform.Adapters.Masking;
 
 /// <summary>
 /// Masking outputs and reports in the <c>masking-output</c> container under the job id: <c>{jobId}/output.csv</c> or

@@ -3,8 +3,9 @@ using Platform.Adapters.Storage;
 using Platform.Domain.Jobs;
 using Platform.Domain.Organizations;
 using Platform.Domain.Resources;
+using Platform.Domain.Masking;
 
-namespace Platform.Adapters.Resources;
+namespace Platform.Adapters.Masking;
 
 /// <summary>
 /// Masking job records as JSON in Table storage. Beside the JSON: the status and the job's last sign of life

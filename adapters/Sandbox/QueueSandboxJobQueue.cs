@@ -1,8 +1,8 @@
 using Azure.Storage.Queues;
 using Platform.Adapters.Storage;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 
-namespace Platform.Adapters.SandboxJobs;
+namespace Platform.Adapters.Sandbox;
 
 /// <summary>The message on the <c>sandbox-jobs</c> queue: the job id only, the job record holds the rest.</summary>
 public sealed record SandboxJobMessage(string JobId);

@@ -1,6 +1,5 @@
-using Platform.Domain.Sandbox;
 
-namespace Platform.Domain.SandboxJobs;
+namespace Platform.Domain.Sandbox;
 
 /// <summary>
 /// Sandbox settings (SPEC §2.7), bound from the <c>Sandbox</c> section and validated at start-up: the output-check k,

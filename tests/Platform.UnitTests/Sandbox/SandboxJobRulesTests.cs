@@ -2,11 +2,10 @@ using Microsoft.AspNetCore.Http;
 using Platform.Domain.Errors;
 using Platform.Domain.Grants;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Functions.Sandbox;
 using Xunit;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
 public sealed class SandboxJobRulesTests
 {

@@ -2,27 +2,22 @@ using Microsoft.Extensions.Logging;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Grants;
+using Platform.Domain.Jobs;
 using Platform.Domain.Masking;
 using Platform.Domain.Organizations;
 using Platform.Domain.Personnel;
 using Platform.Domain.Resources;
-using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 
-namespace Platform.Functions.Sandbox;
+namespace Platform.Domain.Sandbox;
 
 /// <summary>
-/// Runs one sandbox job for the <c>sandbox-jobs</c> worker (SPEC §2.7). Delivery is at least once, so a run is
-/// idempotent: a delivery claims the job with an ETag-conditional queued → running write and only the winner runs it;
-/// a finished job is not run again, a running one only when its run was abandoned (<see cref="AbandonedRunAfter"/>),
-/// and a failed attempt hands the job back as queued for the queue's retry. A rerun overwrites its own result. At the start the staff member's clearance and the grant are checked again (a suspension or revocation
-/// since submission cancels the job); while the engine runs, the job record, the suspension and the grant are looked
-/// at every <see cref="SandboxJobOptions.CancellationPollSeconds"/> and the engine is interrupted when the job must
-/// stop (M5.5). Failures of the platform itself are rethrown so the queue retries and finally poisons the message.
+/// Runs one sandbox job for the <c>sandbox-jobs</c> worker (SPEC §2.7) under the shared <see cref="QueuedJobProtocol{TJob}"/>:
+/// the clearance and the grant are checked again at the start, and while the engine runs the job, the suspension and
+/// the grant are watched so the engine stops when the job must (M5.5). Details in domain/Sandbox/README.md.
 /// </summary>
-public sealed class SandboxJobRunner(
+public sealed class SandboxJobExecutor(
     ISandboxJobStore jobs,
     SandboxJobCanceller canceller,
     GrantService grants,
@@ -35,45 +30,27 @@ public sealed class SandboxJobRunner(
     IAuditTrail audit,
     IClock clock,
     SandboxJobOptions options,
-    ILogger<SandboxJobRunner> logger) : IDisposable
+    ILogger<SandboxJobExecutor> logger) : IQueuedJobKind<SandboxJob>, IDisposable
 {
-    private const int MaxLastErrorLength = 300;
-    private const int MaxWriteAttempts = 10;
+    private const int MaxWriteAttempts = QueuedJobProtocol<SandboxJob>.MaxWriteAttempts;
 
     // Each job holds a whole engine (memory limit, threads) for its run; the queue may deliver many messages at once.
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentJobs, options.MaxConcurrentJobs);
 
+    private QueuedJobProtocol<SandboxJob> Protocol => field ??= new(jobs, this, clock, logger);
+
     public async Task RunAsync(string? jobId, CancellationToken cancellationToken)
     {
-        var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
-        if (found is null)
+        var found = await Protocol.FindAsync(jobId, cancellationToken);
+        if (found is null || await Protocol.SettledWithoutRunAsync(found, cancellationToken))
         {
-            logger.LogWarning("Sandbox job message names no known job ({JobId}); dropped.", jobId);
-            return;
-        }
-
-        if (found.Value.IsFinished)
-        {
-            logger.LogInformation("Sandbox job {JobId} is already {Status}; not run again.", jobId, found.Value.Status.ToWire());
-            await EnsureOutcomeAuditedAsync(found, cancellationToken);
-            return;
-        }
-
-        if (IsClaimedElsewhere(found.Value))
-        {
-            logger.LogInformation("Sandbox job {JobId} is already running; duplicate message dropped.", jobId);
             return;
         }
 
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            await RunStartedAsync(found.Value.Id, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            await RecordLastErrorAsync(found.Value.Id, e);
-            throw;
+            await Protocol.RunAttemptAsync(found.Value.Id, () => RunStartedAsync(found.Value.Id, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -91,47 +68,35 @@ public sealed class SandboxJobRunner(
     private bool IsClaimedElsewhere(SandboxJob job)
         => job.Status == SandboxJobStatus.Running && (job.StartedAt ?? job.SubmittedAt) >= clock.UtcNow - AbandonedRunAfter;
 
-    /// <summary>
-    /// For the poison queue: the job failed as often as the queue allows. Marks it failed with its last error, so its
-    /// status says so instead of staying <c>queued</c> or <c>running</c>; a finished job is left as it is.
-    /// </summary>
-    public async Task AbandonAsync(string? jobId, CancellationToken cancellationToken)
+    /// <summary>For the poison queue: the job is marked failed with its last error (<see cref="QueuedJobProtocol{TJob}.PoisonAsync"/>).</summary>
+    public Task AbandonAsync(string? jobId, CancellationToken cancellationToken) => Protocol.PoisonAsync(jobId, cancellationToken);
+
+    string IQueuedJobKind<SandboxJob>.Name => "Sandbox";
+
+    string IQueuedJobKind<SandboxJob>.IdOf(SandboxJob job) => job.Id;
+
+    string IQueuedJobKind<SandboxJob>.StatusOf(SandboxJob job) => job.Status.ToWire();
+
+    int IQueuedJobKind<SandboxJob>.AttemptsOf(SandboxJob job) => job.Attempts;
+
+    string? IQueuedJobKind<SandboxJob>.LastErrorOf(SandboxJob job) => job.LastError;
+
+    bool IQueuedJobKind<SandboxJob>.IsFinished(SandboxJob job) => job.IsFinished;
+
+    bool IQueuedJobKind<SandboxJob>.IsClaimedElsewhere(SandboxJob job, DateTimeOffset now) => IsClaimedElsewhere(job);
+
+    SandboxJob IQueuedJobKind<SandboxJob>.HandBack(SandboxJob job, string lastError) => job with { LastError = lastError, Status = SandboxJobStatus.Queued };
+
+    SandboxJob IQueuedJobKind<SandboxJob>.GiveUp(SandboxJob job, DateTimeOffset now) => job with
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
-            if (found is null)
-            {
-                logger.LogWarning("Poison sandbox job message names no known job ({JobId}); dropped.", jobId);
-                return;
-            }
+        Status = SandboxJobStatus.Failed,
+        FinishedAt = now,
+        Code = SandboxJobCodes.GaveUp,
+        Detail = $"The job failed {job.Attempts} time(s) for reasons of the platform, not of its SQL, and was abandoned; last error: {job.LastError ?? "unknown"}. Submit it again.",
+    };
 
-            var job = found.Value;
-            if (job.IsFinished)
-            {
-                await EnsureOutcomeAuditedAsync(found, cancellationToken);
-                return;
-            }
-
-            logger.LogError("Sandbox job {JobId} failed {Attempts} time(s) and is abandoned: {LastError}", job.Id, job.Attempts, job.LastError);
-            var failed = job with
-            {
-                Status = SandboxJobStatus.Failed,
-                FinishedAt = clock.UtcNow,
-                Code = SandboxJobCodes.GaveUp,
-                Detail = $"The job failed {job.Attempts} time(s) for reasons of the platform, not of its SQL, and was abandoned; last error: {job.LastError ?? "unknown"}. Submit it again.",
-            };
-            try
-            {
-                var etag = await jobs.ReplaceAsync(failed, found.ETag, cancellationToken);
-                await EnsureOutcomeAuditedAsync(new(failed, etag), cancellationToken);
-                return;
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
-            {
-            }
-        }
-    }
+    Task IQueuedJobKind<SandboxJob>.SettleAsync(Versioned<SandboxJob> found, bool gaveUpNow, CancellationToken cancellationToken)
+        => EnsureOutcomeAuditedAsync(found, cancellationToken);
 
     private async Task RunStartedAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -398,30 +363,6 @@ public sealed class SandboxJobRunner(
     }
 
     private static string StopReason(DomainException e) => $"{e.Code}: {e.Message}";
-
-    /// <summary>Keeps the cause of a failed attempt on the job (best effort); only the exception type, and messages known to be safe to show.</summary>
-    private async Task RecordLastErrorAsync(string jobId, Exception exception)
-    {
-        var summary = exception switch
-        {
-            InvalidOperationException or FileNotFoundException or DomainException => $"{exception.GetType().Name}: {exception.Message}",
-            _ => exception.GetType().Name,
-        };
-        summary = summary.Length > MaxLastErrorLength ? summary[..MaxLastErrorLength] : summary;
-        try
-        {
-            var current = await jobs.GetAsync(jobId, CancellationToken.None);
-            if (current is { Value.IsFinished: false })
-            {
-                // Handed back as queued, so the queue's retry of this message can claim it again.
-                await jobs.ReplaceAsync(current.Value with { LastError = summary, Status = SandboxJobStatus.Queued }, current.ETag, CancellationToken.None);
-            }
-        }
-        catch (Exception recordFailure)
-        {
-            logger.LogWarning(recordFailure, "Could not record the last error of sandbox job {JobId}.", jobId);
-        }
-    }
 
     public void Dispose() => _slots.Dispose();
 }

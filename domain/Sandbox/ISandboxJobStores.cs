@@ -1,18 +1,13 @@
 using Platform.Domain.Organizations;
-using Platform.Domain.Sandbox;
+using Platform.Domain.Jobs;
 
-namespace Platform.Domain.SandboxJobs;
+namespace Platform.Domain.Sandbox;
 
 /// <summary>Where sandbox job records are kept (Table storage, ETag concurrency).</summary>
-public interface ISandboxJobStore
+public interface ISandboxJobStore : IQueuedJobStore<SandboxJob>
 {
     /// <summary>Stores a new job; 409 <c>sandbox_job.already_exists</c> when its id is taken.</summary>
     Task<string> AddAsync(SandboxJob job, CancellationToken cancellationToken = default);
-
-    Task<Versioned<SandboxJob>?> GetAsync(string id, CancellationToken cancellationToken = default);
-
-    /// <summary>Replaces the record if its ETag still matches (412 <c>concurrency.etag_mismatch</c> otherwise); returns the new ETag.</summary>
-    Task<string> ReplaceAsync(SandboxJob job, string ifMatch, CancellationToken cancellationToken = default);
 
     /// <summary>The queued and running jobs of an operator's staff.</summary>
     Task<IReadOnlyList<SandboxJob>> ListActiveByOrganizationAsync(string organizationId, CancellationToken cancellationToken = default);

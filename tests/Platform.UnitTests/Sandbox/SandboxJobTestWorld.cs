@@ -14,13 +14,12 @@ using Platform.Domain.Oversight;
 using Platform.Domain.Personnel;
 using Platform.Domain.Resources;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
 using Platform.Functions.Sandbox;
 using Platform.UnitTests.Personnel;
 using Platform.UnitTests.Resources;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
 public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJob>(j => j.Id, "sandbox_job"), ISandboxJobStore
 {
@@ -281,9 +280,9 @@ public sealed class SandboxJobTestWorld
         return csv.ToString();
     }
 
-    public SandboxJobRunner Runner(ISandboxEngine? engine = null)
+    public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
         => new(Jobs, Canceller, Grants, Personnel, Library, MaskingJobs, Artifacts, Results, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Audit, Clock, Options,
-            NullLogger<SandboxJobRunner>.Instance);
+            NullLogger<SandboxJobExecutor>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)
         => Service.SubmitAsync(id, new NewSandboxJob(GrantId, mode, sql), caller ?? StaffCaller());

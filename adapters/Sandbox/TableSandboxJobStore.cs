@@ -8,9 +8,8 @@ using Platform.Domain.Errors;
 using Platform.Domain.Jobs;
 using Platform.Domain.Organizations;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 
-namespace Platform.Adapters.SandboxJobs;
+namespace Platform.Adapters.Sandbox;
 
 /// <summary>
 /// Sandbox job records in Table storage, as JSON guarded by ETags. A job carries its SQL (up to 64 K characters), which

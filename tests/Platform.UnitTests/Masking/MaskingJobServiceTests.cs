@@ -7,8 +7,9 @@ using Platform.Domain.Personnel;
 using Platform.Domain.Resources;
 using Platform.Domain.Security;
 using Xunit;
+using Platform.UnitTests.Resources;
 
-namespace Platform.UnitTests.Resources;
+namespace Platform.UnitTests.Masking;
 
 public sealed class MaskingJobServiceTests
 {

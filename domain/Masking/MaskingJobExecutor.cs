@@ -2,24 +2,21 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
-using Platform.Domain.Masking;
+using Platform.Domain.Jobs;
 using Platform.Domain.Organizations;
 using Platform.Domain.Resources;
 using Platform.Domain.Secrets;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 
-namespace Platform.Functions.Masking;
+namespace Platform.Domain.Masking;
 
 /// <summary>
-/// Runs one masking job for the <c>masking-jobs</c> worker (SPEC §2.6): resource blob → engine → output blob, with
-/// bounded memory whatever the file size. Delivery is at least once, so a run is idempotent: a delivery claims the job
-/// with an ETag-conditional queued → running write and only the winner runs it; a finished job is not run again, a
-/// running one only when its run was abandoned (no progress for <see cref="AbandonedRunAfter"/>), and a failed attempt
-/// hands the job back as queued for the queue's retry. A rerun overwrites its own output. An unusable file fails the job (the message is
-/// then complete); any other failure is rethrown so the queue retries and finally moves the message to the poison queue.
+/// Runs one masking job for the <c>masking-jobs</c> worker (SPEC §2.6) under the shared <see cref="QueuedJobProtocol{TJob}"/>:
+/// resource blob → engine → output blob, with bounded memory whatever the file size. An unusable file fails the job
+/// (its message then completes); any other failure goes back to the queue. Details in domain/Masking/README.md.
 /// </summary>
-public sealed class MaskingJobRunner(
+public sealed class MaskingJobExecutor(
     IMaskingJobStore jobs,
     IResourceStore resources,
     IResourceDataStore data,
@@ -29,8 +26,8 @@ public sealed class MaskingJobRunner(
     IAuditTrail audit,
     IClock clock,
     MaskingJobOptions options,
-    ILogger<MaskingJobRunner> logger,
-    Platform.Domain.Grants.IAuthorizedDataLibrary? library = null)
+    ILogger<MaskingJobExecutor> logger,
+    Platform.Domain.Grants.IAuthorizedDataLibrary? library = null) : IQueuedJobKind<MaskingJob>
 {
     /// <summary>Key Vault secret (locally the setting <c>Secrets:pseudonymisation-root-key</c>) from which each agreement's key is derived.</summary>
     public const string RootKeySecretName = "pseudonymisation-root-key";
@@ -39,29 +36,14 @@ public sealed class MaskingJobRunner(
     public const string InputChangedCode = "masking.input_changed";
     public const string InputMissingCode = "masking.input_missing";
 
-    private const int MaxLastErrorLength = 300;
+    private QueuedJobProtocol<MaskingJob> Protocol => field ??= new(jobs, this, clock, logger);
 
     public async Task RunAsync(string? jobId, CancellationToken cancellationToken)
     {
-        var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
-        if (found is null)
+        var found = await Protocol.FindAsync(jobId, cancellationToken);
+        if (found is null || await Protocol.SettledWithoutRunAsync(found, cancellationToken))
         {
-            logger.LogWarning("Masking job message names no known job ({JobId}); dropped.", jobId);
-            return;
-        }
-
-        if (found.Value.IsFinished)
-        {
-            // Redelivered after the job ended: do not redo it, but finish what a crash may have left undone.
-            logger.LogInformation("Masking job {JobId} is already {Status}; not run again.", jobId, found.Value.Status);
-            await RecordOutcomeOnResourceAsync(found.Value, cancellationToken);
-            return;
-        }
-
-        if (found.Value.Status == MaskingJobStatus.Running && !IsAbandonedRun(found.Value))
-        {
-            // A duplicate message (the reconciler re-sent it while the first was still on its way): one run is enough.
-            logger.LogInformation("Masking job {JobId} is already running; duplicate message dropped.", jobId);
+            // A redelivery after the job ended finishes what a crash may have left undone; a duplicate of a live run is dropped.
             return;
         }
 
@@ -73,28 +55,15 @@ public sealed class MaskingJobRunner(
             RowsProcessed = 0,
             ProgressAt = clock.UtcNow,
         };
-        string etag;
-        try
-        {
-            // The claim: only the delivery whose write matches the ETag it read runs the job.
-            etag = await jobs.ReplaceAsync(job, found.ETag, cancellationToken);
-        }
-        catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
+
+        // The claim: only the delivery whose write matches the ETag it read runs the job.
+        if (await Protocol.TryClaimAsync(job, found.ETag, cancellationToken) is not { } etag)
         {
             logger.LogInformation("Masking job {JobId} was claimed by another delivery; this one is dropped.", jobId);
             return;
         }
 
-        try
-        {
-            job = await ExecuteAsync(job, etag, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            await RecordLastErrorAsync(job.Id, e);
-            throw;
-        }
-
+        await Protocol.RunAttemptAsync(job.Id, async () => job = await ExecuteAsync(job, etag, cancellationToken), cancellationToken);
         await RecordOutcomeOnResourceAsync(job, cancellationToken);
     }
 
@@ -107,29 +76,42 @@ public sealed class MaskingJobRunner(
     private bool IsAbandonedRun(MaskingJob job)
         => (job.ProgressAt ?? job.StartedAt ?? job.CreatedAt) < clock.UtcNow - AbandonedRunAfter;
 
-    /// <summary>
-    /// For the poison queue: the job failed as often as the queue allows. Marks it failed with its last error, so its
-    /// status says so instead of staying <c>running</c>; a finished job is left as it is.
-    /// </summary>
-    public async Task AbandonAsync(string? jobId, CancellationToken cancellationToken)
+    /// <summary>For the poison queue: the job is marked failed with its last error (<see cref="QueuedJobProtocol{TJob}.PoisonAsync"/>).</summary>
+    public Task AbandonAsync(string? jobId, CancellationToken cancellationToken) => Protocol.PoisonAsync(jobId, cancellationToken);
+
+    string IQueuedJobKind<MaskingJob>.Name => "Masking";
+
+    string IQueuedJobKind<MaskingJob>.IdOf(MaskingJob job) => job.Id;
+
+    string IQueuedJobKind<MaskingJob>.StatusOf(MaskingJob job) => job.Status.ToString();
+
+    int IQueuedJobKind<MaskingJob>.AttemptsOf(MaskingJob job) => job.Attempts;
+
+    string? IQueuedJobKind<MaskingJob>.LastErrorOf(MaskingJob job) => job.LastError;
+
+    bool IQueuedJobKind<MaskingJob>.IsFinished(MaskingJob job) => job.IsFinished;
+
+    bool IQueuedJobKind<MaskingJob>.IsClaimedElsewhere(MaskingJob job, DateTimeOffset now) => job.Status == MaskingJobStatus.Running && !IsAbandonedRun(job);
+
+    MaskingJob IQueuedJobKind<MaskingJob>.HandBack(MaskingJob job, string lastError) => job with { LastError = lastError, Status = MaskingJobStatus.Queued };
+
+    MaskingJob IQueuedJobKind<MaskingJob>.GiveUp(MaskingJob job, DateTimeOffset now) => job with
     {
-        var found = string.IsNullOrWhiteSpace(jobId) ? null : await jobs.GetAsync(jobId, cancellationToken);
-        if (found is null)
+        Status = MaskingJobStatus.Failed,
+        CompletedAt = now,
+        Failure = new MaskingJobFailure(GaveUpCode,
+            $"The job failed {job.Attempts} time(s) for reasons other than its input and was abandoned; last error: {job.LastError ?? "unknown"}. Start a new job to try again."),
+    };
+
+    async Task IQueuedJobKind<MaskingJob>.SettleAsync(Versioned<MaskingJob> found, bool gaveUpNow, CancellationToken cancellationToken)
+    {
+        if (gaveUpNow)
         {
-            logger.LogWarning("Poison masking job message names no known job ({JobId}); dropped.", jobId);
-            return;
+            await audit.RecordAsync(Caller.System, "masking_job.failed", MaskingJobService.Target(found.Value.Id), found.Value.Failure, cancellationToken);
+            logger.LogWarning("Masking job {JobId} failed ({Code}): {Reason}", found.Value.Id, found.Value.Failure?.Code, found.Value.Failure?.Reason);
         }
 
-        var job = found.Value;
-        if (!job.IsFinished)
-        {
-            logger.LogError("Masking job {JobId} failed {Attempts} times and is abandoned: {LastError}", job.Id, job.Attempts, job.LastError);
-            job = await FailAsync(job, found.ETag, GaveUpCode,
-                $"The job failed {job.Attempts} time(s) for reasons other than its input and was abandoned; last error: {job.LastError ?? "unknown"}. Start a new job to try again.",
-                cancellationToken);
-        }
-
-        await RecordOutcomeOnResourceAsync(job, cancellationToken);
+        await RecordOutcomeOnResourceAsync(found.Value, cancellationToken);
     }
 
     /// <summary>Runs the engine and records the result; returns the job as it ended (succeeded or failed).</summary>
@@ -246,30 +228,6 @@ public sealed class MaskingJobRunner(
         await audit.RecordAsync(Caller.System, "masking_job.failed", MaskingJobService.Target(job.Id), failed.Failure, cancellationToken);
         logger.LogWarning("Masking job {JobId} failed ({Code}): {Reason}", job.Id, code, reason);
         return failed;
-    }
-
-    /// <summary>Keeps the cause of a failed attempt on the job (best effort); only the exception type, and messages known to be safe to show.</summary>
-    private async Task RecordLastErrorAsync(string jobId, Exception exception)
-    {
-        var summary = exception switch
-        {
-            SecretNotFoundException or InvalidOperationException or FileNotFoundException or DomainException => $"{exception.GetType().Name}: {exception.Message}",
-            _ => exception.GetType().Name,
-        };
-        summary = summary.Length > MaxLastErrorLength ? summary[..MaxLastErrorLength] : summary;
-        try
-        {
-            var current = await jobs.GetAsync(jobId, CancellationToken.None);
-            if (current is { Value.IsFinished: false })
-            {
-                // Handed back as queued, so the queue's retry of this message can claim it again.
-                await jobs.ReplaceAsync(current.Value with { LastError = summary, Status = MaskingJobStatus.Queued }, current.ETag, CancellationToken.None);
-            }
-        }
-        catch (Exception recordFailure)
-        {
-            logger.LogWarning(recordFailure, "Could not record the last error of masking job {JobId}.", jobId);
-        }
     }
 
     /// <summary>A catalogue sample job tells its resource how it ended (idempotent on the resource's side).</summary>

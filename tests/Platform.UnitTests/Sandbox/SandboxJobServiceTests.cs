@@ -1,12 +1,11 @@
 using Platform.Domain.Agreements;
 using Platform.Domain.Errors;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
 using Xunit;
-using static Platform.UnitTests.SandboxJobs.SandboxJobTestWorld;
+using static Platform.UnitTests.Sandbox.SandboxJobTestWorld;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
 public sealed class SandboxJobServiceTests
 {

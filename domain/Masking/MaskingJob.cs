@@ -1,7 +1,7 @@
-using Platform.Domain.Masking;
 using Platform.Domain.Organizations;
+using Platform.Domain.Jobs;
 
-namespace Platform.Domain.Resources;
+namespace Platform.Domain.Masking;
 
 /// <summary>States of a masking job (SPEC §2.6); part of the public API.</summary>
 public enum MaskingJobStatus
@@ -88,14 +88,9 @@ public sealed record MaskingJob(
 }
 
 /// <summary>Where job records are kept (Table storage, ETag concurrency).</summary>
-public interface IMaskingJobStore
+public interface IMaskingJobStore : IQueuedJobStore<MaskingJob>
 {
     Task<string> AddAsync(MaskingJob job, CancellationToken cancellationToken = default);
-
-    Task<Versioned<MaskingJob>?> GetAsync(string id, CancellationToken cancellationToken = default);
-
-    /// <summary>Replaces the record if its ETag still matches (412 otherwise); returns the new ETag.</summary>
-    Task<string> ReplaceAsync(MaskingJob job, string ifMatch, CancellationToken cancellationToken = default);
 
     /// <summary>Every job still queued whose last sign of life (created, requeued, started) is before <paramref name="sentBeforeUtc"/>, with its ETag (all pages).</summary>
     Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default);

@@ -5,11 +5,10 @@ using Platform.Domain.Grants;
 using Platform.Domain.Organizations;
 using Platform.Domain.Oversight;
 using Platform.Domain.Personnel;
-using Platform.Domain.Sandbox;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 
-namespace Platform.Domain.SandboxJobs;
+namespace Platform.Domain.Sandbox;
 
 /// <summary>What a staff member sends on <c>POST /api/sandbox/jobs</c>; every member is checked by the service.</summary>
 public sealed record NewSandboxJob(string? GrantId, string? Mode, string? Sql);

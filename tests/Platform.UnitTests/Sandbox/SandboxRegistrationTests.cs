@@ -4,12 +4,11 @@ using Platform.Domain.Agreements;
 using Platform.Domain.Grants;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Functions.Sandbox;
 using Platform.UnitTests.Http;
 using Xunit;
 
-namespace Platform.UnitTests.SandboxJobs;
+namespace Platform.UnitTests.Sandbox;
 
 public sealed class SandboxRegistrationTests
 {
@@ -28,7 +27,7 @@ public sealed class SandboxRegistrationTests
             host.Services.GetRequiredService<IOperatorAccessGuard>(),
             host.Services.GetRequiredService<GrantService>(),
             host.Services.GetRequiredService<SandboxJobService>(),
-            host.Services.GetRequiredService<SandboxJobRunner>(),
+            host.Services.GetRequiredService<SandboxJobExecutor>(),
             host.Services.GetRequiredService<ISandboxEngine>(),
         }).WaitAsync(TimeSpan.FromSeconds(20));
 

@@ -8,19 +8,20 @@ using Platform.Domain.Resources;
 using Platform.Functions.Masking;
 using Platform.UnitTests.Identifiers;
 using Xunit;
+using Platform.UnitTests.Resources;
 
-namespace Platform.UnitTests.Resources;
+namespace Platform.UnitTests.Masking;
 
-public sealed class MaskingJobRunnerTests
+public sealed class MaskingJobExecutorTests
 {
     private readonly ResourceTestWorld _world = new();
-    private readonly MaskingJobRunner _runner;
+    private readonly MaskingJobExecutor _runner;
     private readonly string[] _idNumbers = Enumerable.Range(0, 8).Select(i => IdentifierTestData.WithIdNumberCheck($"42010619900307{i:D3}")).ToArray();
 
-    public MaskingJobRunnerTests()
+    public MaskingJobExecutorTests()
     {
-        _runner = new MaskingJobRunner(_world.JobStore, _world.Resources, _world.Data, _world.Artifacts, _world.Secrets, _world.Service, _world.Audit, _world.Clock,
-            new MaskingJobOptions { ProgressRows = 2, ProgressSeconds = 0.01 }, NullLogger<MaskingJobRunner>.Instance);
+        _runner = new MaskingJobExecutor(_world.JobStore, _world.Resources, _world.Data, _world.Artifacts, _world.Secrets, _world.Service, _world.Audit, _world.Clock,
+            new MaskingJobOptions { ProgressRows = 2, ProgressSeconds = 0.01 }, NullLogger<MaskingJobExecutor>.Instance);
     }
 
     private string PeopleCsv()
@@ -123,7 +124,7 @@ public sealed class MaskingJobRunnerTests
         await _runner.RunAsync("msk-1", CancellationToken.None);
 
         var job = (await _world.JobStore.GetAsync("msk-1"))!.Value;
-        Assert.Equal((MaskingJobStatus.Failed, MaskingJobRunner.InputChangedCode), (job.Status, job.Failure!.Code));
+        Assert.Equal((MaskingJobStatus.Failed, MaskingJobExecutor.InputChangedCode), (job.Status, job.Failure!.Code));
     }
 
     [Fact]
@@ -183,7 +184,7 @@ public sealed class MaskingJobRunnerTests
         await _runner.AbandonAsync(jobId, CancellationToken.None);
 
         var job = (await _world.JobStore.GetAsync(jobId))!.Value;
-        Assert.Equal((MaskingJobStatus.Failed, MaskingJobRunner.GaveUpCode), (job.Status, job.Failure!.Code));
+        Assert.Equal((MaskingJobStatus.Failed, MaskingJobExecutor.GaveUpCode), (job.Status, job.Failure!.Code));
         Assert.Contains("FileNotFoundException", job.Failure.Reason, StringComparison.Ordinal);
         Assert.Equal(ResourceStatus.Draft, (await _world.Resources.GetAsync("res-1"))!.Value.Status);
     }
