@@ -1,11 +1,7 @@
-using Platform.Domain.Agreements;
 using Platform.Domain.Audit;
 using Platform.Domain.DataRequests;
 using Platform.Domain.Errors;
 using Platform.Domain.Masking;
-using Platform.Domain.Notifications;
-using Platform.Domain.Organizations;
-using Platform.Domain.Oversight;
 using Platform.Domain.Resources;
 using Platform.Domain.Security;
 using Platform.Domain.Time;

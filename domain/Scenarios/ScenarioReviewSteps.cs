@@ -1,12 +1,8 @@
-using Platform.Domain.Agreements;
 using Platform.Domain.Approvals;
 using Platform.Domain.Audit;
-using Platform.Domain.Errors;
 using Platform.Domain.Notifications;
-using Platform.Domain.Organizations;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
-using Platform.Domain.Workflows;
 
 namespace Platform.Domain.Scenarios;
 
