@@ -205,8 +205,7 @@ public sealed class SandboxJobTestWorld
         Agreements.Setup(a => a.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync((Versioned<Agreement>?)null);
         SetAgreement(AgreementStatus.Active);
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
-        Grants = new GrantService(GrantStore, Mock.Of<IDataRequestStore>(), Agreements.Object, Mock.Of<IResourceStore>(), Mock.Of<IResourceDataStore>(), Library,
-            MaskingJobs, Mock.Of<IMaskingJobQueue>(), Guard, Mock.Of<INotificationOutbox>(), Audit, Clock, new ResourceOptions());
+        Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
         Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock);
 

@@ -11,7 +11,7 @@ using static Platform.UnitTests.DataRequests.DataRequestTestWorld;
 
 namespace Platform.UnitTests.DataRequests;
 
-public sealed class DataRequestServiceTests
+public sealed class DataRequestUseCaseTests
 {
     private readonly DataRequestTestWorld _world = new();
 
@@ -26,7 +26,7 @@ public sealed class DataRequestServiceTests
         Assert.Equal("评估电网承载能力", request.Items[0].Justification);
         Assert.Equal("电网负荷数据", request.Items[0].ResourceName);
         var started = Assert.Single(_world.Workflows.Started);
-        Assert.Equal((DataRequestService.Orchestrator, $"data-request-{request.Id}"), (started.Orchestrator, started.InstanceId));
+        Assert.Equal((DataRequestContract.Orchestrator, $"data-request-{request.Id}"), (started.Orchestrator, started.InstanceId));
         Assert.Equal(new DataRequestReviewInput(request.Id, _world.Clock.UtcNow.UtcDateTime, 1), started.Input);
         Assert.Contains(_world.Audit.Records, r => r.Action == "data_request.submitted");
     }
@@ -76,7 +76,7 @@ public sealed class DataRequestServiceTests
     public async Task SubmitAsync_AnotherOperatorsScenario_404()
     {
         var refused = await Assert.ThrowsAsync<DomainException>(() =>
-            _world.Requests.SubmitAsync("drq-x", ScenarioId, Draft((PowerResource, ["负荷"])), new Caller("u", Roles.Operator, "org-other"), _world.NewId, _world.Workflows));
+            _world.Submission.SubmitAsync("drq-x", ScenarioId, Draft((PowerResource, ["负荷"])), new Caller("u", Roles.Operator, "org-other"), _world.NewId, _world.Workflows));
 
         Assert.Equal((FailureKind.NotFound, "scenario.not_found"), (refused.Kind, refused.Code));
     }
@@ -98,9 +98,9 @@ public sealed class DataRequestServiceTests
     {
         var request = await _world.SubmitAsync();
 
-        var plan = await _world.Requests.ScheduleAsync(request.Id);
+        var plan = await _world.Schedule.ScheduleAsync(request.Id);
         _world.Clock.UtcNow = _world.Clock.UtcNow.AddDays(1);
-        var again = await _world.Requests.ScheduleAsync(request.Id);
+        var again = await _world.Schedule.ScheduleAsync(request.Id);
 
         var grid = plan.Reviews.Single(r => r.Slot == GridSlot);
         Assert.Equal(new DateTime(2026, 3, 9, 16, 0, 0, DateTimeKind.Utc), grid.DueUtc);
@@ -118,7 +118,7 @@ public sealed class DataRequestServiceTests
     {
         var request = await _world.SubmitAndScheduleAsync();
 
-        await _world.Requests.IssueReviewTaskAsync(request.Id, GridSlot);
+        await _world.ReviewTasks.IssueReviewTaskAsync(request.Id, GridSlot);
 
         var task = Assert.Single(_world.Outbox.Sent);
         Assert.Equal((Recipient.Organization(GridOrg), $"data-request-{request.Id}-{GridSlot}"), (task.Recipient, task.Id));
@@ -133,10 +133,10 @@ public sealed class DataRequestServiceTests
     public async Task SubmitReviewAsync_ProviderApprovesOnTheRoute_DecisionFiledEventRaisedAndItsLinkRefused()
     {
         var request = await _world.SubmitAndScheduleAsync();
-        await _world.Requests.IssueReviewTaskAsync(request.Id, GridSlot);
+        await _world.ReviewTasks.IssueReviewTaskAsync(request.Id, GridSlot);
         var linkToken = _world.Outbox.Sent.Single().Link![(_world.Outbox.Sent.Single().Link!.LastIndexOf('/') + 1)..];
 
-        var updated = await _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(GridOrg), _world.Workflows);
+        var updated = await _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(GridOrg), _world.Workflows);
         var viaLink = await Assert.ThrowsAsync<DomainException>(() =>
             _world.Approvals.DecideAsync(linkToken, new ApprovalDecisionInput(ApprovalDecisionKind.Reject, "不同意", null), _world.Workflows));
 
@@ -153,10 +153,10 @@ public sealed class DataRequestServiceTests
     public async Task SubmitReviewAsync_SecondDecision_409AlreadyDecided()
     {
         var request = await _world.SubmitAndScheduleAsync();
-        await _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(GridOrg), _world.Workflows);
+        await _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(GridOrg), _world.Workflows);
 
         var refused = await Assert.ThrowsAsync<DomainException>(() =>
-            _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Reject, "改变主意", null), Provider(GridOrg), _world.Workflows));
+            _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Reject, "改变主意", null), Provider(GridOrg), _world.Workflows));
 
         Assert.Equal((FailureKind.Conflict, "data_request.review_already_decided"), (refused.Kind, refused.Code));
     }
@@ -167,7 +167,7 @@ public sealed class DataRequestServiceTests
         var request = await _world.SubmitAndScheduleAsync();
 
         var refused = await Assert.ThrowsAsync<DomainException>(() =>
-            _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider("org-stranger"), _world.Workflows));
+            _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider("org-stranger"), _world.Workflows));
 
         Assert.Equal("data_request.not_found", refused.Code);
     }
@@ -176,12 +176,12 @@ public sealed class DataRequestServiceTests
     public async Task RecordDecisionAsync_DecidedThroughTheLink_AllTheProvidersItemsTakeTheDecision()
     {
         var request = await _world.SubmitAndScheduleAsync();
-        await _world.Requests.IssueReviewTaskAsync(request.Id, TrafficSlot);
+        await _world.ReviewTasks.IssueReviewTaskAsync(request.Id, TrafficSlot);
         var link = _world.Outbox.Sent.Single().Link!;
         await _world.Approvals.DecideAsync(link[(link.LastIndexOf('/') + 1)..], new ApprovalDecisionInput(ApprovalDecisionKind.Changes, "车流量需按小时汇总", null), _world.Workflows);
 
-        var outcome = await _world.Requests.RecordDecisionAsync(request.Id, TrafficSlot);
-        var again = await _world.Requests.RecordDecisionAsync(request.Id, TrafficSlot);
+        var outcome = await _world.Decisions.RecordDecisionAsync(request.Id, TrafficSlot);
+        var again = await _world.Decisions.RecordDecisionAsync(request.Id, TrafficSlot);
 
         var current = await _world.CurrentAsync(request.Id);
         Assert.Equal(new DataRequestDecisionOutcome(DataRequestStatus.Pending, true, false), outcome);
@@ -197,8 +197,8 @@ public sealed class DataRequestServiceTests
         var request = await _world.SubmitAndScheduleAsync();
         _world.Clock.UtcNow = new DateTimeOffset(2026, 3, 9, 16, 0, 0, TimeSpan.Zero);
 
-        var first = await _world.Requests.EscalateAsync(request.Id, TrafficSlot, 1);
-        var second = await _world.Requests.EscalateAsync(request.Id, TrafficSlot, 2);
+        var first = await _world.Decisions.EscalateAsync(request.Id, TrafficSlot, 1);
+        var second = await _world.Decisions.EscalateAsync(request.Id, TrafficSlot, 2);
 
         Assert.Equal(new DataRequestEscalationOutcome(DataRequestStatus.Pending, false, false), first);
         Assert.False(second.Decided);
@@ -219,7 +219,7 @@ public sealed class DataRequestServiceTests
         var decision = new ApprovalDecision(ApprovalDecisionKind.Approve, new Dictionary<string, int>(), null, _world.Clock.UtcNow);
         await _world.ApprovalStore.TryClaimAsync(new ApprovalClaim(request.InstanceId, GridSlot, ApprovalSlotState.Decided, decision, "nonce-1", null, _world.Clock.UtcNow));
 
-        var outcome = await _world.Requests.EscalateAsync(request.Id, GridSlot, 1);
+        var outcome = await _world.Decisions.EscalateAsync(request.Id, GridSlot, 1);
 
         Assert.Equal(new DataRequestEscalationOutcome(DataRequestStatus.PartiallyApproved, true, true), outcome);
         Assert.DoesNotContain(_world.Outbox.Sent, n => n.Recipient == Recipient.Role(Roles.Authority));
@@ -230,37 +230,37 @@ public sealed class DataRequestServiceTests
     {
         var request = await _world.SubmitAndScheduleAsync();
         _world.Clock.UtcNow = new DateTimeOffset(2026, 3, 9, 16, 0, 0, TimeSpan.Zero);
-        await _world.Requests.EscalateAsync(request.Id, TrafficSlot, 1);
+        await _world.Decisions.EscalateAsync(request.Id, TrafficSlot, 1);
         _world.Clock.UtcNow = _world.Clock.UtcNow.AddDays(1);
 
-        await _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(TrafficOrg), _world.Workflows);
+        await _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(TrafficOrg), _world.Workflows);
 
-        var records = await _world.Requests.ListTimelinessAsync(TrafficOrg, 2026);
+        var records = await _world.Queries.ListTimelinessAsync(TrafficOrg, 2026);
         var record = Assert.Single(records);
         Assert.Equal((true, true, _world.Clock.UtcNow), (record.Overdue, record.Late, record.DecidedAt!.Value));
         Assert.True((await _world.CurrentAsync(request.Id)).Review(TrafficSlot)!.Decision!.Late);
-        Assert.Empty(await _world.Requests.ListTimelinessAsync(TrafficOrg, 2025));
+        Assert.Empty(await _world.Queries.ListTimelinessAsync(TrafficOrg, 2025));
     }
 
     [Fact]
     public async Task CancelPendingAsync_AgreementEnded_RequestCancelledLinksClosedAndRepeatingChangesNothing()
     {
         var request = await _world.SubmitAndScheduleAsync();
-        await _world.Requests.IssueReviewTaskAsync(request.Id, GridSlot);
+        await _world.ReviewTasks.IssueReviewTaskAsync(request.Id, GridSlot);
         var link = _world.Outbox.Sent.Single().Link!;
 
-        var cancelled = await _world.Requests.CancelPendingAsync(AgreementId, "terminated");
-        var again = await _world.Requests.CancelPendingAsync(AgreementId, "terminated");
+        var cancelled = await _world.Revocation.CancelPendingAsync(AgreementId, "terminated");
+        var again = await _world.Revocation.CancelPendingAsync(AgreementId, "terminated");
         var viaLink = await Assert.ThrowsAsync<DomainException>(() =>
             _world.Approvals.DecideAsync(link[(link.LastIndexOf('/') + 1)..], new ApprovalDecisionInput(ApprovalDecisionKind.Approve, null, null), _world.Workflows));
         var viaRoute = await Assert.ThrowsAsync<DomainException>(() =>
-            _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(TrafficOrg), _world.Workflows));
+            _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(TrafficOrg), _world.Workflows));
 
         Assert.Equal((1, 0), (cancelled, again));
         Assert.Equal(DataRequestStatus.Cancelled, (await _world.CurrentAsync(request.Id)).Status);
         Assert.Equal("approval.link_closed", viaLink.Code);
         Assert.Equal("data_request.not_pending", viaRoute.Code);
-        Assert.Equal(new DataRequestEscalationOutcome(DataRequestStatus.Cancelled, false, false), await _world.Requests.EscalateAsync(request.Id, GridSlot, 1));
+        Assert.Equal(new DataRequestEscalationOutcome(DataRequestStatus.Cancelled, false, false), await _world.Decisions.EscalateAsync(request.Id, GridSlot, 1));
     }
 
     [Fact]
@@ -268,11 +268,11 @@ public sealed class DataRequestServiceTests
     {
         var request = await _world.SubmitAsync();
 
-        await _world.Requests.GetAsync(request.Id, Operator);
-        await _world.Requests.GetAsync(request.Id, Provider(GridOrg));
-        await _world.Requests.GetAsync(request.Id, new Caller("a", Roles.Authority, "org-authority"));
-        var stranger = await Assert.ThrowsAsync<DomainException>(() => _world.Requests.GetAsync(request.Id, new Caller("u", Roles.Operator, "org-other")));
-        var otherProvider = await Assert.ThrowsAsync<DomainException>(() => _world.Requests.GetAsync(request.Id, Provider("org-stranger")));
+        await _world.Queries.GetAsync(request.Id, Operator);
+        await _world.Queries.GetAsync(request.Id, Provider(GridOrg));
+        await _world.Queries.GetAsync(request.Id, new Caller("a", Roles.Authority, "org-authority"));
+        var stranger = await Assert.ThrowsAsync<DomainException>(() => _world.Queries.GetAsync(request.Id, new Caller("u", Roles.Operator, "org-other")));
+        var otherProvider = await Assert.ThrowsAsync<DomainException>(() => _world.Queries.GetAsync(request.Id, Provider("org-stranger")));
 
         Assert.Equal(["data_request.not_found", "data_request.not_found"], new[] { stranger.Code, otherProvider.Code });
     }
