@@ -58,7 +58,7 @@ public sealed class AgreementService(
     IEnumerable<IAgreementRevocationStep> revocationSteps)
 {
     public const string LifecycleKind = "agreement-lifecycle";
-    public const string LifecycleOrchestrator = "AgreementLifecycleOrchestrator";
+    public const string LifecycleOrchestrator = OrchestratorNames.AgreementLifecycle;
     public const string TerminatedEventName = nameof(AgreementTerminatedEvent);
 
     public static string LifecycleInstanceId(string agreementId) => WorkflowInstanceIds.For(LifecycleKind, agreementId);

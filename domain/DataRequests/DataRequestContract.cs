@@ -9,7 +9,7 @@ namespace Platform.Domain.DataRequests;
 public static class DataRequestContract
 {
     public const string Kind = "data-request";
-    public const string Orchestrator = "DataRequestOrchestrator";
+    public const string Orchestrator = OrchestratorNames.DataRequest;
     public const string SubjectKind = "data-request";
     public const string NotificationCategory = "data-request";
     public const string GrantIdPrefix = "grt";

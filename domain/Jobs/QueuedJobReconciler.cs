@@ -69,7 +69,7 @@ public sealed partial class QueuedJobReconciler(
         }
     }
 
-    private async Task<QueuedJobAction?> ReconcileMaskingAsync(Platform.Domain.Organizations.Versioned<MaskingJob> found, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<QueuedJobAction?> ReconcileMaskingAsync(Versioned<MaskingJob> found, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var job = found.Value;
         if (job.Status != MaskingJobStatus.Queued)
@@ -110,7 +110,7 @@ public sealed partial class QueuedJobReconciler(
         return action;
     }
 
-    private async Task<QueuedJobAction?> ReconcileSandboxAsync(Platform.Domain.Organizations.Versioned<Platform.Domain.Sandbox.SandboxJob> found, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<QueuedJobAction?> ReconcileSandboxAsync(Versioned<Platform.Domain.Sandbox.SandboxJob> found, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var job = found.Value;
         if (job.Status != Platform.Domain.Sandbox.SandboxJobStatus.Queued)

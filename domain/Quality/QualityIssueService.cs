@@ -26,7 +26,7 @@ public sealed class QualityIssueService(
     TimeCompression compression,
     QualitySettings settings)
 {
-    public const string Orchestrator = "QualityIssueOrchestrator";
+    public const string Orchestrator = OrchestratorNames.QualityIssue;
     public const string ResolvedEventName = "QualityIssueResolved";
     public const string NotificationCategory = QualityNotices.Category;
 

@@ -23,7 +23,7 @@ public sealed class ScenarioService(
     ScenarioReviewSettings settings)
 {
     public const string ReviewKind = "scenario-review";
-    public const string ReviewOrchestrator = "ScenarioReviewOrchestrator";
+    public const string ReviewOrchestrator = OrchestratorNames.ScenarioReview;
     public const string SubjectKind = "scenario";
     public const string NotificationCategory = "scenario-review";
 

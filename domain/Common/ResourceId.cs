@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Platform.Domain.Errors;
 
-namespace Platform.Functions.Http;
+namespace Platform.Domain.Common;
 
 /// <summary>
 /// Record ids: a lower-case prefix naming the kind of record, a hyphen, then 26 lower-case Crockford base32
@@ -82,10 +82,4 @@ public static class ResourceId
 
         return new string(characters);
     }
-}
-
-/// <summary>Mints record ids (see <see cref="ResourceId"/>); a service so tests can pin the time.</summary>
-public sealed class IdGenerator(TimeProvider timeProvider)
-{
-    public string New(string prefix) => ResourceId.New(prefix, timeProvider.GetUtcNow());
 }

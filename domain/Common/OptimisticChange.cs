@@ -1,6 +1,6 @@
 using Platform.Domain.Errors;
 
-namespace Platform.Domain.Organizations;
+namespace Platform.Domain.Common;
 
 /// <summary>
 /// The read-change-replace loop of the services whose records several writers change at once (parallel decisions,
