@@ -11,7 +11,7 @@ using Platform.Domain.Workflows;
 namespace Platform.Domain.Quality;
 
 /// <summary>
-/// Quality issues and objections (SPEC §2.9, M4.7.1): operators and developers raise them against a published resource;
+/// Quality issues and objections (M4.7.1): operators and developers raise them against a published resource;
 /// the provider is told at once and verifies and corrects by a deadline in working days; an unanswered ticket is flagged
 /// overdue and escalated to the authority, and keeps waiting. The methods the orchestration calls are idempotent.
 /// </summary>
@@ -109,7 +109,7 @@ public sealed class QualityIssueService(
         var current = await GetForProviderAsync(id, ifMatch, caller, cancellationToken);
         var (outcome, comment, evidence) = QualityIssueRules.ValidateResolution(draft);
         var now = clock.UtcNow;
-        // Under compressed time (SPEC §6) the answer instant is scaled back to the legal instant it stands for.
+        // Under compressed time (docs/lifecycles.md) the answer instant is scaled back to the legal instant it stands for.
         var legalNow = new DateTimeOffset(compression.LegalTime(current.Value.RaisedAt.UtcDateTime, now.UtcDateTime), TimeSpan.Zero);
         var resolved = QualityIssueRules.Resolve(current.Value, outcome, comment, evidence, caller.Subject, now, legalNow);
         var updated = await ReplaceAsync(current, resolved, cancellationToken);

@@ -18,7 +18,7 @@ public sealed record AnnualReportNarrativeRequest(string? Summary, string? DataS
 }
 
 /// <summary>
-/// The annual reports (M5.6, SPEC §2.9): the timer that requests them at the start of each year, the route that shows
+/// The annual reports (M5.6): the timer that requests them at the start of each year, the route that shows
 /// them (JSON, or a printable page in Chinese), and the operator's routes to complete and submit its own.
 /// </summary>
 public sealed class AnnualReportFunctions(ApiHandler api, AnnualReportService reports, IClock clock, ILogger<AnnualReportFunctions> logger)

@@ -18,7 +18,7 @@ public sealed class EscalateQualityIssueActivity(QualityIssueService issues) : T
 }
 
 /// <summary>
-/// The <c>quality-issue</c> orchestration (SPEC §2.9, M4.7.1), instance <c>quality-issue-{id}</c>: waits for the
+/// The <c>quality-issue</c> orchestration (M4.7.1), instance <c>quality-issue-{id}</c>: waits for the
 /// provider's answer (the resolution route raises <see cref="QualityIssueService.ResolvedEventName"/>) or the correction
 /// deadline. At the deadline an unanswered ticket is flagged overdue and escalated to the authority, and the
 /// orchestration keeps waiting, checking again each further deadline period; nothing closes a ticket by silence. When a
