@@ -76,6 +76,25 @@ public sealed partial class RulesTableTests
     }
 
     [Fact]
+    public void Measures_EveryArticleCitedInCode_HasASection()
+    {
+        var described = ArticleHeading().Matches(File.ReadAllText(RepositoryFiles.PathOf("docs/measures.md")))
+            .Select(match => match.Groups["article"].Value)
+            .ToHashSet();
+        var cited = new[] { "domain", "adapters", "orchestrations", "functions", "host" }
+            .SelectMany(folder => Directory.EnumerateFiles(RepositoryFiles.PathOf(folder), "*.cs", SearchOption.AllDirectories))
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => CitedArticle().Matches(File.ReadAllText(file)).Select(match => (Article: match.Value, File: Path.GetRelativePath(RepositoryFiles.Root, file))))
+            .Where(citation => !described.Contains(citation.Article))
+            .Select(citation => $"{citation.Article} ({citation.File})")
+            .Distinct()
+            .ToList();
+
+        Assert.True(cited.Count == 0, $"Articles cited in code without a section in docs/measures.md:\n{string.Join('\n', cited)}");
+    }
+
+    [Fact]
     public void TestSourceCatalog_ThisAssembly_FindsExactlyTheTestsReflectionFinds()
     {
         var byReflection = typeof(RulesTableTests).Assembly.GetTypes()
@@ -125,6 +144,9 @@ public sealed partial class RulesTableTests
 
     [GeneratedRegex(@"^#+\s+(?<article>M\d(?:\.\d+)+)\b", RegexOptions.Multiline)]
     private static partial Regex ArticleHeading();
+
+    [GeneratedRegex(@"\bM[1-5](?:\.\d+)+\b")]
+    private static partial Regex CitedArticle();
 
     [GeneratedRegex(@"^M\d(\.\d+)+$")]
     private static partial Regex ArticleNumber();
