@@ -8,12 +8,12 @@ namespace Platform.Orchestrations.Quality;
 public sealed record QualityIssueWorkflowResult(string IssueId, string Outcome, bool Escalated, int Checks);
 
 /// <summary>Runs a deadline check: at the deadline it flags and escalates an unanswered ticket; later checks remind the provider.</summary>
-public sealed class EscalateQualityIssueActivity(QualityIssueService issues) : TaskActivity<QualityEscalationRequest, QualityEscalationOutcome>
+public sealed class EscalateQualityIssueActivity(QualityIssueEscalation escalation) : TaskActivity<QualityEscalationRequest, QualityEscalationOutcome>
 {
     public override Task<QualityEscalationOutcome> RunAsync(TaskActivityContext context, QualityEscalationRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return issues.EscalateAsync(input.IssueId, input.Check);
+        return escalation.EscalateAsync(input.IssueId, input.Check);
     }
 }
 
