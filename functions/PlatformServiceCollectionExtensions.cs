@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Platform.Adapters;
 using Platform.Functions.Approvals;
 using Platform.Functions.Auth;
+using Platform.Functions.Contacts;
 using Platform.Functions.DataRequests;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
@@ -51,7 +52,8 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Personnel.PersonnelService>();
         services.TryAddSingleton<Platform.Domain.Plans.PlanService>();
         services.TryAddSingleton<Platform.Domain.Agreements.IPlanApprovalCheck, Agreements.PlanApprovalCheck>();
-        services.AddNotificationDelivery();
+        services.AddNotificationDelivery(configuration, environment);
+        services.AddContacts();
         services.AddApprovals(configuration);
         services.AddScenarios(configuration);
         services.AddPlatformResources(configuration);
