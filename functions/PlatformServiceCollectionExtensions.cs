@@ -53,7 +53,7 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<Platform.Domain.Plans.PlanService>();
         services.TryAddSingleton<Platform.Domain.Agreements.IPlanApprovalCheck, Agreements.PlanApprovalCheck>();
         services.AddNotificationDelivery(configuration, environment);
-        services.AddContacts();
+        services.AddContacts(configuration);
         services.AddApprovals(configuration);
         services.AddScenarios(configuration);
         services.AddPlatformResources(configuration);

@@ -11,12 +11,11 @@ namespace Platform.Adapters.Contacts;
 /// Contacts and webhooks in table <c>contacts</c>: one partition per owner (<c>org:{id}</c> or <c>role:authority</c>),
 /// one row per contact, and the row <c>~webhook</c> for the owner's webhook. ETags guard concurrent edits.
 /// </summary>
-public sealed class TableContactStore(TableServiceClient tables) : IContactStore
+public sealed class TableContactStore(TableServiceClient tables, ContactStoreOptions? options = null) : IContactStore
 {
-    public const string TableName = "contacts";
     private const string WebhookRow = "~webhook";
 
-    private readonly TableClient _table = tables.GetTableClient(TableName);
+    private readonly TableClient _table = tables.GetTableClient((options ?? new ContactStoreOptions()).TableName);
     private int _created;
 
     public async Task<string> AddAsync(Contact contact, CancellationToken cancellationToken = default)
@@ -117,7 +116,7 @@ public sealed class TableContactStore(TableServiceClient tables) : IContactStore
 
     private static T Read<T>(TableEntity entity)
         => JsonSerializer.Deserialize<T>(entity.GetString("Data"), StorageJson.Options)
-           ?? throw new InvalidOperationException($"Row {entity.PartitionKey}/{entity.RowKey} of {TableName} holds nothing.");
+           ?? throw new InvalidOperationException($"Row {entity.PartitionKey}/{entity.RowKey} of the contacts table holds nothing.");
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
@@ -127,4 +126,21 @@ public sealed class TableContactStore(TableServiceClient tables) : IContactStore
             Volatile.Write(ref _created, 1);
         }
     }
+}
+
+/// <summary>Settings section <c>Contacts</c>.</summary>
+public sealed class ContactStoreOptions
+{
+    public const string SectionName = "Contacts";
+
+    /// <summary><c>Contacts:TableName</c>: the table of contacts and webhooks.</summary>
+    public string TableName { get; set; } = "contacts";
+}
+
+public sealed class ContactStoreOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ContactStoreOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ContactStoreOptions options)
+        => options?.TableName is { Length: >= 3 and <= 63 } table && char.IsAsciiLetter(table[0]) && table.All(char.IsAsciiLetterOrDigit)
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"Contacts:TableName must be 3-63 letters and digits starting with a letter (got '{options?.TableName}').");
 }

@@ -148,6 +148,33 @@ public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServ
         return null;
     }
 
+    public async Task<bool> TryClaimAsync(Recipient recipient, string id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(recipient.Key, id, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value is not { } entity)
+        {
+            return true;
+        }
+
+        if (entity.GetDateTimeOffset("ClaimedUntil") is { } claimed && claimed > now)
+        {
+            return false;
+        }
+
+        entity["ClaimedUntil"] = until;
+        try
+        {
+            // ETag-conditional: of two workers reading the same row, only one writes its claim.
+            await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> RetryLaterAsync(NotificationDeliveryRequest request, TimeSpan delay, CancellationToken cancellationToken = default)
     {
         // A queue message can stay invisible for at most 7 days.

@@ -89,6 +89,13 @@ public interface INotificationOutbox
         => Task.FromResult<Notification?>(null);
 
     /// <summary>
+    /// Claims the message for one delivery worker until <paramref name="until"/>, so two copies of its queue message
+    /// (a retried step queues it again) do not send it twice at the same time. False while another worker's claim holds.
+    /// </summary>
+    Task<bool> TryClaimAsync(Recipient recipient, string id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+        => Task.FromResult(true);
+
+    /// <summary>
     /// Queues the message for delivery again after <paramref name="delay"/> (retry with backoff); false when this outbox
     /// cannot delay a delivery, so the caller leaves the retry to the queue.
     /// </summary>

@@ -25,6 +25,9 @@ public sealed class NotificationDispatcher(INotificationOutbox outbox, INotifica
 
     public const int MaxErrorLength = 500;
 
+    /// <summary>How long one worker holds a message it is delivering (longer than an SMTP exchange and a webhook POST).</summary>
+    public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(2);
+
     private readonly NotificationDeliveryOptions _options = options ?? new NotificationDeliveryOptions { MaxAttempts = MaxAttempts };
 
     /// <summary>Delivers the message; <paramref name="attempt"/> counts from 1 (the queue's dequeue count). Returns the status now recorded.</summary>
@@ -40,6 +43,26 @@ public sealed class NotificationDispatcher(INotificationOutbox outbox, INotifica
             return null;
         }
 
+        if (notification.Delivery?.Status is NotificationDeliveryStatus.Delivered or NotificationDeliveryStatus.Failed)
+        {
+            return notification.Delivery.Status;
+        }
+
+        // Another worker holding the message (a second copy of its queue message): come back when its claim has run out,
+        // by which time the message is delivered, failed or free again.
+        var now = clock.UtcNow;
+        if (!await outbox.TryClaimAsync(recipient, request.Id, now, now + ClaimDuration, cancellationToken))
+        {
+            if (!await outbox.RetryLaterAsync(request, ClaimDuration, cancellationToken))
+            {
+                throw new InvalidOperationException($"Notification {request.Id} is being delivered by another worker.");
+            }
+
+            return NotificationDeliveryStatus.Pending;
+        }
+
+        // Read again under the claim: a worker that finished just before it may have delivered or failed the message.
+        notification = await outbox.GetAsync(recipient, request.Id, cancellationToken) ?? notification;
         if (notification.Delivery?.Status is NotificationDeliveryStatus.Delivered or NotificationDeliveryStatus.Failed)
         {
             return notification.Delivery.Status;
@@ -99,7 +122,7 @@ public sealed class NotificationDispatcher(INotificationOutbox outbox, INotifica
             throw;
         }
 
-        var now = clock.UtcNow;
+        now = clock.UtcNow;
         await outbox.RecordAttemptAsync(recipient, request.Id, new DeliveryAttempt(attempts, now, DeliveryAttempt.Delivered, channels, null), cancellationToken);
         await outbox.RecordDeliveryAsync(recipient, request.Id, new NotificationDelivery(NotificationDeliveryStatus.Delivered, attempts, now, null, now), cancellationToken);
         return NotificationDeliveryStatus.Delivered;

@@ -134,6 +134,8 @@ var commonAppSettings = {
   Reports__AnnualReportSchedule: '0 0 16 31 12 *'
   Reports__OperatorReportDueMonthDay: '01-31'
   Reports__TableName: 'annualreports'
+  // The address book (contacts and webhooks per organisation; personal data, read by the organisation and the authority).
+  Contacts__TableName: 'contacts'
   // Notification delivery (SPEC §4): the outbox's delivery queue, and transient failures retried with exponential
   // backoff (base, doubling, capped) up to MaxAttempts before the message is marked failed and the authority is told.
   Notifications__DeliveryQueue: 'notifications'
