@@ -66,11 +66,14 @@ public sealed class MailPlatformFixture : IAsyncLifetime
         await _azurite.DisposeAsync();
     }
 
-    public HttpClient Client(string role, string organization)
+    public HttpClient Client(string role, string organization) => ClientOf(Host, Auth, role, organization);
+
+    /// <summary>A client of <paramref name="host"/> with a development token for the role and organisation.</summary>
+    public static HttpClient ClientOf(HostProcess host, AuthOptions auth, string role, string organization)
     {
-        var client = new HttpClient { BaseAddress = new Uri(Host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevelopmentTokenIssuer.Mint(Auth, role, organization, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
+            DevelopmentTokenIssuer.Mint(auth, role, organization, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
         return client;
     }
 }

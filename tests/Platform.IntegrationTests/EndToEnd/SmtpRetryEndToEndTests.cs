@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Platform.Domain.Security;
-using Platform.Functions.Auth;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
 using static Platform.IntegrationTests.EndToEnd.ScenarioSteps;
@@ -22,12 +20,7 @@ public sealed class SmtpRetryEndToEndTests
         var settings = MailPlatformFixture.MailHostSettings("127.0.0.1", relay.Port);
         await using var host = await HostProcess.StartAsync(HostProcess.PlatformHostDll, settings);
         var auth = PlatformHostFixture.ReadSampleAuth();
-        HttpClient Client(string role, string org)
-        {
-            var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentTokenIssuer.Mint(auth, role, org, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
-            return client;
-        }
+        HttpClient Client(string role, string org) => MailPlatformFixture.ClientOf(host, auth, role, org);
 
         using var authority = Client(Roles.Authority, "org-authority");
         var (operatorId, agreementId) = await CreateOperatorWithAgreementAsync(authority);
