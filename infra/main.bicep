@@ -122,6 +122,12 @@ param smtpFromAddress string = ''
 @secure()
 param smtpPassword string = ''
 
+@description('Create Azure Communication Services Email (Azure-managed domain) as the SMTP relay; smtpHost and smtpFromAddress then default to it.')
+param enableCommunicationServices bool = false
+
+@description('Data location of Communication Services Email (e.g. Asia Pacific).')
+param communicationDataLocation string = 'Asia Pacific'
+
 @description('Tags added to every resource.')
 param tags object = {}
 
@@ -196,6 +202,16 @@ module functionApp 'modules/functionApp.bicep' = {
   }
 }
 
+module communication 'modules/communication.bicep' = if (enableCommunicationServices) {
+  name: 'communication'
+  params: {
+    emailServiceName: 'acs-email-${appName}-${environmentName}'
+    communicationServiceName: 'acs-${appName}-${environmentName}-${take(resourceToken, 6)}'
+    dataLocation: communicationDataLocation
+    tags: allTags
+  }
+}
+
 module appSettings 'modules/appSettings.bicep' = {
   name: 'appSettings'
   params: {
@@ -216,11 +232,11 @@ module appSettings 'modules/appSettings.bicep' = {
     authMetadataAddress: authMetadataAddress
     maxRequestBodyBytes: maxRequestBodyBytes
     publicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : publicBaseUrl
-    smtpHost: smtpHost
+    smtpHost: empty(smtpHost) && enableCommunicationServices ? 'smtp.azurecomm.net' : smtpHost
     smtpPort: smtpPort
     smtpSecurity: smtpSecurity
     smtpUserName: smtpUserName
-    smtpFromAddress: smtpFromAddress
+    smtpFromAddress: empty(smtpFromAddress) && enableCommunicationServices ? communication!.outputs.fromAddress : smtpFromAddress
   }
 }
 
@@ -231,3 +247,4 @@ output deploymentContainerUrl string = storage.outputs.deploymentContainerUrl
 output keyVaultName string = keyVault.outputs.name
 output keyVaultUri string = keyVault.outputs.vaultUri
 output identityClientId string = identity.outputs.clientId
+output communicationServiceName string = enableCommunicationServices ? communication!.outputs.communicationServiceName : ''
