@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Platform.Adapters.Storage;
+using Platform.Domain.Common;
 using Platform.Domain.Contacts;
 using Platform.Domain.Organizations;
 

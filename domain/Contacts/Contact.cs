@@ -157,7 +157,7 @@ public interface IContactStore
 {
     Task<string> AddAsync(Contact contact, CancellationToken cancellationToken = default);
 
-    Task<Organizations.Versioned<Contact>?> GetAsync(string owner, string id, CancellationToken cancellationToken = default);
+    Task<Platform.Domain.Common.Versioned<Contact>?> GetAsync(string owner, string id, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Contact>> ListAsync(string owner, CancellationToken cancellationToken = default);
 

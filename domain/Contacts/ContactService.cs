@@ -1,3 +1,4 @@
+using Platform.Domain.Common;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Notifications;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Platform.Domain.Common;
 using Platform.Domain.Contacts;
 using Platform.Domain.Notifications;
 using Platform.Domain.Security;

@@ -1,4 +1,5 @@
 using Moq;
+using Platform.Domain.Common;
 using Platform.Domain.Audit;
 using Platform.Domain.Contacts;
 using Platform.Domain.Errors;
