@@ -6,7 +6,8 @@ namespace Platform.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real SMTP peer on a free loopback port, written for tests: it refuses the first <c>refusals</c> connections with
-/// a 421 greeting (service not available, try later) and then accepts mail, keeping each message's raw DATA.
+/// a 421 greeting (service not available, try later) and then accepts mail (or rejects every recipient with 550),
+/// keeping each message's raw DATA.
 /// Enough of RFC 5321 for one client: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
 /// </summary>
 public sealed class ScriptedSmtpServer : IAsyncDisposable
@@ -17,9 +18,14 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly Task _loop;
     private int _refusalsLeft;
 
-    public ScriptedSmtpServer(int refusals)
+    private readonly bool _rejectRecipients;
+
+    /// <param name="refusals">Connections answered 421 before mail is accepted.</param>
+    /// <param name="rejectRecipients">Answer every RCPT with 550 (mailbox unavailable), a permanent refusal.</param>
+    public ScriptedSmtpServer(int refusals, bool rejectRecipients = false)
     {
         _refusalsLeft = refusals;
+        _rejectRecipients = rejectRecipients;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = Task.Run(AcceptLoopAsync);
@@ -81,6 +87,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 {
                     case "EHLO":
                         await writer.WriteAsync("250-test.local\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
+                        break;
+                    case "RCPT" when _rejectRecipients:
+                        await writer.WriteLineAsync("550 5.1.1 Mailbox unavailable");
                         break;
                     case "HELO":
                     case "MAIL":
