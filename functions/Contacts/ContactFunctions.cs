@@ -131,6 +131,18 @@ public sealed class ContactFunctions(ApiHandler api, ContactService contacts, Id
     public Task<IActionResult> SetAuthorityWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "authority/webhook")] HttpRequest request)
         => api.RunAsync<WebhookRequest>(request, AuthorityOnly, (call, body) => SetWebhookAsync(call, AuthorityOwner, body));
 
+    [Function("GetAuthorityWebhook")]
+    [OpenApiOperation(Summary = "The authority's webhook", Tags = ["contacts"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(WebhookView))]
+    public Task<IActionResult> GetAuthorityWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "authority/webhook")] HttpRequest request)
+        => api.RunAsync(request, AuthorityOnly, call => GetWebhookAsync(call, AuthorityOwner));
+
+    [Function("RemoveAuthorityWebhook")]
+    [OpenApiOperation(Summary = "Remove the authority's webhook", Tags = ["contacts"])]
+    [OpenApiResponse(StatusCodes.Status204NoContent)]
+    public Task<IActionResult> RemoveAuthorityWebhook([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "authority/webhook")] HttpRequest request)
+        => api.RunAsync(request, AuthorityOnly, call => RemoveWebhookAsync(call, AuthorityOwner));
+
     private static Recipient AuthorityOwner => Recipient.Role(Roles.Authority);
 
     private static Recipient Org(ApiRequestContext call, string id) => Recipient.Organization(call.RouteId(id, OrganizationFunctions.IdPrefix));

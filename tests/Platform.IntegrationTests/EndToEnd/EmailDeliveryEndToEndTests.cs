@@ -178,6 +178,10 @@ public sealed partial class EmailDeliveryEndToEndTests(MailPlatformFixture platf
         Assert.Equal("text", json.RootElement.GetProperty("msgtype").GetString());
         Assert.Contains(title, json.RootElement.GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
         Assert.Equal("webhook", delivered.GetProperty("attempts")[0].GetProperty("channels")[0].GetString());
+        var read = await provider.GetFromJsonAsync<JsonElement>($"/api/organizations/{providerId}/webhook");
+        Assert.Equal(robot.Url, read.GetProperty("url").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await provider.DeleteAsync($"/api/organizations/{providerId}/webhook")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await provider.GetAsync($"/api/organizations/{providerId}/webhook")).StatusCode);
     }
 
     [Fact]
