@@ -8,7 +8,7 @@ using Platform.Domain.Notifications;
 namespace Platform.Functions.Notifications;
 
 /// <summary>
-/// The delivery worker of the outbox (SPEC §4): takes a message id from the delivery queue
+/// The delivery worker of the outbox (docs/api.md#signed-links): takes a message id from the delivery queue
 /// (<c>Notifications:DeliveryQueue</c>, default <c>notifications</c>) and hands the stored message to the sender. A
 /// transient failure is queued again with backoff; an unexpected failure is recorded and rethrown, so the queue retries
 /// it (host.json: 5 attempts, then <c>{queue}-poison</c>, and the message is marked failed).

@@ -18,7 +18,7 @@ public sealed record NotificationStatusView(
         => new(n.Id, n.Recipient, n.Category, n.Subject, n.Body, n.Link, n.Target, n.CreatedAt, n.Delivery, attempts);
 }
 
-/// <summary>The caller's outbox messages (SPEC §3): those for the caller's organisation, or with <c>recipient=role</c> those for the caller's role.</summary>
+/// <summary>The caller's outbox messages (docs/api.md): those for the caller's organisation, or with <c>recipient=role</c> those for the caller's role.</summary>
 public sealed class NotificationFunctions(ApiHandler api, INotificationOutbox outbox)
 {
     [Function("ListNotifications")]
