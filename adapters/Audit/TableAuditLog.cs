@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Platform.Adapters.Storage;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Time;
@@ -256,6 +257,13 @@ public sealed class TableAuditLog : IAuditLog
 
                 _logger.LogDebug("Audit append lost the race for the chain's head (attempt {Attempt}); retrying.", attempt);
                 await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException missing) when (MissingTables.IsTableMissing(missing) && attempt < _options.MaxAppendAttempts)
+            {
+                // Storage was reset under us: the chain starts again in a new table rather than failing every change.
+                _logger.LogWarning("The audit table {Table} is missing; creating it again.", _options.TableName);
+                _cachedHead = null;
+                await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
