@@ -99,6 +99,10 @@ param pseudonymisationRootKey string = ''
 @secure()
 param personnelIdHashKey string = ''
 
+@description('Value of Key Vault secret audit-checkpoint-key (signs audit-chain checkpoints). Pass it on the first deployment; empty leaves the secret as it is.')
+@secure()
+param auditCheckpointKey string = ''
+
 @description('Tags added to every resource.')
 param tags object = {}
 
@@ -139,6 +143,7 @@ module keyVault 'modules/keyVault.bicep' = {
     linkSigningKey: linkSigningKey
     pseudonymisationRootKey: pseudonymisationRootKey
     personnelIdHashKey: personnelIdHashKey
+    auditCheckpointKey: auditCheckpointKey
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     tags: allTags
   }

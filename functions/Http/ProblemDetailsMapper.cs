@@ -27,7 +27,7 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
         switch (exception)
         {
             case DomainException domain:
-                return Create(httpContext, StatusOf(domain.Kind), domain.Code, domain.Message, domain.Errors);
+                return Create(httpContext, StatusOf(domain.Kind), domain.Code, domain.Message, domain.Errors, (domain as RateLimitedException)?.RetryAfter);
 
             case RequestFailedException { Status: StatusCodes.Status412PreconditionFailed }:
                 return Create(httpContext, StatusCodes.Status412PreconditionFailed, "concurrency.etag_mismatch",
@@ -76,6 +76,7 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
         FailureKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         FailureKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        FailureKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Every FailureKind needs a status code here."),
     };
 
