@@ -62,7 +62,7 @@ public sealed class TableSecurityEventStore(TableServiceClient tables, IOptions<
     public async Task<IReadOnlyList<LinkAttemptCount>> QueryAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(from)} and PartitionKey lt {PartitionOf(to)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {PartitionOf(from)} and PartitionKey le {PartitionOf(to)}");
         var found = new List<LinkAttemptCount>();
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {

@@ -21,7 +21,7 @@ public interface ISecurityEventStore
     /// <summary>Adds the counts to what is stored for the same minute, kind, key and code (several processes add to one row).</summary>
     Task AddAsync(IReadOnlyList<LinkAttemptCount> counts, CancellationToken cancellationToken = default);
 
-    /// <summary>The stored counts of the minutes from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first.</summary>
+    /// <summary>The stored counts of the minutes from the one of <paramref name="from"/> to the one of <paramref name="to"/>, both included.</summary>
     Task<IReadOnlyList<LinkAttemptCount>> QueryAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
