@@ -12,6 +12,14 @@ using Platform.Functions.OpenApi;
 
 namespace Platform.Functions.Audit;
 
+/// <summary>Asks for a background verification: <c>{"mode":"full"}</c> walks the chain from its first entry.</summary>
+public sealed record AuditVerificationRequest(AuditVerificationMode? Mode);
+
+public enum AuditVerificationMode
+{
+    Full,
+}
+
 /// <summary>
 /// The audit log for supervisors and the authority (SPEC §3; M5.3 supervision): filtered reading and verification of
 /// the tamper-evident hash chain.
@@ -81,10 +89,17 @@ public sealed partial class AuditFunctions(
 
     [Function("RequestFullAuditVerification")]
     [OpenApiOperation(Summary = "Start a full verification of the audit chain from its first entry, in the background", Tags = ["audit"])]
+    [OpenApiRequestBody(typeof(AuditVerificationRequest))]
     [OpenApiResponse(StatusCodes.Status202Accepted, typeof(FullAuditVerification), Description = "Queued (or the one already queued or running); poll GET /api/audit/verification.")]
     public Task<IActionResult> RequestFull([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "audit/verification")] HttpRequest request)
-        => api.RunAsync(request, Readers, async call =>
+        => api.RunAsync<AuditVerificationRequest>(request, Readers, async (call, body) =>
         {
+            if (body.Mode != AuditVerificationMode.Full)
+            {
+                throw new DomainException(FailureKind.Unprocessable, "audit.invalid_verification", "Only a full verification can be requested: send {\"mode\":\"full\"}.",
+                    new Dictionary<string, string[]> { ["mode"] = ["Must be full."] });
+            }
+
             var service = verification ?? throw new InvalidOperationException("Audit verification is not configured.");
             var requested = await service.RequestFullAsync(NewId(), call.Caller, call.CancellationToken);
             return ApiResults.Accepted(ApiRequestContext.LocationOf("audit", "verification"), requested);

@@ -169,7 +169,7 @@ public sealed class AuditFloodEndToEndTests(AuditFloodHostFixture platform) : IC
         await table.UpdateEntityAsync(victim, victim.ETag, TableUpdateMode.Replace);
         try
         {
-            var requested = await supervisor.PostAsync("/api/audit/verification", null);
+            var requested = await supervisor.PostAsJsonAsync("/api/audit/verification", new { mode = "full" });
             Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
             Assert.Equal("/api/audit/verification", requested.Headers.Location?.ToString());
             var shown = await PlatformScenario.PollAsync(supervisor, "/api/audit/verification",
