@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Platform.Domain.Security;
-using Platform.Functions.Auth;
 using Platform.IntegrationTests.EndToEnd;
 using Platform.IntegrationTests.Infrastructure;
 
@@ -29,7 +28,7 @@ internal static class LinkFloodBenchmark
             using var supervisor = Client(host, Roles.Supervisor);
             using var anonymous = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
 
-            await WritesAsync(authority, 20); // warm-up
+            await WritesAsync(authority, 100); // warm-up: JIT, tables, connections
             var quiet = await WritesAsync(authority, writes);
             var headBefore = await HeadAsync(supervisor);
 
@@ -51,6 +50,8 @@ internal static class LinkFloodBenchmark
             await flood;
             var floodSeconds = clock.Elapsed.TotalSeconds;
             var headAfter = await HeadAsync(supervisor);
+            await Task.Delay(TimeSpan.FromSeconds(61)); // past the flood's minute: its limits and counts are behind us
+            var quietAgain = await WritesAsync(authority, writes);
 
             var verify = Stopwatch.StartNew();
             var verification = await supervisor.GetFromJsonAsync<JsonElement>("/api/audit/verification");
@@ -62,8 +63,10 @@ internal static class LinkFloodBenchmark
             Console.WriteLine("|---|---|---|---|");
             Row($"authenticated POST /api/organizations, quiet ({quiet.Count} writes)", quiet);
             Row($"same, during {floodAttempts} anonymous link attempts ({underFlood.Count} writes)", underFlood);
+            Row($"same, quiet again a minute later ({quietAgain.Count} writes)", quietAgain);
             Console.WriteLine();
-            Console.WriteLine($"- p50 under flood / quiet: {Percentile(underFlood, 50) / Percentile(quiet, 50):F2}x; p99: {Percentile(underFlood, 99) / Percentile(quiet, 99):F2}x");
+            var quietP50 = Math.Max(Percentile(quiet, 50), Percentile(quietAgain, 50));
+            Console.WriteLine($"- p50 under flood / quiet (the slower quiet run): {Percentile(underFlood, 50) / quietP50:F2}x");
             Console.WriteLine($"- flood: {floodAttempts} attempts in {floodSeconds:F1} s; answers: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} × {s.Value}"))}");
             Console.WriteLine($"- audit chain: {headBefore} → {headAfter} entries over the flood (the writes measured during it add {underFlood.Count})");
             Console.WriteLine($"- GET /api/audit/verification after it: {verify.Elapsed.TotalMilliseconds:F0} ms, mode {verification.GetProperty("mode").GetString()}, {verification.GetProperty("entriesChecked").GetInt64()} entries checked");
@@ -100,11 +103,5 @@ internal static class LinkFloodBenchmark
     private static double Percentile(List<double> sorted, int p)
         => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static HttpClient Client(HostProcess host, string role)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevelopmentTokenIssuer.Mint(PlatformHostFixture.ReadSampleAuth(), role, $"org-{role}", $"{role}-bench", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
-        return client;
-    }
+    private static HttpClient Client(HostProcess host, string role) => PlatformHostFixture.ClientOf(host.BaseUrl, role, $"org-{role}");
 }

@@ -7,7 +7,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Platform.Adapters.Audit;
 using Platform.Domain.Security;
-using Platform.Functions.Auth;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -49,17 +48,7 @@ public sealed class AuditFloodHostFixture : IAsyncLifetime
         }
     }
 
-    public HttpClient Client(string? role = null, string organization = "org-test")
-    {
-        var client = new HttpClient { BaseAddress = new Uri(Host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        if (role is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-                DevelopmentTokenIssuer.Mint(PlatformHostFixture.ReadSampleAuth(), role, organization, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
-        }
-
-        return client;
-    }
+    public HttpClient Client(string? role = null, string organization = "org-test") => PlatformHostFixture.ClientOf(Host.BaseUrl, role, organization);
 }
 
 /// <summary>

@@ -64,6 +64,19 @@ public sealed class PlatformHostFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A client of any local host run with the sample settings, signed in as <paramref name="role"/> of <paramref name="organization"/> (anonymous when null).</summary>
+    public static HttpClient ClientOf(string baseUrl, string? role, string organization)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                DevelopmentTokenIssuer.Mint(ReadSampleAuth(), role, organization, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
+        }
+
+        return client;
+    }
+
     public static AuthOptions ReadSampleAuth()
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(AzuriteFixture.RepositoryRoot, "local.settings.sample.json")));

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.Domain.Security;
-using Platform.Functions.Auth;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -80,13 +78,7 @@ public sealed class StorageOutageEndToEndTests
 
     private static object Organization(string name) => new { name, kind = "operator", creditCode = TestCreditCodes.New(), region = "420100" };
 
-    private static HttpClient Client(HostProcess host, string role, string organization)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            DevelopmentTokenIssuer.Mint(PlatformHostFixture.ReadSampleAuth(), role, organization, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
-        return client;
-    }
+    private static HttpClient Client(HostProcess host, string role, string organization) => PlatformHostFixture.ClientOf(host.BaseUrl, role, organization);
 
     private static string Tail(string output) => output.Length > 6000 ? output[^6000..] : output;
 }
