@@ -14,7 +14,7 @@ public sealed class StorageClientOptions
     public const string SectionName = "StorageClient";
 
     /// <summary><c>StorageClient:MaxRetries</c>: retries after the first attempt (0–10).</summary>
-    public int MaxRetries { get; set; } = 3;
+    public int MaxRetries { get; set; } = 2;
 
     /// <summary><c>StorageClient:RetryDelay</c>: the first back-off; it doubles up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -22,8 +22,12 @@ public sealed class StorageClientOptions
     /// <summary><c>StorageClient:MaxRetryDelay</c>: the longest back-off between two attempts.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary><c>StorageClient:NetworkTimeout</c>: how long one attempt may wait for storage to answer.</summary>
-    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// <c>StorageClient:NetworkTimeout</c>: how long one attempt may wait for storage to answer. Generous on purpose: an
+    /// insert whose answer timed out is sent again by the retry and then meets itself (409), so only storage that does not
+    /// answer at all should reach it; refused connections fail at once and are retried after the short delays.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest one storage call can take before the client gives up: every attempt timing out plus the back-offs.</summary>
     public TimeSpan WorstCase => (NetworkTimeout * (MaxRetries + 1)) + (MaxRetryDelay * MaxRetries);
