@@ -139,6 +139,9 @@ public sealed class AuditVerificationService(
     public const string IncrementalMode = "incremental";
     public const string FullMode = "full";
 
+    /// <summary>A full verification still queued or running after this long is taken as lost (its message went to the poison queue).</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
     public async Task<AuditVerification> GetAsync(CancellationToken cancellationToken = default)
     {
         var checkpoint = await checkpoints.GetLastCheckpointAsync(cancellationToken);
@@ -167,11 +170,12 @@ public sealed class AuditVerificationService(
         };
     }
 
-    /// <summary>Queues a full verification (once: while one is queued or running, that one is returned).</summary>
+    /// <summary>Queues a full verification (once: while one is queued or running, that one is returned, unless it is stale).</summary>
     public async Task<FullAuditVerification> RequestFullAsync(string id, Security.Caller caller, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (await checkpoints.GetFullVerificationAsync(cancellationToken) is { State: not FullAuditVerificationState.Completed } pending)
+        if (await checkpoints.GetFullVerificationAsync(cancellationToken) is { State: not FullAuditVerificationState.Completed } pending
+            && clock.UtcNow - pending.RequestedAt < StaleAfter)
         {
             return pending;
         }

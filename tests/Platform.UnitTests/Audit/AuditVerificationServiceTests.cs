@@ -81,6 +81,19 @@ public sealed class AuditVerificationServiceTests
         Assert.Contains("audit.verification_requested", _audit.Actions);
     }
 
+    [Fact]
+    public async Task RequestFullAsync_PendingRunLostForAnHour_QueuesANewOne()
+    {
+        _chain.Append(3);
+        await Service().RequestFullAsync("avf-1", Caller.System);
+        var later = new AuditVerificationService(_chain, _chain, _signer, new ListQueue(_queued), _audit, new FixedClock(Now.AddHours(2)), new AuditVerificationSettings(10));
+
+        var again = await later.RequestFullAsync("avf-2", Caller.System);
+
+        Assert.Equal("avf-2", again.Id);
+        Assert.Equal(["avf-1", "avf-2"], _queued);
+    }
+
     private sealed class ListQueue(List<string> queued) : IAuditVerificationQueue
     {
         public Task EnqueueAsync(string verificationId, CancellationToken cancellationToken = default)
