@@ -121,7 +121,7 @@ public sealed record AuditVerificationSettings(long CheckpointInterval)
 }
 
 /// <summary>
-/// Verification of the audit chain that does not grow with it (issue 20 item 3; SPEC §2.9): the route verifies from the
+/// Verification of the audit chain that does not grow with it (issue 20 item 3; M5.3 supervision of a tamper-evident log): the route verifies from the
 /// last verified, signed checkpoint to the head, and leaves a new checkpoint when enough entries verified past it; the full
 /// walk from the genesis runs as a background job (<see cref="RequestFullAsync"/> → queue → <see cref="RunFullAsync"/>),
 /// and its latest result is part of every answer — a break it found keeps the chain reported invalid until a later full

@@ -10,7 +10,7 @@ namespace Platform.Domain.Sandbox;
 /// unquoted field and empty text is <c>""</c>, so the two stay apart. A text cell a spreadsheet would run as a formula
 /// (starting with = + - @, tab or CR) is written quoted with a leading apostrophe (<see cref="CsvField"/>, as the disclosure
 /// CSV does); the JSON and Parquet forms keep every value exactly. The audit hash is SHA-256 over exactly these
-/// bytes (SPEC §2.7: the audit log carries "the hash of its output").
+/// bytes (M5.3: the audit log carries the hash of the output).
 /// </summary>
 public static class ResultCsv
 {

@@ -6,7 +6,7 @@ using Platform.Domain.Time;
 
 namespace Platform.Domain.Security;
 
-/// <summary>How many anonymous attempts at signed links (SPEC §4) one client, and one link, may make per minute.</summary>
+/// <summary>How many anonymous attempts at signed links (docs/api.md) one client, and one link, may make per minute.</summary>
 public sealed record LinkAttemptLimits(int PerClientPerMinute, int PerLinkPerMinute)
 {
     public static readonly LinkAttemptLimits Default = new(60, 20);
@@ -26,7 +26,7 @@ public interface ISecurityEventStore
 }
 
 /// <summary>
-/// The door in front of the signed-link pages (issue 20 item 3; SPEC §4). Anyone may try a link, so nobody may make the
+/// The door in front of the signed-link pages (issue 20 item 3; docs/api.md). Anyone may try a link, so nobody may make the
 /// platform do unbounded work or grow the audit chain by trying: each client address and each link (by the fingerprint of
 /// its token) gets a number of attempts per minute, past which the answer is 429 <c>approval.rate_limited</c> with
 /// <c>Retry-After</c>. Refused attempts are not written to the hash chain one by one; they are counted per link and per

@@ -21,7 +21,7 @@ public enum AuditVerificationMode
 }
 
 /// <summary>
-/// The audit log for supervisors and the authority (SPEC §3; M5.3 supervision): filtered reading and verification of
+/// The audit log for supervisors and the authority (M5.3 supervision): filtered reading and verification of
 /// the tamper-evident hash chain.
 /// </summary>
 /// <remarks>

@@ -6,7 +6,7 @@ using Platform.Domain.Errors;
 namespace Platform.Functions.Http;
 
 /// <summary>
-/// The one rule for record ids inside request bodies (SPEC §3: a wrong id format is a 4xx, never a storage error):
+/// The one rule for record ids inside request bodies (docs/api.md: a wrong id format is a 4xx, never a storage error):
 /// every field the platform reads as a record id — <c>agreementId</c>, <c>scenarioId</c>, <c>dataNeeds[].resourceId</c>,
 /// <c>sourceJobIds[]</c>, <c>derivedFrom</c>, … at any depth — must have the shape of the id kind it names
 /// (<see cref="ResourceId"/>), checked by <see cref="RequestBodyReader"/> right after the body is read, before any
