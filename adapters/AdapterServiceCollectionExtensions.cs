@@ -82,8 +82,15 @@ public static class AdapterServiceCollectionExtensions
             .Bind(configuration.GetSection(AuditOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
-        services.TryAddSingleton<IAuditLog, TableAuditLog>();
+        services.TryAddSingleton<TableAuditLog>();
+        services.TryAddSingleton<IAuditLog>(sp => sp.GetRequiredService<TableAuditLog>());
+        services.TryAddSingleton<IAuditCheckpointStore>(sp => sp.GetRequiredService<TableAuditLog>());
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
+        services.TryAddSingleton<IAuditVerificationQueue, QueueAuditVerificationQueue>();
+        services.TryAddSingleton<Platform.Domain.Security.ISecurityEventStore, TableSecurityEventStore>();
+        services.TryAddSingleton(sp => new AuditCheckpointSigner(sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<IOptions<AuditOptions>>().Value.CheckpointKeyName));
+        services.TryAddSingleton(sp => new AuditVerificationSettings(sp.GetRequiredService<IOptions<AuditOptions>>().Value.CheckpointInterval));
+        services.TryAddSingleton<AuditVerificationService>();
 
         // Records (Table storage, ETag concurrency)
         services.AddOrganizationStores();

@@ -110,10 +110,15 @@ public static class PlatformServiceCollectionExtensions
     {
         services.AddOptions<StorageConnectionOptions>().Configure(options => StorageConnectionOptions.Bind(configuration, options)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageConnectionOptions>, StorageConnectionOptionsValidator>();
-        services.TryAddSingleton<BlobServiceClient>(provider => provider.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.CreateBlobServiceClient());
-        services.TryAddSingleton<QueueServiceClient>(provider => provider.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.CreateQueueServiceClient());
-        services.TryAddSingleton<TableServiceClient>(provider => provider.GetRequiredService<IOptions<StorageConnectionOptions>>().Value.CreateTableServiceClient());
+        services.AddOptions<StorageClientOptions>().Bind(configuration.GetSection(StorageClientOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageClientOptions>, StorageClientOptionsValidator>();
+        services.TryAddSingleton<BlobServiceClient>(provider => Connection(provider).CreateBlobServiceClient(ClientSettings(provider)));
+        services.TryAddSingleton<QueueServiceClient>(provider => Connection(provider).CreateQueueServiceClient(ClientSettings(provider)));
+        services.TryAddSingleton<TableServiceClient>(provider => Connection(provider).CreateTableServiceClient(ClientSettings(provider)));
         services.TryAddSingleton<StorageHealthCheck>();
         return services;
+
+        static StorageConnectionOptions Connection(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageConnectionOptions>>().Value;
+        static StorageClientOptions ClientSettings(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageClientOptions>>().Value;
     }
 }

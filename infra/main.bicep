@@ -128,6 +128,10 @@ param enableCommunicationServices bool = false
 @description('Data location of Communication Services Email (e.g. Asia Pacific).')
 param communicationDataLocation string = 'Asia Pacific'
 
+@description('Value of Key Vault secret audit-checkpoint-key (signs audit-chain checkpoints). Pass it on the first deployment; empty leaves the secret as it is.')
+@secure()
+param auditCheckpointKey string = ''
+
 @description('Tags added to every resource.')
 param tags object = {}
 
@@ -169,6 +173,7 @@ module keyVault 'modules/keyVault.bicep' = {
     pseudonymisationRootKey: pseudonymisationRootKey
     personnelIdHashKey: personnelIdHashKey
     smtpPassword: smtpPassword
+    auditCheckpointKey: auditCheckpointKey
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     tags: allTags
   }

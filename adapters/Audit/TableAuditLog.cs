@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Platform.Adapters.Storage;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Time;
@@ -20,7 +21,7 @@ namespace Platform.Adapters.Audit;
 /// never both extend the same head: the loser gets 412/409, re-reads the head and tries again. Within one process,
 /// concurrent appends are combined into a single transaction to keep the partition's single writer busy with real work.
 /// </summary>
-public sealed class TableAuditLog : IAuditLog
+public sealed class TableAuditLog : IAuditLog, IAuditCheckpointStore
 {
     public const int MaxPageSize = 200;
     public const int MaxActionLength = 256;
@@ -28,6 +29,9 @@ public sealed class TableAuditLog : IAuditLog
 
     internal const string ChainPartitionKey = "chain";
     internal const string HeadRowKey = "head";
+    internal const string CheckpointPartitionKey = "checkpoints";
+    internal const string VerificationPartitionKey = "verification";
+    internal const string LatestFullVerificationRowKey = "full-latest";
 
     // An entity-group transaction holds at most 100 operations; one of them is the head's update.
     private const int MaxEntriesPerTransaction = 99;
@@ -146,14 +150,40 @@ public sealed class TableAuditLog : IAuditLog
         return new AuditPage(items, EncodeContinuationToken(items[^1].Sequence));
     }
 
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) => VerifyCoreAsync(AuditHead.Empty, cancellationToken);
+
+    public async Task<AuditVerification> VerifyFromAsync(AuditHead start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (start.Sequence <= 0)
+        {
+            return await VerifyAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var anchor = await _table.GetEntityIfExistsAsync<TableEntity>(ChainPartitionKey, RowKeyOf(start.Sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!anchor.HasValue || anchor.Value is null)
+        {
+            return new AuditVerification(false, 0, start.Sequence, $"Entry {start.Sequence}, vouched for by the last checkpoint, is missing: entries were removed.", null);
+        }
+
+        var entry = ToEntry(anchor.Value);
+        if (!string.Equals(entry.Hash, start.Hash, StringComparison.Ordinal) || !string.Equals(AuditChain.ComputeHash(entry), entry.Hash, StringComparison.Ordinal))
+        {
+            return new AuditVerification(false, 1, start.Sequence, $"Entry {start.Sequence} no longer matches the hash its checkpoint signed: the chain was changed.", null);
+        }
+
+        return await VerifyCoreAsync(start, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AuditVerification> VerifyCoreAsync(AuditHead start, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
 
         // The head is read first: every entry up to it was committed together with it, so all of them must be there.
         var headBefore = (await ReadHeadAsync(cancellationToken).ConfigureAwait(false)).Head;
-        var verifier = new AuditChainVerifier();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ChainPartitionKey} and RowKey le {LastRowKey}");
+        var verifier = new AuditChainVerifier(start);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ChainPartitionKey} and RowKey gt {RowKeyOf(start.Sequence)} and RowKey le {LastRowKey}");
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: VerifyReadPageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var entry = ToEntry(entity);
@@ -184,6 +214,66 @@ public sealed class TableAuditLog : IAuditLog
 
         // The head has moved past what we read: everything read verified, and the rest arrived after we finished.
         return verifier.Complete();
+    }
+
+    public async Task<AuditCheckpoint?> GetLastCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+
+        // Row keys count down from the newest checkpoint, so the first row is the latest.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {CheckpointPartitionKey}");
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return new AuditCheckpoint(
+                entity.GetInt64("Sequence") ?? -1,
+                entity.GetString("Hash") ?? "",
+                ParseTime(entity.GetString("CreatedAt")) ?? DateTimeOffset.MinValue,
+                entity.GetString("KeyId") ?? "",
+                entity.GetString("Signature") ?? "");
+        }
+
+        return null;
+    }
+
+    public async Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(CheckpointPartitionKey, RowKeyOf(long.MaxValue - checkpoint.Sequence))
+        {
+            ["Sequence"] = checkpoint.Sequence,
+            ["Hash"] = checkpoint.Hash,
+            ["CreatedAt"] = AuditChain.FormatTime(checkpoint.CreatedAt),
+            ["KeyId"] = checkpoint.KeyId,
+            ["Signature"] = checkpoint.Signature,
+        };
+        try
+        {
+            await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exists) when (exists.Status == 409)
+        {
+            // Another verification checkpointed the same entry first.
+        }
+    }
+
+    public async Task<FullAuditVerification?> GetFullVerificationAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(VerificationPartitionKey, LatestFullVerificationRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue && response.Value?.GetString("Data") is { } data
+            ? System.Text.Json.JsonSerializer.Deserialize<FullAuditVerification>(data, StorageJson.Options)
+            : null;
+    }
+
+    public async Task SaveFullVerificationAsync(FullAuditVerification verification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        await _table.UpsertEntityAsync(
+            new TableEntity(VerificationPartitionKey, LatestFullVerificationRowKey) { ["Data"] = System.Text.Json.JsonSerializer.Serialize(verification, StorageJson.Options) },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The row key of an entry: its sequence, zero-padded so that key order is sequence order.</summary>
@@ -256,6 +346,13 @@ public sealed class TableAuditLog : IAuditLog
 
                 _logger.LogDebug("Audit append lost the race for the chain's head (attempt {Attempt}); retrying.", attempt);
                 await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException missing) when (MissingTables.IsTableMissing(missing) && attempt < _options.MaxAppendAttempts)
+            {
+                // Storage was reset under us: the chain starts again in a new table rather than failing every change.
+                _logger.LogWarning("The audit table {Table} is missing; creating it again.", _options.TableName);
+                _cachedHead = null;
+                await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -21,6 +21,16 @@ public sealed class JsonQueueSender(QueueServiceClient queues, string queueName)
             Volatile.Write(ref _created, 1);
         }
 
-        await _queue.SendMessageAsync(JsonSerializer.Serialize(message, MessageJson), cancellationToken);
+        var text = JsonSerializer.Serialize(message, MessageJson);
+        try
+        {
+            await _queue.SendMessageAsync(text, cancellationToken);
+        }
+        catch (Azure.RequestFailedException missing) when (missing.ErrorCode == "QueueNotFound")
+        {
+            // Storage was reset since the queue was created: create it again rather than failing every send.
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await _queue.SendMessageAsync(text, cancellationToken);
+        }
     }
 }

@@ -42,7 +42,8 @@ public sealed class JsonTableStore<T>(TableServiceClient tables, string tableNam
 
         try
         {
-            var response = await _table.SubmitTransactionAsync(actions, cancellationToken);
+            // A transaction's failure comes back inside the batch answer, past the client's missing-table policy.
+            var response = await MissingTables.RunAsync(_table, () => _table.SubmitTransactionAsync(actions, cancellationToken), cancellationToken);
             return response.Value[0].Headers.ETag?.ToString() ?? throw new InvalidOperationException("Table storage returned no ETag.");
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)

@@ -30,6 +30,13 @@ if (args.Contains("--sandbox"))
     return;
 }
 
+if (args.Contains("--link-flood"))
+{
+    // `--link-flood [--quick]`: issue 20's measure; authenticated writes quiet and during 2,000 anonymous link attempts.
+    await LinkFloodBenchmark.RunAsync(quick ? 100 : 300, 2000);
+    return;
+}
+
 var httpRequests = quick ? 500 : 3000;
 var sequentialOrchestrations = quick ? 10 : 30;
 var concurrentOrchestrations = 100;

@@ -14,7 +14,12 @@ public sealed record ApprovalDecisionOutcome(ApprovalSlot Slot, ApprovalDecision
 /// claim row (a conditional insert), raises the orchestration's event and is audited; every later use, and every
 /// refused link, is audited and answered 403/409/410. GET never decides.
 /// </summary>
-public sealed class ApprovalService(IApprovalStore store, ApprovalLinkSigner signer, IAuditTrail audit, IClock clock, IEnumerable<IApprovalSubjectSource> subjects)
+/// <remarks>
+/// With a <see cref="LinkAttemptGuard"/> (as the platform runs it, issue 20 item 3) refused attempts do not grow the audit
+/// chain one by one: a link that does not verify is only counted by the guard (per client and link per minute, by the HTTP
+/// door that knows the client), and a genuine link's refusal is chained once per link and code, later repeats only counted.
+/// </remarks>
+public sealed class ApprovalService(IApprovalStore store, ApprovalLinkSigner signer, IAuditTrail audit, IClock clock, IEnumerable<IApprovalSubjectSource> subjects, LinkAttemptGuard? attempts = null)
 {
     public const string DecisionEventName = nameof(ApprovalDecidedEvent);
     public const string UsedCode = "approval.link_used";
@@ -56,7 +61,7 @@ public sealed class ApprovalService(IApprovalStore store, ApprovalLinkSigner sig
             link = await signer.VerifyAsync(token, cancellationToken);
             slot = await SlotOfAsync(link, cancellationToken);
         }
-        catch (DomainException refused)
+        catch (DomainException refused) when (attempts is null)
         {
             await audit.RecordAsync(Caller.Anonymous, "approval.refused", "approvals",
                 new { refused.Code, Token = ApprovalLinkCodec.Fingerprint(token) }, cancellationToken);
@@ -89,7 +94,7 @@ public sealed class ApprovalService(IApprovalStore store, ApprovalLinkSigner sig
             await audit.RecordAsync(holder, "approval.decided", target, new { decision.Kind, decision.Scores, decision.Comment, link.Claims.Nonce, link.KeyId }, cancellationToken);
             return new ApprovalDecisionOutcome(slot, decision);
         }
-        catch (DomainException refused)
+        catch (DomainException refused) when (attempts is null || attempts.IsFirstRefusalOfLink(link.Claims.Nonce, refused.Code))
         {
             await audit.RecordAsync(holder, "approval.refused", target, new { refused.Code, link.Claims.Nonce }, cancellationToken);
             throw;

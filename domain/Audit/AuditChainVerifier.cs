@@ -6,8 +6,21 @@ namespace Platform.Domain.Audit;
 /// </summary>
 public sealed class AuditChainVerifier
 {
-    private AuditHead _last = AuditHead.Empty;
+    private AuditHead _last;
     private AuditVerification? _failure;
+
+    /// <summary>Verifies from the genesis.</summary>
+    public AuditChainVerifier()
+        : this(AuditHead.Empty)
+    {
+    }
+
+    /// <summary>Verifies the entries that follow <paramref name="start"/>, an entry already known to be good (a verified checkpoint).</summary>
+    public AuditChainVerifier(AuditHead start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        _last = start;
+    }
 
     /// <summary>Entries accepted so far, including the one that broke the chain, if any.</summary>
     public long EntriesChecked { get; private set; }
@@ -89,7 +102,7 @@ public sealed class AuditChainVerifier
             }
         }
 
-        return new AuditVerification(true, EntriesChecked, null, null, head?.Sequence ?? _last.Sequence);
+        return new AuditVerification(true, EntriesChecked, null, null, head?.Sequence ?? _last.Sequence, _last.Hash);
     }
 
     /// <summary>Verifies a whole ordered sequence of entries, optionally against the recorded head.</summary>

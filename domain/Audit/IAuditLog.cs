@@ -31,7 +31,22 @@ public sealed record AuditQuery(
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? ContinuationToken);
 
 /// <summary>Result of recomputing the chain; <see cref="FirstBrokenSequence"/> names the first entry that does not verify.</summary>
-public sealed record AuditVerification(bool Valid, long EntriesChecked, long? FirstBrokenSequence, string? Reason, long? HeadSequence);
+/// <remarks>
+/// <see cref="HeadHash"/> is the hash of the last entry that verified (with <see cref="HeadSequence"/>, what a checkpoint
+/// signs). On the route (issue 20 item 3), <see cref="Mode"/> says whether the chain was walked from the signed checkpoint
+/// <see cref="VerifiedFrom"/> (<c>incremental</c>) or from its first entry (<c>full</c>), and <see cref="Full"/> is the latest
+/// background full verification; a break it found makes <see cref="Valid"/> false.
+/// </remarks>
+public sealed record AuditVerification(
+    bool Valid,
+    long EntriesChecked,
+    long? FirstBrokenSequence,
+    string? Reason,
+    long? HeadSequence,
+    string? HeadHash = null,
+    string? Mode = null,
+    AuditCheckpoint? VerifiedFrom = null,
+    FullAuditVerification? Full = null);
 
 public interface IAuditLog
 {

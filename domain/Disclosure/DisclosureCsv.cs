@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Platform.Domain.Csv;
 using Platform.Domain.Products;
 
 namespace Platform.Domain.Disclosure;
 
 /// <summary>
 /// CSV forms of the public disclosure (M4.7.4): RFC 4180 with CRLF line ends. A cell that a spreadsheet would run as a
-/// formula (starting with = + - @) is quoted and prefixed with an apostrophe.
+/// formula (starting with = + - @, tab or CR; see <see cref="CsvField"/>) is quoted and prefixed with an apostrophe.
 /// </summary>
 public static class DisclosureCsv
 {
@@ -41,13 +42,7 @@ public static class DisclosureCsv
         return csv.ToString();
     }
 
-    public static string Quote(string value)
-    {
-        var formula = value.Length > 0 && value[0] is '=' or '+' or '-' or '@';
-        return formula || value.IndexOfAny([',', '"', '\r', '\n']) >= 0
-            ? "\"" + (formula ? "'" : "") + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : value;
-    }
+    public static string Quote(string value) => CsvField.Format(value);
 
     public static string Wire<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 

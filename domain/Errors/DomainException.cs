@@ -14,6 +14,7 @@ public enum FailureKind
     UnsupportedMediaType,
     Unprocessable,
     Unavailable,
+    TooManyRequests,
 }
 
 /// <summary>
@@ -36,4 +37,10 @@ public class DomainException : Exception
 
     /// <summary>Per-field validation messages, keyed by the JSON path of the field (camelCase).</summary>
     public IReadOnlyDictionary<string, string[]>? Errors { get; }
+}
+
+/// <summary>Too many attempts from one client or at one target: 429 with <c>Retry-After</c> (<see cref="RetryAfter"/>).</summary>
+public sealed class RateLimitedException(string code, string detail, TimeSpan retryAfter) : DomainException(FailureKind.TooManyRequests, code, detail)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
 }

@@ -1,18 +1,19 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using Platform.Domain.Csv;
 
 namespace Platform.Domain.Sandbox;
 
 /// <summary>
 /// The canonical CSV of a sandbox result (RFC 4180: comma, CRLF after every record, a field quoted when it holds
 /// a comma, quote, CR or LF, or is empty text; UTF-8 without BOM; a header of the column names). NULL is an empty
-/// unquoted field and empty text is <c>""</c>, so the two stay apart. The audit hash is SHA-256 over exactly these
+/// unquoted field and empty text is <c>""</c>, so the two stay apart. A text cell a spreadsheet would run as a formula
+/// (starting with = + - @, tab or CR) is written quoted with a leading apostrophe (<see cref="CsvField"/>, as the disclosure
+/// CSV does); the JSON and Parquet forms keep every value exactly. The audit hash is SHA-256 over exactly these
 /// bytes (M5.3: the audit log carries the hash of the output).
 /// </summary>
 public static class ResultCsv
 {
-    private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
     /// <param name="utf8Bom">
@@ -86,14 +87,7 @@ public static class ResultCsv
                 continue;
             }
 
-            if (value.Length == 0 || value.AsSpan().ContainsAny(NeedsQuotes))
-            {
-                line.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            }
-            else
-            {
-                line.Append(value);
-            }
+            CsvField.Append(line, value, quoteEmpty: true);
         }
 
         line.Append("\r\n");

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Platform.Domain.Approvals;
+using Microsoft.Extensions.Options;
 using Platform.Domain.Errors;
+using Platform.Domain.Security;
 using Platform.Functions.Auth;
 using Platform.Functions.Http;
 using Platform.Functions.OpenApi;
@@ -42,7 +44,12 @@ public sealed record ApprovalDecisionView(
 /// Answers: 403 <c>approval.link_invalid</c>, 410 <c>approval.link_expired</c> or <c>approval.link_closed</c>,
 /// 409 <c>approval.link_used</c>, 422 <c>approval.invalid</c> — as HTML for browsers and form posts, problem JSON otherwise.
 /// </summary>
-public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals)
+/// <remarks>
+/// Every attempt goes through the <see cref="LinkAttemptGuard"/> first (issue 20 item 3): past the per-client or per-link
+/// limit the answer is 429 <c>approval.rate_limited</c> with <c>Retry-After</c>, and every refused attempt is counted as a
+/// security event per link and client per minute instead of growing the audit chain.
+/// </remarks>
+public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals, LinkAttemptGuard? attempts = null, IOptions<LinkAttemptOptions>? attemptOptions = null)
 {
     [Function("GetApprovalPage")]
     [AllowAnonymousAccess]
@@ -52,7 +59,7 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals)
     [OpenApiResponse(StatusCodes.Status409Conflict, typeof(string), ContentType = "text/html", Description = "approval.link_used: already decided; the page shows the decision.")]
     [OpenApiResponse(StatusCodes.Status410Gone, typeof(ApiProblemDetails), Description = "approval.link_expired or approval.link_closed.")]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "approvals/{token}")] HttpRequest request, string token)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => api.RunAsync(request, ApiAccess.Anonymous, call => GuardedAsync(call, token, async () =>
         {
             var json = WantsJson(call.Request);
             try
@@ -77,7 +84,7 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals)
             {
                 return ProblemPage(refused);
             }
-        });
+        }));
 
     [Function("DecideApproval")]
     [AllowAnonymousAccess]
@@ -93,7 +100,7 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{token}")] HttpRequest request,
         string token,
         [DurableClient] DurableTaskClient client)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => api.RunAsync(request, ApiAccess.Anonymous, call => GuardedAsync(call, token, async () =>
         {
             if (!call.HasFormBody)
             {
@@ -120,7 +127,7 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals)
             {
                 return ProblemPage(refused);
             }
-        });
+        }));
 
     /// <summary>Reads the page's form; a value that is not a decision or a whole-number score is a 422 naming the field.</summary>
     public static ApprovalDecisionInput ReadForm(IFormCollection form)
@@ -168,10 +175,45 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals)
         return input;
     }
 
+    /// <summary>Admits the attempt (or answers 429) and counts it as refused when it does not succeed.</summary>
+    private async Task<IActionResult> GuardedAsync(ApiRequestContext call, string token, Func<Task<IActionResult>> attempt)
+    {
+        if (attempts is null)
+        {
+            return await attempt();
+        }
+
+        var client = (attemptOptions?.Value ?? new LinkAttemptOptions()).ClientOf(call.Request);
+        var link = ApprovalLinkCodec.Fingerprint(token);
+        attempts.Admit(client, link);
+        IActionResult result;
+        try
+        {
+            result = await attempt();
+        }
+        catch (DomainException refused)
+        {
+            attempts.Refused(client, link, refused.Code);
+            throw;
+        }
+
+        switch (result)
+        {
+            case ProblemResult problem:
+                attempts.Refused(client, link, problem.Problem.Code);
+                break;
+            case ApprovalPageResult { StatusCode: >= 400 } page:
+                attempts.Refused(client, link, page.Code ?? $"http.{page.StatusCode}");
+                break;
+        }
+
+        return result;
+    }
+
     private static IActionResult ProblemPage(DomainException refused)
     {
         var status = ProblemDetailsMapper.StatusOf(refused.Kind);
-        return ApprovalPage.Result(status, ApprovalPage.RenderProblem(status, refused.Code, refused.Message));
+        return new ApprovalPageResult(status, ApprovalPage.RenderProblem(status, refused.Code, refused.Message)) { Code = refused.Code };
     }
 
     /// <summary>Browsers ask for HTML; API clients that ask only for JSON get problem details instead of pages.</summary>

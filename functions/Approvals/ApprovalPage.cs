@@ -204,6 +204,9 @@ public sealed class ApprovalPageResult(int statusCode, string html) : IActionRes
 
     public string Html { get; } = html;
 
+    /// <summary>The stable code of a refusal this page shows (null for the form and decided pages).</summary>
+    public string? Code { get; init; }
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;

@@ -18,6 +18,7 @@ public static class ApprovalServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<LinkOptions>>().Value.ToSettings());
         services.TryAddSingleton<ApprovalLinkSigner>();
+        services.AddLinkAttemptGuard(configuration);
         services.TryAddSingleton<ApprovalService>();
         return services;
     }

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Platform.Adapters.Storage;
 
 namespace Platform.Functions.Health;
 
@@ -43,20 +44,31 @@ public sealed class StorageConnectionOptions
         options.ClientId = NullIfBlank(section["clientId"]);
     }
 
-    public BlobServiceClient CreateBlobServiceClient()
-        => UsesIdentity ? new BlobServiceClient(Endpoint(BlobServiceUri, "blob"), Credential()) : new BlobServiceClient(ConnectionString);
+    public BlobServiceClient CreateBlobServiceClient(StorageClientOptions? client = null)
+    {
+        var clientOptions = (client ?? new StorageClientOptions()).Apply(new BlobClientOptions());
+        return UsesIdentity ? new BlobServiceClient(Endpoint(BlobServiceUri, "blob"), Credential(), clientOptions) : new BlobServiceClient(ConnectionString, clientOptions);
+    }
 
     /// <summary>Messages are Base64 because host.json tells queue triggers to expect that encoding.</summary>
-    public QueueServiceClient CreateQueueServiceClient()
+    public QueueServiceClient CreateQueueServiceClient(StorageClientOptions? client = null)
     {
-        var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var clientOptions = (client ?? new StorageClientOptions()).Apply(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         return UsesIdentity
             ? new QueueServiceClient(Endpoint(QueueServiceUri, "queue"), Credential(), clientOptions)
             : new QueueServiceClient(ConnectionString, clientOptions);
     }
 
-    public TableServiceClient CreateTableServiceClient()
-        => UsesIdentity ? new TableServiceClient(Endpoint(TableServiceUri, "table"), Credential()) : new TableServiceClient(ConnectionString);
+    /// <summary>A table client whose calls create a missing table again (a reset or fresh storage account).</summary>
+    public TableServiceClient CreateTableServiceClient(StorageClientOptions? client = null)
+    {
+        var settings = client ?? new StorageClientOptions();
+        var clientOptions = settings.Apply(new TableClientOptions()).WithRecreation(plain => CreateTableServiceClient(settings.Apply(plain)));
+        return CreateTableServiceClient(clientOptions);
+    }
+
+    private TableServiceClient CreateTableServiceClient(TableClientOptions clientOptions)
+        => UsesIdentity ? new TableServiceClient(Endpoint(TableServiceUri, "table"), Credential(), clientOptions) : new TableServiceClient(ConnectionString, clientOptions);
 
     private Uri Endpoint(Uri? explicitUri, string service)
         => explicitUri

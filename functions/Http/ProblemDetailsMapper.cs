@@ -16,6 +16,9 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
 
     public const string StorageUnavailableCode = "storage.unavailable";
 
+    /// <summary>What a 503 tells the client to wait before trying again (<c>Retry-After</c>).</summary>
+    public static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
+
     /// <summary>Status used when the client went away; nobody reads the answer, so it is not logged as an error.</summary>
     public const int ClientClosedRequest = 499;
 
@@ -24,7 +27,7 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
         switch (exception)
         {
             case DomainException domain:
-                return Create(httpContext, StatusOf(domain.Kind), domain.Code, domain.Message, domain.Errors);
+                return Create(httpContext, StatusOf(domain.Kind), domain.Code, domain.Message, domain.Errors, (domain as RateLimitedException)?.RetryAfter);
 
             case RequestFailedException { Status: StatusCodes.Status412PreconditionFailed }:
                 return Create(httpContext, StatusCodes.Status412PreconditionFailed, "concurrency.etag_mismatch",
@@ -34,8 +37,9 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
                 return Create(httpContext, StatusCodes.Status409Conflict, "concurrency.conflict",
                     "The record already exists or is being changed concurrently; retry the request.");
 
-            // Storage that is busy or out of reach is a condition to retry, not a fault in the request or the platform.
-            case RequestFailedException { Status: 0 or 408 or 500 or 502 or 503 or 504 } storage:
+            // Storage that is busy or out of reach is a condition to retry, not a fault in the request or the platform:
+            // whatever the storage client's retry gave up with (issue 20 item 9).
+            case var storage when StorageFailures.IsUnavailable(storage, httpContext.RequestAborted.IsCancellationRequested):
                 logger.LogWarning(storage, "Storage unavailable in {Method} {Path}.", httpContext.Request.Method, LinkTokenMask.Mask(httpContext.Request.Path.Value));
                 return Create(httpContext, StatusCodes.Status503ServiceUnavailable, StorageUnavailableCode,
                     "Storage is busy or unreachable; nothing was lost. Retry the request shortly.");
@@ -72,6 +76,7 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
         FailureKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         FailureKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
         FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        FailureKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Every FailureKind needs a status code here."),
     };
 
@@ -80,7 +85,8 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
         int status,
         string code,
         string detail,
-        IReadOnlyDictionary<string, string[]>? errors = null)
+        IReadOnlyDictionary<string, string[]>? errors = null,
+        TimeSpan? retryAfter = null)
     {
         var problem = new ApiProblemDetails(
             Type: ApiProblemDetails.TypeFor(code),
@@ -91,7 +97,8 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
             Instance: httpContext.Request.Path.HasValue ? LinkTokenMask.Mask((httpContext.Request.PathBase + httpContext.Request.Path).Value) : null,
             TraceId: Activity.Current?.Id ?? httpContext.TraceIdentifier,
             Errors: errors is { Count: > 0 } ? errors : null);
-        return new ProblemResult(problem, status == StatusCodes.Status401Unauthorized ? ChallengeFor(code) : null);
+        retryAfter ??= status == StatusCodes.Status503ServiceUnavailable ? UnavailableRetryAfter : null;
+        return new ProblemResult(problem, status == StatusCodes.Status401Unauthorized ? ChallengeFor(code) : null, retryAfter);
     }
 
     // RFC 6750 §3: a request without credentials gets a bare challenge; a bad token gets error="invalid_token".
@@ -110,6 +117,7 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
         413 => "Content Too Large",
         415 => "Unsupported Media Type",
         422 => "Unprocessable Content",
+        429 => "Too Many Requests",
         499 => "Client Closed Request",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

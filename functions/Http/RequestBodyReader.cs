@@ -13,7 +13,7 @@ namespace Platform.Functions.Http;
 /// <summary>
 /// Reads request bodies so that every way a body can be wrong becomes a 4xx with a stable code (docs/api.md): wrong media
 /// type, too large (counted while streaming, since Content-Length may be absent or lie), empty, malformed JSON,
-/// unknown enum values and type mismatches.
+/// unknown enum values, type mismatches, and record ids of the wrong shape anywhere in the body (<see cref="BodyIds"/>).
 /// </summary>
 public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> options)
 {
@@ -54,6 +54,8 @@ public sealed partial class RequestBodyReader(IOptions<PlatformHttpOptions> opti
             throw FieldError(mismatch, typeof(T));
         }
 
+        // Ids in the body are checked here, once for every route, before a service or a store sees them.
+        BodyIds.Validate(value);
         return value ?? throw BodyRequired();
     }
 

@@ -74,6 +74,18 @@ var commonAppSettings = {
   Auth__ClockSkew: '00:02:00'
   Audit__TableName: 'audit'
   Audit__MaxAppendAttempts: '30'
+  // Incremental verification (issue 20): a signed checkpoint every 10,000 verified entries; the full walk runs daily at
+  // 03:00 CST from the audit-verification queue (the trigger reads it as %Audit:VerificationQueue%).
+  Audit__CheckpointInterval: '10000'
+  Audit__VerificationQueue: 'audit-verification'
+  Audit__VerificationSchedule: '0 0 19 * * *'
+  Audit__SecurityEventTableName: 'securityevents'
+  // Signed-link pages: attempts per client and per link per minute; the front end appends the caller's address to
+  // X-Forwarded-For, whose last entry is therefore the caller's.
+  LinkAttempts__PerClientPerMinute: '60'
+  LinkAttempts__PerLinkPerMinute: '20'
+  LinkAttempts__ClientAddressHeader: 'X-Forwarded-For'
+  LinkAttempts__FlushInterval: '00:00:15'
   Calendar__TableName: 'calendars'
   // Signed callback links (SPEC §4): new links are signed with the active key; links signed with an accepted
   // previous key keep working until they expire (rotation). Key ids are Key Vault secret names.

@@ -24,6 +24,10 @@ param pseudonymisationRootKey string
 @secure()
 param personnelIdHashKey string
 
+@description('Value of the secret audit-checkpoint-key (HMAC key that signs audit-chain checkpoints). Empty leaves the secret as it is.')
+@secure()
+param auditCheckpointKey string
+
 @description('Days a deleted vault or secret stays recoverable.')
 @minValue(7)
 @maxValue(90)
@@ -100,6 +104,16 @@ resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if 
   properties: {
     value: smtpPassword
     contentType: 'Password of the SMTP relay account used for notification e-mail'
+  }
+}
+
+// A new value makes existing checkpoints unverifiable; the next full verification then checkpoints again.
+resource auditCheckpointKeySecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (!empty(auditCheckpointKey)) {
+  parent: vault
+  name: 'audit-checkpoint-key'
+  properties: {
+    value: auditCheckpointKey
+    contentType: 'HMAC-SHA256 key for audit-chain checkpoints'
   }
 }
 

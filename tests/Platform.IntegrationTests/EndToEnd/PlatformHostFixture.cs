@@ -27,6 +27,16 @@ public sealed class PlatformHostFixture : IAsyncLifetime
     {
         await _azurite.InitializeAsync();
         Settings["Audit__TableName"] = AuditTable;
+
+        // Every test here reaches the host from one address: the per-client limit of signed-link attempts would otherwise
+        // count all of them together (the limits have their own tests on hosts of their own).
+        Settings["LinkAttempts__PerClientPerMinute"] = "1000000";
+        Settings["LinkAttempts__PerLinkPerMinute"] = "1000000";
+
+        // Tests here tamper with early entries and expect the route to see it: no checkpoint in between, and no scheduled
+        // full verification (the incremental path has its own test on a host of its own).
+        Settings["Audit__CheckpointInterval"] = "1000000000";
+        Settings["Audit__VerificationSchedule"] = "0 0 0 1 1 *";
         _host = await HostProcess.StartAsync(HostProcess.PlatformHostDll, Settings);
     }
 
@@ -49,6 +59,19 @@ public sealed class PlatformHostFixture : IAsyncLifetime
         if (role is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(role, organization));
+        }
+
+        return client;
+    }
+
+    /// <summary>A client of any local host run with the sample settings, signed in as <paramref name="role"/> of <paramref name="organization"/> (anonymous when null).</summary>
+    public static HttpClient ClientOf(string baseUrl, string? role, string organization)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                DevelopmentTokenIssuer.Mint(ReadSampleAuth(), role, organization, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
         }
 
         return client;

