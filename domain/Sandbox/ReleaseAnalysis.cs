@@ -127,6 +127,12 @@ public static class ReleaseAnalysis
         var root = JsonNode.Parse(serialized, documentOptions: new JsonDocumentOptions { MaxDepth = 4096 })
             ?? throw new ArgumentException("Empty parse tree.", nameof(serialized));
         var node = root["statements"]?[0]?["node"] as JsonObject ?? throw new ArgumentException("Not a serialized statement.", nameof(serialized));
+        // Source positions make equal expressions differ; the engine does not need them to write the statement back.
+        foreach (var located in Descendants(node, skipSubqueries: false).OfType<JsonObject>().Where(o => o.ContainsKey("query_location")).ToList())
+        {
+            located.Remove("query_location");
+        }
+
         var analysis = new Analysis(tables, Math.Max(1, dominanceContributors));
         try
         {
@@ -271,7 +277,7 @@ public static class ReleaseAnalysis
 
                 var family = entry.Kind == ReleaseItemKind.Count
                     ? "count"
-                    : $"{entry.Kind}:{(argument is null ? "" : argument.ToJsonString())}";
+                    : $"{entry.Kind}:{(argument is null ? "" : Resolve(argument).Display)}";
                 items.Add(new ReleaseItem(entry.Name, entry.Kind, subjects, top, total, family));
             }
 
@@ -407,8 +413,24 @@ public static class ReleaseAnalysis
                 Refuse(OutputRules.UnsupportedQuery, alias, $"Output names starting with '{CompanionPrefix}' are reserved for the platform.");
             }
 
+            var output = alias ?? $"#{index}";
             switch (Str(item, "class"))
             {
+                case "STAR":
+                    var relation = Str(item, "relation_name");
+                    var shown = scope.Where(e => string.IsNullOrEmpty(relation) || Same(e.Key, relation))
+                        .SelectMany(e => e.Value.Fields.Where(f => e.Value.PolicyOf(f) == ColumnPolicy.Identifier).Select(f => $"{e.Key}.{f.Name}")).ToList();
+                    if (shown.Count > 0)
+                    {
+                        Refuse(OutputRules.PersonalFieldUnaggregated, "*", $"Output column '*' would show identifier field(s) {string.Join(", ", shown.Select(f => $"'{f}'"))}.");
+                    }
+
+                    Unsupported(item, output, "* and COLUMNS(…) are not supported in full mode: name the dimensions and aggregates to release.");
+                    return null!;
+                case "COLUMN_REF" when Names(item) is [var whole] && scope.TryGetValue(whole, out var rowOf) && !scope.Values.Any(t => t.Fields.Any(f => Same(f.Name, whole))):
+                    Refuse(rowOf.Fields.Any(f => rowOf.PolicyOf(f) == ColumnPolicy.Identifier) ? OutputRules.PersonalFieldUnaggregated : OutputRules.UnsupportedQuery, whole,
+                        $"Output column '{whole}' shows whole rows of table '{rowOf.Name}'.");
+                    return null!;
                 case "COLUMN_REF":
                     var column = Resolve(item);
                     var name = alias ?? column.Field.Name;
@@ -425,11 +447,11 @@ public static class ReleaseAnalysis
 
                     return new SelectEntry(name, ReleaseItemKind.Dimension, column);
                 case "CONSTANT":
-                    return new SelectEntry(alias ?? $"#{index}", ReleaseItemKind.Constant, null);
-                case "FUNCTION" when Aggregate(item, alias ?? $"#{index}") is { } kind:
-                    return new SelectEntry(alias ?? $"#{index}", kind, null);
+                    return new SelectEntry(output, ReleaseItemKind.Constant, null);
+                case "FUNCTION" when Aggregate(item, output) is { } kind:
+                    return new SelectEntry(output, kind, null);
                 default:
-                    Unsupported(item, alias ?? $"#{index}", "An output column must be a dimension, a constant or one allowed aggregate (count, sum, avg, min, max, stddev, variance, quantiles) of a column; expressions around or inside aggregates are not supported in full mode.");
+                    Unsupported(item, $"output column '{output}'", "An output column must be a dimension, a constant or one allowed aggregate (count, sum, avg, min, max, stddev, variance, quantiles) of a column; expressions around or inside aggregates are not supported in full mode.");
                     return null!;
             }
         }
@@ -447,7 +469,7 @@ public static class ReleaseAnalysis
             if (Str(function, "schema") is { Length: > 0 } || Str(function, "catalog") is { Length: > 0 } || function["is_operator"]?.GetValue<bool>() == true
                 || function["export_state"]?.GetValue<bool>() == true || Array(function["order_bys"] as JsonObject, "orders").Any())
             {
-                Unsupported(function, output, $"{name}() with ORDER BY, a schema or exported state is not supported in full mode.");
+                Unsupported(function, $"output column '{output}'", $"{name}() with ORDER BY, a schema or exported state is not supported in full mode.");
             }
 
             var distinct = function["distinct"]?.GetValue<bool>() == true;
@@ -461,7 +483,7 @@ public static class ReleaseAnalysis
             {
                 if (children.Count > 0)
                 {
-                    Unsupported(function, output, "count(*) takes no argument.");
+                    Unsupported(function, $"output column '{output}'", "count(*) takes no argument.");
                 }
 
                 return ReleaseItemKind.Count;
@@ -469,7 +491,7 @@ public static class ReleaseAnalysis
 
             if (children.Count == 0 || !IsColumn(children[0]))
             {
-                Unsupported(function, output, $"The argument of {name}() in '{output}' must be one granted column, not an expression.");
+                Unsupported(function, $"output column '{output}'", $"The argument of {name}() in '{output}' must be one granted column, not an expression.");
             }
 
             var column = Resolve(children[0]);
@@ -477,12 +499,12 @@ public static class ReleaseAnalysis
             {
                 if (children.Count != 1)
                 {
-                    Unsupported(function, output, "count() takes one column.");
+                    Unsupported(function, $"output column '{output}'", "count() takes one column.");
                 }
 
                 if (column.Policy == ColumnPolicy.Identifier && !distinct)
                 {
-                    Refuse(OutputRules.ColumnPolicy, column.Display, $"Field '{column.Display}' (identifier) may be counted only as count(DISTINCT {column.Field.Name}) (in '{output}').");
+                    Refuse(OutputRules.PersonalFieldUnaggregated, column.Display, $"Field '{column.Display}' (identifier) may be counted only as count(DISTINCT {column.Field.Name}) (in '{output}').");
                 }
 
                 return ReleaseItemKind.Count;
@@ -490,20 +512,21 @@ public static class ReleaseAnalysis
 
             if (column.Policy != ColumnPolicy.Measure)
             {
-                Refuse(OutputRules.ColumnPolicy, column.Display,
+                // An identifier through max(), median(), sum() ... would show (a function of) one record's value.
+                Refuse(column.Policy == ColumnPolicy.Identifier ? OutputRules.PersonalFieldUnaggregated : OutputRules.ColumnPolicy, column.Display,
                     $"{name}() in '{output}' reads field '{column.Display}' ({column.Policy.ToWire()}): only a measure may be summed, averaged or ranked; count it instead.");
             }
 
             if (distinct)
             {
-                Unsupported(function, output, $"{name}(DISTINCT …) is not supported in full mode.");
+                Unsupported(function, $"output column '{output}'", $"{name}(DISTINCT …) is not supported in full mode.");
             }
 
             var kind = MeasureAggregates[name];
             var expected = kind == ReleaseItemKind.Quantile && !Same(name, "median") ? 2 : 1;
             if (children.Count != expected || (expected == 2 && !IsConstant(children[1])))
             {
-                Unsupported(function, output, expected == 2
+                Unsupported(function, $"output column '{output}'", expected == 2
                     ? $"{name}() in '{output}' takes a measure and one constant quantile."
                     : $"{name}() in '{output}' takes one measure.");
             }
@@ -667,7 +690,7 @@ public static class ReleaseAnalysis
         {
             if (FirstIdentifier(node) is { } identifier)
             {
-                Refuse(OutputRules.ColumnPolicy, identifier.Display,
+                Refuse(where.StartsWith("output column", StringComparison.Ordinal) ? OutputRules.PersonalFieldUnaggregated : OutputRules.ColumnPolicy, identifier.Display,
                     $"Field '{identifier.Display}' (identifier) is used inside an expression in {where}: an identifier may appear only as a join key or inside count(DISTINCT …).");
             }
 
@@ -678,7 +701,7 @@ public static class ReleaseAnalysis
         /// <summary>The first column inside <paramref name="node"/> that resolves to an identifier, if any (best effort, for the message).</summary>
         private Bound? FirstIdentifier(JsonNode node)
         {
-            foreach (var candidate in Descendants(node))
+            foreach (var candidate in Descendants(node, skipSubqueries: true))
             {
                 if (candidate is JsonObject obj && IsColumn(obj))
                 {
@@ -775,7 +798,7 @@ public static class ReleaseAnalysis
     private static string? Str(JsonObject node, string property) =>
         node[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    private static IEnumerable<JsonNode> Descendants(JsonNode node, bool skipSubqueries)
     {
         var stack = new Stack<JsonNode>();
         stack.Push(node);
@@ -783,6 +806,11 @@ public static class ReleaseAnalysis
         {
             var current = stack.Pop();
             yield return current;
+            if (skipSubqueries && current is JsonObject { } candidate && Str(candidate, "class") == "SUBQUERY")
+            {
+                continue;
+            }
+
             IEnumerable<JsonNode?> children = current switch
             {
                 JsonObject obj => obj.Select(p => p.Value),
