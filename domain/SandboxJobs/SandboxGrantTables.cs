@@ -44,7 +44,11 @@ public static class SandboxGrantTables
 public sealed record SandboxCheckFailure(string Rule, IReadOnlyList<string> Reasons);
 
 /// <summary>The output-check outcome in the audit record of a job.</summary>
-public sealed record SandboxCheckSummary(bool Passed, int MinRecordsPerRow, long SuppressedRows, long ReleasedRows, IReadOnlyList<SandboxCheckFailure> Failures);
+public sealed record SandboxCheckSummary(bool Passed, int MinRecordsPerRow, long SuppressedRows, long ReleasedRows, IReadOnlyList<SandboxCheckFailure> Failures)
+{
+    /// <summary>Cells each disclosure rule suppressed (how many, never which).</summary>
+    public IReadOnlyDictionary<string, long>? SuppressedCells { get; init; }
+}
 
 /// <summary>
 /// What the audit log records when a job ends (SPEC §2.7: "every job, its SQL, the data it touched and the hash of its
@@ -68,7 +72,8 @@ public sealed record SandboxJobOutcome(
     SandboxCheckSummary? Checks,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    int Attempts)
+    int Attempts,
+    string? AuditDetail = null)
 {
     public static SandboxJobOutcome From(SandboxJob job)
     {
@@ -90,9 +95,14 @@ public sealed record SandboxJobOutcome(
             job.Checks is { } checks
                 ? new SandboxCheckSummary(checks.Passed, checks.MinRecordsPerRow, checks.SuppressedRows, checks.ReleasedRows,
                     checks.Failures.Select(rule => new SandboxCheckFailure(rule.Rule, rule.Reasons)).ToList())
+                {
+                    SuppressedCells = checks.SuppressedCells,
+                }
                 : null,
             job.StartedAt,
             job.FinishedAt,
-            job.Attempts);
+            job.Attempts,
+            // Issue 14 item 4: the specific reason of a failure the submitter sees only generically, for the authority.
+            job.AuditDetail);
     }
 }
