@@ -30,6 +30,13 @@ public static class SandboxGrantTables
         return table.Fields.Select(field => new FieldDefinition(field.Name, field.Type, field.Classification, field.Grade, field.IdentifierKind, false)).ToList();
     }
 
+    /// <summary>The column policy of each granted field as the grant recorded it (issue 14 item 1).</summary>
+    public static IReadOnlyDictionary<string, ColumnPolicy> PoliciesOf(GrantTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return table.Fields.ToDictionary(field => field.Name, field => field.EffectivePolicy, StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>How the audit log and the status route name a table a job read.</summary>
     public static SandboxJobTable Describe(GrantTable table, SandboxMode mode)
     {

@@ -234,6 +234,8 @@ public sealed class SandboxJobRunner(
         var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
         {
             CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
+            Policies = SandboxGrantTables.PoliciesOf(table),
+            SubjectKey = table.SubjectKey,
         }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
