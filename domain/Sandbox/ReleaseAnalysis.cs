@@ -598,6 +598,12 @@ public static class ReleaseAnalysis
         {
             var kind = Str(predicate, "class");
             var type = Str(predicate, "type");
+            if (IsConstant(predicate))
+            {
+                // TRUE, FALSE, NULL (the parser writes TRUE as a cast of a string constant).
+                return;
+            }
+
             switch (kind)
             {
                 case "CONJUNCTION" when type is "CONJUNCTION_AND" or "CONJUNCTION_OR":
