@@ -11,6 +11,8 @@ namespace Platform.Domain.Sandbox;
 /// <item>a row whose group has fewer than k distinct subjects is dropped;</item>
 /// <item>an aggregate cell fed by fewer than k distinct subjects (2k for quantiles) is suppressed (primary);</item>
 /// <item>a sum/avg/max/min cell whose n largest absolute contributions exceed p of the total is suppressed (dominance);</item>
+/// <item>two cells of one family in a row whose subject counts differ by 1 to k−1 are both suppressed (differencing
+///   within the result);</item>
 /// <item>when a cell of a row is suppressed, every other cell of its family in that row (same function and argument
 ///   under another FILTER — for counts: every count) is suppressed too, so it cannot be rebuilt by differencing the row's
 ///   cells (secondary);</item>
@@ -46,6 +48,8 @@ public sealed class DisclosureControl
 
     public long SecondaryCells { get; private set; }
 
+    public long DifferencingCells { get; private set; }
+
     /// <summary>True once more rows passed than the cap allows: stop reading, the result is withheld.</summary>
     public bool CapExceeded => ReleasedRows > maxRows;
 
@@ -67,6 +71,7 @@ public sealed class DisclosureControl
         var items = plan.Items;
         Array.Fill(suppressed, false);
         var families = new HashSet<string>(StringComparer.Ordinal);
+        var subjects = new long[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -76,7 +81,8 @@ public sealed class DisclosureControl
             }
 
             var needed = item.Kind == ReleaseItemKind.Quantile ? 2L * k : k;
-            if (Subjects(values, item.SubjectColumns) < needed)
+            subjects[i] = Subjects(values, item.SubjectColumns);
+            if (subjects[i] < needed)
             {
                 // M4.4: fewer than k people stand behind this cell.
                 suppressed[i] = true;
@@ -88,7 +94,26 @@ public sealed class DisclosureControl
                 DominanceCells++;
             }
 
-            if (suppressed[i] && item.Family is { } family)
+        }
+
+        // Two released cells of one family whose subjects differ by fewer than k (but some) would give away the few
+        // subjects in between (count(*) beside count(*) FILTER (WHERE age <> 47)): both are suppressed.
+        for (var i = 0; i < items.Count; i++)
+        {
+            for (var j = i + 1; j < items.Count; j++)
+            {
+                if (items[i].IsAggregate && items[j].IsAggregate && !suppressed[i] && !suppressed[j] && items[i].Family == items[j].Family
+                    && Math.Abs(subjects[i] - subjects[j]) is > 0 and var gap && gap < k)
+                {
+                    suppressed[i] = suppressed[j] = true;
+                    DifferencingCells += 2;
+                }
+            }
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (suppressed[i] && items[i].Family is { } family)
             {
                 families.Add(family);
             }
@@ -128,17 +153,20 @@ public sealed class DisclosureControl
             DominanceCells == 0 ? [] : [$"{DominanceCells} cell(s) where the {policy.DominanceContributors} largest contributors held more than {policy.DominanceShare:P0} were suppressed."]);
         var secondary = new OutputRuleResult(OutputRules.SecondarySuppression, OutputRuleStatus.Passed,
             SecondaryCells == 0 ? [] : [$"{SecondaryCells} cell(s) were suppressed so that suppressed cells cannot be recovered from their row."]);
+        var differencing = new OutputRuleResult(OutputRules.Differencing, OutputRuleStatus.Passed,
+            DifferencingCells == 0 ? [] : [$"{DifferencingCells} cell(s) whose subjects differed from another cell of their row by fewer than {k} were suppressed."]);
         var rounding = new OutputRuleResult(OutputRules.Rounding, OutputRuleStatus.Passed,
             policy.RoundingBase <= 1 ? [] : [$"Counts are rounded to a multiple of {policy.RoundingBase}."]);
         var cap = CapExceeded
             ? new OutputRuleResult(OutputRules.TooManyRows, OutputRuleStatus.Failed, [$"More than {maxRows} rows would be released."])
             : new OutputRuleResult(OutputRules.TooManyRows, OutputRuleStatus.Passed, []);
-        return new OutputCheckOutcome(!CapExceeded, k, SuppressedRows, CapExceeded ? 0 : ReleasedRows, [.. StaticRulesPassed, minRule, dominance, secondary, rounding, cap])
+        return new OutputCheckOutcome(!CapExceeded, k, SuppressedRows, CapExceeded ? 0 : ReleasedRows, [.. StaticRulesPassed, minRule, dominance, differencing, secondary, rounding, cap])
         {
             SuppressedCells = new Dictionary<string, long>
             {
                 [OutputRules.MinRecords] = MinSubjectCells,
                 [OutputRules.Dominance] = DominanceCells,
+                [OutputRules.Differencing] = DifferencingCells,
                 [OutputRules.SecondarySuppression] = SecondaryCells,
             },
             RoundingBase = policy.RoundingBase,
@@ -154,7 +182,7 @@ public sealed class DisclosureControl
         var rules = StaticRuleNames.Select(rule => failed.TryGetValue(rule, out var reasons)
                 ? new OutputRuleResult(rule, OutputRuleStatus.Failed, reasons)
                 : new OutputRuleResult(rule, OutputRuleStatus.NotEvaluated, []))
-            .Concat(new[] { OutputRules.MinRecords, OutputRules.Dominance, OutputRules.SecondarySuppression, OutputRules.Rounding, OutputRules.TooManyRows }
+            .Concat(new[] { OutputRules.MinRecords, OutputRules.Dominance, OutputRules.Differencing, OutputRules.SecondarySuppression, OutputRules.Rounding, OutputRules.TooManyRows }
                 .Select(rule => new OutputRuleResult(rule, OutputRuleStatus.NotEvaluated, [])))
             .ToList();
         return new OutputCheckOutcome(false, policy.MinRecordsPerRow, 0, 0, rules) { RoundingBase = policy.RoundingBase };

@@ -44,6 +44,9 @@ public static class OutputRules
     /// <summary>A sum/avg/max/min cell whose n largest contributors hold more than p of the total is suppressed.</summary>
     public const string Dominance = "dominance";
 
+    /// <summary>Two cells of a row (same function and argument) whose subjects differ by fewer than k are suppressed.</summary>
+    public const string Differencing = "differencing";
+
     /// <summary>Cells suppressed so that a suppressed cell cannot be recovered from the other cells of its row.</summary>
     public const string SecondarySuppression = "secondary_suppression";
 

@@ -237,4 +237,15 @@ public class ReleaseControlTests
         Assert.Equal("武汉", row[0]);
         Assert.DoesNotContain(result.Columns, c => c.Name.StartsWith(ReleaseAnalysis.CompanionPrefix, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Full_TwoCountsDifferingByOnePerson_BothSuppressed()
+    {
+        // 武汉: 12 people, one aged 34. count(*) beside count(*) FILTER (WHERE age <> 34) would differ by that one person.
+        var result = await Full(Unrounded, "SELECT region, count(*) AS everyone, count(*) FILTER (WHERE age <> 34) AS others, sum(age) AS s FROM people GROUP BY region");
+
+        var row = Assert.Single(result.Rows);
+        Assert.Equal(["武汉", null, null, "342"], row);
+        Assert.Equal(2L, result.Checks!.SuppressedCells[OutputRules.Differencing]);
+    }
 }
