@@ -491,7 +491,7 @@ public static class ReleaseAnalysis
 
             if (children.Count == 0 || !IsColumn(children[0]))
             {
-                Unsupported(function, $"output column '{output}'", $"The argument of {name}() in '{output}' must be one granted column, not an expression.");
+                Unsupported(children.Count == 0 ? function : children[0], $"output column '{output}'", $"The argument of {name}() in '{output}' must be one granted column, not an expression.");
             }
 
             var column = Resolve(children[0]);
@@ -823,7 +823,8 @@ public static class ReleaseAnalysis
                 JsonArray arr => arr,
                 _ => [],
             };
-            foreach (var child in children)
+            // Pushed in reverse, so nodes come out in document order (depth first).
+            foreach (var child in children.Reverse())
             {
                 if (child is JsonObject or JsonArray)
                 {
