@@ -191,42 +191,77 @@ public sealed class SandboxEngine : ISandboxEngine
         // The engine writes back the statement the analysis checked, with the platform's companion aggregates appended:
         // what runs is what was judged.
         var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", plan.Statement);
+        var cheap = plan.CheapStatement is { } cheapTree ? ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", cheapTree) : null;
         checks.Stop();
-        var control = new DisclosureControl(plan, request.Policy, request.Limits.MaxResultRows);
-        var (columns, rows, controlElapsed) = await Task.Run(
+        var maxRows = request.Limits.MaxResultRows;
+        var (columns, rows, controlElapsed, control) = await Task.Run(
             async () =>
             {
-                await using var command = Command(connection, rewritten);
-                await using var _ = token.Register(command.Cancel);
-                await using var reader = await command.ExecuteReaderAsync(token);
-                var shape = Shape(reader, plan.Items.Count);
-                var released = new List<IReadOnlyList<string?>>();
-                var values = new object?[reader.FieldCount];
                 var controlWatch = new Stopwatch();
-                while (await reader.ReadAsync(token))
+
+                // Issue 14, Measure: first the statement whose subject companions count records (cheap); its bounds decide
+                // most results. Only when a cell's bound is short of k while its records are not does the exact one run.
+                if (cheap is not null)
                 {
-                    controlWatch.Start();
-                    for (var i = 0; i < values.Length; i++)
+                    await using var command = Command(connection, cheap);
+                    await using var _ = token.Register(command.Cancel);
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    var shape = Shape(reader, plan.Items.Count);
+                    var buffered = new List<object?[]>();
+                    var decided = true;
+                    while (await reader.ReadAsync(token))
                     {
-                        values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                        var values = ReadValues(reader);
+                        controlWatch.Start();
+                        decided = buffered.Count < (4 * maxRows) + 1000
+                            && (plan.CheapIsExact || DisclosureControl.IsDecidedByBounds(plan, values, plan.Multiplicity, request.Policy.MinRecordsPerRow));
+                        controlWatch.Stop();
+                        if (!decided)
+                        {
+                            break;
+                        }
+
+                        buffered.Add(values);
                     }
 
-                    var row = control.Admit(values, (ordinal, value) => value is null ? null : DuckDbCells.Format(value, shape.Utc[ordinal]));
-                    controlWatch.Stop();
-                    if (row is null)
+                    if (decided)
                     {
-                        continue;
+                        controlWatch.Start();
+                        var bounded = new DisclosureControl(plan, request.Policy, maxRows, plan.Multiplicity);
+                        var fromBounds = Release(bounded, buffered, shape.Utc);
+                        controlWatch.Stop();
+                        return (shape.Columns, fromBounds, controlWatch.Elapsed, bounded);
                     }
-
-                    if (control.CapExceeded)
-                    {
-                        break;
-                    }
-
-                    released.Add(row);
                 }
 
-                return (shape.Columns, released, controlWatch.Elapsed);
+                {
+                    await using var command = Command(connection, rewritten);
+                    await using var _ = token.Register(command.Cancel);
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    var shape = Shape(reader, plan.Items.Count);
+                    var exact = new DisclosureControl(plan, request.Policy, maxRows);
+                    var released = new List<IReadOnlyList<string?>>();
+                    while (await reader.ReadAsync(token))
+                    {
+                        var values = ReadValues(reader);
+                        controlWatch.Start();
+                        var row = exact.Admit(values, (ordinal, value) => value is null ? null : DuckDbCells.Format(value, shape.Utc[ordinal]));
+                        controlWatch.Stop();
+                        if (row is null)
+                        {
+                            continue;
+                        }
+
+                        if (exact.CapExceeded)
+                        {
+                            break;
+                        }
+
+                        released.Add(row);
+                    }
+
+                    return (shape.Columns, released, controlWatch.Elapsed, exact);
+                }
             },
             CancellationToken.None);
 
@@ -242,6 +277,40 @@ public sealed class SandboxEngine : ISandboxEngine
         {
             CheckElapsed = checkElapsed,
         };
+    }
+
+    private static object?[] ReadValues(DbDataReader reader)
+    {
+        var values = new object?[reader.FieldCount];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+        }
+
+        return values;
+    }
+
+    /// <summary>The released rows of buffered values, up to the cap plus one (the control then says the cap was exceeded).</summary>
+    private static List<IReadOnlyList<string?>> Release(DisclosureControl control, List<object?[]> rows, bool[] utc)
+    {
+        var released = new List<IReadOnlyList<string?>>();
+        foreach (var values in rows)
+        {
+            var row = control.Admit(values, (ordinal, value) => value is null ? null : DuckDbCells.Format(value, utc[ordinal]));
+            if (row is null)
+            {
+                continue;
+            }
+
+            if (control.CapExceeded)
+            {
+                break;
+            }
+
+            released.Add(row);
+        }
+
+        return released;
     }
 
     private async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, List<string> notes, CancellationToken cancellationToken)

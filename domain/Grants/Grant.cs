@@ -58,6 +58,9 @@ public sealed record GrantTable(
     /// is its own subject (the resource has no identifier).
     /// </summary>
     public string? SubjectKey { get; init; }
+
+    /// <summary>The most records one subject has in the copy (counted at provisioning); null when unknown or without subjects.</summary>
+    public long? MaxRecordsPerSubject { get; init; }
 }
 
 /// <summary>

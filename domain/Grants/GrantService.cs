@@ -213,13 +213,29 @@ public sealed class GrantService(
 
         // M4.3: only the approved fields are copied; the provider's file itself never leaves its area. Issue 14 item 0:
         // identifiers enter the library only as keyed per-agreement pseudonyms, derived attributes only where requested.
+        var subjectKey = ColumnPolicies.SubjectKeyOf(columns.Select(c => c.Field));
+        var subjectColumn = subjectKey is null ? -1 : columns.ToList().FindIndex(c => c.Field.Name == subjectKey);
+        long? maxRecordsPerSubject = null;
         var copy = await library.WriteAsync(container, blobPath, async (output, token) =>
         {
             using var pseudonymiser = key is null ? null : new Pseudonymiser(key);
+            // Issue 14: the most records of one subject lets the release checks count records for a lower bound of subjects.
+            var perSubject = new Dictionary<string, int>(StringComparer.Ordinal);
             await using var input = await resourceData.OpenReadAsync(data.StorageName, token);
-            return await LibraryCopier.CopyAsync(input, data.Format, data.Encoding, sources, columns.Select(c => c.Field.Name).ToList(),
-                values => columns.Select((column, i) => LibraryColumns.Transform(column, values[sourceOf[i]], pseudonymiser, today)).ToArray(),
+            var written = await LibraryCopier.CopyAsync(input, data.Format, data.Encoding, sources, columns.Select(c => c.Field.Name).ToList(),
+                values =>
+                {
+                    var row = columns.Select((column, i) => LibraryColumns.Transform(column, values[sourceOf[i]], pseudonymiser, today)).ToArray();
+                    if (subjectColumn >= 0 && row[subjectColumn] is { Length: > 0 } subject)
+                    {
+                        perSubject[subject] = perSubject.GetValueOrDefault(subject) + 1;
+                    }
+
+                    return row;
+                },
                 output, token);
+            maxRecordsPerSubject = subjectColumn < 0 ? null : perSubject.Count == 0 ? 1 : perSubject.Values.Max();
+            return written;
         }, cancellationToken);
         await audit.RecordAsync(Caller.System, "data_request.provisioned", DataRequestService.TargetOf(request.Id),
             new { item.ResourceId, container, blobPath, item.Fields, copy.Sha256, copy.RowCount, copy.MalformedRowCount }, cancellationToken);
@@ -228,7 +244,8 @@ public sealed class GrantService(
         return new GrantTable(GrantRules.TableNameFor(item.ResourceId), item.ResourceId, item.ResourceName, item.ProviderId, columns.Select(GrantRules.ToGrantField).ToList(),
             container, blobPath, copy.Sha256, copy.RowCount, copy.MalformedRowCount, item.SampleJobId)
         {
-            SubjectKey = ColumnPolicies.SubjectKeyOf(columns.Select(c => c.Field)),
+            SubjectKey = subjectKey,
+            MaxRecordsPerSubject = maxRecordsPerSubject,
         };
     }
 

@@ -28,10 +28,17 @@ public sealed class DisclosureControl
     private readonly int maxRows;
     private readonly bool[] suppressed;
 
-    public DisclosureControl(ReleasePlan plan, OutputCheckPolicy policy, int maxRows)
+    private readonly IReadOnlyDictionary<int, long>? multiplicity;
+
+    /// <param name="multiplicity">
+    /// When the rows come from <see cref="ReleasePlan.CheapStatement"/>: per subject companion the most records of one
+    /// subject; its count divided by this, rounded up, stands for the subjects (a lower bound, so never too many).
+    /// </param>
+    public DisclosureControl(ReleasePlan plan, OutputCheckPolicy policy, int maxRows, IReadOnlyDictionary<int, long>? multiplicity = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(policy);
+        this.multiplicity = multiplicity;
         this.plan = plan;
         this.policy = policy;
         this.maxRows = maxRows;
@@ -215,12 +222,39 @@ public sealed class DisclosureControl
         return largest > policy.DominanceShare * sum;
     }
 
-    private static long Subjects(IReadOnlyList<object?> values, IReadOnlyList<int> columns)
+    /// <summary>
+    /// Whether a row of the cheap statement can be judged as it is: every bound that falls short of what a cell needs is
+    /// short because the records themselves are too few. Otherwise the exact statement must run.
+    /// </summary>
+    public static bool IsDecidedByBounds(ReleasePlan plan, IReadOnlyList<object?> values, IReadOnlyDictionary<int, long> multiplicity, int k)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(multiplicity);
+        bool Decided(IReadOnlyList<int> columns, long needed) =>
+            Subjects(values, columns, multiplicity) >= needed || Subjects(values, columns, null) < needed;
+
+        // Differencing compares subject counts of cells; bounds do not give exact differences.
+        var bounded = plan.Items.SelectMany(item => item.SubjectColumns).Any(column => multiplicity.TryGetValue(column, out var m) && m > 1);
+        if (bounded && plan.Items.Where(item => item.IsAggregate).GroupBy(item => item.Family).Any(family => family.Count() > 1))
+        {
+            return false;
+        }
+
+        return Decided(plan.GroupSubjectColumns, k)
+            && plan.Items.Where(item => item.IsAggregate).All(item => Decided(item.SubjectColumns, item.Kind == ReleaseItemKind.Quantile ? 2L * k : k));
+    }
+
+    private long Subjects(IReadOnlyList<object?> values, IReadOnlyList<int> columns) => Subjects(values, columns, multiplicity);
+
+    private static long Subjects(IReadOnlyList<object?> values, IReadOnlyList<int> columns, IReadOnlyDictionary<int, long>? multiplicity)
     {
         var least = long.MaxValue;
         foreach (var column in columns)
         {
-            least = Math.Min(least, values[column] is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0);
+            var count = values[column] is { } value ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : 0;
+            var per = multiplicity is not null && multiplicity.TryGetValue(column, out var m) ? Math.Max(1, m) : 1;
+            least = Math.Min(least, (count + per - 1) / per);
         }
 
         return columns.Count == 0 ? 0 : least;

@@ -46,7 +46,22 @@ public sealed record ReleaseItem(string Name, ReleaseItemKind Kind, IReadOnlyLis
 /// <param name="Items">The user's output columns, in order (ordinals 0..Items.Count-1 of the rewritten statement).</param>
 /// <param name="GroupSubjectColumns">Companions counting the distinct subjects behind the whole row (its group after WHERE).</param>
 /// <param name="ColumnCount">Columns of the rewritten statement.</param>
-public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> Items, IReadOnlyList<int> GroupSubjectColumns, int ColumnCount);
+public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> Items, IReadOnlyList<int> GroupSubjectColumns, int ColumnCount)
+{
+    /// <summary>
+    /// A cheaper form of <see cref="Statement"/> (same columns) whose subject companions count records with a subject key
+    /// instead of distinct keys; null when there is none. A column's count divided by its <see cref="Multiplicity"/> (the
+    /// most records one subject has in the table, known from provisioning), rounded up, is a lower bound of its subjects;
+    /// with multiplicity 1 it is exact.
+    /// </summary>
+    public string? CheapStatement { get; init; }
+
+    /// <summary>For each subject companion of <see cref="CheapStatement"/>, the most records of one subject (≥ 1).</summary>
+    public IReadOnlyDictionary<int, long> Multiplicity { get; init; } = new Dictionary<int, long>();
+
+    /// <summary>True when the cheap statement's counts are exact subject counts: the exact statement never needs to run.</summary>
+    public bool CheapIsExact => CheapStatement is not null && Multiplicity.Values.All(m => m == 1);
+}
 
 /// <summary>Why a statement is refused before it runs: the rule, the column or construct concerned, and a sentence.</summary>
 public sealed record ReleaseRefusal(string Rule, string Subject, string Reason);
@@ -137,7 +152,20 @@ public static class ReleaseAnalysis
         try
         {
             var plan = analysis.Run(node);
-            return new ReleaseAnalysisResult(plan with { Statement = root.ToJsonString(SpliceOptions) }, []);
+            var exact = root.ToJsonString(SpliceOptions);
+            if (analysis.CheapCompanions.Count == 0)
+            {
+                return new ReleaseAnalysisResult(plan with { Statement = exact }, []);
+            }
+
+            // The cheap form: the same statement with the subject companions counting records (not DISTINCT).
+            var selectList = (JsonArray)node["select_list"]!;
+            foreach (var ordinal in analysis.CheapCompanions.Keys)
+            {
+                selectList[ordinal]!["distinct"] = false;
+            }
+
+            return new ReleaseAnalysisResult(plan with { Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions }, []);
         }
         catch (RefusedException refused)
         {
@@ -163,6 +191,9 @@ public static class ReleaseAnalysis
         private readonly List<SelectEntry> entries = [];
         private readonly Dictionary<string, int> companions = new(StringComparer.Ordinal);
         private JsonArray selectList = [];
+
+        /// <summary>Subject companions that may count records instead of distinct keys, with the table's multiplicity.</summary>
+        public Dictionary<int, long> CheapCompanions { get; } = [];
 
         public ReleasePlan Run(JsonObject node)
         {
@@ -251,7 +282,7 @@ public static class ReleaseAnalysis
         private ReleasePlan Rewrite(JsonObject node)
         {
             var counted = CountedAliases();
-            var groupColumns = counted.Select(alias => Companion(SubjectCount(alias, null), "g")).ToList();
+            var groupColumns = counted.Select(alias => SubjectCompanion(alias, null, "g")).ToList();
             var items = new List<ReleaseItem>();
             for (var i = 0; i < entries.Count; i++)
             {
@@ -266,7 +297,7 @@ public static class ReleaseAnalysis
                 var filter = function["filter"] as JsonObject;
                 var argument = function["children"] is JsonArray { Count: > 0 } children ? children[0] as JsonObject : null;
                 var feeding = And(filter, argument is null ? null : IsNotNull(argument));
-                var subjects = counted.Select(alias => Companion(SubjectCount(alias, feeding), "s")).ToList();
+                var subjects = counted.Select(alias => SubjectCompanion(alias, feeding, "s")).ToList();
                 int? top = null, total = null;
                 if (entry.Kind is ReleaseItemKind.Sum or ReleaseItemKind.Extreme && argument is not null)
                 {
@@ -310,11 +341,21 @@ public static class ReleaseAnalysis
             return counted.Count > 0 ? counted : scope.Keys.ToList();
         }
 
-        private JsonObject SubjectCount(string alias, JsonObject? feeding)
+        /// <summary>
+        /// count(DISTINCT subject key) over the records that feed a cell. Over one table (no join repeats a record) a table
+        /// without subjects counts rows exactly, and a table whose most records per subject is known gets a cheap form.
+        /// </summary>
+        private int SubjectCompanion(string alias, JsonObject? feeding, string tag)
         {
             var table = scope[alias];
-            var key = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => Same(f.Name, subject)) ? subject : "rowid";
-            return AggregateNode("count", [ColumnRef(alias, key)], feeding, true);
+            var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => Same(f.Name, subject));
+            var ordinal = Companion(AggregateNode("count", [ColumnRef(alias, keyed ? table.EffectiveSubjectKey! : "rowid")], feeding, true), tag);
+            if (scope.Count == 1 && (!keyed || table.MaxRecordsPerSubject is >= 1))
+            {
+                CheapCompanions[ordinal] = keyed ? table.MaxRecordsPerSubject!.Value : 1;
+            }
+
+            return ordinal;
         }
 
         private void CollectFrom(JsonObject from)

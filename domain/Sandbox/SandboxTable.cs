@@ -29,6 +29,12 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     /// </summary>
     public string? SubjectKey { get; init; }
 
+    /// <summary>
+    /// The most records one subject has in the table (counted at provisioning); null when unknown. Lets the release checks
+    /// count records instead of distinct subjects, dividing by this for a lower bound (issue 14, Measure).
+    /// </summary>
+    public long? MaxRecordsPerSubject { get; init; }
+
     /// <summary>Whether <see cref="SubjectKey"/> was set by the grant (true) or is to be derived (false).</summary>
     public bool SubjectKeyFromGrant { get; init; }
 

@@ -236,6 +236,7 @@ public sealed class SandboxJobRunner(
             CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
             Policies = SandboxGrantTables.PoliciesOf(table),
             SubjectKey = table.SubjectKey,
+            MaxRecordsPerSubject = table.MaxRecordsPerSubject,
         }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -175,6 +175,27 @@ public class ReleaseControlTests
         Assert.Equal(1L, result.Checks!.SuppressedRows);
     }
 
+    [Theory]
+    [InlineData(30L)]
+    [InlineData(1000L)]
+    [InlineData(null)]
+    public async Task Full_RecordCountBoundsKnownOrNot_SameReleaseAsExactCounting(long? maxRecordsPerSubject)
+    {
+        var fields = new[]
+        {
+            new FieldDefinition("idn", FieldType.String, FieldClassification.SensitivePersonal, FieldGrade.General, IdentifierKind.IdNumber, false),
+            Field("region"),
+        };
+        var csv = "idn,region\n" + string.Concat(Enumerable.Repeat("idn_same,武汉\n", 30)) + string.Concat(Enumerable.Range(0, 12).Select(i => $"idn_{i},宜昌\n"))
+            + string.Concat(Enumerable.Range(0, 400).Select(i => $"idn_x{i},荆州\n"));
+        var table = Table("visits", fields, csv) with { MaxRecordsPerSubject = maxRecordsPerSubject };
+
+        var result = await Full(Unrounded, "SELECT region, count(*) AS visits FROM visits GROUP BY region ORDER BY region", table);
+
+        Assert.Equal([["宜昌", "12"], ["荆州", "400"]], result.Rows.Select(r => r.ToArray()));
+        Assert.Equal(1L, result.Checks!.SuppressedRows);
+    }
+
     [Fact]
     public async Task Full_JoinOnIdentifierKeys_CountsSubjectsOfBothSides()
     {
