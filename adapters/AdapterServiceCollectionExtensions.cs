@@ -7,10 +7,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Platform.Adapters.Agreements;
+using Platform.Adapters.Approvals;
 using Platform.Adapters.Audit;
 using Platform.Adapters.Calendar;
+using Platform.Adapters.DataRequests;
+using Platform.Adapters.Disclosure;
+using Platform.Adapters.Grants;
+using Platform.Adapters.Masking;
+using Platform.Adapters.Organizations;
 using Platform.Adapters.Oversight;
+using Platform.Adapters.Personnel;
+using Platform.Adapters.Plans;
 using Platform.Adapters.Products;
+using Platform.Adapters.Quality;
+using Platform.Adapters.Reports;
+using Platform.Adapters.Resources;
+using Platform.Adapters.Sandbox;
+using Platform.Adapters.Scenarios;
 using Platform.Adapters.Secrets;
 using Platform.Adapters.Time;
 using Platform.Domain.Audit;
@@ -72,35 +86,24 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<IAuditTrail, AuditTrail>();
 
         // Records (Table storage, ETag concurrency)
-        services.TryAddSingleton<Platform.Domain.Organizations.IOrganizationStore, Organizations.TableOrganizationStore>();
-        services.TryAddSingleton<Platform.Domain.Agreements.IAgreementStore, Agreements.TableAgreementStore>();
+        services.AddOrganizationStores();
+        services.AddAgreementStores();
         services.TryAddSingleton<Platform.Domain.Notifications.INotificationOutbox, Notifications.TableNotificationOutbox>();
         services.AddCalendarStore(configuration);
-        services.TryAddSingleton<Platform.Domain.Oversight.IIncidentStore, Oversight.TableIncidentStore>();
-        services.TryAddSingleton<Platform.Domain.Oversight.ISuspensionStore, Oversight.TableSuspensionStore>();
-        services.TryAddSingleton<Platform.Domain.Personnel.IPersonnelStore, Personnel.TablePersonnelStore>();
-        services.TryAddSingleton<Platform.Domain.Plans.IPlanStore, Plans.TablePlanStore>();
-        services.TryAddSingleton<Platform.Domain.Scenarios.IScenarioStore, Scenarios.TableScenarioStore>();
-        services.TryAddSingleton<Platform.Domain.Approvals.IApprovalStore, Approvals.TableApprovalStore>();
-        services.TryAddSingleton<Platform.Domain.Resources.IResourceStore, Resources.TableResourceStore>();
-        services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobStore, Resources.TableMaskingJobStore>();
-        services.TryAddSingleton<Platform.Domain.DataRequests.IDataRequestStore, DataRequests.TableDataRequestStore>();
-        services.TryAddSingleton<Platform.Domain.DataRequests.IReviewTimelinessStore, DataRequests.TableReviewTimelinessStore>();
-        services.TryAddSingleton<Platform.Domain.Grants.IGrantStore, Grants.TableGrantStore>();
-        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobStore, SandboxJobs.TableSandboxJobStore>();
-        services.AddOversightTimerStores();
+        services.AddPersonnelStores();
+        services.AddPlanStores();
+        services.AddScenarioStores();
+        services.AddApprovalStores();
+        services.AddDataRequestStores();
+        services.AddGrantStores();
+        services.AddResourceStores();
+        services.AddMaskingAdapters();
+        services.AddSandboxAdapters();
+        services.AddOversightAdapters();
+        services.AddDisclosureAdapters();
+        services.AddQualityAdapters();
+        services.AddAnnualReportAdapters();
         services.AddProductAdapters();
-
-        // Files and queues (the Blob and Queue service clients are registered with the storage clients)
-        services.TryAddSingleton<Platform.Domain.Resources.IResourceDataStore, Blobs.BlobResourceDataStore>();
-        services.TryAddSingleton<Platform.Domain.Resources.IMaskingArtifactStore, Blobs.BlobMaskingArtifactStore>();
-        services.TryAddSingleton<Platform.Domain.Resources.IMaskingJobQueue, Resources.QueueMaskingJobQueue>();
-        services.TryAddSingleton<Platform.Domain.Grants.IAuthorizedDataLibrary, Grants.BlobAuthorizedDataLibrary>();
-        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxResultStore, SandboxJobs.BlobSandboxResultStore>();
-        services.TryAddSingleton<Platform.Domain.SandboxJobs.ISandboxJobQueue, SandboxJobs.QueueSandboxJobQueue>();
-
-        // The sandbox engine (SPEC §2.7): a fresh locked-down DuckDB per job, staging in the temp directory.
-        services.TryAddSingleton<Platform.Domain.Sandbox.ISandboxEngine>(_ => new Sandbox.SandboxEngine());
 
         return services;
     }

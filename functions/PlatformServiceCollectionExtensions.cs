@@ -8,18 +8,25 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Adapters;
+using Platform.Functions.Agreements;
 using Platform.Functions.Approvals;
 using Platform.Functions.Auth;
+using Platform.Functions.Contribution;
 using Platform.Functions.DataRequests;
+using Platform.Functions.Disclosure;
 using Platform.Functions.Health;
 using Platform.Functions.Http;
 using Platform.Functions.Jobs;
+using Platform.Functions.Masking;
 using Platform.Functions.Notifications;
 using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
 using Platform.Functions.Products;
 using Platform.Functions.ProductCompliance;
 using Platform.Functions.Oversight;
+using Platform.Functions.Organizations;
+using Platform.Functions.Personnel;
+using Platform.Functions.Plans;
 using Platform.Functions.Quality;
 using Platform.Functions.Reports;
 using Platform.Functions.Scenarios;
@@ -38,48 +45,38 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformHttp(configuration, environment);
         services.AddPlatformStorageClients(configuration);
         services.AddPlatformAdapters(configuration, environment);
-        services.TryAddSingleton<Platform.Domain.Organizations.OrganizationService>();
-        services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
+        services.AddOrganizations();
+        services.AddAgreements();
+        services.AddPersonnel();
+        services.AddPlans();
         services.TryAddSingleton<Platform.Domain.Calendar.CalendarService>();
-        services.TryAddSingleton<Platform.Domain.Disclosure.DisclosureService>();
-        services.TryAddSingleton<Platform.Domain.Oversight.IncidentService>();
-        services.TryAddSingleton<Platform.Domain.Oversight.SuspensionService>();
-        services.TryAddSingleton<Platform.Domain.Oversight.IOperatorAccessGuard>(sp => sp.GetRequiredService<Platform.Domain.Oversight.SuspensionService>());
-        services.TryAddTransient<Platform.Orchestrations.Agreements.RecordAgreementMilestoneActivity>();
-        services.TryAddTransient<Platform.Orchestrations.Agreements.RevokeAgreementActivity>();
-        services.TryAddSingleton<Platform.Domain.Personnel.IdNumberHasher>();
-        services.TryAddSingleton<Platform.Domain.Personnel.PersonnelService>();
-        services.TryAddSingleton<Platform.Domain.Plans.PlanService>();
-        services.TryAddSingleton<Platform.Domain.Agreements.IPlanApprovalCheck, Agreements.PlanApprovalCheck>();
         services.AddNotificationDelivery();
         services.AddApprovals(configuration);
         services.AddScenarios(configuration);
         services.AddPlatformResources(configuration);
         services.AddDataRequests(configuration);
+        services.AddMaskingJobs(configuration);
         services.AddSandboxJobs(configuration);
         services.AddJobReconciliation(configuration);
         services.AddProducts();
         services.AddProductCompliance(configuration);
-        services.AddOversightTimers(configuration);
+        services.AddOversight(configuration);
+        services.AddDisclosure(configuration);
         services.AddQuality(configuration);
+        services.AddContribution(configuration);
         services.AddAnnualReports(configuration);
         return services;
     }
 
-    /// <summary>The catalogue (SPEC §2.3) and the masking jobs and worker (SPEC §2.6), with their settings validated at start-up.</summary>
+    /// <summary>The catalogue (SPEC §2.3), with its settings validated at start-up; masking jobs register in <c>AddMaskingJobs</c>.</summary>
     public static IServiceCollection AddPlatformResources(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<Platform.Domain.Resources.ResourceOptions>().Bind(configuration.GetSection(Platform.Domain.Resources.ResourceOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Platform.Domain.Resources.ResourceOptions>, Resources.ResourceOptionsValidator>());
-        services.AddOptions<Platform.Domain.Resources.MaskingJobOptions>().Bind(configuration.GetSection(Platform.Domain.Resources.MaskingJobOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Platform.Domain.Resources.MaskingJobOptions>, Resources.MaskingJobOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<Platform.Domain.Resources.ResourceOptions>>().Value);
-        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<Platform.Domain.Resources.MaskingJobOptions>>().Value);
-        services.TryAddSingleton<Platform.Domain.Resources.MaskingJobService>();
         services.TryAddSingleton<Platform.Domain.Resources.ResourceService>();
         services.TryAddSingleton<Platform.Domain.Resources.CatalogService>();
         services.TryAddSingleton<Catalog.CatalogSampleReader>();
-        services.TryAddSingleton<Masking.MaskingJobRunner>();
         return services;
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Platform.Domain.Sandbox;
 
 namespace Platform.Adapters.Sandbox;
 

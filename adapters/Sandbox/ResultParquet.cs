@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 
 namespace Platform.Adapters.Sandbox;
 

@@ -58,7 +58,7 @@ public sealed class AgreementService(
     IEnumerable<IAgreementRevocationStep> revocationSteps)
 {
     public const string LifecycleKind = "agreement-lifecycle";
-    public const string LifecycleOrchestrator = "AgreementLifecycleOrchestrator";
+    public const string LifecycleOrchestrator = OrchestratorNames.AgreementLifecycle;
     public const string TerminatedEventName = nameof(AgreementTerminatedEvent);
 
     public static string LifecycleInstanceId(string agreementId) => WorkflowInstanceIds.For(LifecycleKind, agreementId);
@@ -234,12 +234,9 @@ public sealed class AgreementService(
             await audit.RecordAsync(Caller.System, "agreement.revoked", $"agreements/{id}", revocation, cancellationToken);
         }
 
-        foreach (var recipient in new[] { Recipient.Organization(agreement.OperatorId), Recipient.Role(Roles.Authority) })
+        foreach (var notice in AgreementNotices.Revoked(agreement, reason, clock.UtcNow))
         {
-            await outbox.SendAsync(new Notification(
-                $"{id}-revoked-{recipient.Key}", recipient, "agreement", "授权运营协议已终止，授权已撤销",
-                $"协议 {id} 已因{(reason == "expired" ? "期满" : "终止")}结束，基于该协议的授权、作业、数据申请和未发布产品均已撤销。",
-                null, $"agreements/{id}", clock.UtcNow), cancellationToken);
+            await outbox.SendAsync(notice, cancellationToken);
         }
 
         return agreement.Revocation ?? revocation;
@@ -247,25 +244,9 @@ public sealed class AgreementService(
 
     private async Task NotifyMilestoneAsync(Agreement agreement, AgreementMilestoneKind kind, CancellationToken cancellationToken)
     {
-        (string Subject, string Body)? message = kind switch
+        foreach (var notice in AgreementNotices.Milestone(agreement, kind, ToWire(kind), clock.UtcNow))
         {
-            AgreementMilestoneKind.FilingDeadline when agreement.FilingOverdue =>
-                ("授权运营协议备案已逾期", $"协议 {agreement.Id} 应于 {agreement.FilingDueOn:yyyy-MM-dd} 前完成备案（M5.6），目前尚未备案。"),
-            AgreementMilestoneKind.FilingDeadline => null,
-            AgreementMilestoneKind.Expiry =>
-                ("授权运营协议已到期", $"协议 {agreement.Id} 已于 {agreement.EndsOn:yyyy-MM-dd}（北京时间）期满。"),
-            _ => ("授权运营协议即将到期", $"协议 {agreement.Id} 将于 {agreement.EndsOn:yyyy-MM-dd}（北京时间）到期，距今 {AgreementRules.DaysBefore(kind)} 天。"),
-        };
-        if (message is null)
-        {
-            return;
-        }
-
-        foreach (var recipient in new[] { Recipient.Organization(agreement.OperatorId), Recipient.Role(Roles.Authority) })
-        {
-            await outbox.SendAsync(new Notification(
-                $"{agreement.Id}-{ToWire(kind)}-{recipient.Key}", recipient, "agreement", message.Value.Subject, message.Value.Body,
-                null, $"agreements/{agreement.Id}", clock.UtcNow), cancellationToken);
+            await outbox.SendAsync(notice, cancellationToken);
         }
     }
 

@@ -106,7 +106,7 @@ public sealed record DataRequest(
     string? CancelReason = null,
     DateTimeOffset? CompletedAt = null)
 {
-    public string InstanceId => DataRequestService.InstanceIdOf(Id);
+    public string InstanceId => DataRequestContract.InstanceIdOf(Id);
 
     public bool IsCancelled => Status == DataRequestStatus.Cancelled;
 

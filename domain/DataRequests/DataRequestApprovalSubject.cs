@@ -11,7 +11,7 @@ namespace Platform.Domain.DataRequests;
 /// </summary>
 public sealed class DataRequestApprovalSubject(IDataRequestStore requests, IOrganizationStore organizations) : IApprovalSubjectSource
 {
-    public string SubjectKind => DataRequestService.SubjectKind;
+    public string SubjectKind => DataRequestContract.SubjectKind;
 
     public async Task<ApprovalSubjectFacts> DescribeAsync(ApprovalSlot slot, CancellationToken cancellationToken = default)
     {

@@ -39,8 +39,6 @@ public sealed record Organization(
     public bool Qualified => Kind == OrganizationKind.Operator && Qualification?.Qualified == true;
 }
 
-/// <summary>A stored record with the entity tag that guards its next update.</summary>
-public sealed record Versioned<T>(T Value, string ETag);
 
 public static class OrganizationRules
 {

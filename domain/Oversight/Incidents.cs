@@ -69,10 +69,7 @@ public sealed class IncidentService(IIncidentStore store, INotificationOutbox ou
             report.AffectedResources ?? [], report.MeasuresTaken?.Trim());
         var etag = await store.AddAsync(incident, cancellationToken);
         await audit.RecordAsync(caller, "incident.reported", $"incidents/{id}", incident, cancellationToken);
-        await outbox.SendAsync(new Notification(
-            $"{id}-reported", Recipient.Role(Roles.Authority), "incident", $"数据安全事件报告：{KindName(report.Kind)}",
-            $"{caller.Organization} 于 {ChinaTime.ToChinaTime(report.OccurredAt):yyyy-MM-dd HH:mm}（北京时间）发生数据安全事件（{KindName(report.Kind)}）：{incident.Description}",
-            null, $"incidents/{id}", now), cancellationToken);
+        await outbox.SendAsync(OversightNotices.IncidentReported(incident, now), cancellationToken);
         return new Versioned<SecurityIncident>(incident, etag);
     }
 
@@ -86,13 +83,4 @@ public sealed class IncidentService(IIncidentStore store, INotificationOutbox ou
 
         return found;
     }
-
-    private static string KindName(IncidentKind kind) => kind switch
-    {
-        IncidentKind.Loss => "数据丢失",
-        IncidentKind.Leak => "数据泄露",
-        IncidentKind.Tampering => "数据篡改",
-        IncidentKind.Destruction => "数据毁损",
-        _ => "重大安全风险",
-    };
 }

@@ -129,10 +129,7 @@ public sealed class EvaluationService(IAgreementStore agreements, IEvaluationSto
         var evaluation = new OperatorEvaluation(agreement.Id, agreement.OperatorId, request.Year!.Value, request.Grade!.Value, request.Score!.Value, comment, documentRef, clock.UtcNow, caller.Subject);
         await store.AddAsync(evaluation, cancellationToken);
         await audit.RecordAsync(caller, "evaluation.recorded", $"agreements/{agreement.Id}/evaluations/{evaluation.Year}", evaluation, cancellationToken);
-        await outbox.SendAsync(new Notification(
-            $"{agreement.Id}-evaluation-{evaluation.Year}", Recipient.Organization(agreement.OperatorId), "evaluation", $"{evaluation.Year} 年度运营评估结果",
-            $"主管部门已完成协议 {agreement.Id} 的 {evaluation.Year} 年度运营评估（M5.7）：等级 {GradeName(evaluation.Grade)}，得分 {evaluation.Score}。",
-            null, $"agreements/{agreement.Id}", evaluation.RecordedAt), cancellationToken);
+        await outbox.SendAsync(OversightNotices.EvaluationRecorded(evaluation), cancellationToken);
         return evaluation;
     }
 
@@ -140,13 +137,7 @@ public sealed class EvaluationService(IAgreementStore agreements, IEvaluationSto
     public Task<IReadOnlyList<OperatorEvaluation>> ListAsync(string agreementId, CancellationToken cancellationToken = default)
         => store.ListAsync(agreementId, cancellationToken);
 
-    public static string GradeName(EvaluationGrade grade) => grade switch
-    {
-        EvaluationGrade.Excellent => "优秀",
-        EvaluationGrade.Good => "良好",
-        EvaluationGrade.Pass => "合格",
-        _ => "不合格",
-    };
+    public static string GradeName(EvaluationGrade grade) => OversightNotices.GradeName(grade);
 }
 
 /// <summary>The day of the year by which the previous year's evaluation must be recorded (from <see cref="DeadlineSweepOptions"/>).</summary>
@@ -183,10 +174,8 @@ public sealed class EvaluationOverdueSweepStep(IAgreementStore agreements, IEval
                 }
 
                 var itemId = $"{agreement.Id}-{year}";
-                var message = new Notification(
-                    SweepFlags.NotificationId(itemId, StepName), Recipient.Role(Roles.Authority), "evaluation", $"{year} 年度运营评估逾期未完成",
-                    $"协议 {agreement.Id}（运营机构 {agreement.OperatorId}）的 {year} 年度运营评估应于 {deadline.DueOn.InYear(year + 1):yyyy-MM-dd}（北京时间）前完成（M5.7），目前尚无评估记录。",
-                    null, $"agreements/{agreement.Id}", nowUtc);
+                var message = OversightNotices.EvaluationOverdue(
+                    SweepFlags.NotificationId(itemId, StepName), agreement.Id, agreement.OperatorId, year, deadline.DueOn.InYear(year + 1), nowUtc);
                 if (await flags.FlagOnceAsync(StepName, itemId, message, cancellationToken))
                 {
                     flagged++;

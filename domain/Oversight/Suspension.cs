@@ -73,9 +73,7 @@ public sealed class SuspensionService(
         }
 
         await audit.RecordAsync(caller, "operator.suspended", $"operators/{operatorId}", new { reason = period.Reason, stopped }, cancellationToken);
-        await outbox.SendAsync(new Notification(
-            $"{operatorId}-suspended-{period.SuspendedAt.ToUnixTimeMilliseconds()}", Recipient.Organization(operatorId), "suspension", "运营资格已暂停",
-            $"主管部门已暂停贵单位的授权运营活动：{period.Reason}。暂停期间沙箱作业停止、数据访问被拒绝。", null, $"operators/{operatorId}", clock.UtcNow), cancellationToken);
+        await outbox.SendAsync(OversightNotices.Suspended(operatorId, period, clock.UtcNow), cancellationToken);
         return (updated, stopped);
     }
 

@@ -1,7 +1,7 @@
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Oversight;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 

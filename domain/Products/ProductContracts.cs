@@ -135,7 +135,7 @@ public static class ProductWorkflow
     public const string ReviewKind = "product-compliance";
 
     /// <summary>The orchestrator's function name (the class lives in orchestrations/, which the domain cannot see).</summary>
-    public const string OrchestratorName = "ProductComplianceOrchestrator";
+    public const string OrchestratorName = OrchestratorNames.ProductCompliance;
 
     public static string InstanceId(string productId, int round) => Workflows.WorkflowInstanceIds.For(ReviewKind, $"{productId}-r{round}");
 }

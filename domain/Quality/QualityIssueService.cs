@@ -26,9 +26,9 @@ public sealed class QualityIssueService(
     TimeCompression compression,
     QualitySettings settings)
 {
-    public const string Orchestrator = "QualityIssueOrchestrator";
+    public const string Orchestrator = OrchestratorNames.QualityIssue;
     public const string ResolvedEventName = "QualityIssueResolved";
-    public const string NotificationCategory = "quality-issue";
+    public const string NotificationCategory = QualityNotices.Category;
 
     /// <summary>M4.7.1: files the ticket, computes its deadline, tells the provider at once and starts the ticket's orchestration.</summary>
     public async Task<Versioned<QualityIssue>> RaiseAsync(string id, QualityIssueDraft draft, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
@@ -58,19 +58,7 @@ public sealed class QualityIssueService(
         await audit.RecordAsync(caller, "quality_issue.raised", QualityIssueRules.TargetOf(id),
             new { issue.ResourceId, issue.Kind, issue.Fields, issue.RowRefs, issue.DueLegalDate, issue.DueAt }, cancellationToken);
         var raiserName = await OrganizationNameAsync(caller.Organization, cancellationToken);
-        var what = issue.Kind switch
-        {
-            QualityIssueKind.Fields => $"字段（{string.Join("、", issue.Fields)}）",
-            QualityIssueKind.Rows => $"数据行（{string.Join("、", issue.RowRefs.Take(20))}{(issue.RowRefs.Count > 20 ? " 等" : "")}）",
-            QualityIssueKind.Description => "资源描述",
-            _ => "其他方面",
-        };
-        await outbox.SendAsync(new Notification(
-            $"{issue.InstanceId}-raised", Recipient.Organization(issue.ProviderId), NotificationCategory,
-            $"数据质量问题待核实：《{issue.ResourceName}》",
-            $"{raiserName} 对贵单位数据资源《{issue.ResourceName}》的{what}提出质量问题/异议：{issue.Description}。请在 {DueText(issue)}（{issue.CorrectionWorkingDays} 个工作日，《实施办法》第四章第七条）前核实并更正，" +
-            $"先确认受理（POST /api/{QualityIssueRules.TargetOf(id)}/acknowledgement），再提交处理结果（POST /api/{QualityIssueRules.TargetOf(id)}/resolution）。逾期未处理的将报主管部门。",
-            null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        await outbox.SendAsync(QualityNotices.Raised(issue, raiserName, now), cancellationToken);
         await workflows.StartAsync(Orchestrator, issue.InstanceId,
             new QualityIssueWorkflowInput(id, now.UtcDateTime, issue.DueAt.UtcDateTime, compression.Factor), cancellationToken);
         return new Versioned<QualityIssue>(issue, etag);
@@ -109,10 +97,7 @@ public sealed class QualityIssueService(
         var now = clock.UtcNow;
         var updated = await ReplaceAsync(current, QualityIssueRules.Acknowledge(current.Value, caller.Subject, now), cancellationToken);
         await audit.RecordAsync(caller, "quality_issue.acknowledged", QualityIssueRules.TargetOf(id), null, cancellationToken);
-        await outbox.SendAsync(new Notification(
-            $"{current.Value.InstanceId}-acknowledged", Recipient.Organization(current.Value.RaisedByOrganization), NotificationCategory,
-            $"质量问题已受理：《{current.Value.ResourceName}》",
-            $"数据提供单位已受理您提出的质量问题，正在核实，处理期限为 {DueText(current.Value)}。", null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        await outbox.SendAsync(QualityNotices.Acknowledged(current.Value, now), cancellationToken);
         return updated;
     }
 
@@ -129,15 +114,9 @@ public sealed class QualityIssueService(
         var resolved = QualityIssueRules.Resolve(current.Value, outcome, comment, evidence, caller.Subject, now, legalNow);
         var updated = await ReplaceAsync(current, resolved, cancellationToken);
         await audit.RecordAsync(caller, "quality_issue.resolved", QualityIssueRules.TargetOf(id), new { outcome, comment, evidence, resolved.Resolution!.OnTime }, cancellationToken);
-        var result = outcome == QualityResolutionOutcome.Corrected ? "已核实并更正" : "经核实有异议";
-        var body = $"数据提供单位对您提出的质量问题（《{resolved.ResourceName}》）{result}：{comment}。" +
-                   (resolved.Resolution.OnTime ? "" : "（逾期处理）") + $"如无异议请关闭工单（POST /api/{QualityIssueRules.TargetOf(id)}/closure）。";
-        await outbox.SendAsync(new Notification($"{resolved.InstanceId}-resolved", Recipient.Organization(resolved.RaisedByOrganization), NotificationCategory,
-            $"质量问题处理结果：《{resolved.ResourceName}》", body, null, QualityIssueRules.TargetOf(id), now), cancellationToken);
-        if (resolved.Overdue)
+        foreach (var notice in QualityNotices.Resolved(resolved, now))
         {
-            await outbox.SendAsync(new Notification($"{resolved.InstanceId}-resolved-after-escalation", Recipient.Role(Roles.Authority), NotificationCategory,
-                $"逾期质量问题已处理：《{resolved.ResourceName}》", body, null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+            await outbox.SendAsync(notice, cancellationToken);
         }
 
         await workflows.RaiseEventAsync(resolved.InstanceId, ResolvedEventName, new QualityIssueResolvedEvent(id, outcome), cancellationToken);
@@ -164,9 +143,7 @@ public sealed class QualityIssueService(
         var closed = QualityIssueRules.Close(current.Value, caller.Subject, comment, now);
         var updated = await ReplaceAsync(current, closed, cancellationToken);
         await audit.RecordAsync(caller, "quality_issue.closed", QualityIssueRules.TargetOf(id), new { closed.ClosingComment }, cancellationToken);
-        await outbox.SendAsync(new Notification($"{closed.InstanceId}-closed", Recipient.Organization(closed.ProviderId), NotificationCategory,
-            $"质量问题工单已关闭：《{closed.ResourceName}》", $"质量问题工单 {id} 已关闭{(closed.ClosingComment is null ? "" : $"：{closed.ClosingComment}")}。",
-            null, QualityIssueRules.TargetOf(id), now), cancellationToken);
+        await outbox.SendAsync(QualityNotices.Closed(closed, now), cancellationToken);
         return updated;
     }
 
@@ -190,10 +167,7 @@ public sealed class QualityIssueService(
 
         if (issue.Reminders < check)
         {
-            await outbox.SendAsync(new Notification($"{issue.InstanceId}-overdue-reminder-{check}", Recipient.Organization(issue.ProviderId), NotificationCategory,
-                $"数据质量问题处理已逾期：《{issue.ResourceName}》",
-                $"贵单位对数据资源《{issue.ResourceName}》质量问题的处理已超过期限 {DueText(issue)}，已报主管部门（《实施办法》第四章第七条）。请尽快核实更正并提交处理结果；工单不会自动关闭。",
-                null, QualityIssueRules.TargetOf(id), clock.UtcNow), cancellationToken);
+            await outbox.SendAsync(QualityNotices.OverdueReminder(issue, check, clock.UtcNow), cancellationToken);
             issue = (await ChangeWithRetryAsync(id, i => QualityIssueRules.MarkReminded(i, check, clock.UtcNow), cancellationToken)).Issue;
         }
 
@@ -234,10 +208,7 @@ public sealed class QualityIssueService(
         await audit.RecordAsync(Caller.System, "quality_issue.overdue", QualityIssueRules.TargetOf(issue.Id), new { issue.DueAt, issue.DueLegalDate, issue.EscalatedAt }, cancellationToken);
         var providerName = await OrganizationNameAsync(issue.ProviderId, cancellationToken);
         var raiserName = await OrganizationNameAsync(issue.RaisedByOrganization, cancellationToken);
-        await outbox.SendAsync(new Notification($"{issue.InstanceId}-overdue", Recipient.Role(Roles.Authority), NotificationCategory,
-            $"数据质量问题处理逾期：《{issue.ResourceName}》",
-            $"数据提供单位 {providerName} 未在 {DueText(issue)} 前处理 {raiserName} 对数据资源《{issue.ResourceName}》提出的质量问题（{issue.Description}），现报请督促（《实施办法》第四章第七条）。工单继续等待处理，不会自动关闭。",
-            null, QualityIssueRules.TargetOf(issue.Id), clock.UtcNow), cancellationToken);
+        await outbox.SendAsync(QualityNotices.Escalated(issue, providerName, raiserName, clock.UtcNow), cancellationToken);
     }
 
     private async Task<Versioned<QualityIssue>> GetForProviderAsync(string id, string? ifMatch, Caller caller, CancellationToken cancellationToken)
@@ -268,8 +239,6 @@ public sealed class QualityIssueService(
     // The provider answered at the same moment: apply this change again on top of the answer.
     private Task<(QualityIssue Issue, bool Changed)> ChangeWithRetryAsync(string id, Func<QualityIssue, QualityIssue> change, CancellationToken cancellationToken)
         => OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, change, () => NotFound(id), cancellationToken);
-
-    private static string DueText(QualityIssue issue) => $"{issue.DueLegalDate:yyyy-MM-dd}（北京时间当日 24:00）";
 
     private static DomainException NotFound(string id) => new(FailureKind.NotFound, QualityIssueRules.NotFoundCode, $"Quality issue '{id}' does not exist.");
 

@@ -1,4 +1,5 @@
 using Platform.Domain.Organizations;
+using Platform.Domain.Sandbox;
 
 namespace Platform.Domain.Reports;
 

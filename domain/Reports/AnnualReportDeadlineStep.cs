@@ -28,17 +28,11 @@ public sealed class AnnualReportDeadlineStep(IAnnualReportStore store, INotifica
                 continue;
             }
 
-            var target = AnnualReportService.Target(report.Year, report.OperatorId);
-            await outbox.SendAsync(new Notification(
-                $"annual-report-{report.Year}-{report.OperatorId}-overdue", Recipient.Role(Roles.Authority), AnnualReportService.Category,
-                $"{report.OperatorName} 未按期提交 {report.Year} 年度运营报告",
-                $"{report.OperatorName} 的 {report.Year} 年度授权运营情况报告截止日期为 {report.DueOn:yyyy-MM-dd}（北京时间），至今未提交。",
-                null, target, nowUtc), cancellationToken);
-            await outbox.SendAsync(new Notification(
-                $"annual-report-{report.Year}-{report.OperatorId}-overdue-operator", Recipient.Organization(report.OperatorId), AnnualReportService.Category,
-                $"{report.Year} 年度运营报告已逾期",
-                $"贵单位 {report.Year} 年度授权运营情况报告的截止日期为 {report.DueOn:yyyy-MM-dd}（北京时间），已逾期，请尽快提交；逾期情况已告知主管部门。",
-                null, target, nowUtc), cancellationToken);
+            foreach (var notice in AnnualReportNotices.Overdue(report, nowUtc))
+            {
+                await outbox.SendAsync(notice, cancellationToken);
+            }
+
             try
             {
                 await store.ReplaceOperatorReportAsync(report with { Overdue = true, OverdueFlaggedAt = nowUtc }, candidate.ETag, cancellationToken);
@@ -49,7 +43,7 @@ public sealed class AnnualReportDeadlineStep(IAnnualReportStore store, INotifica
                 continue;
             }
 
-            await audit.RecordAsync(Caller.System, "annual_report.overdue", target, new { report.DueOn }, cancellationToken);
+            await audit.RecordAsync(Caller.System, "annual_report.overdue", AnnualReportService.Target(report.Year, report.OperatorId), new { report.DueOn }, cancellationToken);
             flagged++;
         }
 

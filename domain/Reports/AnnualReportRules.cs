@@ -4,7 +4,6 @@ using Platform.Domain.Errors;
 using Platform.Domain.Grants;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Scenarios;
 
 namespace Platform.Domain.Reports;

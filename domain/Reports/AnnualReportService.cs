@@ -30,7 +30,7 @@ public sealed class AnnualReportService(
     IClock clock,
     AnnualReportOptions options)
 {
-    public const string Category = "annual-report";
+    public const string Category = AnnualReportNotices.Category;
 
     private readonly ReportDueDay _dueDay = options.DueDay;
 
@@ -90,11 +90,7 @@ public sealed class AnnualReportService(
             reports.Add(report);
 
             // M5.6: the operator reports on the year's operation by the due date.
-            await outbox.SendAsync(new Notification(
-                $"annual-report-{year}-{operatorId}-requested", Recipient.Organization(operatorId), Category,
-                $"请填报 {year} 年度授权运营情况报告",
-                $"请于 {dueOn:yyyy年M月d日}（北京时间）24 时前提交贵单位 {year} 年度授权运营情况报告。平台已根据本年度记录预填场景、数据申请、授权、沙箱作业、产品和安全事件等数据，请核对并补充报告正文后提交。",
-                null, Target(year, operatorId), clock.UtcNow), cancellationToken);
+            await outbox.SendAsync(AnnualReportNotices.Requested(year, operatorId, dueOn, clock.UtcNow), cancellationToken);
         }
 
         var authorityCreated = false;
@@ -112,11 +108,7 @@ public sealed class AnnualReportService(
             }
         }
 
-        await outbox.SendAsync(new Notification(
-            $"annual-report-{year}-authority-drafted", Recipient.Role(Roles.Authority), Category,
-            $"{year} 年度公共数据授权运营工作报告（草稿）已生成",
-            $"平台已汇总 {reports.Count} 家运营机构的 {year} 年度数据并生成向上级主管部门报送的年度报告草稿；运营机构报告截止日期为 {dueOn:yyyy年M月d日}。",
-            null, $"reports/annual/{year}", clock.UtcNow), cancellationToken);
+        await outbox.SendAsync(AnnualReportNotices.AuthorityDrafted(year, reports.Count, dueOn, clock.UtcNow), cancellationToken);
         return new AnnualReportRequestOutcome(year, created, existing, authorityCreated);
     }
 
@@ -180,11 +172,7 @@ public sealed class AnnualReportService(
         };
         var etag = await store.ReplaceOperatorReportAsync(submitted, current.ETag, cancellationToken);
         await audit.RecordAsync(caller, "annual_report.submitted", Target(year, operatorId), new { late }, cancellationToken);
-        await outbox.SendAsync(new Notification(
-            $"annual-report-{year}-{operatorId}-submitted", Recipient.Role(Roles.Authority), Category,
-            $"{submitted.OperatorName} 已提交 {year} 年度运营报告{(late ? "（逾期）" : "")}",
-            $"{submitted.OperatorName} 于 {ChinaTime.ToChinaTime(now):yyyy-MM-dd HH:mm}（北京时间）提交了 {year} 年度授权运营情况报告，截止日期为 {submitted.DueOn:yyyy-MM-dd}{(late ? "，已逾期" : "")}。",
-            null, Target(year, operatorId), now), cancellationToken);
+        await outbox.SendAsync(AnnualReportNotices.Submitted(submitted, now), cancellationToken);
         return new Versioned<OperatorAnnualReport>(submitted, etag);
     }
 

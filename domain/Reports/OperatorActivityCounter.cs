@@ -2,7 +2,7 @@ using Platform.Domain.DataRequests;
 using Platform.Domain.Grants;
 using Platform.Domain.Oversight;
 using Platform.Domain.Products;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 using Platform.Domain.Scenarios;
 
 namespace Platform.Domain.Reports;

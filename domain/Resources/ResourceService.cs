@@ -49,8 +49,7 @@ public sealed class ResourceService(
         await audit.RecordAsync(caller, "resource.registered", Target(id), resource, cancellationToken);
         if (sharedFrom is not null)
         {
-            await NotifyAsync(resource, Recipient.Organization(sharedFrom), "consent-requested", "数据资源共享授权待确认",
-                $"{provider.Value.Name} 登记的数据资源《{resource.Name}》来源于贵单位共享的数据，发布前需要贵单位同意（M4.1）。", cancellationToken);
+            await outbox.SendAsync(ResourceNotices.ConsentRequested(resource, sharedFrom, provider.Value.Name, clock.UtcNow), cancellationToken);
         }
 
         return new Versioned<Resource>(resource, etag);
@@ -126,8 +125,7 @@ public sealed class ResourceService(
         var updated = await ReplaceAsync(current, submitted, cancellationToken);
         await audit.RecordAsync(caller, "resource.submitted", Target(id), new { sampleJobId, submitted.Sample!.RowsRequested, submitted.Sample.Seed }, cancellationToken);
         await jobs.EnqueueAsync(job, cancellationToken);
-        await NotifyAsync(submitted, Recipient.Role(Roles.Authority), $"submitted-{sampleJobId}", "数据资源待审核",
-            $"数据资源《{submitted.Name}》已提交编目审核，样例数据生成后即可审核（M4.1）。", cancellationToken);
+        await outbox.SendAsync(ResourceNotices.Submitted(submitted, sampleJobId, clock.UtcNow), cancellationToken);
         return updated;
     }
 
@@ -139,11 +137,7 @@ public sealed class ResourceService(
         var reviewed = ResourceRules.Review(current.Value, decision, comment, clock.UtcNow, caller.Subject);
         var updated = await ReplaceAsync(current, reviewed, cancellationToken);
         await audit.RecordAsync(caller, decision == ReviewDecision.Approve ? "resource.published" : "resource.rejected", Target(id), reviewed.Review, cancellationToken);
-        await NotifyAsync(reviewed, Recipient.Organization(reviewed.ProviderId), $"reviewed-{ResourceRules.Wire(reviewed.Status)}",
-            decision == ReviewDecision.Approve ? "数据资源已发布" : "数据资源未通过审核",
-            decision == ReviewDecision.Approve
-                ? $"数据资源《{reviewed.Name}》已通过审核并在公共数据资源目录中发布。"
-                : $"数据资源《{reviewed.Name}》未通过编目审核：{reviewed.Review!.Comment}", cancellationToken);
+        await outbox.SendAsync(ResourceNotices.Reviewed(reviewed, decision, clock.UtcNow), cancellationToken);
         return updated;
     }
 
@@ -155,9 +149,7 @@ public sealed class ResourceService(
         var consented = ResourceRules.RecordConsent(current.Value, caller, decision, comment, documentRef, clock.UtcNow);
         var updated = await ReplaceAsync(current, consented, cancellationToken);
         await audit.RecordAsync(caller, decision == ReviewDecision.Approve ? "resource.consent_granted" : "resource.consent_refused", Target(id), consented.Consent, cancellationToken);
-        await NotifyAsync(consented, Recipient.Organization(consented.ProviderId), $"consent-{decision.ToString().ToLowerInvariant()}",
-            decision == ReviewDecision.Approve ? "原提供单位已同意" : "原提供单位不同意",
-            $"数据资源《{consented.Name}》的原提供单位{(decision == ReviewDecision.Approve ? "已同意" : "不同意")}其进入授权运营（M4.1）。", cancellationToken);
+        await outbox.SendAsync(ResourceNotices.Consented(consented, decision, clock.UtcNow), cancellationToken);
         return updated;
     }
 
@@ -191,8 +183,7 @@ public sealed class ResourceService(
             await audit.RecordAsync(Caller.System, outcome.Succeeded ? "resource.sample_ready" : "resource.sample_failed", Target(resourceId), changed.Sample, cancellationToken);
             if (!outcome.Succeeded)
             {
-                await NotifyAsync(changed, Recipient.Organization(changed.ProviderId), $"sample-failed-{outcome.JobId}", "样例数据生成失败",
-                    $"数据资源《{changed.Name}》的样例数据未能生成，资源已退回草稿：{outcome.FailureReason}", cancellationToken);
+                await outbox.SendAsync(ResourceNotices.SampleFailed(changed, outcome.JobId, outcome.FailureReason, clock.UtcNow), cancellationToken);
             }
 
             return;
@@ -223,7 +214,4 @@ public sealed class ResourceService(
             throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "The resource changed since you read it; read it again and retry.");
         }
     }
-
-    private Task NotifyAsync(Resource resource, Recipient recipient, string cause, string subject, string body, CancellationToken cancellationToken)
-        => outbox.SendAsync(new Notification($"{resource.Id}-{cause}-{recipient.Key}", recipient, "resource", subject, body, null, Target(resource.Id), clock.UtcNow), cancellationToken);
 }

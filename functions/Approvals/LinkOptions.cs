@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Approvals;
 
@@ -103,22 +100,5 @@ public static class DurationSetting
         }
 
         return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out duration);
-    }
-}
-
-public static class ApprovalServiceCollectionExtensions
-{
-    /// <summary>Signed links and decisions through them (SPEC §4): options validated at start-up, signer, approval service.</summary>
-    public static IServiceCollection AddApprovals(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<LinkOptions>()
-            .Bind(configuration.GetSection(LinkOptions.SectionName))
-            .Configure(options => options.PublicBaseUrl = configuration[LinkOptions.PublicBaseUrlSetting])
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>());
-        services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<LinkOptions>>().Value.ToSettings());
-        services.TryAddSingleton<ApprovalLinkSigner>();
-        services.TryAddSingleton<ApprovalService>();
-        return services;
     }
 }

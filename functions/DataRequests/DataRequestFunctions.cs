@@ -98,7 +98,8 @@ public sealed record DataRequestView(
 }
 
 /// <summary>Data requests with the 5-working-day provider review (SPEC §2.5, M4.3).</summary>
-public sealed class DataRequestFunctions(ApiHandler api, DataRequestService requests, IdGenerator ids)
+public sealed class DataRequestFunctions(
+    ApiHandler api, DataRequestSubmission submission, DataRequestReviewSubmission reviews, DataRequestQueries queries, IdGenerator ids)
 {
     public const string IdPrefix = "drq";
     private static readonly ApiAccess Operator = ApiAccess.RolesOf(Roles.Operator);
@@ -123,7 +124,7 @@ public sealed class DataRequestFunctions(ApiHandler api, DataRequestService requ
         [DurableClient] DurableTaskClient client)
         => api.RunAsync<CreateDataRequestRequest>(request, Operator, async (call, body) =>
         {
-            var created = await requests.SubmitAsync(ids.New(IdPrefix), call.RouteId(id, ScenarioFunctions.IdPrefix), body.ToDraft(), call.Caller, ids.New,
+            var created = await submission.SubmitAsync(ids.New(IdPrefix), call.RouteId(id, ScenarioFunctions.IdPrefix), body.ToDraft(), call.Caller, ids.New,
                 new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Created(ApiRequestContext.LocationOf("data-requests", created.Value.Id), DataRequestView.From(created.Value, call.Caller), created.ETag);
         });
@@ -134,7 +135,7 @@ public sealed class DataRequestFunctions(ApiHandler api, DataRequestService requ
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "data-requests/{id}")] HttpRequest request, string id)
         => api.RunAsync(request, Readers, async call =>
         {
-            var found = await requests.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
+            var found = await queries.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
             return ApiResults.Ok(DataRequestView.From(found.Value, call.Caller), found.ETag);
         });
 
@@ -146,7 +147,7 @@ public sealed class DataRequestFunctions(ApiHandler api, DataRequestService requ
         => api.RunAsync(request, Listers, async call =>
         {
             var paging = call.Paging();
-            var (items, token) = await requests.ListAsync(call.Caller, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
+            var (items, token) = await queries.ListAsync(call.Caller, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
             return ApiResults.Ok(new Page<DataRequestView>(items.Select(r => DataRequestView.From(r, call.Caller)).ToList(), token));
         });
 
@@ -166,7 +167,7 @@ public sealed class DataRequestFunctions(ApiHandler api, DataRequestService requ
         [DurableClient] DurableTaskClient client)
         => api.RunAsync<SubmitDataRequestReviewRequest>(request, Provider, async (call, body) =>
         {
-            var updated = await requests.SubmitReviewAsync(call.RouteId(id, IdPrefix), body.ToDraft(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
+            var updated = await reviews.SubmitReviewAsync(call.RouteId(id, IdPrefix), body.ToDraft(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Ok(DataRequestView.From(updated.Value, call.Caller), updated.ETag);
         });
 }

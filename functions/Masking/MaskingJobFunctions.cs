@@ -10,6 +10,7 @@ using Platform.Functions.Auth;
 using Platform.Functions.Http;
 using Platform.Functions.OpenApi;
 using Platform.Functions.Resources;
+using Platform.Adapters.Masking;
 
 namespace Platform.Functions.Masking;
 
@@ -99,14 +100,14 @@ public sealed class MaskingJobFunctions(ApiHandler api, MaskingJobService jobs, 
 }
 
 /// <summary>The queue-triggered worker (SPEC §2.6): host.json gives batches of 16 and 5 attempts before <c>masking-jobs-poison</c>.</summary>
-public sealed class MaskingWorkerFunctions(MaskingJobRunner runner)
+public sealed class MaskingWorkerFunctions(MaskingJobExecutor executor)
 {
     [Function("RunMaskingJob")]
     public Task Run([QueueTrigger(QueueMaskingJobQueue.QueueName)] MaskingJobMessage message, CancellationToken cancellationToken)
-        => runner.RunAsync(message?.JobId, cancellationToken);
+        => executor.RunAsync(message?.JobId, cancellationToken);
 
     /// <summary>A message that failed every attempt: the job is marked failed with its last error, so it never waits forever.</summary>
     [Function("AbandonMaskingJob")]
     public Task Abandon([QueueTrigger(QueueMaskingJobQueue.PoisonQueueName)] MaskingJobMessage message, CancellationToken cancellationToken)
-        => runner.AbandonAsync(message?.JobId, cancellationToken);
+        => executor.AbandonAsync(message?.JobId, cancellationToken);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Platform.Domain.Approvals;
 using Platform.Domain.Organizations;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
+using Platform.Domain.ProductCompliance;
 using Platform.Domain.Time;
 
 namespace Platform.Functions.ProductCompliance;

@@ -1,9 +1,9 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
+using Platform.Domain.ProductCompliance;
 using Platform.Functions.Workflows;
-using Platform.Orchestrations.Products;
+using Platform.Orchestrations.ProductCompliance;
 
 namespace Platform.Functions.ProductCompliance;
 

@@ -13,6 +13,7 @@ public static class ProductServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddProducts(this IServiceCollection services)
     {
+        services.TryAddSingleton<ProductDrafting>();
         services.TryAddSingleton<ProductService>();
         services.TryAddSingleton<IProductComplianceSubject>(sp => sp.GetRequiredService<ProductService>());
         services.TryAddSingleton<IProductReadModel>(sp => sp.GetRequiredService<ProductService>());

@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
 using Platform.Adapters.Sandbox;
-using Platform.Adapters.SandboxJobs;
 using Platform.Domain.Errors;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Security;
 using Platform.Functions.Auth;
 using Platform.Functions.Grants;
@@ -240,16 +238,16 @@ public enum SandboxResultFormat
 }
 
 /// <summary>The queue-triggered worker (SPEC §2.7): host.json gives batches and 5 attempts before <c>sandbox-jobs-poison</c>.</summary>
-public sealed class SandboxWorkerFunctions(SandboxJobRunner runner)
+public sealed class SandboxWorkerFunctions(SandboxJobExecutor executor)
 {
     [Function("RunSandboxJob")]
     public Task Run([QueueTrigger(QueueSandboxJobQueue.QueueName)] SandboxJobMessage message, CancellationToken cancellationToken)
-        => runner.RunAsync(message?.JobId, cancellationToken);
+        => executor.RunAsync(message?.JobId, cancellationToken);
 
     /// <summary>A message that failed every attempt: the job is marked failed with its last error, so it never waits forever.</summary>
     [Function("AbandonSandboxJob")]
     public Task Abandon([QueueTrigger(QueueSandboxJobQueue.PoisonQueueName)] SandboxJobMessage message, CancellationToken cancellationToken)
-        => runner.AbandonAsync(message?.JobId, cancellationToken);
+        => executor.AbandonAsync(message?.JobId, cancellationToken);
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Agreements;
 using Platform.Domain.Oversight;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 
 namespace Platform.Functions.Sandbox;
 
@@ -33,7 +33,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<SandboxJobOptions>>().Value);
         services.TryAddSingleton<SandboxJobService>();
         services.TryAddSingleton<SandboxJobCanceller>();
-        services.TryAddSingleton<SandboxJobRunner>();
+        services.TryAddSingleton<SandboxJobExecutor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuspensionStep, SandboxSuspensionStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, SandboxAgreementRevocationStep>());
         return services;

@@ -1,12 +1,5 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Platform.Domain.Agreements;
-using Platform.Domain.Approvals;
-using Platform.Domain.Scenarios;
 using Platform.Functions.Approvals;
-using Platform.Orchestrations.Scenarios;
 
 namespace Platform.Functions.Scenarios;
 
@@ -30,25 +23,5 @@ public sealed class ScenarioOptionsValidator : IValidateOptions<ScenarioOptions>
         return DurationSetting.TryParse(options.ReviewDeadline, out var deadline) && deadline >= TimeSpan.FromSeconds(1) && deadline <= TimeSpan.FromDays(366)
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"Scenarios:ReviewDeadline '{options.ReviewDeadline}' must be a duration between 1 second and 366 days, e.g. P5D or PT30S.");
-    }
-}
-
-public static class ScenarioServiceCollectionExtensions
-{
-    /// <summary>Scenario review: options validated at start-up, service, approval-page subject, revocation step, activities.</summary>
-    public static IServiceCollection AddScenarios(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<ScenarioOptions>().Bind(configuration.GetSection(ScenarioOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScenarioOptions>, ScenarioOptionsValidator>());
-        services.TryAddSingleton(provider => new ScenarioReviewSettings(
-            DurationSetting.TryParse(provider.GetRequiredService<IOptions<ScenarioOptions>>().Value.ReviewDeadline, out var deadline) ? deadline : ScenarioReviewSettings.DefaultReviewDeadline));
-        services.TryAddSingleton<ScenarioService>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalSubjectSource, ScenarioApprovalSubject>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, ScenarioReviewRevocationStep>());
-        services.TryAddTransient<IssueScenarioReviewLinkActivity>();
-        services.TryAddTransient<RecordScenarioReviewDecisionActivity>();
-        services.TryAddTransient<EscalateScenarioReviewActivity>();
-        services.TryAddTransient<CompleteScenarioReviewActivity>();
-        return services;
     }
 }

@@ -12,49 +12,49 @@ public sealed record DataRequestEscalation(string DataRequestId, string Slot, in
 public sealed record DataRequestProvisioningFailure(string DataRequestId, string Slot, string Error);
 
 /// <summary>Computes each provider's deadline on the working-day calendar (calendar I/O happens here, not in the orchestrator).</summary>
-public sealed class ScheduleDataRequestReviewActivity(DataRequestService requests) : TaskActivity<string, DataRequestReviewPlan>
+public sealed class ScheduleDataRequestReviewActivity(DataRequestReviewSchedule schedule) : TaskActivity<string, DataRequestReviewPlan>
 {
-    public override Task<DataRequestReviewPlan> RunAsync(TaskActivityContext context, string input) => requests.ScheduleAsync(input);
+    public override Task<DataRequestReviewPlan> RunAsync(TaskActivityContext context, string input) => schedule.ScheduleAsync(input);
 }
 
 /// <summary>Signs the provider's link and sends its review task through the outbox; repeating it sends nothing new.</summary>
-public sealed class IssueDataRequestReviewTaskActivity(DataRequestService requests) : TaskActivity<DataRequestSlotRequest, string>
+public sealed class IssueDataRequestReviewTaskActivity(DataRequestReviewTasks tasks) : TaskActivity<DataRequestSlotRequest, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, DataRequestSlotRequest input)
     {
-        await requests.IssueReviewTaskAsync(input.DataRequestId, input.Slot);
+        await tasks.IssueReviewTaskAsync(input.DataRequestId, input.Slot);
         return input.Slot;
     }
 }
 
 /// <summary>Reminds a provider before its deadline; returns the request's status.</summary>
-public sealed class RemindDataRequestReviewActivity(DataRequestService requests) : TaskActivity<DataRequestSlotRequest, DataRequestStatus>
+public sealed class RemindDataRequestReviewActivity(DataRequestReviewTasks tasks) : TaskActivity<DataRequestSlotRequest, DataRequestStatus>
 {
-    public override Task<DataRequestStatus> RunAsync(TaskActivityContext context, DataRequestSlotRequest input) => requests.RemindAsync(input.DataRequestId, input.Slot);
+    public override Task<DataRequestStatus> RunAsync(TaskActivityContext context, DataRequestSlotRequest input) => tasks.RemindAsync(input.DataRequestId, input.Slot);
 }
 
 /// <summary>Files the decision on record for a slot (link or authenticated route) as its event arrives.</summary>
-public sealed class RecordDataRequestDecisionActivity(DataRequestService requests) : TaskActivity<DataRequestSlotRequest, DataRequestDecisionOutcome>
+public sealed class RecordDataRequestDecisionActivity(DataRequestDecisions decisions) : TaskActivity<DataRequestSlotRequest, DataRequestDecisionOutcome>
 {
-    public override Task<DataRequestDecisionOutcome> RunAsync(TaskActivityContext context, DataRequestSlotRequest input) => requests.RecordDecisionAsync(input.DataRequestId, input.Slot);
+    public override Task<DataRequestDecisionOutcome> RunAsync(TaskActivityContext context, DataRequestSlotRequest input) => decisions.RecordDecisionAsync(input.DataRequestId, input.Slot);
 }
 
 /// <summary>Marks an open review overdue, tells the authority and reminds the provider; recovers a decision whose event was lost.</summary>
-public sealed class EscalateDataRequestReviewActivity(DataRequestService requests) : TaskActivity<DataRequestEscalation, DataRequestEscalationOutcome>
+public sealed class EscalateDataRequestReviewActivity(DataRequestDecisions decisions) : TaskActivity<DataRequestEscalation, DataRequestEscalationOutcome>
 {
     public override Task<DataRequestEscalationOutcome> RunAsync(TaskActivityContext context, DataRequestEscalation input)
-        => requests.EscalateAsync(input.DataRequestId, input.Slot, input.Escalation);
+        => decisions.EscalateAsync(input.DataRequestId, input.Slot, input.Escalation);
 }
 
 /// <summary>Copies the approved fields into the library, queues the masked samples and issues the grant; returns the grant id (null: nothing to provision).</summary>
-public sealed class ProvisionDataRequestActivity(GrantService grants, DataRequestService requests) : TaskActivity<DataRequestSlotRequest, string?>
+public sealed class ProvisionDataRequestActivity(GrantProvisioning grants, DataRequestDecisions decisions) : TaskActivity<DataRequestSlotRequest, string?>
 {
     public override async Task<string?> RunAsync(TaskActivityContext context, DataRequestSlotRequest input)
     {
         var grant = await grants.ProvisionAsync(input.DataRequestId, input.Slot);
         if (grant is not null)
         {
-            await requests.MarkProvisionedAsync(input.DataRequestId, input.Slot, null);
+            await decisions.MarkProvisionedAsync(input.DataRequestId, input.Slot, null);
         }
 
         return grant?.Id;
@@ -62,17 +62,17 @@ public sealed class ProvisionDataRequestActivity(GrantService grants, DataReques
 }
 
 /// <summary>Records that provisioning gave up after its retries and tells the authority.</summary>
-public sealed class ReportDataRequestProvisioningFailureActivity(DataRequestService requests) : TaskActivity<DataRequestProvisioningFailure, string>
+public sealed class ReportDataRequestProvisioningFailureActivity(DataRequestDecisions decisions) : TaskActivity<DataRequestProvisioningFailure, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, DataRequestProvisioningFailure input)
     {
-        await requests.MarkProvisionedAsync(input.DataRequestId, input.Slot, input.Error);
+        await decisions.MarkProvisionedAsync(input.DataRequestId, input.Slot, input.Error);
         return input.Slot;
     }
 }
 
 /// <summary>Tells the operator the result once every review is decided.</summary>
-public sealed class CompleteDataRequestActivity(DataRequestService requests) : TaskActivity<string, DataRequestStatus>
+public sealed class CompleteDataRequestActivity(DataRequestDecisions decisions) : TaskActivity<string, DataRequestStatus>
 {
-    public override Task<DataRequestStatus> RunAsync(TaskActivityContext context, string input) => requests.CompleteAsync(input);
+    public override Task<DataRequestStatus> RunAsync(TaskActivityContext context, string input) => decisions.CompleteAsync(input);
 }

@@ -14,32 +14,32 @@ public sealed record ScenarioReviewEscalation(string ScenarioId, int Round, int 
 public sealed record ScenarioReviewCompletion(string ScenarioId, int Round, ReviewRoundOutcome Outcome);
 
 /// <summary>Signs one reviewer's link and sends it through the outbox; repeating it sends nothing new.</summary>
-public sealed class IssueScenarioReviewLinkActivity(ScenarioService scenarios) : TaskActivity<ScenarioReviewSlotRequest, string>
+public sealed class IssueScenarioReviewLinkActivity(ScenarioReviewSteps steps) : TaskActivity<ScenarioReviewSlotRequest, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, ScenarioReviewSlotRequest input)
     {
-        await scenarios.IssueReviewLinkAsync(input.ScenarioId, input.Round, input.Slot);
+        await steps.IssueReviewLinkAsync(input.ScenarioId, input.Round, input.Slot);
         return input.Slot;
     }
 }
 
 /// <summary>Files a decision on the scenario as it arrives; returns the scenario's status.</summary>
-public sealed class RecordScenarioReviewDecisionActivity(ScenarioService scenarios) : TaskActivity<ScenarioReviewDecisionReceived, ScenarioStatus>
+public sealed class RecordScenarioReviewDecisionActivity(ScenarioReviewSteps steps) : TaskActivity<ScenarioReviewDecisionReceived, ScenarioStatus>
 {
     public override Task<ScenarioStatus> RunAsync(TaskActivityContext context, ScenarioReviewDecisionReceived input)
-        => scenarios.RecordDecisionAsync(input.ScenarioId, input.Round, input.Decided);
+        => steps.RecordDecisionAsync(input.ScenarioId, input.Round, input.Decided);
 }
 
 /// <summary>Marks late reviews overdue, tells the authority and reminds the reviewers; recovers decisions whose event was lost.</summary>
-public sealed class EscalateScenarioReviewActivity(ScenarioService scenarios) : TaskActivity<ScenarioReviewEscalation, ScenarioEscalationResult>
+public sealed class EscalateScenarioReviewActivity(ScenarioReviewSteps steps) : TaskActivity<ScenarioReviewEscalation, ScenarioEscalationResult>
 {
     public override Task<ScenarioEscalationResult> RunAsync(TaskActivityContext context, ScenarioReviewEscalation input)
-        => scenarios.EscalateAsync(input.ScenarioId, input.Round, input.OpenSlots, input.Escalation);
+        => steps.EscalateAsync(input.ScenarioId, input.Round, input.OpenSlots, input.Escalation);
 }
 
 /// <summary>Closes the round's open links, records the outcome and tells the operator; idempotent.</summary>
-public sealed class CompleteScenarioReviewActivity(ScenarioService scenarios) : TaskActivity<ScenarioReviewCompletion, ScenarioStatus>
+public sealed class CompleteScenarioReviewActivity(ScenarioReviewSteps steps) : TaskActivity<ScenarioReviewCompletion, ScenarioStatus>
 {
     public override Task<ScenarioStatus> RunAsync(TaskActivityContext context, ScenarioReviewCompletion input)
-        => scenarios.CompleteRoundAsync(input.ScenarioId, input.Round, input.Outcome);
+        => steps.CompleteRoundAsync(input.ScenarioId, input.Round, input.Outcome);
 }

@@ -9,6 +9,8 @@ using Platform.Domain.Resources;
 using Platform.Domain.Security;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
+using Platform.Domain.Masking;
+using Platform.Adapters.Masking;
 
 namespace Platform.IntegrationTests.EndToEnd;
 

@@ -7,6 +7,7 @@ using Azure.Storage.Queues;
 using Platform.Domain.Security;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
+using Platform.Domain.Masking;
 
 namespace Platform.IntegrationTests.EndToEnd;
 

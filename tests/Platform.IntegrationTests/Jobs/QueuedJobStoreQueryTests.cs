@@ -1,11 +1,12 @@
 using Azure.Data.Tables;
 using Platform.Adapters.Resources;
-using Platform.Adapters.SandboxJobs;
+using Platform.Adapters.Sandbox;
 using Platform.Domain.Masking;
 using Platform.Domain.Resources;
 using Platform.Domain.Sandbox;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
+using Platform.Adapters.Masking;
 
 namespace Platform.IntegrationTests.Jobs;
 

@@ -4,7 +4,7 @@ using Platform.Adapters.DataRequests;
 using Platform.Adapters.Grants;
 using Platform.Adapters.Oversight;
 using Platform.Adapters.Reports;
-using Platform.Adapters.SandboxJobs;
+using Platform.Adapters.Sandbox;
 using Platform.Adapters.Scenarios;
 using Platform.Adapters.Storage;
 using Platform.Domain.Agreements;

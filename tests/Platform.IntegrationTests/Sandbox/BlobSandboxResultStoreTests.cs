@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
 using DuckDB.NET.Data;
-using Platform.Adapters.SandboxJobs;
+using Platform.Adapters.Sandbox;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
 

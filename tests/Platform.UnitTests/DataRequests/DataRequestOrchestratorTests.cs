@@ -22,7 +22,7 @@ public sealed class DataRequestOrchestratorTests
     public void OrchestratorName_StartedByTheService_IsTheClassName()
     {
         // The domain cannot reference the orchestrator's type, so it names it by string: keep the two equal.
-        Assert.Equal(nameof(DataRequestOrchestrator), DataRequestService.Orchestrator);
+        Assert.Equal(nameof(DataRequestOrchestrator), DataRequestContract.Orchestrator);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Platform.Functions.DataRequests;
 using Platform.Functions.Masking;
 using Platform.UnitTests.Http;
 using Xunit;
+using Platform.Domain.Masking;
 
 namespace Platform.UnitTests.DataRequests;
 
@@ -20,13 +21,18 @@ public sealed class DataRequestRegistrationTests
 
         await host.StartAsync();
 
-        Assert.NotNull(host.Services.GetRequiredService<DataRequestService>());
+        Assert.NotNull(host.Services.GetRequiredService<DataRequestSubmission>());
+        Assert.NotNull(host.Services.GetRequiredService<DataRequestReviewSubmission>());
+        Assert.NotNull(host.Services.GetRequiredService<DataRequestQueries>());
+        Assert.NotNull(host.Services.GetRequiredService<DataRequestReviewSchedule>());
+        Assert.NotNull(host.Services.GetRequiredService<DataRequestReviewTasks>());
+        Assert.NotNull(host.Services.GetRequiredService<DataRequestDecisions>());
         Assert.NotNull(host.Services.GetRequiredService<GrantService>());
-        Assert.NotNull(host.Services.GetRequiredService<MaskingJobRunner>());
+        Assert.NotNull(host.Services.GetRequiredService<MaskingJobExecutor>());
         Assert.Equal(DataRequestSettings.Default, host.Services.GetRequiredService<DataRequestSettings>());
         var steps = host.Services.GetServices<IAgreementRevocationStep>().Select(s => s.Name).ToList();
         Assert.True(steps.IndexOf("data-requests") >= 0 && steps.IndexOf("data-requests") < steps.IndexOf("grants"), string.Join(", ", steps));
-        Assert.Contains(host.Services.GetServices<IApprovalSubjectSource>(), s => s.SubjectKind == DataRequestService.SubjectKind);
+        Assert.Contains(host.Services.GetServices<IApprovalSubjectSource>(), s => s.SubjectKind == DataRequestContract.SubjectKind);
         await host.StopAsync();
     }
 

@@ -145,10 +145,17 @@ public sealed class DataRequestTestWorld
         var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, [new DataRequestApprovalSubject(Store, organizations.Object)]);
-        Requests = new DataRequestService(Store, Scenarios.Object, Agreements.Object, Resources, organizations.Object, Guard.Object, Approvals, ApprovalStore, linkSettings,
-            calendars.Object, Timeliness, Outbox, Audit, Clock, TimeCompression.None, DataRequestSettings.Default);
-        Grants = new GrantService(GrantStore, Store, Agreements.Object, Resources, Data, Library, MaskingJobs, MaskingQueue, Guard.Object, Outbox, Audit, Clock,
-            new ResourceOptions { SampleRows = 5, SampleSeed = 7 });
+        var records = new DataRequestRecords(Store, Timeliness, organizations.Object, Clock);
+        Queries = new DataRequestQueries(Store, Timeliness);
+        Submission = new DataRequestSubmission(Store, Scenarios.Object, Agreements.Object, Resources, Guard.Object, Audit, Clock, TimeCompression.None);
+        Schedule = new DataRequestReviewSchedule(records, calendars.Object, Audit, DataRequestSettings.Default);
+        ReviewTasks = new DataRequestReviewTasks(records, Approvals, linkSettings, Outbox, Clock, TimeCompression.None);
+        Decisions = new DataRequestDecisions(records, ApprovalStore, ReviewTasks, Outbox, Audit, Clock, TimeCompression.None);
+        Reviews = new DataRequestReviewSubmission(Queries, Store, ApprovalStore, Decisions, Audit, Clock);
+        Revocation = new DataRequestRevocationStep(records, Approvals, Outbox, Audit, Clock);
+        Grants = new GrantService(GrantStore, Agreements.Object, Guard.Object, Clock);
+        GrantProvisioning = NewGrantProvisioning(GrantStore);
+        GrantRevocation = new GrantRevocationStep(GrantStore, Outbox, Audit, Clock);
 
         AddResource(PowerResource, GridOrg, "电网负荷数据", ["区域编码", "时段", "负荷", "户主姓名"], PowerCsv);
         AddResource(TrafficResource, TrafficOrg, "道路车流量", ["区域编码", "车流量"], "区域编码,车流量\r\n420102,3000\r\n");
@@ -195,9 +202,25 @@ public sealed class DataRequestTestWorld
 
     public ApprovalService Approvals { get; }
 
-    public DataRequestService Requests { get; }
+    public DataRequestSubmission Submission { get; }
+
+    public DataRequestReviewSubmission Reviews { get; }
+
+    public DataRequestQueries Queries { get; }
+
+    public DataRequestReviewSchedule Schedule { get; }
+
+    public DataRequestReviewTasks ReviewTasks { get; }
+
+    public DataRequestDecisions Decisions { get; }
+
+    public DataRequestRevocationStep Revocation { get; }
 
     public GrantService Grants { get; }
+
+    public GrantProvisioning GrantProvisioning { get; }
+
+    public GrantRevocationStep GrantRevocation { get; }
 
     public static Caller Operator { get; } = new("op-user", Roles.Operator, OperatorOrg);
 
@@ -209,14 +232,20 @@ public sealed class DataRequestTestWorld
     public string NewId(string prefix) => $"{prefix}-{Interlocked.Increment(ref _ids)}";
 
     public async Task<DataRequest> SubmitAsync(DataRequestDraft? draft = null)
-        => (await Requests.SubmitAsync(NewId("drq"), ScenarioId, draft ?? Draft((PowerResource, ["负荷", "区域编码"]), (TrafficResource, ["车流量"])), Operator, NewId, Workflows)).Value;
+        => (await Submission.SubmitAsync(NewId("drq"), ScenarioId, draft ?? Draft((PowerResource, ["负荷", "区域编码"]), (TrafficResource, ["车流量"])), Operator, NewId, Workflows)).Value;
 
     public async Task<DataRequest> SubmitAndScheduleAsync()
     {
         var request = await SubmitAsync();
-        await Requests.ScheduleAsync(request.Id);
+        await Schedule.ScheduleAsync(request.Id);
         return (await Store.GetAsync(request.Id))!.Value;
     }
+
+    /// <summary>Provisioning over <paramref name="grantStore"/> and this world's other stores.</summary>
+    public GrantProvisioning NewGrantProvisioning(IGrantStore grantStore)
+        => new(grantStore, Store, Agreements.Object,
+            new GrantTableProvisioner(Resources, Data, Library, MaskingJobs, MaskingQueue, Audit, Clock, new ResourceOptions { SampleRows = 5, SampleSeed = 7 }),
+            Outbox, Audit, Clock);
 
     public async Task<DataRequest> CurrentAsync(string id) => (await Store.GetAsync(id))!.Value;
 

@@ -21,7 +21,7 @@ public sealed class GrantServiceTests
     {
         var request = await ApprovedByGridAsync();
 
-        var grant = await _world.Grants.ProvisionAsync(request.Id, GridSlot);
+        var grant = await _world.GrantProvisioning.ProvisionAsync(request.Id, GridSlot);
 
         Assert.NotNull(grant);
         var table = Assert.Single(grant.Tables);
@@ -38,7 +38,7 @@ public sealed class GrantServiceTests
     {
         var request = await ApprovedByGridAsync();
 
-        var grant = await _world.Grants.ProvisionAsync(request.Id, GridSlot);
+        var grant = await _world.GrantProvisioning.ProvisionAsync(request.Id, GridSlot);
 
         var table = grant!.Tables[0];
         var job = (await _world.MaskingJobs.GetAsync(table.SampleJobId))!.Value;
@@ -53,8 +53,8 @@ public sealed class GrantServiceTests
     {
         var request = await ApprovedByGridAsync();
 
-        var first = await _world.Grants.ProvisionAsync(request.Id, GridSlot);
-        var second = await _world.Grants.ProvisionAsync(request.Id, GridSlot);
+        var first = await _world.GrantProvisioning.ProvisionAsync(request.Id, GridSlot);
+        var second = await _world.GrantProvisioning.ProvisionAsync(request.Id, GridSlot);
 
         Assert.Equal(first, second);
         Assert.Single(_world.GrantStore.All);
@@ -67,15 +67,14 @@ public sealed class GrantServiceTests
     public async Task ProvisionAsync_CrashedAfterTheSampleJobWasRecorded_RedeliveryQueuesItAgainAndIssuesTheGrant()
     {
         var request = await ApprovedByGridAsync();
-        await _world.Grants.ProvisionAsync(request.Id, GridSlot);
+        await _world.GrantProvisioning.ProvisionAsync(request.Id, GridSlot);
         var grantId = request.Review(GridSlot)!.GrantId;
         var issued = (await _world.GrantStore.GetAsync(grantId))!;
         var store = new InMemoryGrantStore();
         var world = _world;
 
         // A fresh grant store stands for the crash between the sample job and the grant: the job exists, the grant does not.
-        var grants = new GrantService(store, world.Store, world.Agreements.Object, world.Resources, world.Data, world.Library, world.MaskingJobs, world.MaskingQueue,
-            world.Guard.Object, world.Outbox, world.Audit, world.Clock, new ResourceOptions { SampleRows = 5, SampleSeed = 7 });
+        var grants = world.NewGrantProvisioning(store);
         var again = await grants.ProvisionAsync(request.Id, GridSlot);
 
         Assert.Equal(issued.Value.Tables[0].Sha256, again!.Tables[0].Sha256);
@@ -87,9 +86,9 @@ public sealed class GrantServiceTests
     public async Task ProvisionAsync_NothingApproved_NoGrant()
     {
         var request = await _world.SubmitAndScheduleAsync();
-        await _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Reject, "涉及敏感数据", null), Provider(GridOrg), _world.Workflows);
+        await _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Reject, "涉及敏感数据", null), Provider(GridOrg), _world.Workflows);
 
-        Assert.Null(await _world.Grants.ProvisionAsync(request.Id, GridSlot));
+        Assert.Null(await _world.GrantProvisioning.ProvisionAsync(request.Id, GridSlot));
         Assert.Empty(_world.Library.Blobs);
     }
 
@@ -129,7 +128,7 @@ public sealed class GrantServiceTests
     public async Task EnsureUsableAsync_Revoked_409GrantRevoked()
     {
         var grant = await IssuedAsync();
-        await _world.Grants.RevokeForAgreementAsync(AgreementId, "terminated");
+        await _world.GrantRevocation.RevokeForAgreementAsync(AgreementId, "terminated");
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => _world.Grants.EnsureUsableAsync(grant.Id, Operator));
 
@@ -163,8 +162,8 @@ public sealed class GrantServiceTests
     {
         var grant = await IssuedAsync();
 
-        var first = await _world.Grants.RevokeForAgreementAsync(AgreementId, "terminated");
-        var second = await _world.Grants.RevokeForAgreementAsync(AgreementId, "terminated");
+        var first = await _world.GrantRevocation.RevokeForAgreementAsync(AgreementId, "terminated");
+        var second = await _world.GrantRevocation.RevokeForAgreementAsync(AgreementId, "terminated");
 
         var stored = (await _world.GrantStore.GetAsync(grant.Id))!.Value;
         Assert.Equal((1, 0), (first, second));
@@ -177,7 +176,7 @@ public sealed class GrantServiceTests
     {
         var grant = await IssuedAsync();
 
-        var summary = await new GrantRevocationStep(_world.Grants).RevokeAsync(_world.Agreement, "expired");
+        var summary = await _world.GrantRevocation.RevokeAsync(_world.Agreement, "expired");
 
         Assert.Equal("1 grant(s) revoked", summary);
         Assert.Equal(GrantStatus.Expired, (await _world.GrantStore.GetAsync(grant.Id))!.Value.Status);
@@ -186,12 +185,12 @@ public sealed class GrantServiceTests
     private async Task<DataRequest> ApprovedByGridAsync()
     {
         var request = await _world.SubmitAndScheduleAsync();
-        return (await _world.Requests.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(GridOrg), _world.Workflows)).Value;
+        return (await _world.Reviews.SubmitReviewAsync(request.Id, new ReviewDraft(ItemDecisionKind.Approve, null, null), Provider(GridOrg), _world.Workflows)).Value;
     }
 
     private async Task<Grant> IssuedAsync()
     {
         var request = await ApprovedByGridAsync();
-        return (await _world.Grants.ProvisionAsync(request.Id, GridSlot))!;
+        return (await _world.GrantProvisioning.ProvisionAsync(request.Id, GridSlot))!;
     }
 }

@@ -6,7 +6,7 @@ using Platform.Domain.Resources;
 using Platform.Domain.Sandbox;
 using Platform.Functions.Jobs;
 using Platform.UnitTests.Resources;
-using Platform.UnitTests.SandboxJobs;
+using Platform.UnitTests.Sandbox;
 using Xunit;
 
 namespace Platform.UnitTests.Jobs;
@@ -203,15 +203,15 @@ public sealed class QueuedJobReconcilerTests
     }
 
     /// <summary>Lists a record as it was before a worker claimed it, as a query racing the claim would.</summary>
-    private sealed class StaleListingMaskingJobStore(InMemoryMaskingJobStore inner, Platform.Domain.Organizations.Versioned<MaskingJob> listed) : IMaskingJobStore
+    private sealed class StaleListingMaskingJobStore(InMemoryMaskingJobStore inner, Versioned<MaskingJob> listed) : IMaskingJobStore
     {
         public Task<string> AddAsync(MaskingJob job, CancellationToken cancellationToken = default) => inner.AddAsync(job, cancellationToken);
 
-        public Task<Platform.Domain.Organizations.Versioned<MaskingJob>?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
+        public Task<Versioned<MaskingJob>?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
 
         public Task<string> ReplaceAsync(MaskingJob job, string ifMatch, CancellationToken cancellationToken = default) => inner.ReplaceAsync(job, ifMatch, cancellationToken);
 
-        public Task<IReadOnlyList<Platform.Domain.Organizations.Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
-            => Task.FromResult<IReadOnlyList<Platform.Domain.Organizations.Versioned<MaskingJob>>>([listed]);
+        public Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Versioned<MaskingJob>>>([listed]);
     }
 }

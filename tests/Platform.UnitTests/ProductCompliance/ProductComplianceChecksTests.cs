@@ -1,7 +1,7 @@
 using Platform.Domain.Approvals;
 using Platform.Domain.Calendar;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
+using Platform.Domain.ProductCompliance;
 using Platform.Domain.Security;
 using Xunit;
 using static Platform.UnitTests.ProductCompliance.ProductComplianceTestData;

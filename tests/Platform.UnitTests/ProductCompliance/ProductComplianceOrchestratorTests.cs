@@ -2,9 +2,9 @@ using Microsoft.DurableTask;
 using Platform.Domain.Approvals;
 using Platform.Domain.Notifications;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
+using Platform.Domain.ProductCompliance;
 using Platform.Domain.Security;
-using Platform.Orchestrations.Products;
+using Platform.Orchestrations.ProductCompliance;
 using Platform.UnitTests.Orchestration;
 using Xunit;
 

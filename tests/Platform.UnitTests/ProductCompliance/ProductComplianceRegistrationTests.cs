@@ -3,9 +3,9 @@ using Microsoft.Extensions.Options;
 using Moq;
 using Platform.Domain.Approvals;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
+using Platform.Domain.ProductCompliance;
 using Platform.Functions.ProductCompliance;
-using Platform.Orchestrations.Products;
+using Platform.Orchestrations.ProductCompliance;
 using Platform.UnitTests.Http;
 using Xunit;
 

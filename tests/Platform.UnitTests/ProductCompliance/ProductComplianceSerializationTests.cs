@@ -2,8 +2,8 @@ using System.Text.Json;
 using Platform.Domain.Approvals;
 using Platform.Domain.Calendar;
 using Platform.Domain.Products;
-using Platform.Domain.Products.Compliance;
-using Platform.Orchestrations.Products;
+using Platform.Domain.ProductCompliance;
+using Platform.Orchestrations.ProductCompliance;
 using Xunit;
 using static Platform.UnitTests.ProductCompliance.ProductComplianceTestData;
 

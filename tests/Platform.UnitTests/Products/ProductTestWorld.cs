@@ -10,7 +10,6 @@ using Platform.Domain.Organizations;
 using Platform.Domain.Oversight;
 using Platform.Domain.Products;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Scenarios;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
@@ -91,8 +90,8 @@ public sealed class ProductTestWorld
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }),
             new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), null), Clock);
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, []);
-        Service = new ProductService(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Results.Object, Admissions, PriceCaps, Guard.Object,
-            Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
+        var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Admissions, PriceCaps, Guard.Object, Clock);
+        Service = new ProductService(Store, drafting, grants.Object, Results.Object, PriceCaps, Guard.Object, Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
         Calls = new ProductCallService(Store, Usage, Results.Object, Guard.Object, Audit, Clock);
         Workflows.Setup(w => w.StartAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
     }

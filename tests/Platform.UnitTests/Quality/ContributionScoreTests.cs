@@ -11,6 +11,7 @@ using Platform.Domain.Quality;
 using Platform.Domain.Scenarios;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
+using Platform.Functions.Contribution;
 using Platform.Functions.Quality;
 using Platform.UnitTests.DataRequests;
 using Platform.UnitTests.Personnel;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Platform.Domain.Reports;
 using Platform.Functions.Reports;
 using Xunit;
+using Platform.Domain.Sandbox;
 
 namespace Platform.UnitTests.Reports;
 

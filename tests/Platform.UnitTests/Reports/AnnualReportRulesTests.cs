@@ -54,7 +54,7 @@ public sealed class AnnualReportRulesTests
             Job("sbj-5", "org-1", Cst(2025, 12, 31, 23, 59, 59), SandboxMode.Full, SandboxJobStatus.Failed),
         };
 
-        var counts = AnnualReportRules.SandboxJobs(jobs.Select(Platform.Domain.SandboxJobs.SandboxJobActivity.Of), 2026);
+        var counts = AnnualReportRules.SandboxJobs(jobs.Select(Platform.Domain.Sandbox.SandboxJobActivity.Of), 2026);
 
         Assert.Equal(4, counts.Total);
         Assert.Equal(2, counts.Sample);

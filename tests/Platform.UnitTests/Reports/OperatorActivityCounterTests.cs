@@ -5,7 +5,7 @@ using Platform.Domain.Grants;
 using Platform.Domain.Oversight;
 using Platform.Domain.Products;
 using Platform.Domain.Reports;
-using Platform.Domain.SandboxJobs;
+using Platform.Domain.Sandbox;
 using Platform.Domain.Scenarios;
 using Xunit;
 using static Platform.UnitTests.Reports.ReportTestWorld;

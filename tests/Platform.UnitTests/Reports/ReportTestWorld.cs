@@ -7,7 +7,6 @@ using Platform.Domain.Organizations;
 using Platform.Domain.Oversight;
 using Platform.Domain.Reports;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Platform.Domain.Scenarios;
 using Platform.UnitTests.Personnel;
 using Platform.UnitTests.Resources;

@@ -50,13 +50,13 @@ public sealed class UploadMediaTypeTests
     public void ResourceOptionsValidator_Defaults_AreValid()
     {
         Assert.True(new ResourceOptionsValidator().Validate(null, new ResourceOptions()).Succeeded);
-        Assert.True(new MaskingJobOptionsValidator().Validate(null, new MaskingJobOptions()).Succeeded);
+        Assert.True(new Platform.Functions.Masking.MaskingJobOptionsValidator().Validate(null, new MaskingJobOptions()).Succeeded);
     }
 
     [Fact]
     public void MaskingJobOptionsValidator_ZeroSeconds_NamesTheSetting()
     {
-        var result = new MaskingJobOptionsValidator().Validate(null, new MaskingJobOptions { ProgressSeconds = 0 });
+        var result = new Platform.Functions.Masking.MaskingJobOptionsValidator().Validate(null, new MaskingJobOptions { ProgressSeconds = 0 });
 
         Assert.Contains("Masking:ProgressSeconds", result.FailureMessage, StringComparison.Ordinal);
     }

@@ -1,7 +1,6 @@
 using DuckDB.NET.Data;
 using Platform.Adapters.Sandbox;
 using Platform.Domain.Sandbox;
-using Platform.Domain.SandboxJobs;
 using Xunit;
 
 namespace Platform.UnitTests.Sandbox;

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Platform.Adapters.Agreements;
+
+public static class AgreementServiceCollectionExtensions
+{
+    /// <summary>Where agreements are kept; the storage clients come from the central registration.</summary>
+    public static IServiceCollection AddAgreementStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton<Platform.Domain.Agreements.IAgreementStore, TableAgreementStore>();
+        return services;
+    }
+}

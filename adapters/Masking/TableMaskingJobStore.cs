@@ -1,0 +1,46 @@
+using Azure.Data.Tables;
+using Platform.Adapters.Storage;
+using Platform.Domain.Jobs;
+using Platform.Domain.Organizations;
+using Platform.Domain.Resources;
+using Platform.Domain.Masking;
+
+namespace Platform.Adapters.Masking;
+
+/// <summary>
+/// Masking job records as JSON in Table storage. Beside the JSON: the status and the job's last sign of life
+/// (<c>QueuedAt</c>: created, requeued or started), so the reconciler finds queued jobs whose message was lost with one server-side filter.
+/// </summary>
+public sealed class TableMaskingJobStore(TableServiceClient tables) : IMaskingJobStore
+{
+    private const string QueuedAtColumn = "QueuedAt";
+    private readonly JsonTableStore<MaskingJob> _store = new(tables, "maskingjobs", "masking-job", "masking_job");
+
+    /// <summary>Rows per page of the reconciler's query; every page is read whatever its size.</summary>
+    public int QueryPageSize { get; init; } = 500;
+
+    public Task<string> AddAsync(MaskingJob job, CancellationToken cancellationToken = default)
+        => _store.AddAsync(job.Id, job, null, Columns(job), cancellationToken);
+
+    public Task<Versioned<MaskingJob>?> GetAsync(string id, CancellationToken cancellationToken = default) => _store.GetAsync(id, cancellationToken);
+
+    public Task<string> ReplaceAsync(MaskingJob job, string ifMatch, CancellationToken cancellationToken = default)
+        => _store.ReplaceAsync(job.Id, job, ifMatch, Columns(job), cancellationToken);
+
+    public Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+    {
+        var queued = StatusOf(MaskingJobStatus.Queued);
+        return _store.QueryAllVersionedAsync(
+            TableClient.CreateQueryFilter($"Status eq {queued} and QueuedAt lt {sentBeforeUtc.ToUniversalTime()}"), QueryPageSize, cancellationToken);
+    }
+
+    private static string StatusOf(MaskingJobStatus status) => status.ToString().ToLowerInvariant();
+
+    private static Dictionary<string, object> Columns(MaskingJob job) => new()
+    {
+        ["ResourceId"] = job.ResourceId,
+        ["ProviderId"] = job.ProviderId,
+        ["Status"] = StatusOf(job.Status),
+        [QueuedAtColumn] = QueuedJobRule.LastActivityAt(job.CreatedAt, job.RequeuedAt, job.StartedAt),
+    };
+}

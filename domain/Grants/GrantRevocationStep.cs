@@ -1,0 +1,62 @@
+using Platform.Domain.Agreements;
+using Platform.Domain.Audit;
+using Platform.Domain.Errors;
+using Platform.Domain.Notifications;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+
+namespace Platform.Domain.Grants;
+
+/// <summary>
+/// The agreement revocation step for grants (M3.6): every active grant of an ended agreement is revoked (or expires
+/// with it) and its operator told. Idempotent.
+/// </summary>
+public sealed class GrantRevocationStep(IGrantStore store, INotificationOutbox outbox, IAuditTrail audit, IClock clock) : IAgreementRevocationStep
+{
+    public string Name => "grants";
+
+    public async Task<string> RevokeAsync(Agreement agreement, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        return $"{await RevokeForAgreementAsync(agreement.Id, reason, cancellationToken)} grant(s) revoked";
+    }
+
+    /// <summary>Every active grant of the agreement is revoked (or expired with it). Idempotent.</summary>
+    public async Task<int> RevokeForAgreementAsync(string agreementId, string reason, CancellationToken cancellationToken = default)
+    {
+        var revoked = 0;
+        foreach (var grant in await store.ListByAgreementAsync(agreementId, cancellationToken))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var current = await store.GetAsync(grant.Id, cancellationToken);
+                if (current is null)
+                {
+                    break;
+                }
+
+                var ended = GrantRules.Revoke(current.Value, reason, clock.UtcNow);
+                if (ReferenceEquals(ended, current.Value))
+                {
+                    break;
+                }
+
+                try
+                {
+                    await store.ReplaceAsync(ended, current.ETag, cancellationToken);
+                }
+                catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < 10)
+                {
+                    continue;
+                }
+
+                revoked++;
+                await audit.RecordAsync(Caller.System, ended.Status == GrantStatus.Expired ? "grant.expired" : "grant.revoked", GrantService.TargetOf(grant.Id), new { agreementId, reason }, cancellationToken);
+                await outbox.SendAsync(GrantNotices.Ended(ended, agreementId, clock.UtcNow), cancellationToken);
+                break;
+            }
+        }
+
+        return revoked;
+    }
+}
