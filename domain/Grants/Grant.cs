@@ -12,7 +12,7 @@ public enum GrantStatus
     Expired,
 }
 
-/// <summary>A granted field with the catalogue facts the sandbox needs (classification decides the output checks, SPEC §2.7).</summary>
+/// <summary>A granted field with the catalogue facts the sandbox needs (classification decides the output checks, M5.1).</summary>
 public sealed record GrantField(string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind)
 {
     /// <summary>
