@@ -28,9 +28,6 @@ public sealed class SandboxEngine : ISandboxEngine
     // can quote data values and are not shown for full-mode jobs.
     private static readonly string[] SchemaOnlyErrorKinds = ["Parser Error", "Binder Error", "Catalog Error", "Not implemented Error", "Syntax Error"];
 
-    private static readonly SemaphoreSlim AggregateLock = new(1, 1);
-    private static IReadOnlySet<string>? aggregateFunctions;
-
     private readonly string stagingDirectory;
 
     /// <param name="stagingDirectory">
@@ -60,7 +57,6 @@ public sealed class SandboxEngine : ISandboxEngine
         Execute(connection, "SET autoinstall_known_extensions = false");
         Execute(connection, "SET autoload_known_extensions = false");
         Execute(connection, "SET allow_community_extensions = false");
-        var aggregates = await AggregateFunctionsAsync(connection);
 
         foreach (var table in request.Tables)
         {
@@ -106,11 +102,11 @@ public sealed class SandboxEngine : ISandboxEngine
         {
             return mode == SandboxMode.Sample
                 ? await RunSampleAsync(connection, request, watch, loadElapsed, notes, timeout.Token)
-                : await RunFullAsync(connection, request, gate.Ast!, aggregates, watch, loadElapsed, notes, timeout.Token);
+                : await RunFullAsync(connection, request, gate.Ast!, watch, loadElapsed, notes, timeout.Token);
         }
         catch (Exception e) when (IsInterruption(e) && !cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
         {
-            return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.TimedOut, $"The query ran longer than the limit of {limits.Timeout.TotalSeconds:0.###} s and was stopped.", watch.Elapsed, loadElapsed, notes);
+            return FailedOnData(mode, SandboxCodes.TimedOut, $"The query ran longer than the limit of {limits.Timeout.TotalSeconds:0.###} s and was stopped.", watch.Elapsed, loadElapsed, notes);
         }
         catch (Exception e) when (IsInterruption(e) && cancellationToken.IsCancellationRequested)
         {
@@ -121,12 +117,17 @@ public sealed class SandboxEngine : ISandboxEngine
             var message = FirstLine(e.Message);
             if (IsOutOfMemory(e))
             {
-                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.MemoryLimitExceeded, $"The query needed more than the memory limit of {limits.MemoryLimitMb} MiB.", watch.Elapsed, loadElapsed, notes);
+                return FailedOnData(mode, SandboxCodes.MemoryLimitExceeded, $"The query needed more than the memory limit of {limits.MemoryLimitMb} MiB.", watch.Elapsed, loadElapsed, notes);
             }
 
             if (message.StartsWith("Permission Error", StringComparison.Ordinal))
             {
                 return SandboxResult.Unreleased(mode, SandboxStatus.Refused, SandboxCodes.StatementRefused, message, watch.Elapsed, loadElapsed, notes);
+            }
+
+            if (mode == SandboxMode.Full && !IsSchemaOnly(e.Message))
+            {
+                return FailedOnData(mode, SandboxCodes.QueryFailed, FirstParagraph(e.Message), watch.Elapsed, loadElapsed, notes);
             }
 
             return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.QueryFailed, QueryErrorDetail(e.Message, mode), watch.Elapsed, loadElapsed, notes);
@@ -173,58 +174,143 @@ public sealed class SandboxEngine : ISandboxEngine
         DuckDBConnection connection,
         SandboxRequest request,
         string ast,
-        IReadOnlySet<string> aggregates,
         Stopwatch watch,
         TimeSpan loadElapsed,
         List<string> notes,
         CancellationToken token)
     {
-        var plan = OutputChecks.Plan(ast, request.Tables, aggregates, request.Policy, request.Limits.MaxResultRows);
-        if (!plan.CanRun)
+        var checks = Stopwatch.StartNew();
+        var analysis = ReleaseAnalysis.Analyse(ast, request.Tables, request.Policy.DominanceContributors);
+        if (analysis.Plan is not { } plan)
         {
-            var withheld = plan.Withheld();
-            return SandboxResult.Unreleased(request.Mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(withheld), watch.Elapsed, loadElapsed, notes, withheld);
+            var refused = DisclosureControl.Refused(analysis.Refusals, request.Policy);
+            return SandboxResult.Unreleased(request.Mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(refused), watch.Elapsed, loadElapsed, notes, refused)
+                with { CheckElapsed = checks.Elapsed };
         }
 
-        // The engine writes back the statement it checked, with the record count appended: what runs is what was judged.
-        var template = SerializeSql(connection, plan.CountTemplateSql!);
-        var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", OutputChecks.AppendSelectItem(ast, template));
-        var rowGate = plan.StartRows();
-        var (columns, rows) = await Task.Run(
+        // The engine writes back the statement the analysis checked, with the platform's companion aggregates appended:
+        // what runs is what was judged.
+        var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", plan.Statement);
+        var cheap = plan.CheapStatement is { } cheapTree ? ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", cheapTree) : null;
+        checks.Stop();
+        var maxRows = request.Limits.MaxResultRows;
+        var (columns, rows, controlElapsed, control) = await Task.Run(
             async () =>
             {
-                await using var command = Command(connection, rewritten);
-                await using var _ = token.Register(command.Cancel);
-                await using var reader = await command.ExecuteReaderAsync(token);
-                var outputCount = reader.FieldCount - 1;
-                var shape = Shape(reader, outputCount);
-                var released = new List<IReadOnlyList<string?>>();
-                while (await reader.ReadAsync(token))
+                var controlWatch = new Stopwatch();
+
+                // Issue 14, Measure: first the statement whose subject companions count records (cheap); its bounds decide
+                // most results. Only when a cell's bound is short of k while its records are not does the exact one run.
+                if (cheap is not null)
                 {
-                    if (!rowGate.Admit(reader.GetInt64(outputCount)))
+                    await using var command = Command(connection, cheap);
+                    await using var _ = token.Register(command.Cancel);
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    var shape = Shape(reader, plan.Items.Count);
+                    var buffered = new List<object?[]>();
+                    var decided = true;
+                    while (await reader.ReadAsync(token))
                     {
-                        continue;
+                        var values = ReadValues(reader);
+                        controlWatch.Start();
+                        decided = buffered.Count < (4 * maxRows) + 1000
+                            && (plan.CheapIsExact || DisclosureControl.IsDecidedByBounds(plan, values, plan.Multiplicity, request.Policy.MinRecordsPerRow));
+                        controlWatch.Stop();
+                        if (!decided)
+                        {
+                            break;
+                        }
+
+                        buffered.Add(values);
                     }
 
-                    if (rowGate.CapExceeded)
+                    if (decided)
                     {
-                        break;
+                        controlWatch.Start();
+                        var bounded = new DisclosureControl(plan, request.Policy, maxRows, plan.Multiplicity);
+                        var fromBounds = Release(bounded, buffered, shape.Utc);
+                        controlWatch.Stop();
+                        return (shape.Columns, fromBounds, controlWatch.Elapsed, bounded);
                     }
-
-                    released.Add(ReadRow(reader, shape.Utc));
                 }
 
-                return (shape.Columns, released);
+                {
+                    await using var command = Command(connection, rewritten);
+                    await using var _ = token.Register(command.Cancel);
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    var shape = Shape(reader, plan.Items.Count);
+                    var exact = new DisclosureControl(plan, request.Policy, maxRows);
+                    var released = new List<IReadOnlyList<string?>>();
+                    while (await reader.ReadAsync(token))
+                    {
+                        var values = ReadValues(reader);
+                        controlWatch.Start();
+                        var row = exact.Admit(values, (ordinal, value) => value is null ? null : DuckDbCells.Format(value, shape.Utc[ordinal]));
+                        controlWatch.Stop();
+                        if (row is null)
+                        {
+                            continue;
+                        }
+
+                        if (exact.CapExceeded)
+                        {
+                            break;
+                        }
+
+                        released.Add(row);
+                    }
+
+                    return (shape.Columns, released, controlWatch.Elapsed, exact);
+                }
             },
             CancellationToken.None);
 
-        var outcome = rowGate.Complete();
+        var checkElapsed = checks.Elapsed + controlElapsed;
+        var outcome = control.Complete();
         if (!outcome.Passed)
         {
-            return SandboxResult.Unreleased(request.Mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(outcome), watch.Elapsed, loadElapsed, notes, outcome);
+            return SandboxResult.Unreleased(request.Mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(outcome), watch.Elapsed, loadElapsed, notes, outcome)
+                with { CheckElapsed = checkElapsed };
         }
 
-        return new SandboxResult(request.Mode, SandboxStatus.Released, null, null, columns, rows, false, outcome, ResultCsv.Hash(columns, rows), watch.Elapsed, loadElapsed, notes);
+        return new SandboxResult(request.Mode, SandboxStatus.Released, null, null, columns, rows, false, outcome, ResultCsv.Hash(columns, rows), watch.Elapsed, loadElapsed, notes)
+        {
+            CheckElapsed = checkElapsed,
+        };
+    }
+
+    private static object?[] ReadValues(DbDataReader reader)
+    {
+        var values = new object?[reader.FieldCount];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+        }
+
+        return values;
+    }
+
+    /// <summary>The released rows of buffered values, up to the cap plus one (the control then says the cap was exceeded).</summary>
+    private static List<IReadOnlyList<string?>> Release(DisclosureControl control, List<object?[]> rows, bool[] utc)
+    {
+        var released = new List<IReadOnlyList<string?>>();
+        foreach (var values in rows)
+        {
+            var row = control.Admit(values, (ordinal, value) => value is null ? null : DuckDbCells.Format(value, utc[ordinal]));
+            if (row is null)
+            {
+                continue;
+            }
+
+            if (control.CapExceeded)
+            {
+                break;
+            }
+
+            released.Add(row);
+        }
+
+        return released;
     }
 
     private async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, List<string> notes, CancellationToken cancellationToken)
@@ -371,37 +457,6 @@ public sealed class SandboxEngine : ISandboxEngine
         Execute(connection, "SET lock_configuration = true");
     }
 
-    private static async Task<IReadOnlySet<string>> AggregateFunctionsAsync(DuckDBConnection connection)
-    {
-        if (aggregateFunctions is { } cached)
-        {
-            return cached;
-        }
-
-        await AggregateLock.WaitAsync();
-        try
-        {
-            if (aggregateFunctions is null)
-            {
-                var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                await using var command = Command(connection, "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'aggregate'");
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    names.Add(reader.GetString(0));
-                }
-
-                aggregateFunctions = names;
-            }
-
-            return aggregateFunctions;
-        }
-        finally
-        {
-            AggregateLock.Release();
-        }
-    }
-
     private static (IReadOnlyList<SandboxColumn> Columns, bool[] Utc) Shape(DbDataReader reader, int count)
     {
         var schema = reader.GetSchemaTable();
@@ -456,6 +511,26 @@ public sealed class SandboxEngine : ISandboxEngine
 
     private static bool IsInterruption(Exception e) =>
         e is OperationCanceledException || (e is DuckDBException && e.Message.StartsWith("INTERRUPT", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Issue 14 item 4: a full job that fails while running over the data says nothing about the data — one code, one
+    /// sentence, no engine text, no timings; the specific reason goes to the audit log only.
+    /// </summary>
+    private static SandboxResult FailedOnData(SandboxMode mode, string code, string specific, TimeSpan elapsed, TimeSpan loadElapsed, List<string> notes)
+    {
+        if (mode == SandboxMode.Sample)
+        {
+            return SandboxResult.Unreleased(mode, SandboxStatus.Failed, code, specific, elapsed, loadElapsed, notes);
+        }
+
+        return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.QueryFailed, GenericFailure, TimeSpan.Zero, loadElapsed, notes)
+            with { AuditDetail = $"{code}: {specific}" };
+    }
+
+    /// <summary>What the submitter of a full job that failed on the data is told.</summary>
+    public const string GenericFailure = "The query failed while running over the granted data. The reason is recorded for the authority; nothing about the data is reported.";
+
+    private static bool IsSchemaOnly(string message) => SchemaOnlyErrorKinds.Contains(FirstParagraph(message).Split(':', 2)[0], StringComparer.Ordinal);
 
     private static string QueryErrorDetail(string message, SandboxMode mode)
     {
@@ -527,6 +602,11 @@ public sealed class SandboxEngine : ISandboxEngine
         if (request.Policy.MinRecordsPerRow < 1)
         {
             throw new ArgumentException("The output-check k must be at least 1.", nameof(request));
+        }
+
+        if (request.Policy.Validate() is { Count: > 0 } policyErrors)
+        {
+            throw new ArgumentException("Output-check policy: " + string.Join("; ", policyErrors), nameof(request));
         }
     }
 

@@ -109,7 +109,9 @@ public static class DataRequestRules
             }
 
             var approved = need.Fields.ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var beyond = items[i].Fields.Where(f => !approved.Contains(f)).ToList();
+            // A coarse attribute of an approved identifier is approved with it (issue 14 item 0): it says less than the field.
+            var beyond = items[i].Fields.Where(f => !approved.Contains(f)
+                && !(Grants.LibraryColumns.TryParseDerived(f, out var source, out _) && approved.Contains(source))).ToList();
             if (beyond.Count > 0)
             {
                 errors[$"items[{i}].fields"] = [$"Not approved for this resource by the scenario: {string.Join(", ", beyond)}. Approved: {string.Join(", ", need.Fields)}."];

@@ -1,6 +1,7 @@
 using Platform.Domain.Agreements;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
+using Platform.Domain.Grants;
 using Platform.Domain.Organizations;
 using Platform.Domain.Oversight;
 using Platform.Domain.Resources;
@@ -94,14 +95,17 @@ public sealed class DataRequestSubmission(
             }
 
             var byName = resource.Fields.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
-            var unknown = requested[i].Fields.Where(f => !byName.ContainsKey(f)).ToList();
+            // A field, or a coarse attribute derived from an identifier (issue 14 item 0: "id_number:birth_year").
+            var unknown = requested[i].Fields.Where(f => LibraryColumns.Problem(resource.Fields, f) is not null).ToList();
             if (unknown.Count > 0)
             {
                 invalid[$"items[{i}].fields"] = [$"Not fields of resource '{resource.Name}': {string.Join(", ", unknown)}."];
                 continue;
             }
 
-            items.Add(new DataRequestItem(resource.Id, resource.Name, resource.ProviderId, requested[i].Fields.Select(f => byName[f].Name).ToList(),
+            items.Add(new DataRequestItem(resource.Id, resource.Name, resource.ProviderId, requested[i].Fields.Select(f => LibraryColumns.TryParseDerived(f, out var source, out _)
+                    ? byName[source].Name + f[source.Length..]
+                    : byName[f].Name).ToList(),
                 need.Justification, DataRequestItemStatus.Pending, newId(SampleJobIdPrefix)));
         }
 

@@ -1,9 +1,10 @@
 using Platform.Domain.Catalog;
 using Platform.Domain.Organizations;
+using Platform.Domain.Sandbox;
 
 namespace Platform.Domain.Grants;
 
-/// <summary>Grant states (M4.3, M5.1); part of the public API. <c>expired</c> is also shown once the expiry has passed.</summary>
+/// <summary>Grant states (SPEC §2.5, §2.7); part of the public API. <c>expired</c> is also shown once the expiry has passed.</summary>
 public enum GrantStatus
 {
     Active,
@@ -12,7 +13,22 @@ public enum GrantStatus
 }
 
 /// <summary>A granted field with the catalogue facts the sandbox needs (classification decides the output checks, M5.1).</summary>
-public sealed record GrantField(string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind);
+public sealed record GrantField(string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind)
+{
+    /// <summary>
+    /// The column policy of <c>full</c> jobs (issue 14 item 1), derived when the grant is made; null on grants issued before
+    /// policies were recorded, which get the policy derived from the facts above.
+    /// </summary>
+    public ColumnPolicy? Policy { get; init; }
+
+    /// <summary>What the library copy holds for this field: the raw value, a keyed pseudonym, or a derived attribute (issue 14 item 0).</summary>
+    public LibraryValue Holds { get; init; } = LibraryValue.Raw;
+
+    /// <summary>For a derived attribute, the provider's field it was derived from.</summary>
+    public string? DerivedFrom { get; init; }
+
+    public ColumnPolicy EffectivePolicy => ColumnPolicies.Tighten(ColumnPolicies.Derive(Type, Classification, IdentifierKind), Policy);
+}
 
 /// <summary>
 /// One table of a grant: the provisioned copy of one resource, holding only the approved fields.
@@ -35,10 +51,20 @@ public sealed record GrantTable(
     string Sha256,
     long RowCount,
     long MalformedRowCount,
-    string SampleJobId);
+    string SampleJobId)
+{
+    /// <summary>
+    /// The field whose pseudonyms count the data subjects behind a released cell (issue 14 item 2); null when each record
+    /// is its own subject (the resource has no identifier).
+    /// </summary>
+    public string? SubjectKey { get; init; }
+
+    /// <summary>The most records one subject has in the copy (counted at provisioning); null when unknown or without subjects.</summary>
+    public long? MaxRecordsPerSubject { get; init; }
+}
 
 /// <summary>
-/// What a sandbox job may read (M4.3, M5.1): the tables provisioned for one data request's approved items from one
+/// What a sandbox job may read (SPEC §2.5, §2.7): the tables provisioned for one data request's approved items from one
 /// provider, under one agreement and scenario, until <see cref="ExpiresAt"/> (never after the agreement's end, M3.4).
 /// </summary>
 public sealed record Grant(

@@ -2,6 +2,7 @@ using System.Text;
 using Platform.Domain.Agreements;
 using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
+using Platform.Domain.Sandbox;
 
 namespace Platform.Domain.Grants;
 
@@ -75,16 +76,30 @@ public static class GrantRules
         return name.Length > MaxTableNameLength ? name.ToString(0, MaxTableNameLength) : name.ToString();
     }
 
-    /// <summary>The granted fields, in the order approved, with their catalogue facts; throws when one is not on the resource.</summary>
+    /// <summary>
+    /// The granted fields, in the order approved, with their catalogue facts — as the library copy holds them: plain fields
+    /// by their names, derived attributes (<c>field:attribute</c>) as their own fields; throws when one is not on the resource.
+    /// </summary>
     public static IReadOnlyList<FieldDefinition> GrantedFields(IReadOnlyList<FieldDefinition> resourceFields, IReadOnlyList<string> approved)
-    {
-        var byName = resourceFields.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
-        return approved.Select(name => byName.TryGetValue(name, out var field)
-            ? field
-            : throw new InvalidOperationException($"Field '{name}' is not a field of the resource.")).ToList();
-    }
+        => LibraryColumns.Plan(resourceFields, approved).Select(column => column.Field).ToList();
 
     public static GrantField ToGrantField(FieldDefinition field) => new(field.Name, field.Type, field.Classification, field.Grade, field.IdentifierKind);
+
+    /// <summary>
+    /// A granted field as the grant records it (issue 14 items 0–1): what the library holds and the column policy derived
+    /// from its classification, identifier kind and type at the time of the grant.
+    /// </summary>
+    public static GrantField ToGrantField(LibraryColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var field = column.Field;
+        return ToGrantField(field) with
+        {
+            Policy = ColumnPolicies.Derive(field),
+            Holds = column.Holds,
+            DerivedFrom = column.Holds == LibraryValue.Derived ? column.Source : null,
+        };
+    }
 
     public static Grant Revoke(Grant grant, string reason, DateTimeOffset now)
     {

@@ -16,11 +16,27 @@ public static class LibraryCopier
     public const int MaxRecordLength = 1024 * 1024;
 
     /// <exception cref="MaskingInputException">The file is empty, binary, or its CSV header cannot be read.</exception>
+    public static Task<LibraryCopyResult> CopyAsync(
+        Stream input,
+        DataFormat inputFormat,
+        InputEncoding encoding,
+        IReadOnlyList<string> approvedFields,
+        Stream output,
+        CancellationToken cancellationToken = default)
+        => CopyAsync(input, inputFormat, encoding, approvedFields, approvedFields, null, output, cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="approvedFields"/> of each record and writes the row <paramref name="project"/> makes of them under
+    /// <paramref name="header"/> (issue 14 item 0: pseudonyms and derived attributes instead of raw identifiers); without a
+    /// projection the fields are copied as they are.
+    /// </summary>
     public static async Task<LibraryCopyResult> CopyAsync(
         Stream input,
         DataFormat inputFormat,
         InputEncoding encoding,
         IReadOnlyList<string> approvedFields,
+        IReadOnlyList<string> header,
+        Func<string?[], string?[]>? project,
         Stream output,
         CancellationToken cancellationToken = default)
     {
@@ -32,9 +48,10 @@ public static class LibraryCopier
             throw new ArgumentException("At least one approved field is required.", nameof(approvedFields));
         }
 
+        ArgumentNullException.ThrowIfNull(header);
         await using var hashing = new HashingWriteStream(output);
         using var source = await DecodingCharSource.OpenAsync(input, encoding, cancellationToken).ConfigureAwait(false);
-        var writer = new CsvRecordWriter(hashing, approvedFields, utf8Bom: false);
+        var writer = new ProjectingWriter(new CsvRecordWriter(hashing, header, utf8Bom: false), project, approvedFields.Count);
         var (rows, malformed) = inputFormat == DataFormat.Csv
             ? await CopyCsvAsync(source, approvedFields, writer, cancellationToken).ConfigureAwait(false)
             : await CopyJsonLinesAsync(source, approvedFields, writer, cancellationToken).ConfigureAwait(false);
@@ -42,7 +59,7 @@ public static class LibraryCopier
         return new LibraryCopyResult(hashing.Sha256Hex(), hashing.BytesWritten, rows, malformed);
     }
 
-    private static async Task<(long Rows, long Malformed)> CopyCsvAsync(DecodingCharSource source, IReadOnlyList<string> fields, CsvRecordWriter writer, CancellationToken cancellationToken)
+    private static async Task<(long Rows, long Malformed)> CopyCsvAsync(DecodingCharSource source, IReadOnlyList<string> fields, ProjectingWriter writer, CancellationToken cancellationToken)
     {
         var reader = new CsvRecordReader(source, MaxRecordLength);
         var outcome = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -91,7 +108,7 @@ public static class LibraryCopier
         return (rows, malformed);
     }
 
-    private static async Task<(long Rows, long Malformed)> CopyJsonLinesAsync(DecodingCharSource source, IReadOnlyList<string> fields, CsvRecordWriter writer, CancellationToken cancellationToken)
+    private static async Task<(long Rows, long Malformed)> CopyJsonLinesAsync(DecodingCharSource source, IReadOnlyList<string> fields, ProjectingWriter writer, CancellationToken cancellationToken)
     {
         var reader = new JsonLinesRecordReader(source, fields, MaxRecordLength, maxDroppedNames: 0);
         long rows = 0, malformed = 0;
@@ -110,6 +127,32 @@ public static class LibraryCopier
         }
 
         return (rows, malformed);
+    }
+
+    /// <summary>Writes each record as read, or the row the projection makes of its values.</summary>
+    private sealed class ProjectingWriter(CsvRecordWriter inner, Func<string?[], string?[]>? project, int width)
+    {
+        private readonly string?[] texts = new string?[width];
+
+        public void Write(ReadOnlySpan<CellValue> row)
+        {
+            if (project is null)
+            {
+                inner.Write(row);
+                return;
+            }
+
+            for (var i = 0; i < texts.Length; i++)
+            {
+                texts[i] = row[i].Text;
+            }
+
+            inner.Write(project(texts).Select(CellValue.String).ToArray());
+        }
+
+        public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) => inner.FlushIfFullAsync(cancellationToken);
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
     }
 
     /// <summary>Passes writes through to the library blob while hashing and counting them; leaves the inner stream open.</summary>

@@ -32,8 +32,26 @@ public static class OutputRules
     /// <summary>The query has a shape whose record counts the platform cannot prove (CTE, subquery in FROM, UNION, ...).</summary>
     public const string UnsupportedQuery = "unsupported_query";
 
-    /// <summary>Every released row is backed by at least k source records; rows under k are suppressed.</summary>
+    /// <summary>
+    /// Every released row and every released cell is backed by at least k distinct data subjects, counted over the records
+    /// that feed it (2k for quantiles); rows under k are dropped, cells under k are suppressed.
+    /// </summary>
     public const string MinRecords = "min_records";
+
+    /// <summary>A field is used outside its column policy (identifier, dimension, measure): refused before the query runs.</summary>
+    public const string ColumnPolicy = "column_policy";
+
+    /// <summary>A sum/avg/max/min cell whose n largest contributors hold more than p of the total is suppressed.</summary>
+    public const string Dominance = "dominance";
+
+    /// <summary>Two cells of a row (same function and argument) whose subjects differ by fewer than k are suppressed.</summary>
+    public const string Differencing = "differencing";
+
+    /// <summary>Cells suppressed so that a suppressed cell cannot be recovered from the other cells of its row.</summary>
+    public const string SecondarySuppression = "secondary_suppression";
+
+    /// <summary>Released counts are rounded to a base (informational: never fails).</summary>
+    public const string Rounding = "rounding";
 
     /// <summary>At most the row cap of released rows.</summary>
     public const string TooManyRows = "too_many_rows";

@@ -29,6 +29,13 @@ public static class SandboxGrantTables
         return table.Fields.Select(field => new FieldDefinition(field.Name, field.Type, field.Classification, field.Grade, field.IdentifierKind, false)).ToList();
     }
 
+    /// <summary>The column policy of each granted field as the grant recorded it (issue 14 item 1).</summary>
+    public static IReadOnlyDictionary<string, ColumnPolicy> PoliciesOf(GrantTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return table.Fields.ToDictionary(field => field.Name, field => field.EffectivePolicy, StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>How the audit log and the status route name a table a job read.</summary>
     public static SandboxJobTable Describe(GrantTable table, SandboxMode mode)
     {
@@ -43,7 +50,11 @@ public static class SandboxGrantTables
 public sealed record SandboxCheckFailure(string Rule, IReadOnlyList<string> Reasons);
 
 /// <summary>The output-check outcome in the audit record of a job.</summary>
-public sealed record SandboxCheckSummary(bool Passed, int MinRecordsPerRow, long SuppressedRows, long ReleasedRows, IReadOnlyList<SandboxCheckFailure> Failures);
+public sealed record SandboxCheckSummary(bool Passed, int MinRecordsPerRow, long SuppressedRows, long ReleasedRows, IReadOnlyList<SandboxCheckFailure> Failures)
+{
+    /// <summary>Cells each disclosure rule suppressed (how many, never which).</summary>
+    public IReadOnlyDictionary<string, long>? SuppressedCells { get; init; }
+}
 
 /// <summary>
 /// What the audit log records when a job ends (M5.3: every job, its SQL, the data it touched and the hash of its
@@ -67,7 +78,8 @@ public sealed record SandboxJobOutcome(
     SandboxCheckSummary? Checks,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    int Attempts)
+    int Attempts,
+    string? AuditDetail = null)
 {
     public static SandboxJobOutcome From(SandboxJob job)
     {
@@ -89,9 +101,14 @@ public sealed record SandboxJobOutcome(
             job.Checks is { } checks
                 ? new SandboxCheckSummary(checks.Passed, checks.MinRecordsPerRow, checks.SuppressedRows, checks.ReleasedRows,
                     checks.Failures.Select(rule => new SandboxCheckFailure(rule.Rule, rule.Reasons)).ToList())
+                {
+                    SuppressedCells = checks.SuppressedCells,
+                }
                 : null,
             job.StartedAt,
             job.FinishedAt,
-            job.Attempts);
+            job.Attempts,
+            // Issue 14 item 4: the specific reason of a failure the submitter sees only generically, for the authority.
+            job.AuditDetail);
     }
 }

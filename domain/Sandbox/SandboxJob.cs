@@ -53,7 +53,8 @@ public sealed record SandboxJob(
     bool OutcomeAudited = false,
     string? LastError = null,
     int RequeueCount = 0,
-    DateTimeOffset? RequeuedAt = null)
+    DateTimeOffset? RequeuedAt = null,
+    string? AuditDetail = null)
 {
     public bool IsFinished => SandboxJobRules.IsTerminal(Status);
 }
@@ -70,7 +71,11 @@ public sealed record SandboxJobRun(
     IReadOnlyList<SandboxJobTable> Tables,
     TimeSpan QueryElapsed,
     TimeSpan LoadElapsed,
-    IReadOnlyList<string> LoadNotes);
+    IReadOnlyList<string> LoadNotes)
+{
+    /// <summary>Time the release checks took outside the engine (analysis, rewrite, disclosure control).</summary>
+    public TimeSpan CheckElapsed { get; init; }
+}
 
 /// <summary>
 /// One granted table as a job read it: <paramref name="Source"/> is <c>library</c> (the authorized data library copy,
@@ -140,6 +145,7 @@ public static class SandboxJobRules
             Detail = result.Detail,
             ResultHash = result.Released ? result.ResultHash : null,
             Checks = result.Checks,
+            AuditDetail = result.AuditDetail,
             Run = new SandboxJobRun(
                 result.Released ? result.Rows.Count : null,
                 result.Truncated,
@@ -147,7 +153,10 @@ public static class SandboxJobRules
                 tables ?? [],
                 result.Elapsed,
                 result.LoadElapsed,
-                result.LoadNotes),
+                result.LoadNotes)
+            {
+                CheckElapsed = result.CheckElapsed,
+            },
         };
     }
 

@@ -199,6 +199,9 @@ public sealed class SandboxJobExecutor(
         var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
         {
             CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
+            Policies = SandboxGrantTables.PoliciesOf(table),
+            SubjectKey = table.SubjectKey,
+            MaxRecordsPerSubject = table.MaxRecordsPerSubject,
         }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -12,6 +12,15 @@ public sealed class SandboxJobOptions
     /// <summary>k: the fewest source records behind a released row of a <c>full</c> job (M5.1, default 10).</summary>
     public int MinRecordsPerRow { get; set; } = OutputCheckPolicy.DefaultMinRecordsPerRow;
 
+    /// <summary>n of the (n, p) dominance rule (issue 14 item 3, default 2).</summary>
+    public int DominanceContributors { get; set; } = OutputCheckPolicy.DefaultDominanceContributors;
+
+    /// <summary>p of the (n, p) dominance rule, in percent (default 85).</summary>
+    public double DominancePercent { get; set; } = OutputCheckPolicy.DefaultDominanceShare * 100;
+
+    /// <summary>Released counts are rounded to a multiple of this (default 5; 1 = not rounded).</summary>
+    public int RoundingBase { get; set; } = OutputCheckPolicy.DefaultRoundingBase;
+
     /// <summary>How long the user's statement may run.</summary>
     public double TimeoutSeconds { get; set; } = SandboxLimits.Default.Timeout.TotalSeconds;
 
@@ -32,7 +41,12 @@ public sealed class SandboxJobOptions
 
     public SandboxLimits ToLimits() => new(TimeSpan.FromSeconds(TimeoutSeconds), MemoryLimitMb, MaxThreads, MaxResultRows);
 
-    public OutputCheckPolicy ToPolicy() => new(MinRecordsPerRow);
+    public OutputCheckPolicy ToPolicy() => new(MinRecordsPerRow)
+    {
+        DominanceContributors = DominanceContributors,
+        DominanceShare = DominancePercent / 100,
+        RoundingBase = RoundingBase,
+    };
 
     /// <summary>Problems with the settings, each naming its setting; empty when usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -41,6 +55,21 @@ public sealed class SandboxJobOptions
         if (MinRecordsPerRow is < 1 or > 1_000_000)
         {
             failures.Add($"{SectionName}:{nameof(MinRecordsPerRow)} must be a whole number from 1 to 1000000; it is {MinRecordsPerRow}.");
+        }
+
+        if (DominanceContributors is < 1 or > 100)
+        {
+            failures.Add($"{SectionName}:{nameof(DominanceContributors)} must be from 1 to 100; it is {DominanceContributors}.");
+        }
+
+        if (!double.IsFinite(DominancePercent) || DominancePercent is <= 0 or > 100)
+        {
+            failures.Add($"{SectionName}:{nameof(DominancePercent)} must be more than 0 and at most 100; it is {DominancePercent}.");
+        }
+
+        if (RoundingBase is < 1 or > 1000)
+        {
+            failures.Add($"{SectionName}:{nameof(RoundingBase)} must be from 1 to 1000; it is {RoundingBase}.");
         }
 
         var timeoutValid = double.IsFinite(TimeoutSeconds) && TimeoutSeconds > 0 && TimeoutSeconds <= 3600;

@@ -51,6 +51,15 @@ public sealed record SandboxResult(
 {
     public bool Released => Status == SandboxStatus.Released;
 
+    /// <summary>
+    /// The specific reason of a failure whose <see cref="Detail"/> is kept generic (issue 14 item 4: a full job that fails on
+    /// the data must not answer questions about it); for the audit log only, never shown to the submitter.
+    /// </summary>
+    public string? AuditDetail { get; init; }
+
+    /// <summary>Time the release checks took outside the engine: analysis, rewrite and disclosure control of the rows.</summary>
+    public TimeSpan CheckElapsed { get; init; }
+
     public static SandboxResult Unreleased(
         SandboxMode mode,
         SandboxStatus status,

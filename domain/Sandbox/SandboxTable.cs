@@ -18,6 +18,36 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     public Func<Stream, CancellationToken, Task>? CopyCsvToAsync { get; init; }
 
     /// <summary>
+    /// The column policy of each granted field as the grant records it (issue 14 item 1); a field missing here gets the
+    /// policy derived from its catalogue facts (<see cref="ColumnPolicies.Derive(FieldDefinition)"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, ColumnPolicy>? Policies { get; init; }
+
+    /// <summary>
+    /// The field whose (pseudonymous) values count the data subjects behind a cell; null when every record is its own
+    /// subject. Defaults to <see cref="ColumnPolicies.SubjectKeyOf"/> of the fields when not set by the grant.
+    /// </summary>
+    public string? SubjectKey { get; init; }
+
+    /// <summary>
+    /// The most records one subject has in the table (counted at provisioning); null when unknown. Lets the release checks
+    /// count records instead of distinct subjects, dividing by this for a lower bound (issue 14, Measure).
+    /// </summary>
+    public long? MaxRecordsPerSubject { get; init; }
+
+    /// <summary>Whether <see cref="SubjectKey"/> was set by the grant (true) or is to be derived (false).</summary>
+    public bool SubjectKeyFromGrant { get; init; }
+
+    public ColumnPolicy PolicyOf(FieldDefinition field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var derived = ColumnPolicies.Derive(field);
+        return Policies is not null && Policies.TryGetValue(field.Name, out var granted) ? ColumnPolicies.Tighten(derived, granted) : derived;
+    }
+
+    public string? EffectiveSubjectKey => SubjectKeyFromGrant ? SubjectKey : SubjectKey ?? ColumnPolicies.SubjectKeyOf(Fields);
+
+    /// <summary>
     /// A table name is a plain identifier (letters, digits, underscore; not starting with a digit) so that it
     /// can never be mistaken for a file path or a schema-qualified name in SQL.
     /// </summary>

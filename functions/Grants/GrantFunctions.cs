@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Domain.Catalog;
 using Platform.Domain.Grants;
+using Platform.Domain.Sandbox;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 using Platform.Functions.Auth;
@@ -11,7 +12,15 @@ using Platform.Functions.OpenApi;
 
 namespace Platform.Functions.Grants;
 
-public sealed record GrantFieldView(string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind);
+/// <param name="Policy">How full jobs may use the field (issue 14): <c>identifier</c> (join key or count(DISTINCT) only), <c>dimension</c> (group, filter, output), <c>measure</c> (inside allowed aggregates, compared with constants).</param>
+/// <param name="Holds">What the library copy holds: <c>raw</c>, <c>pseudonym</c> (keyed per agreement) or <c>derived</c> (a coarse attribute of <paramref name="DerivedFrom"/>).</param>
+public sealed record GrantFieldView(
+    string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind,
+    ColumnPolicy Policy, LibraryValue Holds, string? DerivedFrom)
+{
+    public static GrantFieldView From(GrantField field) => new(
+        field.Name, field.Type, field.Classification, field.Grade, field.IdentifierKind, field.EffectivePolicy, field.Holds, field.DerivedFrom);
+}
 
 /// <summary>
 /// One table of a grant: <c>name</c> is how SQL refers to it, <c>fields</c> the granted columns (M5.1). The copy
@@ -25,7 +34,8 @@ public sealed record GrantTableView(
     IReadOnlyList<GrantFieldView> Fields,
     long RowCount,
     string Sha256,
-    string SampleJobId);
+    string SampleJobId,
+    string? SubjectKey);
 
 /// <summary>A grant as its readers see it; <c>status</c> is <c>expired</c> once <c>expiresAt</c> has passed.</summary>
 public sealed record GrantView(
@@ -45,7 +55,8 @@ public sealed record GrantView(
     public static GrantView From(Grant grant, DateTimeOffset now) => new(
         grant.Id, grant.AgreementId, grant.ScenarioId, grant.OperatorId, grant.DataRequestId, grant.ProviderId, grant.StatusAt(now),
         grant.Tables.Select(t => new GrantTableView(t.Name, t.ResourceId, t.ResourceName, t.ProviderId,
-            t.Fields.Select(f => new GrantFieldView(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind)).ToList(), t.RowCount, t.Sha256, t.SampleJobId)).ToList(),
+            t.Fields.Select(GrantFieldView.From).ToList(), t.RowCount, t.Sha256, t.SampleJobId,
+            t.SubjectKey ?? ColumnPolicies.SubjectKeyOf(t.Fields.Select(f => new FieldDefinition(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind, false))))).ToList(),
         grant.IssuedAt, grant.ExpiresAt, grant.RevokedAt, grant.RevokeReason);
 }
 

@@ -25,11 +25,14 @@ public sealed record SandboxChecksView(
     long SuppressedRows,
     long ReleasedRows,
     IReadOnlyList<string> FailedRules,
-    IReadOnlyList<OutputRuleResult> Rules)
+    IReadOnlyList<OutputRuleResult> Rules,
+    IReadOnlyDictionary<string, long> SuppressedCells,
+    int RoundingBase)
 {
     public static SandboxChecksView? From(OutputCheckOutcome? outcome) => outcome is null
         ? null
-        : new(outcome.Passed, outcome.MinRecordsPerRow, outcome.SuppressedRows, outcome.ReleasedRows, outcome.Failures.Select(f => f.Rule).ToList(), outcome.Rules);
+        : new(outcome.Passed, outcome.MinRecordsPerRow, outcome.SuppressedRows, outcome.ReleasedRows, outcome.Failures.Select(f => f.Rule).ToList(), outcome.Rules,
+            outcome.SuppressedCells, outcome.RoundingBase);
 }
 
 /// <summary>When the job was submitted, started and finished (UTC), and how long loading the tables and running the statement took.</summary>
@@ -38,7 +41,8 @@ public sealed record SandboxTimingsView(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     double? LoadMilliseconds,
-    double? QueryMilliseconds);
+    double? QueryMilliseconds,
+    double? CheckMilliseconds);
 
 /// <summary>
 /// A sandbox job as its readers see it. <c>status</c>: queued, running, released, withheld, refused, failed, cancelled;
@@ -66,6 +70,14 @@ public sealed record SandboxJobView(
     int Attempts,
     string? Result)
 {
+    /// <summary>Issue 14 item 4: a full job that failed on the data shows no query timings.</summary>
+    private static SandboxTimingsView TimingsOf(SandboxJob job)
+    {
+        var silent = job.Mode == SandboxMode.Full && job.Status == SandboxJobStatus.Failed;
+        return new SandboxTimingsView(job.SubmittedAt, job.StartedAt, job.FinishedAt, job.Run?.LoadElapsed.TotalMilliseconds,
+            silent ? null : job.Run?.QueryElapsed.TotalMilliseconds, silent ? null : job.Run?.CheckElapsed.TotalMilliseconds);
+    }
+
     public static SandboxJobView From(SandboxJob job) => new(
         job.Id,
         job.GrantId,
@@ -78,7 +90,7 @@ public sealed record SandboxJobView(
         job.Code,
         job.Detail,
         SandboxChecksView.From(job.Checks),
-        new SandboxTimingsView(job.SubmittedAt, job.StartedAt, job.FinishedAt, job.Run?.LoadElapsed.TotalMilliseconds, job.Run?.QueryElapsed.TotalMilliseconds),
+        TimingsOf(job),
         job.ResultHash,
         job.Run?.RowCount,
         job.Run?.Truncated ?? false,

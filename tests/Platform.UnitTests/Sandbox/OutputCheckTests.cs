@@ -12,7 +12,8 @@ public class OutputCheckTests
     [Fact]
     public async Task Full_GroupUnderK_SuppressedAndCounted()
     {
-        var result = await Full("SELECT region, count(*) AS n, avg(income) AS mean FROM people GROUP BY region ORDER BY region");
+        // income is sensitive-personal, an identifier under issue 14: the mean is of age (a measure). Unrounded to compare counts.
+        var result = await Full(Unrounded, "SELECT region, count(*) AS n, avg(age) AS mean FROM people GROUP BY region ORDER BY region");
 
         Assert.Equal(SandboxStatus.Released, result.Status);
         var row = Assert.Single(result.Rows);
@@ -35,11 +36,14 @@ public class OutputCheckTests
     }
 
     [Fact]
-    public async Task Full_HavingFilterOnFakeCount_StillJudgedByRealCounts()
+    public async Task Full_HavingFilterOnFakeCount_RefusedBeforeRunning()
     {
+        // Issue 14: HAVING would answer questions about cells the platform suppresses, and count(*) * 100 escapes rounding.
         var result = await Full("SELECT region, count(*) * 100 AS n FROM people GROUP BY region HAVING count(*) * 100 >= 10");
 
-        Assert.Equal(["武汉"], result.Rows.Select(r => r[0]));
+        Assert.Equal(SandboxStatus.Withheld, result.Status);
+        Assert.Empty(result.Rows);
+        Assert.Equal(OutputRuleStatus.Failed, Rule(result, OutputRules.UnsupportedQuery).Status);
     }
 
     [Fact]
@@ -55,7 +59,7 @@ public class OutputCheckTests
     [Fact]
     public async Task Full_WholeTableAggregate_Released()
     {
-        var result = await Full("SELECT count(*) AS n, sum(income) AS total FROM people");
+        var result = await Full("SELECT count(*) AS n, sum(age) AS total FROM people");
 
         Assert.Equal(SandboxStatus.Released, result.Status);
         Assert.Equal("15", result.Rows.Single()[0]);
@@ -64,7 +68,7 @@ public class OutputCheckTests
     [Fact]
     public async Task Full_WholeTableAggregateOverFewRecords_Suppressed()
     {
-        var result = await Full("SELECT avg(income) FROM people WHERE region = '宜昌'");
+        var result = await Full("SELECT avg(age) FROM people WHERE region = '宜昌'");
 
         Assert.Equal(SandboxStatus.Released, result.Status);
         Assert.Empty(result.Rows);
@@ -72,11 +76,12 @@ public class OutputCheckTests
     }
 
     [Theory]
-    [InlineData("SELECT * FROM people")]
-    [InlineData("SELECT region, age FROM people")]
-    [InlineData("SELECT DISTINCT region FROM people")]
-    [InlineData("SELECT region, count(*) OVER () FROM people")]
-    public async Task Full_NotAggregate_Withheld(string sql)
+    [InlineData("SELECT region FROM people", OutputRules.NotAggregate)]
+    [InlineData("SELECT * FROM people", OutputRules.PersonalFieldUnaggregated)]
+    [InlineData("SELECT region, age FROM people", OutputRules.ColumnPolicy)]
+    [InlineData("SELECT DISTINCT region FROM people", OutputRules.UnsupportedQuery)]
+    [InlineData("SELECT region, count(*) OVER () FROM people", OutputRules.UnsupportedQuery)]
+    public async Task Full_NotAggregate_Withheld(string sql, string rule)
     {
         var result = await Full(sql);
 
@@ -85,9 +90,9 @@ public class OutputCheckTests
         Assert.False(result.Released);
         Assert.Empty(result.Rows);
         Assert.Null(result.ResultHash);
-        Assert.Equal(OutputRuleStatus.Failed, Rule(result, OutputRules.NotAggregate).Status);
+        Assert.Equal(OutputRuleStatus.Failed, Rule(result, rule).Status);
         Assert.Equal(OutputRuleStatus.NotEvaluated, Rule(result, OutputRules.MinRecords).Status);
-        Assert.Contains(OutputRules.NotAggregate, result.Detail, StringComparison.Ordinal);
+        Assert.Contains(rule, result.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -112,15 +117,29 @@ public class OutputCheckTests
 
     [Theory]
     [InlineData("SELECT count(DISTINCT name) AS names FROM people")]
-    [InlineData("SELECT region, count(name), avg(income), stddev_samp(income) FROM people GROUP BY region")]
-    [InlineData("SELECT region, count(*) FILTER (WHERE name LIKE '张%') FROM people GROUP BY region")]
-    [InlineData("SELECT region, avg(year(born)) AS mean_year, count(*) FROM people GROUP BY ALL")]
+    [InlineData("SELECT region, count(DISTINCT name), avg(age), stddev_samp(age) FROM people GROUP BY region")]
+    [InlineData("SELECT region, count(*) FILTER (WHERE region LIKE '武%') FROM people GROUP BY region")]
+    [InlineData("SELECT region, avg(age) AS mean_age, count(*) FROM people GROUP BY ALL")]
     public async Task Full_PersonalFieldOnlyAggregated_Passes(string sql)
     {
         var result = await Full(sql);
 
         Assert.Equal(OutputRuleStatus.Passed, Rule(result, OutputRules.PersonalFieldUnaggregated).Status);
         Assert.Equal(OutputRuleStatus.Passed, Rule(result, OutputRules.NotAggregate).Status);
+    }
+
+    /// <summary>Issue 14: an identifier inside count() without DISTINCT, any other aggregate, a FILTER or a function is refused, not "aggregated".</summary>
+    [Theory]
+    [InlineData("SELECT region, count(name) FROM people GROUP BY region", OutputRules.PersonalFieldUnaggregated)]
+    [InlineData("SELECT region, avg(income), stddev_samp(income) FROM people GROUP BY region", OutputRules.PersonalFieldUnaggregated)]
+    [InlineData("SELECT region, count(*) FILTER (WHERE name LIKE '张%') FROM people GROUP BY region", OutputRules.ColumnPolicy)]
+    [InlineData("SELECT region, avg(year(born)) AS mean_year, count(*) FROM people GROUP BY ALL", OutputRules.PersonalFieldUnaggregated)]
+    public async Task Full_IdentifierInsideAggregateOrFilter_Refused(string sql, string rule)
+    {
+        var result = await Full(sql);
+
+        Assert.Equal(SandboxStatus.Withheld, result.Status);
+        Assert.Equal(OutputRuleStatus.Failed, Rule(result, rule).Status);
     }
 
     [Fact]
@@ -164,6 +183,7 @@ public class OutputCheckTests
         var regions = Table("regions", [Field("region"), Field("city_level")], "region,city_level\n武汉,副省级\n宜昌,地级\n");
 
         var result = await Full(
+            Unrounded,
             "SELECT r.city_level, count(*) AS n FROM people p JOIN regions r ON p.region = r.region GROUP BY r.city_level ORDER BY 1",
             People(),
             regions);
@@ -191,7 +211,8 @@ public class OutputCheckTests
     {
         var result = await Full("SELECT region, count(*) FROM people WHERE CAST(name AS INTEGER) > 0 GROUP BY region");
 
-        Assert.Equal(SandboxCodes.QueryFailed, result.Code);
+        // Issue 14: refused before it can fail on the data (an identifier inside a cast in WHERE).
+        Assert.Equal(SandboxCodes.OutputWithheld, result.Code);
         Assert.DoesNotContain("张", result.Detail, StringComparison.Ordinal);
     }
 

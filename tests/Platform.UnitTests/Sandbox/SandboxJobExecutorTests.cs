@@ -23,8 +23,9 @@ public sealed class SandboxJobExecutorTests
         var job = _world.Jobs.Job("sbx-1");
         Assert.Equal(SandboxJobStatus.Released, job.Status);
         var result = _world.Results.Results["sbx-1"];
+            // 12 people, released as 10: counts are rounded to base 5 (issue 14 item 3).
         Assert.Equal(
-            new[] { new[] { "武昌区", "25" }, new[] { "江岸区", "12" } },
+            new[] { new[] { "武昌区", "25" }, new[] { "江岸区", "10" } },
             result.Rows.Select(row => row.Take(2).ToArray()).OrderByDescending(r => int.Parse(r[1]!, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(ResultCsv.Hash(result.Columns, result.Rows), job.ResultHash);
         Assert.Equal((2L, 1L), (job.Checks!.ReleasedRows, job.Checks.SuppressedRows));

@@ -18,6 +18,7 @@ public sealed class SandboxJobRulesTests
 
         Assert.Empty(options.Validate());
         Assert.Equal(10, options.ToPolicy().MinRecordsPerRow);
+        Assert.Equal((2, 0.85, 5), (options.ToPolicy().DominanceContributors, options.ToPolicy().DominanceShare, options.ToPolicy().RoundingBase));
         Assert.Equal(SandboxLimits.Default, options.ToLimits());
     }
 
@@ -29,6 +30,9 @@ public sealed class SandboxJobRulesTests
     [InlineData(nameof(SandboxJobOptions.MaxResultRows), "Sandbox:MaxResultRows")]
     [InlineData(nameof(SandboxJobOptions.MaxConcurrentJobs), "Sandbox:MaxConcurrentJobs")]
     [InlineData(nameof(SandboxJobOptions.CancellationPollSeconds), "Sandbox:CancellationPollSeconds")]
+    [InlineData(nameof(SandboxJobOptions.DominanceContributors), "Sandbox:DominanceContributors")]
+    [InlineData(nameof(SandboxJobOptions.DominancePercent), "Sandbox:DominancePercent")]
+    [InlineData(nameof(SandboxJobOptions.RoundingBase), "Sandbox:RoundingBase")]
     public void Options_ZeroSetting_FailureNamesTheSetting(string property, string setting)
     {
         var options = new SandboxJobOptions();

@@ -47,5 +47,12 @@ public static class SandboxTestData
 
     public static Task<SandboxResult> Full(string sql, params SandboxTable[] tables) => Run(sql, SandboxMode.Full, null, 10, tables);
 
+    /// <summary>A full job under an explicit disclosure-control policy (k, dominance, rounding).</summary>
+    public static Task<SandboxResult> Full(OutputCheckPolicy policy, string sql, params SandboxTable[] tables) =>
+        new SandboxEngine().RunAsync(new SandboxRequest(tables.Length == 0 ? [People()] : tables, sql, SandboxMode.Full, Limits, policy), CancellationToken.None);
+
+    /// <summary>k = 10 without rounding, so counts can be compared exactly.</summary>
+    public static readonly OutputCheckPolicy Unrounded = new(10) { RoundingBase = 1 };
+
     private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
 }

@@ -1,0 +1,927 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Platform.Domain.Catalog;
+
+namespace Platform.Domain.Sandbox;
+
+/// <summary>What a released cell is, which decides how the disclosure controls treat it.</summary>
+public enum ReleaseItemKind
+{
+    /// <summary>A group key: a dimension column, covered by the row's subject count.</summary>
+    Dimension,
+
+    /// <summary>A literal the user wrote; carries no data.</summary>
+    Constant,
+
+    /// <summary>count(*), count(x), count(DISTINCT x): rounded to the base.</summary>
+    Count,
+
+    /// <summary>sum or avg of a measure: the dominance rule applies.</summary>
+    Sum,
+
+    /// <summary>max or min of a measure: the dominance rule applies.</summary>
+    Extreme,
+
+    /// <summary>stddev / variance of a measure.</summary>
+    Spread,
+
+    /// <summary>A quantile or median of a measure: needs 2k subjects.</summary>
+    Quantile,
+}
+
+/// <summary>One output column of the user's statement and the companion columns the platform added for it.</summary>
+/// <param name="SubjectColumns">Companion columns (ordinals in the rewritten statement) counting distinct subjects per counted table; the cell's count is their minimum.</param>
+/// <param name="TopColumn">Companion holding the list of the n largest absolute contributions (dominance), or null.</param>
+/// <param name="TotalColumn">Companion holding the sum of absolute contributions (dominance), or null.</param>
+/// <param name="Family">Cells of one row in the same family can be differenced (same function and argument, other FILTER): secondary suppression works per family.</param>
+public sealed record ReleaseItem(string Name, ReleaseItemKind Kind, IReadOnlyList<int> SubjectColumns, int? TopColumn, int? TotalColumn, string? Family)
+{
+    public bool IsAggregate => Kind is not (ReleaseItemKind.Dimension or ReleaseItemKind.Constant);
+}
+
+/// <summary>A statement that may run: the rewritten parse tree and how to read its rows.</summary>
+/// <param name="Statement">The user's parse tree with the companion aggregates appended (for <c>json_deserialize_sql</c>).</param>
+/// <param name="Items">The user's output columns, in order (ordinals 0..Items.Count-1 of the rewritten statement).</param>
+/// <param name="GroupSubjectColumns">Companions counting the distinct subjects behind the whole row (its group after WHERE).</param>
+/// <param name="ColumnCount">Columns of the rewritten statement.</param>
+public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> Items, IReadOnlyList<int> GroupSubjectColumns, int ColumnCount)
+{
+    /// <summary>
+    /// A cheaper form of <see cref="Statement"/> (same columns) whose subject companions count records with a subject key
+    /// instead of distinct keys; null when there is none. A column's count divided by its <see cref="Multiplicity"/> (the
+    /// most records one subject has in the table, known from provisioning), rounded up, is a lower bound of its subjects;
+    /// with multiplicity 1 it is exact.
+    /// </summary>
+    public string? CheapStatement { get; init; }
+
+    /// <summary>For each subject companion of <see cref="CheapStatement"/>, the most records of one subject (≥ 1).</summary>
+    public IReadOnlyDictionary<int, long> Multiplicity { get; init; } = new Dictionary<int, long>();
+
+    /// <summary>True when the cheap statement's counts are exact subject counts: the exact statement never needs to run.</summary>
+    public bool CheapIsExact => CheapStatement is not null && Multiplicity.Values.All(m => m == 1);
+}
+
+/// <summary>Why a statement is refused before it runs: the rule, the column or construct concerned, and a sentence.</summary>
+public sealed record ReleaseRefusal(string Rule, string Subject, string Reason);
+
+/// <summary>The analysis' verdict: exactly one of <see cref="Plan"/> and <see cref="Refusals"/>.</summary>
+public sealed record ReleaseAnalysisResult(ReleasePlan? Plan, IReadOnlyList<ReleaseRefusal> Refusals)
+{
+    public bool CanRun => Plan is not null;
+}
+
+/// <summary>
+/// The release analysis of a <c>full</c> statement (SPEC §2.7, issue 14 items 1–2; M4.4 "data usable but not visible"):
+/// it works on the engine's own parse tree (<c>json_serialize_sql</c>), resolves every column use to the granted column
+/// it stands for, and admits only a grammar whose cells it can reason about:
+/// <code>
+/// SELECT (dimension | constant | aggregate) [AS name], …
+/// FROM granted table [alias] [ [INNER|LEFT|RIGHT|FULL] JOIN granted table [alias] ON key = key [AND …] | CROSS JOIN … ]
+/// [WHERE predicate] [GROUP BY dimension | ordinal, … | GROUP BY ALL] [ORDER BY dimension | ordinal | dimension alias, …]
+/// aggregate := count(*) | count([DISTINCT] dimension | measure) | count(DISTINCT identifier)
+///             | sum|avg|mean|min|max|stddev|stddev_samp|stddev_pop|variance|var_samp|var_pop(measure)
+///             | quantile_cont|quantile_disc|quantile(measure, constant) | median(measure)   [FILTER (WHERE predicate)]
+/// predicate := predicate AND|OR predicate | NOT predicate | column op constant | column [NOT] IN (constants)
+///             | column BETWEEN constant AND constant | column IS [NOT] NULL | dimension [NOT] LIKE|ILIKE constant
+/// </code>
+/// where a column in a predicate is a dimension or a measure, never an identifier. Anything else — every other node
+/// kind, function, set operation, CTE, subquery, window, star, COLUMNS, HAVING, QUALIFY, LIMIT, DISTINCT, lateral or
+/// positional join, struct access, a name that does not resolve to exactly one granted column — is refused, naming
+/// the column or construct and the rule. A list of "bad" function names is not the control: only what is listed
+/// above runs.
+/// <para>
+/// For each aggregate cell the platform appends companions to the statement it runs: <c>count(DISTINCT subject)</c>
+/// per counted table, under the same FILTER and only over records where the aggregate's argument is not null (the
+/// records that actually feed the cell), plus the n largest and the total absolute contribution for the dominance
+/// rule. One companion counts the subjects of the whole row. Identical companions are computed once.
+/// </para>
+/// </summary>
+public static class ReleaseAnalysis
+{
+    /// <summary>Prefix of the companion columns' names; never released (a user column cannot start with it).</summary>
+    public const string CompanionPrefix = "__sdc_";
+
+    private static readonly JsonSerializerOptions SpliceOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly Dictionary<string, ReleaseItemKind> MeasureAggregates = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["sum"] = ReleaseItemKind.Sum,
+        ["avg"] = ReleaseItemKind.Sum,
+        ["mean"] = ReleaseItemKind.Sum,
+        ["min"] = ReleaseItemKind.Extreme,
+        ["max"] = ReleaseItemKind.Extreme,
+        ["stddev"] = ReleaseItemKind.Spread,
+        ["stddev_samp"] = ReleaseItemKind.Spread,
+        ["stddev_pop"] = ReleaseItemKind.Spread,
+        ["variance"] = ReleaseItemKind.Spread,
+        ["var_samp"] = ReleaseItemKind.Spread,
+        ["var_pop"] = ReleaseItemKind.Spread,
+        ["quantile_cont"] = ReleaseItemKind.Quantile,
+        ["quantile_disc"] = ReleaseItemKind.Quantile,
+        ["quantile"] = ReleaseItemKind.Quantile,
+        ["median"] = ReleaseItemKind.Quantile,
+    };
+
+    private static readonly HashSet<string> Comparisons = new(StringComparer.Ordinal)
+    {
+        "COMPARE_EQUAL", "COMPARE_NOTEQUAL", "COMPARE_LESSTHAN", "COMPARE_GREATERTHAN", "COMPARE_LESSTHANOREQUALTO",
+        "COMPARE_GREATERTHANOREQUALTO", "COMPARE_DISTINCT_FROM", "COMPARE_NOT_DISTINCT_FROM",
+    };
+
+    private static readonly HashSet<string> LikeOperators = new(StringComparer.Ordinal) { "~~", "!~~", "~~*", "!~~*" };
+
+    /// <param name="serialized">The whole <c>json_serialize_sql</c> document of the statement (one SELECT, as the gate admitted it).</param>
+    /// <param name="tables">The grant's tables, with their fields, column policies and subject keys.</param>
+    /// <param name="dominanceContributors">n of the dominance rule: how many largest contributions a companion keeps.</param>
+    public static ReleaseAnalysisResult Analyse(string serialized, IReadOnlyList<SandboxTable> tables, int dominanceContributors)
+    {
+        ArgumentNullException.ThrowIfNull(serialized);
+        ArgumentNullException.ThrowIfNull(tables);
+        var root = JsonNode.Parse(serialized, documentOptions: new JsonDocumentOptions { MaxDepth = 4096 })
+            ?? throw new ArgumentException("Empty parse tree.", nameof(serialized));
+        var node = root["statements"]?[0]?["node"] as JsonObject ?? throw new ArgumentException("Not a serialized statement.", nameof(serialized));
+        // Source positions make equal expressions differ; the engine does not need them to write the statement back.
+        foreach (var located in Descendants(node, skipSubqueries: false).OfType<JsonObject>().Where(o => o.ContainsKey("query_location")).ToList())
+        {
+            located.Remove("query_location");
+        }
+
+        var analysis = new Analysis(tables, Math.Max(1, dominanceContributors));
+        try
+        {
+            var plan = analysis.Run(node);
+            var exact = root.ToJsonString(SpliceOptions);
+            if (analysis.CheapCompanions.Count == 0)
+            {
+                return new ReleaseAnalysisResult(plan with { Statement = exact }, []);
+            }
+
+            // The cheap form: the same statement with the subject companions counting records (not DISTINCT).
+            var selectList = (JsonArray)node["select_list"]!;
+            foreach (var ordinal in analysis.CheapCompanions.Keys)
+            {
+                selectList[ordinal]!["distinct"] = false;
+            }
+
+            return new ReleaseAnalysisResult(plan with { Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions }, []);
+        }
+        catch (RefusedException refused)
+        {
+            return new ReleaseAnalysisResult(null, [refused.Refusal]);
+        }
+    }
+
+    private sealed class RefusedException(ReleaseRefusal refusal) : Exception(refusal.Reason)
+    {
+        public ReleaseRefusal Refusal { get; } = refusal;
+    }
+
+    private sealed record Bound(string Alias, SandboxTable Table, FieldDefinition Field, ColumnPolicy Policy)
+    {
+        public string Display => $"{Alias}.{Field.Name}";
+    }
+
+    private sealed record SelectEntry(string Name, ReleaseItemKind Kind, Bound? Column);
+
+    private sealed class Analysis(IReadOnlyList<SandboxTable> tables, int dominanceContributors)
+    {
+        private readonly Dictionary<string, SandboxTable> scope = new(StringComparer.OrdinalIgnoreCase);
+        private readonly List<SelectEntry> entries = [];
+        private readonly Dictionary<string, int> companions = new(StringComparer.Ordinal);
+        private JsonArray selectList = [];
+
+        /// <summary>Subject companions that may count records instead of distinct keys, with the table's multiplicity.</summary>
+        public Dictionary<int, long> CheapCompanions { get; } = [];
+
+        public ReleasePlan Run(JsonObject node)
+        {
+            if (Str(node, "type") != "SELECT_NODE")
+            {
+                Refuse(OutputRules.UnsupportedQuery, "statement", "UNION, INTERSECT and EXCEPT are not supported in full mode: run each part as its own job.");
+            }
+
+            if (node["cte_map"]?["map"] is JsonArray { Count: > 0 })
+            {
+                Refuse(OutputRules.UnsupportedQuery, "WITH", "WITH (common table expressions) is not supported in full mode: query the granted tables directly.");
+            }
+
+            foreach (var (property, what) in new[] { ("having", "HAVING"), ("qualify", "QUALIFY"), ("sample", "USING SAMPLE") })
+            {
+                if (node[property] is not null)
+                {
+                    Refuse(OutputRules.UnsupportedQuery, what, $"{what} is not supported in full mode: a filter on aggregates would answer questions about suppressed cells.");
+                }
+            }
+
+            foreach (var modifier in Array(node, "modifiers"))
+            {
+                var type = Str(modifier, "type");
+                if (type != "ORDER_MODIFIER")
+                {
+                    var what = type switch { "LIMIT_MODIFIER" or "LIMIT_PERCENT_MODIFIER" => "LIMIT/OFFSET", "DISTINCT_MODIFIER" => "DISTINCT", _ => type ?? "modifier" };
+                    Refuse(OutputRules.UnsupportedQuery, what, $"{what} is not supported in full mode: the platform decides which rows are released.");
+                }
+            }
+
+            if (node["from_table"] is not JsonObject from || Str(from, "type") == "EMPTY")
+            {
+                Refuse(OutputRules.UnsupportedQuery, "FROM", "A full-mode query must read from a granted table.");
+                return null!;
+            }
+
+            CollectFrom(from);
+            selectList = node["select_list"] as JsonArray ?? [];
+            var index = 0;
+            foreach (var item in selectList)
+            {
+                index++;
+                entries.Add(SelectItem(item as JsonObject ?? throw new ArgumentException("Malformed select list."), index));
+            }
+
+            var handling = Str(node, "aggregate_handling");
+            if (handling is not ("STANDARD_HANDLING" or "FORCE_AGGREGATES"))
+            {
+                Refuse(OutputRules.UnsupportedQuery, "GROUP BY", $"Aggregate handling '{handling}' is not supported in full mode.");
+            }
+
+            var groups = Array(node, "group_expressions").ToList();
+            if (node["group_sets"] is JsonArray { Count: > 1 })
+            {
+                Refuse(OutputRules.UnsupportedQuery, "GROUP BY", "GROUPING SETS, ROLLUP and CUBE are not supported in full mode: totals would be computed from unrounded, unsuppressed cells.");
+            }
+
+            foreach (var group in groups)
+            {
+                GroupOrOrder(group, "GROUP BY");
+            }
+
+            foreach (var modifier in Array(node, "modifiers"))
+            {
+                foreach (var order in Array(modifier, "orders"))
+                {
+                    GroupOrOrder(order["expression"] as JsonObject, "ORDER BY");
+                }
+            }
+
+            if (node["where_clause"] is JsonObject where)
+            {
+                Predicate(where, "WHERE");
+            }
+
+            var aggregated = groups.Count > 0 || handling == "FORCE_AGGREGATES" || entries.Any(e => e.Kind is not (ReleaseItemKind.Dimension or ReleaseItemKind.Constant));
+            if (!aggregated)
+            {
+                Refuse(OutputRules.NotAggregate, "statement", "Full mode releases aggregate rows only: use GROUP BY or aggregate the whole table (count, sum, avg, ...).");
+            }
+
+            return Rewrite(node);
+        }
+
+        private ReleasePlan Rewrite(JsonObject node)
+        {
+            var counted = CountedAliases();
+            var groupColumns = counted.Select(alias => SubjectCompanion(alias, null, "g")).ToList();
+            var items = new List<ReleaseItem>();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                if (entry.Kind is ReleaseItemKind.Dimension or ReleaseItemKind.Constant)
+                {
+                    items.Add(new ReleaseItem(entry.Name, entry.Kind, [], null, null, null));
+                    continue;
+                }
+
+                var function = (JsonObject)selectList[i]!;
+                var filter = function["filter"] as JsonObject;
+                var argument = function["children"] is JsonArray { Count: > 0 } children ? children[0] as JsonObject : null;
+                var feeding = And(filter, argument is null ? null : IsNotNull(argument));
+                var subjects = counted.Select(alias => SubjectCompanion(alias, feeding, "s")).ToList();
+                int? top = null, total = null;
+                if (entry.Kind is ReleaseItemKind.Sum or ReleaseItemKind.Extreme && argument is not null)
+                {
+                    var magnitude = Function("abs", [Cast(argument.DeepClone(), "DOUBLE")]);
+                    top = Companion(AggregateNode("max", [magnitude.DeepClone(), IntegerConstant(dominanceContributors)], filter, false), "t");
+                    total = Companion(AggregateNode("sum", [magnitude], filter, false), "m");
+                }
+
+                var family = entry.Kind == ReleaseItemKind.Count
+                    ? "count"
+                    : $"{entry.Kind}:{(argument is null ? "" : Resolve(argument).Display)}";
+                items.Add(new ReleaseItem(entry.Name, entry.Kind, subjects, top, total, family));
+            }
+
+            return new ReleasePlan(string.Empty, items, groupColumns, selectList.Count);
+        }
+
+        /// <summary>Adds a companion select item (once per distinct expression); returns its ordinal.</summary>
+        private int Companion(JsonObject expression, string tag)
+        {
+            var key = expression.ToJsonString();
+            if (companions.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+
+            var ordinal = selectList.Count;
+            expression["alias"] = $"{CompanionPrefix}{tag}{ordinal}";
+            selectList.Add(expression);
+            companions[key] = ordinal;
+            return ordinal;
+        }
+
+        /// <summary>
+        /// Tables whose subjects a cell must have k of: those holding anything but public fields (a public reference table
+        /// joined for its labels protects no one), or all when every table is public.
+        /// </summary>
+        private List<string> CountedAliases()
+        {
+            var counted = scope.Where(entry => entry.Value.Fields.Any(field => field.Classification != FieldClassification.Public)).Select(entry => entry.Key).ToList();
+            return counted.Count > 0 ? counted : scope.Keys.ToList();
+        }
+
+        /// <summary>
+        /// count(DISTINCT subject key) over the records that feed a cell. Over one table (no join repeats a record) a table
+        /// without subjects counts rows exactly, and a table whose most records per subject is known gets a cheap form.
+        /// </summary>
+        private int SubjectCompanion(string alias, JsonObject? feeding, string tag)
+        {
+            var table = scope[alias];
+            var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => Same(f.Name, subject));
+            var ordinal = Companion(AggregateNode("count", [ColumnRef(alias, keyed ? table.EffectiveSubjectKey! : "rowid")], feeding, true), tag);
+            if (scope.Count == 1 && (!keyed || table.MaxRecordsPerSubject is >= 1))
+            {
+                CheapCompanions[ordinal] = keyed ? table.MaxRecordsPerSubject!.Value : 1;
+            }
+
+            return ordinal;
+        }
+
+        private void CollectFrom(JsonObject from)
+        {
+            switch (Str(from, "type"))
+            {
+                case "BASE_TABLE":
+                    var name = Str(from, "table_name") ?? string.Empty;
+                    var table = tables.FirstOrDefault(t => Same(t.Name, name));
+                    if (table is null || Str(from, "schema_name") is not (null or "" or "main") || Str(from, "catalog_name") is not (null or "" or "memory"))
+                    {
+                        Refuse(OutputRules.UnsupportedQuery, name, $"'{name}' is not a table of this grant.");
+                        return;
+                    }
+
+                    if (from["column_name_alias"] is JsonArray { Count: > 0 } || from["sample"] is not null || from["at_clause"] is not null)
+                    {
+                        Refuse(OutputRules.UnsupportedQuery, name, $"Renaming the columns of '{name}', sampling it or reading it at a version is not supported in full mode.");
+                    }
+
+                    var alias = Str(from, "alias") is { Length: > 0 } a ? a : table.Name;
+                    if (!scope.TryAdd(alias, table))
+                    {
+                        Refuse(OutputRules.UnsupportedQuery, alias, $"The name '{alias}' is used for two tables.");
+                    }
+
+                    return;
+                case "JOIN":
+                    var refType = Str(from, "ref_type");
+                    var joinType = Str(from, "join_type");
+                    if (refType is not ("REGULAR" or "CROSS") || joinType is not ("INNER" or "LEFT" or "RIGHT" or "OUTER"))
+                    {
+                        Refuse(OutputRules.UnsupportedQuery, "JOIN", $"A {refType?.ToLowerInvariant()} {joinType?.ToLowerInvariant()} join is not supported in full mode (only inner, outer and cross joins of granted tables).");
+                    }
+
+                    if (from["using_columns"] is JsonArray { Count: > 0 })
+                    {
+                        Refuse(OutputRules.UnsupportedQuery, "JOIN", "JOIN … USING is not supported in full mode: write ON a.key = b.key.");
+                    }
+
+                    CollectFrom(from["left"] as JsonObject ?? throw new ArgumentException("Malformed join."));
+                    CollectFrom(from["right"] as JsonObject ?? throw new ArgumentException("Malformed join."));
+                    if (from["condition"] is JsonObject condition)
+                    {
+                        JoinCondition(condition);
+                    }
+                    else if (refType != "CROSS")
+                    {
+                        Refuse(OutputRules.UnsupportedQuery, "JOIN", "A join needs ON a.key = b.key.");
+                    }
+
+                    return;
+                case var other:
+                    Refuse(OutputRules.UnsupportedQuery, "FROM", $"A {other?.ToLowerInvariant().Replace('_', ' ')} in FROM is not supported in full mode: query the granted tables directly (joins are fine).");
+                    return;
+            }
+        }
+
+        /// <summary>Joins on keys: equalities between two identifiers or two dimensions, combined with AND.</summary>
+        private void JoinCondition(JsonObject condition)
+        {
+            if (Str(condition, "class") == "CONJUNCTION" && Str(condition, "type") == "CONJUNCTION_AND")
+            {
+                foreach (var child in Array(condition, "children"))
+                {
+                    JoinCondition(child);
+                }
+
+                return;
+            }
+
+            if (Str(condition, "class") == "COMPARISON" && Str(condition, "type") == "COMPARE_EQUAL"
+                && condition["left"] is JsonObject left && condition["right"] is JsonObject right && IsColumn(left) && IsColumn(right))
+            {
+                var a = Resolve(left);
+                var b = Resolve(right);
+                if (a.Policy == b.Policy && a.Policy != ColumnPolicy.Measure)
+                {
+                    return;
+                }
+
+                Refuse(OutputRules.ColumnPolicy, a.Policy == ColumnPolicy.Measure ? a.Display : b.Display,
+                    $"Tables are joined on keys: '{a.Display}' ({a.Policy.ToWire()}) = '{b.Display}' ({b.Policy.ToWire()}) is not two identifiers or two dimensions.");
+            }
+
+            var named = FirstIdentifier(condition);
+            Refuse(named is null ? OutputRules.UnsupportedQuery : OutputRules.ColumnPolicy, named?.Display ?? "JOIN",
+                "A join condition may only be a.key = b.key (identifiers or dimensions), combined with AND.");
+        }
+
+        private SelectEntry SelectItem(JsonObject item, int index)
+        {
+            var alias = Str(item, "alias") is { Length: > 0 } a ? a : null;
+            if (alias is not null && alias.StartsWith(CompanionPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                Refuse(OutputRules.UnsupportedQuery, alias, $"Output names starting with '{CompanionPrefix}' are reserved for the platform.");
+            }
+
+            var output = alias ?? $"#{index}";
+            switch (Str(item, "class"))
+            {
+                case "STAR":
+                    var relation = Str(item, "relation_name");
+                    var shown = scope.Where(e => string.IsNullOrEmpty(relation) || Same(e.Key, relation))
+                        .SelectMany(e => e.Value.Fields.Where(f => e.Value.PolicyOf(f) == ColumnPolicy.Identifier).Select(f => $"{e.Key}.{f.Name}")).ToList();
+                    if (shown.Count > 0)
+                    {
+                        Refuse(OutputRules.PersonalFieldUnaggregated, "*", $"Output column '*' would show identifier field(s) {string.Join(", ", shown.Select(f => $"'{f}'"))}.");
+                    }
+
+                    Unsupported(item, output, "* and COLUMNS(…) are not supported in full mode: name the dimensions and aggregates to release.");
+                    return null!;
+                case "COLUMN_REF" when Names(item) is [var whole] && scope.TryGetValue(whole, out var rowOf) && !scope.Values.Any(t => t.Fields.Any(f => Same(f.Name, whole))):
+                    Refuse(rowOf.Fields.Any(f => rowOf.PolicyOf(f) == ColumnPolicy.Identifier) ? OutputRules.PersonalFieldUnaggregated : OutputRules.UnsupportedQuery, whole,
+                        $"Output column '{whole}' shows whole rows of table '{rowOf.Name}'.");
+                    return null!;
+                case "COLUMN_REF":
+                    var column = Resolve(item);
+                    var name = alias ?? column.Field.Name;
+                    if (column.Policy == ColumnPolicy.Identifier)
+                    {
+                        Refuse(OutputRules.PersonalFieldUnaggregated, name,
+                            $"Output column '{name}' shows field '{column.Display}' (identifier): an identifier may appear only as a join key or inside count(DISTINCT …).");
+                    }
+
+                    if (column.Policy == ColumnPolicy.Measure)
+                    {
+                        Refuse(OutputRules.ColumnPolicy, name, $"Output column '{name}' shows field '{column.Display}' (measure) unaggregated: a measure may appear only inside an allowed aggregate.");
+                    }
+
+                    return new SelectEntry(name, ReleaseItemKind.Dimension, column);
+                case "CONSTANT":
+                    return new SelectEntry(output, ReleaseItemKind.Constant, null);
+                case "FUNCTION" when Aggregate(item, output) is { } kind:
+                    return new SelectEntry(output, kind, null);
+                default:
+                    Unsupported(item, $"output column '{output}'", "An output column must be a dimension, a constant or one allowed aggregate (count, sum, avg, min, max, stddev, variance, quantiles) of a column; expressions around or inside aggregates are not supported in full mode.");
+                    return null!;
+            }
+        }
+
+        /// <summary>The kind of an allowed aggregate, after checking its argument's policy and its FILTER; null when not an aggregate.</summary>
+        private ReleaseItemKind? Aggregate(JsonObject function, string output)
+        {
+            var name = Str(function, "function_name") ?? string.Empty;
+            var isCount = Same(name, "count") || Same(name, "count_star");
+            if (!isCount && !MeasureAggregates.ContainsKey(name))
+            {
+                return null;
+            }
+
+            if (Str(function, "schema") is { Length: > 0 } || Str(function, "catalog") is { Length: > 0 } || function["is_operator"]?.GetValue<bool>() == true
+                || function["export_state"]?.GetValue<bool>() == true || Array(function["order_bys"] as JsonObject, "orders").Any())
+            {
+                Unsupported(function, $"output column '{output}'", $"{name}() with ORDER BY, a schema or exported state is not supported in full mode.");
+            }
+
+            var distinct = function["distinct"]?.GetValue<bool>() == true;
+            var children = Array(function, "children").ToList();
+            if (function["filter"] is JsonObject filter)
+            {
+                Predicate(filter, $"FILTER of '{output}'");
+            }
+
+            if (Same(name, "count_star"))
+            {
+                if (children.Count > 0)
+                {
+                    Unsupported(function, $"output column '{output}'", "count(*) takes no argument.");
+                }
+
+                return ReleaseItemKind.Count;
+            }
+
+            if (children.Count == 0 || !IsColumn(children[0]))
+            {
+                Unsupported(children.Count == 0 ? function : children[0], $"output column '{output}'", $"The argument of {name}() in '{output}' must be one granted column, not an expression.");
+            }
+
+            var column = Resolve(children[0]);
+            if (isCount)
+            {
+                if (children.Count != 1)
+                {
+                    Unsupported(function, $"output column '{output}'", "count() takes one column.");
+                }
+
+                if (column.Policy == ColumnPolicy.Identifier && !distinct)
+                {
+                    Refuse(OutputRules.PersonalFieldUnaggregated, column.Display, $"Field '{column.Display}' (identifier) may be counted only as count(DISTINCT {column.Field.Name}) (in '{output}').");
+                }
+
+                return ReleaseItemKind.Count;
+            }
+
+            if (column.Policy != ColumnPolicy.Measure)
+            {
+                // An identifier through max(), median(), sum() ... would show (a function of) one record's value.
+                Refuse(column.Policy == ColumnPolicy.Identifier ? OutputRules.PersonalFieldUnaggregated : OutputRules.ColumnPolicy, column.Display,
+                    $"{name}() in '{output}' reads field '{column.Display}' ({column.Policy.ToWire()}): only a measure may be summed, averaged or ranked; count it instead.");
+            }
+
+            if (distinct)
+            {
+                Unsupported(function, $"output column '{output}'", $"{name}(DISTINCT …) is not supported in full mode.");
+            }
+
+            var kind = MeasureAggregates[name];
+            var expected = kind == ReleaseItemKind.Quantile && !Same(name, "median") ? 2 : 1;
+            if (children.Count != expected || (expected == 2 && !IsConstant(children[1])))
+            {
+                Unsupported(function, $"output column '{output}'", expected == 2
+                    ? $"{name}() in '{output}' takes a measure and one constant quantile."
+                    : $"{name}() in '{output}' takes one measure.");
+            }
+
+            return kind;
+        }
+
+        private void GroupOrOrder(JsonObject? expression, string clause)
+        {
+            if (expression is null)
+            {
+                Refuse(OutputRules.UnsupportedQuery, clause, $"Malformed {clause}.");
+                return;
+            }
+
+            if (Str(expression, "class") == "CONSTANT")
+            {
+                var value = expression["value"]?["value"];
+                if (value is JsonValue number && number.TryGetValue<long>(out var position) && position >= 1 && position <= entries.Count)
+                {
+                    var entry = entries[(int)position - 1];
+                    if (entry.Kind == ReleaseItemKind.Dimension)
+                    {
+                        return;
+                    }
+
+                    Refuse(OutputRules.ColumnPolicy, entry.Name, $"{clause} {position} refers to '{entry.Name}', which is not a dimension: only dimensions may be grouped or ordered by.");
+                }
+
+                Refuse(OutputRules.UnsupportedQuery, clause, $"{clause} takes dimensions or the position of a dimension in the select list.");
+            }
+
+            if (!IsColumn(expression))
+            {
+                Unsupported(expression, clause, $"{clause} takes dimensions only (no expressions, aggregates or functions).");
+            }
+
+            var names = Names(expression);
+            if (names.Count == 1)
+            {
+                // A bare name may stand for an output column (the engine prefers the output name in ORDER BY) or for a
+                // granted column (preferred in GROUP BY): whichever it binds to, it must be a dimension.
+                var entry = entries.FirstOrDefault(e => Same(e.Name, names[0]));
+                if (entry is not null && entry.Kind != ReleaseItemKind.Dimension)
+                {
+                    Refuse(OutputRules.ColumnPolicy, names[0], $"{clause} '{names[0]}' names an output that is not a dimension: only dimensions may be grouped or ordered by.");
+                }
+
+                if (!scope.Values.Any(t => t.Fields.Any(f => Same(f.Name, names[0]))))
+                {
+                    if (entry is null)
+                    {
+                        Refuse(OutputRules.UnsupportedQuery, names[0], $"{clause} '{names[0]}' is not a granted dimension nor the name of a dimension in the select list.");
+                    }
+
+                    return;
+                }
+            }
+
+            var column = Resolve(expression);
+            if (column.Policy != ColumnPolicy.Dimension)
+            {
+                Refuse(OutputRules.ColumnPolicy, column.Display, $"{clause} uses field '{column.Display}' ({column.Policy.ToWire()}): only dimensions may be grouped or ordered by.");
+            }
+        }
+
+        /// <summary>WHERE and FILTER: dimensions and measures compared with constants, combined with AND, OR, NOT.</summary>
+        private void Predicate(JsonObject predicate, string where)
+        {
+            var kind = Str(predicate, "class");
+            var type = Str(predicate, "type");
+            if (IsConstant(predicate))
+            {
+                // TRUE, FALSE, NULL (the parser writes TRUE as a cast of a string constant).
+                return;
+            }
+
+            switch (kind)
+            {
+                case "CONJUNCTION" when type is "CONJUNCTION_AND" or "CONJUNCTION_OR":
+                    foreach (var child in Array(predicate, "children"))
+                    {
+                        Predicate(child, where);
+                    }
+
+                    return;
+                case "OPERATOR" when type == "OPERATOR_NOT" && Array(predicate, "children").Count() == 1:
+                    Predicate(Array(predicate, "children").Single(), where);
+                    return;
+                case "OPERATOR" when type is "OPERATOR_IS_NULL" or "OPERATOR_IS_NOT_NULL" && Array(predicate, "children").Count() == 1:
+                    PredicateColumn(Array(predicate, "children").Single(), where);
+                    return;
+                case "OPERATOR" when type is "COMPARE_IN" or "COMPARE_NOT_IN":
+                    var items = Array(predicate, "children").ToList();
+                    if (items.Count >= 2 && items.Skip(1).All(IsConstant))
+                    {
+                        PredicateColumn(items[0], where);
+                        return;
+                    }
+
+                    break;
+                case "COMPARISON" when type is not null && Comparisons.Contains(type):
+                    if (predicate["left"] is JsonObject left && predicate["right"] is JsonObject right)
+                    {
+                        if (IsConstant(right))
+                        {
+                            PredicateColumn(left, where);
+                            return;
+                        }
+
+                        if (IsConstant(left))
+                        {
+                            PredicateColumn(right, where);
+                            return;
+                        }
+                    }
+
+                    break;
+                case "BETWEEN":
+                    if (predicate["input"] is JsonObject input && predicate["lower"] is JsonObject lower && predicate["upper"] is JsonObject upper
+                        && IsConstant(lower) && IsConstant(upper))
+                    {
+                        PredicateColumn(input, where);
+                        return;
+                    }
+
+                    break;
+                case "FUNCTION" when Str(predicate, "function_name") is { } op && LikeOperators.Contains(op) && predicate["filter"] is null:
+                    var operands = Array(predicate, "children").ToList();
+                    if (operands.Count == 2 && IsConstant(operands[1]))
+                    {
+                        var column = PredicateColumn(operands[0], where);
+                        if (column.Policy != ColumnPolicy.Dimension)
+                        {
+                            Refuse(OutputRules.ColumnPolicy, column.Display, $"LIKE in {where} reads field '{column.Display}' ({column.Policy.ToWire()}): only dimensions may be matched against patterns.");
+                        }
+
+                        return;
+                    }
+
+                    break;
+                case "CONSTANT":
+                    return;
+            }
+
+            Unsupported(predicate, where, $"{where} may only compare dimensions and measures with constants (=, <>, <, >, IN, BETWEEN, IS NULL, LIKE on dimensions), combined with AND, OR and NOT.");
+        }
+
+        private Bound PredicateColumn(JsonObject expression, string where)
+        {
+            if (!IsColumn(expression))
+            {
+                Unsupported(expression, where, $"{where} compares columns themselves with constants: expressions, casts and functions of columns are not supported in full mode.");
+            }
+
+            var column = Resolve(expression);
+            if (column.Policy == ColumnPolicy.Identifier)
+            {
+                Refuse(OutputRules.ColumnPolicy, column.Display, $"{where} reads field '{column.Display}' (identifier): an identifier may appear only as a join key or inside count(DISTINCT …), never in a predicate.");
+            }
+
+            return column;
+        }
+
+        /// <summary>A refusal for a construct outside the grammar; names an identifier inside it when there is one.</summary>
+        private void Unsupported(JsonObject node, string where, string reason)
+        {
+            if (FirstIdentifier(node) is { } identifier)
+            {
+                Refuse(where.StartsWith("output column", StringComparison.Ordinal) ? OutputRules.PersonalFieldUnaggregated : OutputRules.ColumnPolicy, identifier.Display,
+                    $"Field '{identifier.Display}' (identifier) is used inside an expression in {where}: an identifier may appear only as a join key or inside count(DISTINCT …).");
+            }
+
+            var kind = Str(node, "class") == "FUNCTION" ? $"{Str(node, "function_name")}()" : (Str(node, "type") ?? Str(node, "class") ?? "expression").ToLowerInvariant().Replace('_', ' ');
+            Refuse(OutputRules.UnsupportedQuery, where, $"{reason} (found: {kind}).");
+        }
+
+        /// <summary>The first column inside <paramref name="node"/> that resolves to an identifier, if any (best effort, for the message).</summary>
+        private Bound? FirstIdentifier(JsonNode node)
+        {
+            foreach (var candidate in Descendants(node, skipSubqueries: true))
+            {
+                if (candidate is JsonObject obj && IsColumn(obj))
+                {
+                    try
+                    {
+                        var bound = Resolve(obj);
+                        if (bound.Policy == ColumnPolicy.Identifier)
+                        {
+                            return bound;
+                        }
+                    }
+                    catch (RefusedException)
+                    {
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The granted column a reference stands for: <c>col</c> (exactly one table in scope has it), <c>alias.col</c>,
+        /// <c>table.col</c>, <c>main.table.col</c>, <c>memory.main.table.col</c>. Anything else (a struct field, a whole
+        /// row, a column not granted, an ambiguous name) is refused.
+        /// </summary>
+        private Bound Resolve(JsonObject reference)
+        {
+            var names = Names(reference);
+            var display = string.Join('.', names);
+            if (names.Count == 0 || names.Count > 4)
+            {
+                Refuse(OutputRules.UnsupportedQuery, display, $"'{display}' is not a column of this grant.");
+            }
+
+            if (names.Count == 1)
+            {
+                var matches = scope.SelectMany(entry => entry.Value.Fields.Where(f => Same(f.Name, names[0])).Select(f => (entry.Key, entry.Value, f))).ToList();
+                if (matches.Count != 1)
+                {
+                    Refuse(OutputRules.UnsupportedQuery, display, matches.Count == 0
+                        ? $"'{display}' is not a granted column of the tables in FROM."
+                        : $"'{display}' is in more than one table: qualify it (alias.{display}).");
+                }
+
+                var (alias, table, field) = matches[0];
+                return new Bound(alias, table, field, table.PolicyOf(field));
+            }
+
+            var prefix = names.Take(names.Count - 2).ToList();
+            var valid = prefix.Count switch
+            {
+                0 => true,
+                1 => Same(prefix[0], "main"),
+                _ => Same(prefix[0], "memory") && Same(prefix[1], "main"),
+            };
+            var owner = names[^2];
+            if (!valid || !scope.TryGetValue(owner, out var scoped) || (prefix.Count > 0 && !Same(scoped.Name, owner)))
+            {
+                Refuse(OutputRules.UnsupportedQuery, display, $"'{display}' is not a column of a table in FROM (struct fields and other schemas are not supported in full mode).");
+                return null!;
+            }
+
+            var granted = scoped.Fields.FirstOrDefault(f => Same(f.Name, names[^1]));
+            if (granted is null)
+            {
+                Refuse(OutputRules.UnsupportedQuery, display, $"'{display}' is not a granted column.");
+                return null!;
+            }
+
+            return new Bound(owner, scoped, granted, scoped.PolicyOf(granted));
+        }
+
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        private static void Refuse(string rule, string subject, string reason) => throw new RefusedException(new ReleaseRefusal(rule, subject, reason));
+    }
+
+    private static bool IsColumn(JsonObject node) => Str(node, "class") == "COLUMN_REF";
+
+    /// <summary>A literal, a cast of a literal (<c>DATE '2020-01-01'</c>) or a negated literal.</summary>
+    private static bool IsConstant(JsonObject node) => Str(node, "class") switch
+    {
+        "CONSTANT" => true,
+        "CAST" => node["try_cast"]?.GetValue<bool>() != true && node["child"] is JsonObject child && Str(child, "class") == "CONSTANT",
+        "FUNCTION" => Str(node, "function_name") == "-" && node["filter"] is null && Array(node, "children").ToList() is [var only] && Str(only, "class") == "CONSTANT",
+        _ => false,
+    };
+
+    private static List<string> Names(JsonObject reference) =>
+        (reference["column_names"] as JsonArray ?? []).Select(n => n?.GetValue<string>() ?? string.Empty).ToList();
+
+    private static IEnumerable<JsonObject> Array(JsonObject? node, string property) =>
+        node?[property] is JsonArray array ? array.OfType<JsonObject>() : [];
+
+    private static string? Str(JsonObject node, string property) =>
+        node[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node, bool skipSubqueries)
+    {
+        var stack = new Stack<JsonNode>();
+        stack.Push(node);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            if (skipSubqueries && current is JsonObject { } candidate && Str(candidate, "class") == "SUBQUERY")
+            {
+                continue;
+            }
+
+            IEnumerable<JsonNode?> children = current switch
+            {
+                JsonObject obj => obj.Select(p => p.Value),
+                JsonArray arr => arr,
+                _ => [],
+            };
+            // Pushed in reverse, so nodes come out in document order (depth first).
+            foreach (var child in children.Reverse())
+            {
+                if (child is JsonObject or JsonArray)
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    // Parse-tree builders for the companions; shapes as json_serialize_sql writes them.
+    private static JsonObject ColumnRef(string alias, string column) => new()
+    {
+        ["class"] = "COLUMN_REF", ["type"] = "COLUMN_REF", ["alias"] = "", ["column_names"] = new JsonArray(alias, column),
+    };
+
+    private static JsonObject Function(string name, JsonNode[] children) => new()
+    {
+        ["class"] = "FUNCTION", ["type"] = "FUNCTION", ["alias"] = "", ["function_name"] = name, ["schema"] = "", ["catalog"] = "",
+        ["children"] = new JsonArray(children), ["filter"] = null, ["order_bys"] = new JsonObject { ["type"] = "ORDER_MODIFIER", ["orders"] = new JsonArray() },
+        ["distinct"] = false, ["is_operator"] = false, ["export_state"] = false,
+    };
+
+    private static JsonObject AggregateNode(string name, JsonNode[] children, JsonObject? filter, bool distinct)
+    {
+        var function = Function(name, children);
+        function["filter"] = filter?.DeepClone();
+        function["distinct"] = distinct;
+        return function;
+    }
+
+    private static JsonObject Cast(JsonNode child, string type) => new()
+    {
+        ["class"] = "CAST", ["type"] = "OPERATOR_CAST", ["alias"] = "", ["child"] = child,
+        ["cast_type"] = new JsonObject { ["id"] = type, ["type_info"] = null }, ["try_cast"] = false,
+    };
+
+    private static JsonObject IntegerConstant(int value) => new()
+    {
+        ["class"] = "CONSTANT", ["type"] = "VALUE_CONSTANT", ["alias"] = "",
+        ["value"] = new JsonObject { ["type"] = new JsonObject { ["id"] = "INTEGER", ["type_info"] = null }, ["is_null"] = false, ["value"] = value },
+    };
+
+    private static JsonObject IsNotNull(JsonObject argument) => new()
+    {
+        ["class"] = "OPERATOR", ["type"] = "OPERATOR_IS_NOT_NULL", ["alias"] = "", ["children"] = new JsonArray(argument.DeepClone()),
+    };
+
+    private static JsonObject? And(JsonObject? a, JsonObject? b) => (a, b) switch
+    {
+        (null, null) => null,
+        (null, _) => b,
+        (_, null) => (JsonObject)a.DeepClone(),
+        _ => new JsonObject { ["class"] = "CONJUNCTION", ["type"] = "CONJUNCTION_AND", ["alias"] = "", ["children"] = new JsonArray(a.DeepClone(), b.DeepClone()) },
+    };
+
+    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
