@@ -13,7 +13,8 @@ using Platform.Functions.Workflows;
 
 namespace Platform.Functions.Agreements;
 
-public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn);
+/// <param name="SignedOn">The legal signing date (CST, not in the future); absent, the day the agreement is entered.</param>
+public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn, DateOnly? SignedOn = null);
 
 public sealed record TerminateAgreementRequest(TerminationGround Ground, string? Detail);
 
@@ -34,6 +35,7 @@ public sealed record AgreementView(
     DateOnly EndsOn,
     DateTimeOffset ExpiresAt,
     DateTimeOffset SignedAt,
+    DateOnly SignedOn,
     DateOnly SignedOnCst,
     AgreementStatus Status,
     DateOnly FilingDueOn,
@@ -45,14 +47,15 @@ public sealed record AgreementView(
     AgreementTermination? Termination,
     AgreementRevocation? Revocation,
     string LifecycleInstanceId,
-    IReadOnlyList<OperatorEvaluation> Evaluations)
+    IReadOnlyList<OperatorEvaluation> Evaluations,
+    AgreementExit? Exit)
 {
     /// <summary>The view of <paramref name="a"/>; <paramref name="evaluations"/> (M5.7) are loaded only where one agreement is read.</summary>
     public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null) => new(
-        a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, ChinaTime.LegalDate(a.SignedAt),
+        a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, a.SigningDate, ChinaTime.LegalDate(a.SignedAt),
         a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
         a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
-        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? []);
+        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? [], a.Exit);
 }
 
 /// <summary>Authorized operation agreements (SPEC §2.2, M3.4–M3.6).</summary>
@@ -73,7 +76,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var created = await agreements.CreateAsync(
                 ids.New(IdPrefix),
-                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn),
+                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn),
                 call.Caller,
                 new DurableWorkflowGateway(client),
                 call.CancellationToken);
