@@ -59,7 +59,7 @@ public sealed record AgreementView(
 }
 
 /// <summary>Authorized operation agreements (SPEC §2.2, M3.4–M3.6).</summary>
-public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, EvaluationService evaluations, IdGenerator ids)
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, IdGenerator ids)
 {
     public const string IdPrefix = "agr";
     private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
@@ -106,7 +106,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         });
 
     [Function("TerminateAgreement")]
-    [OpenApiOperation(Summary = "Terminate an agreement early (M3.6); revokes everything it carried", Tags = ["agreements"])]
+    [OpenApiOperation(Summary = "Terminate an agreement early (M3.6); revokes everything it carried and starts the exit (hold, then destruction of copies)", Tags = ["agreements"])]
     [OpenApiRequestBody(typeof(TerminateAgreementRequest))]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
     public Task<IActionResult> Terminate(
@@ -115,8 +115,12 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         [DurableClient] DurableTaskClient client)
         => api.RunAsync<TerminateAgreementRequest>(request, Authority, async (call, body) =>
         {
-            var updated = await agreements.TerminateAsync(call.RouteId(id, IdPrefix), body.Ground, body.Detail, call.IfMatch(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
-            return ApiResults.Ok(AgreementView.From(updated.Value), updated.ETag);
+            var workflows = new DurableWorkflowGateway(client);
+            var updated = await agreements.TerminateAsync(call.RouteId(id, IdPrefix), body.Ground, body.Detail, call.IfMatch(), call.Caller, workflows, call.CancellationToken);
+            // SPEC §2.2: the hold starts now; the lifecycle starts the same exit instance again after revoking, which starts nothing twice.
+            await exits.BeginAsync(updated.Value.Id, workflows, call.CancellationToken);
+            var current = await agreements.GetAsync(updated.Value.Id, call.Caller, call.CancellationToken);
+            return ApiResults.Ok(AgreementView.From(current.Value), current.ETag);
         });
 
     [Function("RecordAgreementBreach")]
