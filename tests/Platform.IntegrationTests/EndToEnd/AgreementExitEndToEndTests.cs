@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Platform.Domain.Grants;
 using Platform.Domain.Security;
 using Platform.IntegrationTests.Infrastructure;
@@ -54,7 +55,7 @@ public sealed class AgreementExitEndToEndTests
             foreach (var (container, prefix) in new[] { (MaskingContainer, $"{setup.SampleJobId}/"), (ResultsContainer, $"{jobId}/") })
             {
                 var client = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(container);
-                await foreach (var item in client.GetBlobsAsync(prefix: prefix))
+                await foreach (var item in client.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
                 {
                     expected[$"{container}/{item.Name}"] = await Sha256Async(client, item.Name);
                 }
@@ -100,7 +101,7 @@ public sealed class AgreementExitEndToEndTests
             {
                 var (container, name) = (key[..key.IndexOf('/', StringComparison.Ordinal)], key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]);
                 var remaining = new List<string>();
-                await foreach (var item in new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(container).GetBlobsAsync(prefix: name))
+                await foreach (var item in new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(container).GetBlobsAsync(BlobTraits.None, BlobStates.None, name, CancellationToken.None))
                 {
                     remaining.Add(item.Name);
                 }
@@ -112,7 +113,7 @@ public sealed class AgreementExitEndToEndTests
             Assert.Equal(setup.GrantId, certificate.GetProperty("grantId").GetString());
             Assert.StartsWith("DeleteGrantCopiesActivity@agreement-exit-", certificate.GetProperty("step").GetString(), StringComparison.Ordinal);
             var certified = certificate.GetProperty("blobs").EnumerateArray()
-                .ToDictionary(b => $"{b.GetProperty("container").GetString()}/{b.GetProperty("name").GetString()}", b => b.GetProperty("sha256").GetString());
+                .ToDictionary(b => $"{b.GetProperty("container").GetString()}/{b.GetProperty("name").GetString()}", b => b.GetProperty("sha256").GetString()!);
             Assert.Equal(expected.OrderBy(e => e.Key), certified.OrderBy(e => e.Key));
             Assert.All(certificate.GetProperty("blobs").EnumerateArray(), b => Assert.True(b.GetProperty("bytes").GetInt64() > 0));
 
