@@ -47,7 +47,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddPlatformStorageClients(configuration);
         services.AddPlatformAdapters(configuration, environment);
         services.AddOrganizations();
-        services.AddAgreements();
+        services.AddAgreements(configuration);
         services.AddPersonnel();
         services.AddPlans();
         services.TryAddSingleton<Platform.Domain.Calendar.CalendarService>();

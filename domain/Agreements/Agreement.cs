@@ -17,6 +17,9 @@ public enum AgreementStatus
     Expiring,
     Expired,
     Terminated,
+
+    /// <summary>Signed but its term has not begun (before 00:00 CST of <c>startsOn</c>); nothing that uses data works yet (M3.4).</summary>
+    Signed,
 }
 
 /// <summary>Grounds for ending an agreement early (M3.6).</summary>
@@ -36,6 +39,9 @@ public enum AgreementMilestoneKind
     Reminder90,
     Reminder30,
     Expiry,
+
+    /// <summary>00:00 CST of <c>startsOn</c>: a signed agreement comes into force.</summary>
+    Start,
 }
 
 public sealed record AgreementMilestone(AgreementMilestoneKind Kind, DateTime DueUtc, DateOnly LegalDate);
@@ -63,6 +69,21 @@ public sealed record AgreementTermination(TerminationGround Ground, string Detai
 
 public sealed record AgreementRevocation(string Reason, DateTimeOffset At, IReadOnlyList<string> Steps);
 
+/// <summary>One blob the exit deleted: where it was, its size and the SHA-256 of its content read just before deletion.</summary>
+public sealed record DestroyedBlob(string Container, string Name, long Bytes, string Sha256);
+
+/// <summary>
+/// What the exit destroyed for one grant (SPEC §2.2, M3.6): its library copies, the masked samples made for them and the
+/// stored results of its sandbox jobs; <paramref name="Step"/> names the orchestration step that deleted them.
+/// </summary>
+public sealed record DestructionCertificate(string GrantId, IReadOnlyList<DestroyedBlob> Blobs, DateTimeOffset DestroyedAt, string Step);
+
+/// <summary>
+/// The exit of an ended agreement: the authority may inspect until <paramref name="HoldUntil"/>; then the copies are
+/// destroyed, one certificate per grant, and <paramref name="DestroyedAt"/> is set when every grant is done.
+/// </summary>
+public sealed record AgreementExit(string Reason, DateTimeOffset EndedAt, DateTimeOffset HoldUntil, DateTimeOffset? DestroyedAt, IReadOnlyList<DestructionCertificate> Certificates);
+
 public sealed record Agreement(
     string Id,
     string PlanId,
@@ -85,7 +106,18 @@ public sealed record Agreement(
     /// <summary>The instant the agreement ends: the end of its last day in China Standard Time.</summary>
     public DateTimeOffset ExpiresAtUtc => ChinaTime.EndOfDayUtc(EndsOn);
 
+    /// <summary>The legal signing date (CST) the authority stated; agreements entered before it was recorded were signed on the day of entry.</summary>
+    public DateOnly? SignedOn { get; init; }
+
+    /// <summary>The exit after expiry or termination: the hold and the destruction certificates (SPEC §2.2).</summary>
+    public AgreementExit? Exit { get; init; }
+
+    public DateOnly SigningDate => SignedOn ?? ChinaTime.LegalDate(SignedAt);
+
+    /// <summary>In force (M3.4): data may be used only while the agreement is active or expiring.</summary>
     public bool IsLive => Status is AgreementStatus.Active or AgreementStatus.Expiring;
+
+    public bool HasEnded => Status is AgreementStatus.Expired or AgreementStatus.Terminated;
 
     public bool HasMilestone(AgreementMilestoneKind kind) => Milestones.Any(m => m.Kind == kind);
 }

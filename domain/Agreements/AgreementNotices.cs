@@ -20,7 +20,7 @@ public static class AgreementNotices
     }
 
     /// <summary>
-    /// A milestone: the expiry warnings, the expiry itself, and the filing deadline (M5.6) only when the filing is overdue
+    /// A milestone: the start of the term, the expiry warnings, the expiry itself, and the filing deadline (M5.6) only when the filing is overdue
     /// (nothing otherwise). <paramref name="wireKind"/> is the milestone's wire name, part of the ids.
     /// </summary>
     public static IReadOnlyList<Notification> Milestone(Agreement agreement, AgreementMilestoneKind kind, string wireKind, DateTimeOffset now)
@@ -31,6 +31,9 @@ public static class AgreementNotices
             AgreementMilestoneKind.FilingDeadline when agreement.FilingOverdue =>
                 ("授权运营协议备案已逾期", $"协议 {agreement.Id} 应于 {agreement.FilingDueOn:yyyy-MM-dd} 前完成备案（M5.6），目前尚未备案。"),
             AgreementMilestoneKind.FilingDeadline => null,
+            // M3.4: the term begins; data may be used from now on.
+            AgreementMilestoneKind.Start =>
+                ("授权运营协议已生效", $"协议 {agreement.Id} 自 {agreement.StartsOn:yyyy-MM-dd}（北京时间）起生效，可在授权范围内开展数据加工和产品开发。"),
             AgreementMilestoneKind.Expiry =>
                 ("授权运营协议已到期", $"协议 {agreement.Id} 已于 {agreement.EndsOn:yyyy-MM-dd}（北京时间）期满。"),
             _ => ("授权运营协议即将到期", $"协议 {agreement.Id} 将于 {agreement.EndsOn:yyyy-MM-dd}（北京时间）到期，距今 {AgreementRules.DaysBefore(kind)} 天。"),

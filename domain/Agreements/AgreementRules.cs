@@ -32,7 +32,77 @@ public static class AgreementRules
     }
 
     /// <summary>M5.6: the agreement is filed within one month of signing.</summary>
-    public static DateOnly FilingDueOn(DateTimeOffset signedAt) => ChinaTime.LegalDate(signedAt).AddMonths(1);
+    public static DateOnly FilingDueOn(DateTimeOffset signedAt) => FilingDueOn(ChinaTime.LegalDate(signedAt));
+
+    /// <summary>M5.6: the filing month counts from the legal signing date, not from when the agreement was entered.</summary>
+    public static DateOnly FilingDueOn(DateOnly signedOn) => signedOn.AddMonths(1);
+
+    /// <summary>
+    /// M3.4: the signing date is a legal date that has happened (not after today, CST) and does not fall after the end
+    /// of the term it signs.
+    /// </summary>
+    public static void ValidateSigning(DateOnly signedOn, DateOnly endsOn, DateOnly todayCst)
+    {
+        if (signedOn > todayCst)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", $"The agreement cannot be signed in the future (today is {todayCst:yyyy-MM-dd}, CST).",
+                new Dictionary<string, string[]> { ["signedOn"] = [$"Must be on or before {todayCst:yyyy-MM-dd}."] });
+        }
+
+        if (signedOn > endsOn)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", "The agreement is signed after its term ends.",
+                new Dictionary<string, string[]> { ["signedOn"] = [$"Must be on or before endsOn ({endsOn:yyyy-MM-dd})."] });
+        }
+    }
+
+    /// <summary>M3.4: an agreement whose term begins after today (CST) is <c>signed</c> until 00:00 CST of its start date.</summary>
+    public static AgreementStatus InitialStatus(DateOnly startsOn, DateOnly todayCst)
+        => startsOn > todayCst ? AgreementStatus.Signed : AgreementStatus.Active;
+
+    /// <summary>M5.6: the filing date lies between the signing date and today (CST).</summary>
+    public static void ValidateFiledOn(Agreement agreement, DateOnly filedOn, DateOnly todayCst)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        if (filedOn < agreement.SigningDate || filedOn > todayCst)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid",
+                $"The filing date must lie between the signing date {agreement.SigningDate:yyyy-MM-dd} and today {todayCst:yyyy-MM-dd} (CST).",
+                new Dictionary<string, string[]> { ["filedOn"] = [$"Must be between {agreement.SigningDate:yyyy-MM-dd} and {todayCst:yyyy-MM-dd}."] });
+        }
+    }
+
+    /// <summary>
+    /// M3.4, SPEC §2.2: nothing that uses data (scenario submission, data requests, grants, sandbox jobs, product
+    /// registration and calls) works outside <c>active</c>/<c>expiring</c>; 409 <c>agreement.not_in_force</c> with the dates.
+    /// The one guard every such command calls.
+    /// </summary>
+    public static void EnsureInForce(Agreement agreement)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        if (agreement.IsLive)
+        {
+            return;
+        }
+
+        var status = Wire(agreement.Status);
+        var why = agreement.Status == AgreementStatus.Signed
+            ? $"its term begins on {agreement.StartsOn:yyyy-MM-dd} (CST)"
+            : $"its term ran from {agreement.StartsOn:yyyy-MM-dd} to {agreement.EndsOn:yyyy-MM-dd} (CST)";
+        throw new DomainException(FailureKind.Conflict, NotInForceCode,
+            $"Agreement '{agreement.Id}' is {status}: {why}; data is used only while an agreement is in force (M3.4).",
+            new Dictionary<string, string[]>
+            {
+                ["status"] = [status],
+                ["signedOn"] = [agreement.SigningDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
+                ["startsOn"] = [agreement.StartsOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
+                ["endsOn"] = [agreement.EndsOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
+            });
+    }
+
+    public const string NotInForceCode = "agreement.not_in_force";
+
+    public static string Wire(AgreementStatus status) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString());
 
     /// <summary>
     /// What the lifecycle waits for, in order: the filing deadline (end of its day, CST), reminders 180/90/30 days
@@ -40,10 +110,20 @@ public static class AgreementRules
     /// signing are left out.
     /// </summary>
     public static IReadOnlyList<AgreementMilestone> Milestones(DateTimeOffset signedAt, DateOnly endsOn)
+        => Milestones(signedAt, ChinaTime.LegalDate(signedAt), ChinaTime.LegalDate(signedAt), endsOn);
+
+    /// <summary>
+    /// What the lifecycle of an agreement entered at <paramref name="enteredAt"/> waits for: as above, the filing deadline
+    /// counted from <paramref name="signedOn"/> (M5.6), and, when the term begins later, its start at 00:00 CST of
+    /// <paramref name="startsOn"/> (M3.4).
+    /// </summary>
+    public static IReadOnlyList<AgreementMilestone> Milestones(DateTimeOffset enteredAt, DateOnly signedOn, DateOnly startsOn, DateOnly endsOn)
     {
-        var filingDue = FilingDueOn(signedAt);
+        var signedAt = enteredAt;
+        var filingDue = FilingDueOn(signedOn);
         var milestones = new List<AgreementMilestone>
         {
+            new(AgreementMilestoneKind.Start, ChinaTime.StartOfDayUtc(startsOn).UtcDateTime, startsOn),
             new(AgreementMilestoneKind.FilingDeadline, ChinaTime.EndOfDayUtc(filingDue).UtcDateTime, filingDue),
             Reminder(AgreementMilestoneKind.Reminder180, endsOn, 180),
             Reminder(AgreementMilestoneKind.Reminder90, endsOn, 90),
@@ -51,7 +131,8 @@ public static class AgreementRules
             new(AgreementMilestoneKind.Expiry, ChinaTime.EndOfDayUtc(endsOn).UtcDateTime, endsOn),
         };
         return milestones
-            .Where(m => m.DueUtc > signedAt.UtcDateTime)
+            // A filing deadline already past at entry (signed long before) still fires, at once, to mark the filing overdue (M5.6).
+            .Where(m => m.DueUtc > signedAt.UtcDateTime || m.Kind == AgreementMilestoneKind.FilingDeadline)
             .OrderBy(m => m.DueUtc)
             .ThenBy(m => m.Kind)
             .ToList();
@@ -71,10 +152,14 @@ public static class AgreementRules
         _ => 0,
     };
 
-    /// <summary>How a reached milestone changes the agreement; reapplying one already recorded changes nothing.</summary>
+    /// <summary>
+    /// How a reached milestone changes the agreement; reapplying one already recorded changes nothing. A signed agreement
+    /// records reminders and the filing deadline as they come but changes state only at its start (M3.4): then it is
+    /// active, or expiring when a reminder already passed.
+    /// </summary>
     public static Agreement Apply(Agreement agreement, AgreementMilestoneKind kind, DateTimeOffset now)
     {
-        if (agreement.HasMilestone(kind) || !agreement.IsLive)
+        if (agreement.HasMilestone(kind) || agreement.HasEnded)
         {
             return agreement;
         }
@@ -83,10 +168,17 @@ public static class AgreementRules
         {
             Milestones = [.. agreement.Milestones, new MilestoneRecord(kind, LegalDateOf(agreement, kind), now)],
         };
+        var signed = agreement.Status == AgreementStatus.Signed;
         return kind switch
         {
+            AgreementMilestoneKind.Start when signed => recorded with
+            {
+                Status = agreement.Milestones.Any(m => DaysBefore(m.Kind) > 0) ? AgreementStatus.Expiring : AgreementStatus.Active,
+            },
+            AgreementMilestoneKind.Start => recorded,
             AgreementMilestoneKind.FilingDeadline => recorded with { FilingOverdue = agreement.Filing is null },
             AgreementMilestoneKind.Expiry => recorded with { Status = AgreementStatus.Expired },
+            _ when signed => recorded,
             _ => recorded with { Status = AgreementStatus.Expiring },
         };
     }
@@ -95,13 +187,15 @@ public static class AgreementRules
     {
         AgreementMilestoneKind.FilingDeadline => agreement.FilingDueOn,
         AgreementMilestoneKind.Expiry => agreement.EndsOn,
+        AgreementMilestoneKind.Start => agreement.StartsOn,
         _ => agreement.EndsOn.AddDays(-DaysBefore(kind)),
     };
 
     /// <summary>M3.6: whether the ground for an early termination holds today; throws 409/422 when it does not.</summary>
     public static void EnsureTerminable(Agreement agreement, TerminationGround ground, string? detail, DateOnly todayCst)
     {
-        if (!agreement.IsLive)
+        // M3.6: a signed agreement can be ended before its term begins as well as during it.
+        if (agreement.HasEnded)
         {
             throw new DomainException(FailureKind.Conflict, "agreement.not_active", $"The agreement is already {agreement.Status.ToString().ToLowerInvariant()}.");
         }

@@ -8,7 +8,8 @@ using Platform.Domain.Workflows;
 
 namespace Platform.Domain.Agreements;
 
-public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn);
+/// <param name="SignedOn">The legal signing date (CST); absent, the agreement was signed on the day it is entered.</param>
+public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn, DateOnly? SignedOn = null);
 
 /// <summary>Input of the agreement-lifecycle orchestration: the legal milestones and how fast time runs.</summary>
 public sealed record AgreementLifecycleInput(string AgreementId, DateTime AnchorUtc, IReadOnlyList<AgreementMilestone> Milestones, double TimeCompression);
@@ -73,6 +74,9 @@ public sealed class AgreementService(
         }
 
         AgreementRules.ValidateTerm(request.StartsOn, request.EndsOn);
+        var today = ChinaTime.Today(clock);
+        var signedOn = request.SignedOn ?? today;
+        AgreementRules.ValidateSigning(signedOn, request.EndsOn, today);
         var operatorOrganization = await organizations.GetAsync(request.OperatorId, cancellationToken);
         if (operatorOrganization is null || operatorOrganization.Value.Kind != OrganizationKind.Operator)
         {
@@ -90,15 +94,19 @@ public sealed class AgreementService(
 
         await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
         var signedAt = clock.UtcNow;
+        // M3.4: before 00:00 CST of startsOn the agreement is only signed; M5.6: the filing month runs from signedOn.
         var agreement = new Agreement(
             id, request.PlanId, request.OperatorId, request.SelectionMethod, request.DecisionRecord.Trim(), request.StartsOn, request.EndsOn, signedAt,
-            AgreementStatus.Active, AgreementRules.FilingDueOn(signedAt), null, false, [], [], null, null, caller.Subject);
+            AgreementRules.InitialStatus(request.StartsOn, today), AgreementRules.FilingDueOn(signedOn), null, false, [], [], null, null, caller.Subject)
+        {
+            SignedOn = signedOn,
+        };
         var etag = await store.AddAsync(agreement, cancellationToken);
         await audit.RecordAsync(caller, "agreement.created", $"agreements/{id}", agreement, cancellationToken);
         await workflows.StartAsync(
             LifecycleOrchestrator,
             LifecycleInstanceId(id),
-            new AgreementLifecycleInput(id, signedAt.UtcDateTime, AgreementRules.Milestones(signedAt, request.EndsOn), compression.Factor),
+            new AgreementLifecycleInput(id, signedAt.UtcDateTime, AgreementRules.Milestones(signedAt, signedOn, request.StartsOn, request.EndsOn), compression.Factor),
             cancellationToken);
         return new Versioned<Agreement>(agreement, etag);
     }
@@ -190,7 +198,8 @@ public sealed class AgreementService(
                     new Dictionary<string, string[]> { ["documentRef"] = ["Required."] });
             }
 
-            // M5.6: filing after the deadline is still recorded; the overdue flag stays as evidence.
+            // M5.6: the filing happened between signing and today; filing after the deadline is still recorded, the overdue flag stays as evidence.
+            AgreementRules.ValidateFiledOn(current, filedOn, ChinaTime.Today(clock));
             return current with { Filing = new AgreementFiling(documentRef.Trim(), filedOn, clock.UtcNow, caller.Subject) };
         }, "agreement.filed", cancellationToken);
 

@@ -8,6 +8,7 @@ namespace Platform.Domain.Common;
 public static class OrchestratorNames
 {
     public const string AgreementLifecycle = "AgreementLifecycleOrchestrator";
+    public const string AgreementExit = "AgreementExitOrchestrator";
     public const string ScenarioReview = "ScenarioReviewOrchestrator";
     public const string DataRequest = "DataRequestOrchestrator";
     public const string ProductCompliance = "ProductComplianceOrchestrator";

@@ -51,11 +51,14 @@ public sealed class DataRequestSubmission(
         }
 
         var agreement = (await agreements.GetAsync(scenario.AgreementId, cancellationToken))?.Value;
-        if (agreement is null || !agreement.IsLive)
+        if (agreement is null)
         {
             throw new DomainException(FailureKind.Conflict, AgreementNotActiveCode,
                 $"Agreement '{scenario.AgreementId}' is not active; data is requested only under a live agreement (M3.6).");
         }
+
+        // M3.4, M3.6: data is requested only while the agreement is in force.
+        AgreementRules.EnsureInForce(agreement);
 
         var (requested, purpose) = DataRequestRules.Validate(draft);
         DataRequestRules.EnsureWithinScenario(requested, scenario.Content.DataNeeds);

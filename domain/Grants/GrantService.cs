@@ -65,10 +65,13 @@ public sealed class GrantService(IGrantStore store, IAgreementStore agreements, 
 
         // M3.6: everything an ended agreement carried is gone, even if its revocation has not reached this grant yet.
         var agreement = (await agreements.GetAsync(grant.AgreementId, cancellationToken))?.Value;
-        if (agreement is not { IsLive: true })
+        if (agreement is null)
         {
             throw new DomainException(FailureKind.Conflict, AgreementNotActiveCode, $"Agreement '{grant.AgreementId}' of grant '{grant.Id}' is no longer active.");
         }
+
+        // M3.4, M3.6: a grant's data is read only while its agreement is in force.
+        AgreementRules.EnsureInForce(agreement);
 
         return grant;
     }

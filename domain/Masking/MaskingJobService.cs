@@ -196,11 +196,8 @@ public sealed class MaskingJobService(
             throw MaskingJobRules.Invalid("agreementId", $"'{agreementId}' is not an agreement you may provision under.");
         }
 
-        if (!agreement.Value.IsLive)
-        {
-            throw new DomainException(FailureKind.Conflict, "masking.agreement_not_active",
-                $"Agreement '{agreementId}' is {agreement.Value.Status.ToString().ToLowerInvariant()}; data is provided only under a live agreement (M3.6).");
-        }
+        // M3.4, M3.6: data is provided only while the agreement is in force.
+        AgreementRules.EnsureInForce(agreement.Value);
 
         return agreementId;
     }

@@ -1,3 +1,4 @@
+using Platform.Domain.Agreements;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Oversight;
@@ -33,7 +34,7 @@ public sealed record ProductCallData(string Name, IReadOnlyList<string> Columns,
 public sealed record ProductCallResult(string ProductId, string CallId, bool Replayed, ProductCallMeter Meter, IReadOnlyList<ProductCallData> Data, int Offset, int? NextOffset);
 
 /// <summary>Calls to published <c>api</c> products (M4.5.2): metered per caller organisation and day, with the data subject's authorisation where personal information is involved.</summary>
-public sealed class ProductCallService(IProductStore products, IProductUsageStore usage, ISandboxResultStore results, IOperatorAccessGuard accessGuard, IAuditTrail audit, IClock clock)
+public sealed class ProductCallService(IProductStore products, IProductUsageStore usage, ISandboxResultStore results, IOperatorAccessGuard accessGuard, IAgreementStore agreements, IAuditTrail audit, IClock clock)
 {
     public const int MaxCallIdLength = 100;
 
@@ -58,6 +59,12 @@ public sealed class ProductCallService(IProductStore products, IProductUsageStor
         if (caller.Role == Roles.Operator)
         {
             await accessGuard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
+        }
+
+        // M3.4, SPEC §2.2: a published product stays, but its metered calls stop with the agreement it was made under.
+        if (product.AgreementId is { } agreementId && (await agreements.GetAsync(agreementId, cancellationToken))?.Value is { } agreement)
+        {
+            AgreementRules.EnsureInForce(agreement);
         }
 
         var callId = request.CallId?.Trim();

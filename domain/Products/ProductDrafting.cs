@@ -69,10 +69,13 @@ public sealed class ProductDrafting(
         }
 
         var agreement = (await agreements.GetAsync(scenario.AgreementId, cancellationToken))?.Value;
-        if (agreement is null || !agreement.IsLive)
+        if (agreement is null)
         {
             throw new DomainException(FailureKind.Conflict, "product.agreement_not_active", $"The agreement '{scenario.AgreementId}' of the scenario is not active.");
         }
+
+        // M3.4: products are registered only while the agreement is in force.
+        AgreementRules.EnsureInForce(agreement);
 
         var sources = new List<(SandboxJob Job, Grant Grant)>();
         for (var i = 0; i < jobIds.Count; i++)

@@ -106,11 +106,14 @@ public sealed class ScenarioService(
 
         var agreement = await agreements.GetAsync(agreementId.Trim(), cancellationToken);
         // M4.2 builds on M3.4: only an operator holding a live agreement of its own can submit scenarios under it.
-        if (agreement is null || agreement.Value.OperatorId != caller.Organization || !agreement.Value.IsLive)
+        if (agreement is null || agreement.Value.OperatorId != caller.Organization)
         {
             throw new DomainException(FailureKind.Conflict, "scenario.agreement_not_active",
                 $"Agreement '{agreementId}' is not an active agreement of your organisation; scenarios are submitted under an active agreement.");
         }
+
+        // M3.4: only while the agreement is in force (not before its start, not after its end).
+        AgreementRules.EnsureInForce(agreement.Value);
 
         return agreement.Value;
     }

@@ -13,7 +13,8 @@ using Platform.Functions.Workflows;
 
 namespace Platform.Functions.Agreements;
 
-public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn);
+/// <param name="SignedOn">The legal signing date (CST, not in the future); absent, the day the agreement is entered.</param>
+public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn, DateOnly? SignedOn = null);
 
 public sealed record TerminateAgreementRequest(TerminationGround Ground, string? Detail);
 
@@ -34,6 +35,7 @@ public sealed record AgreementView(
     DateOnly EndsOn,
     DateTimeOffset ExpiresAt,
     DateTimeOffset SignedAt,
+    DateOnly SignedOn,
     DateOnly SignedOnCst,
     AgreementStatus Status,
     DateOnly FilingDueOn,
@@ -45,18 +47,19 @@ public sealed record AgreementView(
     AgreementTermination? Termination,
     AgreementRevocation? Revocation,
     string LifecycleInstanceId,
-    IReadOnlyList<OperatorEvaluation> Evaluations)
+    IReadOnlyList<OperatorEvaluation> Evaluations,
+    AgreementExit? Exit)
 {
     /// <summary>The view of <paramref name="a"/>; <paramref name="evaluations"/> (M5.7) are loaded only where one agreement is read.</summary>
     public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null) => new(
-        a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, ChinaTime.LegalDate(a.SignedAt),
+        a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, a.SigningDate, ChinaTime.LegalDate(a.SignedAt),
         a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
         a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
-        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? []);
+        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? [], a.Exit);
 }
 
 /// <summary>Authorized operation agreements (M3.4–M3.6).</summary>
-public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, EvaluationService evaluations, IdGenerator ids)
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, IdGenerator ids)
 {
     public const string IdPrefix = "agr";
     private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
@@ -73,7 +76,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var created = await agreements.CreateAsync(
                 ids.New(IdPrefix),
-                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn),
+                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn),
                 call.Caller,
                 new DurableWorkflowGateway(client),
                 call.CancellationToken);
@@ -103,7 +106,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         });
 
     [Function("TerminateAgreement")]
-    [OpenApiOperation(Summary = "Terminate an agreement early (M3.6); revokes everything it carried", Tags = ["agreements"])]
+    [OpenApiOperation(Summary = "Terminate an agreement early (M3.6); revokes everything it carried and starts the exit (hold, then destruction of copies)", Tags = ["agreements"])]
     [OpenApiRequestBody(typeof(TerminateAgreementRequest))]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
     public Task<IActionResult> Terminate(
@@ -112,8 +115,12 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         [DurableClient] DurableTaskClient client)
         => api.RunAsync<TerminateAgreementRequest>(request, Authority, async (call, body) =>
         {
-            var updated = await agreements.TerminateAsync(call.RouteId(id, IdPrefix), body.Ground, body.Detail, call.IfMatch(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
-            return ApiResults.Ok(AgreementView.From(updated.Value), updated.ETag);
+            var workflows = new DurableWorkflowGateway(client);
+            var updated = await agreements.TerminateAsync(call.RouteId(id, IdPrefix), body.Ground, body.Detail, call.IfMatch(), call.Caller, workflows, call.CancellationToken);
+            // SPEC §2.2: the hold starts now; the lifecycle starts the same exit instance again after revoking, which starts nothing twice.
+            await exits.BeginAsync(updated.Value.Id, workflows, call.CancellationToken);
+            var current = await agreements.GetAsync(updated.Value.Id, call.Caller, call.CancellationToken);
+            return ApiResults.Ok(AgreementView.From(current.Value), current.ETag);
         });
 
     [Function("RecordAgreementBreach")]

@@ -116,7 +116,7 @@ public sealed class DataRequestFunctions(
     [OpenApiResponse(StatusCodes.Status201Created, typeof(DataRequestView), HasLocation = true)]
     [OpenApiResponse(StatusCodes.Status403Forbidden, typeof(ApiProblemDetails), Description = "operator.suspended")]
     [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "scenario.not_found")]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "data_request.agreement_not_active or data_request.scenario_not_approved")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "data_request.agreement_not_active, agreement.not_in_force or data_request.scenario_not_approved")]
     [OpenApiResponse(StatusCodes.Status422UnprocessableEntity, typeof(ApiProblemDetails), Description = "data_request.exceeds_scenario (errors name items[i].fields), data_request.resource_not_published, data_request.invalid")]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "scenarios/{id}/data-requests")] HttpRequest request,

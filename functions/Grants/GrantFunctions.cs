@@ -100,7 +100,7 @@ public sealed class GrantFunctions(ApiHandler api, GrantService grants, IClock c
     [OpenApiResponse(StatusCodes.Status200OK, typeof(GrantUsabilityView))]
     [OpenApiResponse(StatusCodes.Status403Forbidden, typeof(ApiProblemDetails), Description = "operator.suspended")]
     [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "grant.not_found")]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.revoked or grant.agreement_not_active")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.revoked, grant.agreement_not_active or agreement.not_in_force")]
     [OpenApiResponse(StatusCodes.Status410Gone, typeof(ApiProblemDetails), Description = "grant.expired")]
     public Task<IActionResult> CheckUsability([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "grants/{id}/usability")] HttpRequest request, string id)
         => api.RunAsync(request, Users, async call =>

@@ -72,7 +72,7 @@ public sealed class MaskingJobFunctions(ApiHandler api, MaskingJobService jobs, 
     [OpenApiRequestBody(typeof(CreateMaskingJobRequest))]
     [OpenApiResponse(StatusCodes.Status202Accepted, typeof(MaskingJobView))]
     [OpenApiResponse(StatusCodes.Status403Forbidden, typeof(ApiProblemDetails), Description = "personnel.not_cleared.")]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "resource.no_data, masking.agreement_not_active.")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "resource.no_data, agreement.not_in_force.")]
     [OpenApiResponse(StatusCodes.Status422UnprocessableEntity, typeof(ApiProblemDetails), Description = "masking.invalid: errors name the field.")]
     public Task<IActionResult> Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "masking/jobs")] HttpRequest request)
         => api.RunAsync<CreateMaskingJobRequest>(request, Users, async (call, body) =>

@@ -135,7 +135,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductService products, Pr
     [OpenApiRequestBody(typeof(CreateProductRequest))]
     [OpenApiResponse(StatusCodes.Status201Created, typeof(ProductView), HasLocation = true)]
     [OpenApiResponse(StatusCodes.Status403Forbidden, typeof(ApiProblemDetails), Description = "product.operator_redevelopment_forbidden, product.developer_not_admitted, product.derivation_required, operator.suspended")]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "product.scenario_not_approved, product.agreement_not_active, product.origin_not_published")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "product.scenario_not_approved, product.agreement_not_active, agreement.not_in_force, product.origin_not_published")]
     [OpenApiResponse(StatusCodes.Status422UnprocessableEntity, typeof(ApiProblemDetails), Description = "product.invalid, product.invalid_source, product.price_not_free, product.price_above_cap, product.price_cap_not_set")]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "products")] HttpRequest request,

@@ -122,7 +122,7 @@ public sealed class SandboxJobFunctions(ApiHandler api, SandboxJobService jobs, 
     [OpenApiResponse(StatusCodes.Status400BadRequest, typeof(ApiProblemDetails), Description = "sandbox.invalid_job: errors name grantId, mode or sql.")]
     [OpenApiResponse(StatusCodes.Status403Forbidden, typeof(ApiProblemDetails), Description = "personnel.not_cleared, operator.suspended.")]
     [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "grant.not_found.")]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.revoked, grant.agreement_not_active.")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.revoked, grant.agreement_not_active, agreement.not_in_force.")]
     [OpenApiResponse(StatusCodes.Status410Gone, typeof(ApiProblemDetails), Description = "grant.expired.")]
     public Task<IActionResult> Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sandbox/jobs")] HttpRequest request)
         => api.RunAsync<CreateSandboxJobRequest>(request, Staff, async (call, body) =>

@@ -122,7 +122,7 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
     [OpenApiOperation(Summary = "Submit a scenario under an active agreement; starts its review (authority, providers, experts in parallel)", Tags = ["scenarios"])]
     [OpenApiRequestBody(typeof(CreateScenarioRequest))]
     [OpenApiResponse(StatusCodes.Status201Created, typeof(ScenarioView), HasLocation = true)]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "scenario.agreement_not_active")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "scenario.agreement_not_active or agreement.not_in_force")]
     [OpenApiResponse(StatusCodes.Status422UnprocessableEntity, typeof(ApiProblemDetails), Description = "scenario.invalid")]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "scenarios")] HttpRequest request,
@@ -159,7 +159,7 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
     [OpenApiOperation(Summary = "Resubmit a scenario after changes were requested; a new review round starts and the old round's links stop working", Tags = ["scenarios"])]
     [OpenApiRequestBody(typeof(ResubmitScenarioRequest))]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(ScenarioView))]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "scenario.resubmission_not_allowed or scenario.agreement_not_active")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "scenario.resubmission_not_allowed, scenario.agreement_not_active or agreement.not_in_force")]
     public Task<IActionResult> Resubmit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "scenarios/{id}/resubmission")] HttpRequest request,
         string id,

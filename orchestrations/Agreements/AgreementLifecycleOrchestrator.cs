@@ -9,7 +9,8 @@ public sealed record AgreementLifecycleResult(string AgreementId, string Outcome
 /// <summary>
 /// The agreement-lifecycle (M3.4–M3.6, M5.6): waits with durable timers for the filing deadline, the
 /// reminders 180/90/30 days before the end and the expiry, each at its compressed time; termination arrives as an
-/// external event and ends it early. Expiry or termination runs the revocation step once.
+/// external event and ends it early. A signed agreement comes into force at 00:00 CST of its start date (M3.4).
+/// Expiry or termination runs the revocation step once, then starts the exit (hold, destruction; SPEC §2.2).
 /// </summary>
 public sealed class AgreementLifecycleOrchestrator : TaskOrchestrator<AgreementLifecycleInput, AgreementLifecycleResult>
 {
@@ -33,6 +34,7 @@ public sealed class AgreementLifecycleOrchestrator : TaskOrchestrator<AgreementL
             {
                 stopTimer.Cancel();
                 await context.CallActivityAsync<AgreementRevocation>(nameof(RevokeAgreementActivity), new RevokeAgreementRequest(input.AgreementId, TerminatedOutcome));
+                await context.CallActivityAsync<AgreementExit?>(nameof(BeginAgreementExitActivity), new AgreementExitRequest(input.AgreementId));
                 return new AgreementLifecycleResult(input.AgreementId, TerminatedOutcome, reached);
             }
 
@@ -46,6 +48,7 @@ public sealed class AgreementLifecycleOrchestrator : TaskOrchestrator<AgreementL
 
         stopWaitingForTermination.Cancel();
         await context.CallActivityAsync<AgreementRevocation>(nameof(RevokeAgreementActivity), new RevokeAgreementRequest(input.AgreementId, ExpiredOutcome));
+        await context.CallActivityAsync<AgreementExit?>(nameof(BeginAgreementExitActivity), new AgreementExitRequest(input.AgreementId));
         return new AgreementLifecycleResult(input.AgreementId, ExpiredOutcome, reached);
     }
 }

@@ -33,7 +33,8 @@ public static class PlatformScenario
         return id;
     }
 
-    public static Task<HttpResponseMessage> SignAgreementAsync(HttpClient authority, string planId, string operatorId, DateOnly startsOn, DateOnly endsOn)
+    /// <summary>Signs an agreement; without <paramref name="signedOn"/> the platform takes the day of entry as the signing date.</summary>
+    public static Task<HttpResponseMessage> SignAgreementAsync(HttpClient authority, string planId, string operatorId, DateOnly startsOn, DateOnly endsOn, DateOnly? signedOn = null)
         => authority.PostAsJsonAsync("/api/agreements", new
         {
             planId,
@@ -42,6 +43,7 @@ public static class PlatformScenario
             decisionRecord = "省数据局党组会议纪要〔2026〕12号（三重一大集体决策）",
             startsOn = startsOn.ToString("yyyy-MM-dd"),
             endsOn = endsOn.ToString("yyyy-MM-dd"),
+            signedOn = signedOn?.ToString("yyyy-MM-dd"),
         });
 
     public static async Task<JsonElement> PollAsync(HttpClient client, string url, Func<JsonElement, bool> until, TimeSpan timeout)

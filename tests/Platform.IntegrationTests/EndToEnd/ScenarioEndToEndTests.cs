@@ -311,7 +311,7 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         Assert.True((await FoundationEndToEndTests.AssertProblemAsync(noNeeds, HttpStatusCode.UnprocessableEntity, "scenario.invalid")).GetProperty("errors").TryGetProperty("dataNeeds", out _));
         Assert.True((await FoundationEndToEndTests.AssertProblemAsync(unknownProvider, HttpStatusCode.UnprocessableEntity, "scenario.invalid")).GetProperty("errors").TryGetProperty("dataNeeds[0].providerId", out _));
         Assert.Equal(HttpStatusCode.OK, terminated.StatusCode);
-        await FoundationEndToEndTests.AssertProblemAsync(afterTermination, HttpStatusCode.Conflict, "scenario.agreement_not_active");
+        await FoundationEndToEndTests.AssertProblemAsync(afterTermination, HttpStatusCode.Conflict, "agreement.not_in_force");
     }
 
     [Fact]

@@ -33,9 +33,14 @@ public sealed class AgreementLifecycleOrchestratorTests
         context.Setup(c => c.CallActivityAsync<AgreementRevocation>(new TaskName(nameof(RevokeAgreementActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Callback((TaskName _, object? input, TaskOptions? _) => revoked = (RevokeAgreementRequest)input!)
             .ReturnsAsync(new AgreementRevocation("expired", DateTimeOffset.UnixEpoch, []));
+        AgreementExitRequest? exitBegun = null;
+        context.Setup(c => c.CallActivityAsync<AgreementExit?>(new TaskName(nameof(BeginAgreementExitActivity)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Callback((TaskName _, object? input, TaskOptions? _) => exitBegun = (AgreementExitRequest)input!)
+            .ReturnsAsync((AgreementExit?)null);
 
         var result = await new AgreementLifecycleOrchestrator().RunAsync(context.Object, new AgreementLifecycleInput("agr-1", Anchor, Milestones, 1));
 
+        Assert.Equal(new AgreementExitRequest("agr-1"), exitBegun);
         Assert.Equal(AgreementLifecycleOrchestrator.ExpiredOutcome, result.Outcome);
         Assert.Equal(Milestones.Select(m => m.Kind), recorded);
         Assert.Equal(Milestones.Select(m => m.DueUtc), timers);

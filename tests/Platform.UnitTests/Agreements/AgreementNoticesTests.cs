@@ -26,6 +26,16 @@ public sealed class AgreementNoticesTests
     }
 
     [Fact]
+    public void Milestone_Start_SaysTheAgreementIsInForceFromItsStartDate()
+    {
+        var notices = AgreementNotices.Milestone(Live, AgreementMilestoneKind.Start, "start", Now);
+
+        Assert.Equal(["agr-1-start-org:org-op", "agr-1-start-role:authority"], notices.Select(n => n.Id));
+        Assert.All(notices, n => Assert.Equal("授权运营协议已生效", n.Subject));
+        Assert.All(notices, n => Assert.Contains($"自 {Live.StartsOn:yyyy-MM-dd}（北京时间）起生效", n.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Milestone_Reminder90_SaysTheEndDateAndTheDaysLeft()
     {
         var notices = AgreementNotices.Milestone(Live, AgreementMilestoneKind.Reminder90, "reminder90", Now);

@@ -43,13 +43,13 @@ public sealed class DataRequestUseCaseTests
     }
 
     [Fact]
-    public async Task SubmitAsync_AgreementTerminated_409AgreementNotActive()
+    public async Task SubmitAsync_AgreementTerminated_409AgreementNotInForce()
     {
         _world.Agreement = _world.Agreement with { Status = AgreementStatus.Terminated };
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => _world.SubmitAsync());
 
-        Assert.Equal((FailureKind.Conflict, "data_request.agreement_not_active"), (refused.Kind, refused.Code));
+        Assert.Equal((FailureKind.Conflict, "agreement.not_in_force"), (refused.Kind, refused.Code));
     }
 
     [Fact]

@@ -147,14 +147,14 @@ public sealed class GrantServiceTests
     }
 
     [Fact]
-    public async Task EnsureUsableAsync_AgreementEndedBeforeTheGrantWasRevoked_409AgreementNotActive()
+    public async Task EnsureUsableAsync_AgreementEndedBeforeTheGrantWasRevoked_409AgreementNotInForce()
     {
         var grant = await IssuedAsync();
         _world.Agreement = _world.Agreement with { Status = AgreementStatus.Terminated };
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => _world.Grants.EnsureUsableAsync(grant.Id, Operator));
 
-        Assert.Equal((FailureKind.Conflict, "grant.agreement_not_active"), (refused.Kind, refused.Code));
+        Assert.Equal((FailureKind.Conflict, "agreement.not_in_force"), (refused.Kind, refused.Code));
     }
 
     [Fact]

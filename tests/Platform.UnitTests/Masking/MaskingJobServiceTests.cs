@@ -108,7 +108,7 @@ public sealed class MaskingJobServiceTests
 
         var error = await Assert.ThrowsAsync<DomainException>(() => _world.Jobs.CreateAsync("msk-1", Request(MaskingPurpose.Provisioning, agreementId: "agr-1"), ResourceTestWorld.Authority));
 
-        Assert.Equal((FailureKind.Conflict, "masking.agreement_not_active"), (error.Kind, error.Code));
+        Assert.Equal((FailureKind.Conflict, "agreement.not_in_force"), (error.Kind, error.Code));
     }
 
     [Fact]

@@ -28,6 +28,20 @@ public sealed class ProductCallAndAdmissionTests
     }
 
     [Fact]
+    public async Task Call_AgreementTerminatedAfterPublication_409NotInForceAndNothingMetered()
+    {
+        var world = new ProductTestWorld();
+        var product = await world.PublishedAsync();
+        world.Agreement = world.Agreement with { Status = Platform.Domain.Agreements.AgreementStatus.Terminated };
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => world.Calls.CallAsync(product.Id, new ProductCallRequest(null, null), 0, 2, Developer()));
+
+        Assert.Equal("agreement.not_in_force", refused.Code);
+        Assert.DoesNotContain("product.called", world.Audit.Actions);
+        Assert.Equal(ProductStatus.Published, (await world.Store.GetAsync(product.Id))!.Value.Status);
+    }
+
+    [Fact]
     public async Task Call_RepeatedCallId_CountedOnce()
     {
         var world = new ProductTestWorld();

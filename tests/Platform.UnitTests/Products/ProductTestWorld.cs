@@ -92,7 +92,7 @@ public sealed class ProductTestWorld
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, []);
         var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Admissions, PriceCaps, Guard.Object, Clock);
         Service = new ProductService(Store, drafting, grants.Object, Results.Object, PriceCaps, Guard.Object, Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
-        Calls = new ProductCallService(Store, Usage, Results.Object, Guard.Object, Audit, Clock);
+        Calls = new ProductCallService(Store, Usage, Results.Object, Guard.Object, Agreements.Object, Audit, Clock);
         Workflows.Setup(w => w.StartAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
     }
 

@@ -84,13 +84,13 @@ public sealed class SandboxJobServiceTests
     }
 
     [Fact]
-    public async Task SubmitAsync_AgreementTerminated_409AgreementNotActive()
+    public async Task SubmitAsync_AgreementTerminated_409AgreementNotInForce()
     {
         _world.SetAgreement(AgreementStatus.Terminated);
 
         var error = await Assert.ThrowsAsync<DomainException>(() => _world.SubmitAsync("sbx-1", "SELECT 1"));
 
-        Assert.Equal("grant.agreement_not_active", error.Code);
+        Assert.Equal("agreement.not_in_force", error.Code);
     }
 
     [Theory]
