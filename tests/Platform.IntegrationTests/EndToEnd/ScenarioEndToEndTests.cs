@@ -178,7 +178,8 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         var refused = Assert.Single(answers, a => a.StatusCode != HttpStatusCode.OK);
         await FoundationEndToEndTests.AssertProblemAsync(refused, HttpStatusCode.Conflict, "approval.link_used");
         var winner = await answers.Single(a => a.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<JsonElement>();
-        var view = await PlatformScenario.PollAsync(operatorClient, $"/api/scenarios/{scenarioId}",
+        // Sealed reviews: while the round is open only the authority (and supervisors) read the decision itself.
+        var view = await PlatformScenario.PollAsync(authority, $"/api/scenarios/{scenarioId}",
             s => s.GetProperty("reviews").EnumerateArray().Any(r => r.GetProperty("slot").GetString() == "authority" && r.GetProperty("state").GetString() == "decided"),
             TimeSpan.FromSeconds(30));
         var authorityReview = view.GetProperty("reviews").EnumerateArray().Single(r => r.GetProperty("slot").GetString() == "authority");
@@ -248,9 +249,12 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("text/html", again.Content.Headers.ContentType?.MediaType);
-        var view = await PlatformScenario.PollAsync(operatorClient, $"/api/scenarios/{scenarioId}",
+        var view = await PlatformScenario.PollAsync(authority, $"/api/scenarios/{scenarioId}",
             s => s.GetProperty("reviews").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "decided"), TimeSpan.FromSeconds(30));
         Assert.Equal("同意，注意<script>alert(1)</script>数据安全。", view.GetProperty("reviews")[0].GetProperty("comment").GetString());
+        var sealedForOperator = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/scenarios/{scenarioId}");
+        Assert.Equal("decided", sealedForOperator.GetProperty("reviews")[0].GetProperty("state").GetString());
+        Assert.DoesNotContain("数据安全", sealedForOperator.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
