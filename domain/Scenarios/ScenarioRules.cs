@@ -234,7 +234,7 @@ public static class ScenarioRules
     public static Scenario RecordLateDecision(Scenario scenario, int round, string slot, ApprovalDecision decision, DateTimeOffset now)
         => ChangeReview(scenario, round, slot, now, review => review.Decision is null ? review with { Decision = decision } : review, allowEnded: true);
 
-    /// <summary>SPEC §2.4: a review left unanswered past its deadline is marked overdue and escalated — never decided by silence.</summary>
+    /// <summary>M4.2: a review left unanswered past its deadline is marked overdue and escalated — never decided by silence.</summary>
     public static Scenario MarkOverdue(Scenario scenario, int round, string slot, DateTimeOffset now)
         => ChangeReview(scenario, round, slot, now, review => review.Decision is null && !review.Overdue ? review with { Overdue = true, EscalatedAt = now } : review, allowEnded: false);
 
@@ -362,7 +362,7 @@ public static class ScenarioRules
 }
 
 /// <summary>
-/// SPEC §2.4 aggregation of a round: any reject → rejected (at once: no later answer can change it); otherwise, once
+/// M4.2 aggregation of a round: any reject → rejected (at once: no later answer can change it); otherwise, once
 /// every slot has answered, any changes → changes-requested, else approved. Until then the round is pending (null):
 /// silence never approves.
 /// </summary>

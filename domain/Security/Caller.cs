@@ -17,7 +17,7 @@ public sealed record Caller(string Subject, string Role, string Organization)
     public string? VerifiedIdNumber { get; init; }
 }
 
-/// <summary>Role names of SPEC §1; part of the public API.</summary>
+/// <summary>Role names (docs/api.md#roles); part of the public API.</summary>
 public static class Roles
 {
     public const string Authority = "authority";

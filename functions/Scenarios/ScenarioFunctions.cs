@@ -14,7 +14,7 @@ using Platform.Functions.Workflows;
 namespace Platform.Functions.Scenarios;
 
 /// <summary>
-/// A data need (SPEC §3.1). The provider reviewers are derived from the published resource named by <c>resourceId</c>
+/// A data need (M4.2). The provider reviewers are derived from the published resource named by <c>resourceId</c>
 /// (its holder and, for data shared in, its original provider — M4.2). <c>providerId</c> is accepted for backward
 /// compatibility and ignored: the body never decides who reviews.
 /// </summary>
@@ -125,7 +125,7 @@ public sealed record ScenarioView(
     }
 }
 
-/// <summary>Scenario review, "one scenario, one review" (SPEC §2.4, M4.2).</summary>
+/// <summary>Scenario review, "one scenario, one review" (M4.2).</summary>
 public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios, IdGenerator ids)
 {
     public const string IdPrefix = "scn";
