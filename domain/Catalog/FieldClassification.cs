@@ -20,8 +20,17 @@ public enum FieldClassification
     [JsonStringEnumMemberName("sensitive-personal")]
     SensitivePersonal,
 
+    /// <summary>Commercial secret 商业秘密 (kept for compatibility; commercial-sensitive like the two below).</summary>
     [JsonStringEnumMemberName("commercial-secret")]
     CommercialSecret,
+
+    /// <summary>Trade secret 商业秘密 of a right holder (M4.5.2).</summary>
+    [JsonStringEnumMemberName("trade-secret")]
+    TradeSecret,
+
+    /// <summary>Confidential business information 保密商务信息 (M4.5.2).</summary>
+    [JsonStringEnumMemberName("confidential-business")]
+    ConfidentialBusiness,
 }
 
 public static class FieldClassificationWire
@@ -41,5 +50,8 @@ public static class FieldClassificationWire
 
         /// <summary>Personal or sensitive-personal: the classifications the masking property tests guard.</summary>
         public bool IsPersonal => value is FieldClassification.Personal or FieldClassification.SensitivePersonal;
+
+        /// <summary>M4.5.2: trade secrets and confidential business information, named beside personal information.</summary>
+        public bool IsCommercialSensitive => value is FieldClassification.CommercialSecret or FieldClassification.TradeSecret or FieldClassification.ConfidentialBusiness;
     }
 }

@@ -39,7 +39,8 @@ public static class MaskingPolicy
         return field.Classification switch
         {
             FieldClassification.Public or FieldClassification.Internal => MaskingRule.Keep,
-            FieldClassification.CommercialSecret => MaskingRule.SuppressCommercialSecret,
+            // M4.5.2: trade secrets and confidential business information are suppressed like commercial secrets.
+            FieldClassification.CommercialSecret or FieldClassification.TradeSecret or FieldClassification.ConfidentialBusiness => MaskingRule.SuppressCommercialSecret,
             FieldClassification.Personal or FieldClassification.SensitivePersonal when field.IdentifierKind is { } kind =>
                 purpose == MaskingPurpose.Sample ? MaskingRule.SampleRuleFor(kind) : ProvisioningRuleFor(kind),
             FieldClassification.Personal =>

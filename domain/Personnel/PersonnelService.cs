@@ -62,7 +62,8 @@ public sealed class PersonnelService(IPersonnelStore store, IOrganizationStore o
             name!,
             await hasher.HashAsync(canonical, cancellationToken),
             PersonnelRules.Mask(canonical),
-            IdentityVerified: true,
+            // M4.4: registration records the claimed identity; only a verification step makes it verified.
+            IdentityVerified: false,
             FilingState.Pending,
             Filing: null,
             Nda: null,
@@ -76,6 +77,11 @@ public sealed class PersonnelService(IPersonnelStore store, IOrganizationStore o
     /// <summary>The record for the authority, the staff member's own organisation, or the person themself; 404 for anyone else.</summary>
     public async Task<Versioned<StaffMember>> GetAsync(string id, Caller caller, CancellationToken cancellationToken = default)
     {
+        if (caller.Role == Roles.Personnel && caller.Subject == id)
+        {
+            await VerifyFromSignInAsync(caller, cancellationToken);
+        }
+
         var found = await store.GetAsync(id, cancellationToken);
         if (found is null || !MayRead(caller, found.Value))
         {
@@ -142,6 +148,36 @@ public sealed class PersonnelService(IPersonnelStore store, IOrganizationStore o
     }
 
     /// <summary>Records the confidentiality agreement (M4.4 保密协议); a renewed agreement replaces the earlier evidence.</summary>
+    /// <summary>
+    /// M4.4 身份认证 by the authority, with the evidence it checked (document reference, method in-person /
+    /// e-government / other). Verifying again keeps the first verification.
+    /// </summary>
+    public async Task<Versioned<StaffMember>> VerifyIdentityAsync(
+        string id, IdentityVerificationMethod? method, string? documentRef, string? comment, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+    {
+        if (caller.Role != Roles.Authority)
+        {
+            throw new DomainException(FailureKind.Forbidden, "auth.forbidden_role", "Only the authority verifies staff identities (M4.4).");
+        }
+
+        if (method == IdentityVerificationMethod.IdentityProvider)
+        {
+            throw PersonnelRules.Invalid("method", "method is in-person, e-government or other; identity-provider verification happens when the staff member signs in.");
+        }
+
+        var current = await GetAsync(id, caller, cancellationToken);
+        EnsureFresh(current, ifMatch);
+        var verified = PersonnelRules.Verify(current.Value, method, documentRef, comment, clock.UtcNow, caller.Subject);
+        if (ReferenceEquals(verified, current.Value))
+        {
+            return current;
+        }
+
+        var etag = await store.ReplaceAsync(verified, current.ETag, cancellationToken);
+        await audit.RecordAsync(caller, "personnel.identity_verified", Target(id), verified.Verification, cancellationToken);
+        return new Versioned<StaffMember>(verified, etag);
+    }
+
     public async Task<Versioned<StaffMember>> RecordNdaAsync(string id, NdaEvidence evidence, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -212,6 +248,7 @@ public sealed class PersonnelService(IPersonnelStore store, IOrganizationStore o
             throw new DomainException(FailureKind.Forbidden, "personnel.not_cleared", "Only processing staff (role personnel) may do this (M4.4).");
         }
 
+        await VerifyFromSignInAsync(caller, cancellationToken);
         var staff = await EnsureClearedAsync(caller.Subject, cancellationToken);
         if (staff.OrgId != caller.Organization)
         {
@@ -219,6 +256,30 @@ public sealed class PersonnelService(IPersonnelStore store, IOrganizationStore o
         }
 
         return staff;
+    }
+
+    /// <summary>
+    /// M4.4: a staff member signed in with a token of the configured real-name identity provider that asserts a verified
+    /// identity whose ID-number hash is the one registered is verified automatically (audited); any other assertion
+    /// changes nothing.
+    /// </summary>
+    private async Task VerifyFromSignInAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (caller.VerifiedIdNumber is not { } asserted || await store.GetAsync(caller.Subject, cancellationToken) is not { } found
+            || found.Value.IdentityVerified || found.Value.OrgId != caller.Organization)
+        {
+            return;
+        }
+
+        var number = ResidentIdNumber.Validate(asserted, ChinaTime.Today(clock));
+        if (!number.IsValid || await hasher.HashAsync(number.Normalized!, cancellationToken) != found.Value.IdNumberHash)
+        {
+            return;
+        }
+
+        var verified = PersonnelRules.Verify(found.Value, IdentityVerificationMethod.IdentityProvider, null, "实名身份认证服务已核验", clock.UtcNow, caller.Subject);
+        await store.ReplaceAsync(verified, found.ETag, cancellationToken);
+        await audit.RecordAsync(caller, "personnel.identity_verified", Target(found.Value.Id), verified.Verification, cancellationToken);
     }
 
     private static DomainException NotCleared(StaffMember staff, IReadOnlyList<ClearanceRequirement> missing)

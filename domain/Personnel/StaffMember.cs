@@ -22,6 +22,25 @@ public enum FilingDecision
 public sealed record StaffFilingDecision(FilingDecision Decision, string? Comment, DateTimeOffset DecidedAt, string DecidedBy);
 
 /// <summary>Evidence of the confidentiality agreement a staff member signed.</summary>
+/// <summary>How a staff member's identity was verified (M4.4 身份认证); wire names kebab-case.</summary>
+public enum IdentityVerificationMethod
+{
+    /// <summary>The authority checked the identity document in person.</summary>
+    InPerson,
+
+    /// <summary>The authority checked it through the e-government identity service.</summary>
+    EGovernment,
+
+    /// <summary>Another means the authority names in the evidence.</summary>
+    Other,
+
+    /// <summary>Automatically: the staff member signed in with a token of the configured real-name identity provider.</summary>
+    IdentityProvider,
+}
+
+/// <summary>The evidence of an identity verification: how, the document checked, when and by whom.</summary>
+public sealed record IdentityVerification(IdentityVerificationMethod Method, string? DocumentRef, string? Comment, DateTimeOffset VerifiedAt, string VerifiedBy);
+
 public sealed record NdaRecord(string DocumentRef, DateOnly SignedOn, DateTimeOffset RecordedAt, string RecordedBy);
 
 /// <summary>
@@ -39,7 +58,8 @@ public sealed record StaffMember(
     StaffFilingDecision? Filing,
     NdaRecord? Nda,
     DateTimeOffset CreatedAt,
-    string CreatedBy)
+    string CreatedBy,
+    IdentityVerification? Verification = null)
 {
     /// <summary>What still keeps this person from processing data, in a fixed order; empty when cleared.</summary>
     public IReadOnlyList<ClearanceRequirement> MissingClearance => PersonnelRules.MissingClearance(this);
@@ -101,6 +121,34 @@ public static class PersonnelRules
     }
 
     /// <summary>Staff belong to organisations that process data: operators and product developers (M4.4, M4.6.2).</summary>
+    /// <summary>
+    /// M4.4 身份认证: records a verification. The authority's needs a document reference and a method other than the
+    /// identity provider's; a staff member already verified keeps its first verification (returns the same record).
+    /// </summary>
+    public static StaffMember Verify(StaffMember staff, IdentityVerificationMethod? method, string? documentRef, string? comment, DateTimeOffset now, string by)
+    {
+        ArgumentNullException.ThrowIfNull(staff);
+        if (method is null)
+        {
+            throw Invalid("method", "method is required: in-person, e-government or other.");
+        }
+
+        var reference = documentRef?.Trim();
+        if (method != IdentityVerificationMethod.IdentityProvider && (string.IsNullOrEmpty(reference) || reference.Length > MaxDocumentRefLength))
+        {
+            throw Invalid("documentRef", $"documentRef is required (at most {MaxDocumentRefLength} characters): the document the authority checked.");
+        }
+
+        if (comment is { Length: > MaxCommentLength })
+        {
+            throw Invalid("comment", $"At most {MaxCommentLength} characters.");
+        }
+
+        return staff.IdentityVerified
+            ? staff
+            : staff with { IdentityVerified = true, Verification = new IdentityVerification(method.Value, reference, comment?.Trim(), now, by) };
+    }
+
     public static bool MayEmployStaff(OrganizationKind kind) => kind is OrganizationKind.Operator or OrganizationKind.Developer;
 
     public static DomainException NotFound(string id)

@@ -99,7 +99,7 @@ public static class ProductComplianceChecks
                 var cells = dataset.Rows[row];
                 for (var column = 0; column < cells.Count; column++)
                 {
-                    var kinds = IdentifierRecognizer.Recognize(cells[column], today) & ScannedKinds;
+                    var kinds = IdentifierScanner.RecognizeAnywhere(cells[column], today) & ScannedKinds;
                     if (kinds == IdentifierKinds.None)
                     {
                         continue;

@@ -62,8 +62,8 @@ public static class ProductReviewPlanning
     public static ProductReviewTrack SelectTrack(ProductComplianceFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        // M4.5.1: the fast track is for low-risk products only — public-good use and no personal information.
-        return string.Equals(facts.UseCategory, PublicGoodUseCategory, StringComparison.Ordinal) && !facts.InvolvesPersonalInfo
+        // M4.5.1: the fast track is for low-risk products only — public-good use, no personal information, no trade secrets.
+        return string.Equals(facts.UseCategory, PublicGoodUseCategory, StringComparison.Ordinal) && !facts.InvolvesPersonalInfo && !facts.InvolvesTradeSecrets
             ? ProductReviewTrack.Fast
             : ProductReviewTrack.Full;
     }

@@ -75,11 +75,13 @@ public sealed class ProductCallService(IProductStore products, IProductUsageStor
         }
 
         var authorization = request.SubjectAuthorizationRef?.Trim();
-        // M4.5.2: a product involving personal information is provided only with the data subject's authorisation, shown on each call.
-        if (product.InvolvesPersonalInfo && (string.IsNullOrEmpty(authorization) || authorization.Length > ProductRules.MaxReferenceLength))
+        // M4.5.2: a product involving personal information, trade secrets or confidential business information is provided
+        // only with the authorisation of the data subject or the right holder, shown on each call and recorded per call.
+        if ((product.InvolvesPersonalInfo || product.InvolvesTradeSecrets) && (string.IsNullOrEmpty(authorization) || authorization.Length > ProductRules.MaxReferenceLength))
         {
             throw new DomainException(FailureKind.Forbidden, ProductRules.SubjectAuthorizationRequiredCode,
-                "This product involves personal information: each call must carry the data subject's authorisation reference (subjectAuthorizationRef).",
+                (product.InvolvesPersonalInfo ? "This product involves personal information" : "This product involves trade secrets or confidential business information")
+                + ": each call must carry the authorisation reference of the data subject or right holder (subjectAuthorizationRef).",
                 new Dictionary<string, string[]> { ["subjectAuthorizationRef"] = ["Required for this product."] });
         }
 

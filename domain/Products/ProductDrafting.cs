@@ -105,9 +105,11 @@ public sealed class ProductDrafting(
 
         var useCategory = ProductWire.Of(scenario.Content.UseCategory);
         ProductRules.CheckPrice(useCategory, content.Kind, content.Price, await priceCaps.CapOfAsync(content.Kind, cancellationToken));
+        // M4.5.1, M4.5.2: the flags come from the fields the source jobs used; the operator may add a flag, never remove one.
+        var (personal, commercial) = ProductRules.RiskFlagsOf(sources);
         var now = clock.UtcNow;
         return new Product(id, caller.Organization, OrganizationKind.Operator, caller.Organization, agreement.Id, scenario.Id, scenario.Content.Title,
-            content.Kind, content.Name, content.Description, content.Price, useCategory, content.InvolvesPersonalInfo, content.InvolvesTradeSecrets, content.ConsentEvidence,
+            content.Kind, content.Name, content.Description, content.Price, useCategory, content.InvolvesPersonalInfo || personal, content.InvolvesTradeSecrets || commercial, content.ConsentEvidence,
             sources.Select(s => new ProductSource(s.Job.Id, s.Grant.Id, s.Job.ResultHash, s.Job.Run?.RowCount)).ToList(),
             ProductRules.UsedDataOf(sources), null, [], [], ProductStatus.InReview,
             [ProductRules.NewRound(1, now) with { InstanceId = ProductWorkflow.InstanceId(id, 1) }], null, now, caller.Subject, now);

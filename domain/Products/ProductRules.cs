@@ -1,4 +1,5 @@
 using Platform.Domain.Approvals;
+using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
 using Platform.Domain.Sandbox;
 using Platform.Domain.Scenarios;
@@ -170,6 +171,32 @@ public static class ProductRules
         }
 
         return byResource.Select(e => new ResourceFieldSet(e.Key, e.Value.Provider, e.Value.Fields.ToList())).ToList();
+    }
+
+    /// <summary>
+    /// M4.5.1, M4.5.2: a product's risk flags come from the classification of every field its source jobs read — a
+    /// personal or sensitive-personal field makes it personal, a commercial-secret, trade-secret or
+    /// confidential-business field makes it commercial-sensitive. A field the grant no longer describes counts as both.
+    /// </summary>
+    public static (bool Personal, bool CommercialSensitive) RiskFlagsOf(IEnumerable<(SandboxJob Job, Grants.Grant Grant)> sources)
+    {
+        var personal = false;
+        var commercial = false;
+        foreach (var (job, grant) in sources)
+        {
+            foreach (var table in job.Run?.Tables ?? [])
+            {
+                var granted = grant.Tables.FirstOrDefault(t => t.ResourceId == table.ResourceId);
+                foreach (var name in table.Fields)
+                {
+                    var field = granted?.Fields.FirstOrDefault(f => f.Name == name);
+                    personal |= field is null || field.Classification.IsPersonal;
+                    commercial |= field is null || field.Classification.IsCommercialSensitive;
+                }
+            }
+        }
+
+        return (personal, commercial);
     }
 
     /// <summary>Registration number 登记编号: derived from the id, so a repeated completion registers the same number.</summary>

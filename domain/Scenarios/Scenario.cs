@@ -21,7 +21,7 @@ public enum ScenarioStatus
     Cancelled,
 }
 
-/// <summary>Who reviews in a slot: the authority, a provider whose data is needed, or a named expert.</summary>
+/// <summary>Who reviews in a slot: the authority, a provider whose data is needed, or an expert the authority added (M2.3).</summary>
 public enum ReviewerKind
 {
     Authority,
@@ -39,10 +39,18 @@ public enum ReviewRoundOutcome
 }
 
 /// <summary>
-/// One need for data: the resource, the fields wanted and why. <see cref="ProviderId"/> is given by the operator
-/// until the resource catalogue exists; then it will be derived from the resource.
+/// One need for data: the resource, the fields wanted and why. <see cref="ProviderId"/> (the provider holding the
+/// resource) and <see cref="SharedFrom"/> (for a resource shared in, its original provider) are derived by the platform
+/// from the published catalogue, never taken from the operator's body (M4.2).
 /// </summary>
-public sealed record DataNeed(string ResourceId, string ProviderId, IReadOnlyList<string> Fields, string Justification);
+public sealed record DataNeed(string ResourceId, string ProviderId, IReadOnlyList<string> Fields, string Justification, string? SharedFrom = null)
+{
+    /// <summary>The providers whose data this need touches: the holder, and the original provider of shared-in data.</summary>
+    public IEnumerable<string> Providers => SharedFrom is null || SharedFrom == ProviderId ? [ProviderId] : [ProviderId, SharedFrom];
+}
+
+/// <summary>What the catalogue says about a resource a scenario names: who holds it and where it was shared from.</summary>
+public sealed record ResourceHolder(string ResourceId, string ProviderId, string? SharedFrom);
 
 /// <summary>What the operator submits for review (POST /api/scenarios, without the agreement).</summary>
 public sealed record ScenarioContent(
@@ -133,3 +141,6 @@ public interface IScenarioStore
     /// </summary>
     Task<IReadOnlyList<Scenario>> ListActiveBetweenAsync(string? operatorId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The authority added a reviewer to the running round (M2.3): the round asks it and waits for it too.</summary>
+public sealed record ScenarioReviewerAdded(string Slot);

@@ -1,6 +1,7 @@
 using Platform.Domain.Approvals;
 using Platform.Domain.Errors;
 using Platform.Domain.Notifications;
+using Platform.Domain.Organizations;
 using Platform.Domain.Security;
 
 namespace Platform.Domain.Scenarios;
@@ -86,14 +87,12 @@ public static class ScenarioRules
             }
         }
 
+        // M2.3: the authority organises expert review as needed; the operator may only ask for it. Experts it names
+        // are suggestions the authority may take up (POST /scenarios/{id}/experts), never reviewers by themselves.
         var experts = (draft.Experts ?? []).Select(e => e?.Trim() ?? "").ToList();
-        if (draft.ExpertReview && experts.Count == 0)
+        if (!draft.ExpertReview && experts.Count > 0)
         {
-            errors["experts"] = ["Expert review was asked for: name at least one expert (reviewer organisation id)."];
-        }
-        else if (!draft.ExpertReview && experts.Count > 0)
-        {
-            errors["experts"] = ["Experts are named but expertReview is false; set expertReview to true or leave experts out."];
+            errors["experts"] = ["Experts are suggested but expertReview is false; set expertReview to true or leave experts out."];
         }
         else if (experts.Count > MaxExperts)
         {
@@ -117,27 +116,98 @@ public static class ScenarioRules
     }
 
     /// <summary>
-    /// M4.2: who is asked, in parallel — the authority, every provider whose data is needed (once each, however
-    /// many of its resources are named), and the named experts when expert review was asked for.
+    /// M4.2: the data needs with their holders taken from the published catalogue — whatever provider the body named.
+    /// A need for a resource that is unknown or not published is 422 <c>scenario.invalid</c> naming the need.
     /// </summary>
-    public static IReadOnlyList<ReviewSlotAssignment> ReviewSlots(ScenarioContent content)
+    public static ScenarioContent WithHolders(ScenarioContent content, IReadOnlyDictionary<string, ResourceHolder> published)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(published);
+        var errors = new Dictionary<string, string[]>();
+        var needs = new List<DataNeed>(content.DataNeeds.Count);
+        for (var i = 0; i < content.DataNeeds.Count; i++)
+        {
+            var need = content.DataNeeds[i];
+            if (!published.TryGetValue(need.ResourceId, out var holder))
+            {
+                errors[$"dataNeeds[{i}].resourceId"] = [$"'{need.ResourceId}' is not a published resource of the catalogue."];
+                continue;
+            }
+
+            needs.Add(need with { ProviderId = holder.ProviderId, SharedFrom = holder.SharedFrom });
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Some data needs name resources that are not published.", errors);
+        }
+
+        return content with { DataNeeds = needs };
+    }
+
+    /// <summary>
+    /// SPEC §2.4, M4.2: who is asked, in parallel — the authority, every provider whose data is needed (the holder of
+    /// each resource and, for data shared in, its original provider; once each), and the experts the authority added
+    /// (M2.3), who stay on for later rounds.
+    /// </summary>
+    public static IReadOnlyList<ReviewSlotAssignment> ReviewSlots(ScenarioContent content, IReadOnlyList<string>? experts = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         var slots = new List<ReviewSlotAssignment> { new(AuthoritySlot, ReviewerKind.Authority, Recipient.Role(Roles.Authority)) };
-        foreach (var provider in content.DataNeeds.Select(n => n.ProviderId).Distinct(StringComparer.Ordinal))
-        {
-            slots.Add(new ReviewSlotAssignment($"provider-{provider}", ReviewerKind.Provider, Recipient.Organization(provider)));
-        }
-
-        if (content.ExpertReview)
-        {
-            foreach (var expert in content.Experts.Where(e => !content.DataNeeds.Any(n => n.ProviderId == e)))
-            {
-                slots.Add(new ReviewSlotAssignment($"expert-{expert}", ReviewerKind.Expert, Recipient.Organization(expert)));
-            }
-        }
-
+        var providers = content.DataNeeds.SelectMany(n => n.Providers).Distinct(StringComparer.Ordinal).ToList();
+        slots.AddRange(providers.Select(p => new ReviewSlotAssignment(ProviderSlot(p), ReviewerKind.Provider, Recipient.Organization(p))));
+        slots.AddRange((experts ?? []).Where(e => !providers.Contains(e)).Distinct(StringComparer.Ordinal).Select(ExpertSlot));
         return slots;
+    }
+
+    public static string ProviderSlot(string providerId) => $"provider-{providerId}";
+
+    public static ReviewSlotAssignment ExpertSlot(string expertId) => new($"expert-{expertId}", ReviewerKind.Expert, Recipient.Organization(expertId));
+
+    /// <summary>The experts the authority added to a round (carried into the next round on resubmission).</summary>
+    public static IReadOnlyList<string> ExpertsOf(ScenarioRound round)
+        => round.Reviews.Where(r => r.ReviewerKind == ReviewerKind.Expert).Select(r => r.Reviewer.Value).ToList();
+
+    /// <summary>
+    /// M2.3: the authority adds an expert reviewer to the open round of a scenario under review. Adding one already
+    /// on the round changes nothing; a round that ended takes no new reviewer (409 <c>scenario.not_in_review</c>).
+    /// </summary>
+    public static (Scenario Scenario, bool Added) AddExpert(Scenario scenario, string expertId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var round = scenario.CurrentRound;
+        if (scenario.Status != ScenarioStatus.InReview || round.Outcome is not null)
+        {
+            throw new DomainException(FailureKind.Conflict, "scenario.not_in_review",
+                $"Experts are added to a scenario under review; this one is {Wire(scenario.Status)}.");
+        }
+
+        var slot = ExpertSlot(expertId);
+        if (round.Reviews.Any(r => r.Reviewer == slot.Reviewer))
+        {
+            return (scenario, false);
+        }
+
+        var added = round with { Reviews = [.. round.Reviews, new ScenarioReview(slot.Slot, slot.Kind, slot.Reviewer, null, false, null)] };
+        return (scenario with { Rounds = [.. scenario.Rounds.Take(scenario.Rounds.Count - 1), added], UpdatedAt = now }, true);
+    }
+
+    /// <summary>
+    /// M2.3 (impartial review): a reviewer may not be the operator itself, nor share its legal identity (same unified
+    /// social credit code), nor be an operator or developer organisation; returns why, or null when it may review.
+    /// </summary>
+    public static string? ReviewerConflict(Organization reviewer, Organization operatorOrganization)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        ArgumentNullException.ThrowIfNull(operatorOrganization);
+        if (reviewer.Id == operatorOrganization.Id || string.Equals(reviewer.CreditCode, operatorOrganization.CreditCode, StringComparison.OrdinalIgnoreCase))
+        {
+            return "The reviewer belongs to the operator's own organisation.";
+        }
+
+        return reviewer.Kind is OrganizationKind.Operator or OrganizationKind.Developer
+            ? "Operators and product developers cannot review scenarios."
+            : null;
     }
 
     /// <summary>The platform role a reviewer of this kind holds (for the audit record of a decision).</summary>
@@ -197,13 +267,13 @@ public static class ScenarioRules
         }
 
         var number = scenario.CurrentRound.Number + 1;
-        var round = NewRound(number, instanceId, content, now, dueAt);
+        var round = NewRound(number, instanceId, content, now, dueAt, ExpertsOf(scenario.CurrentRound));
         return scenario with { Status = ScenarioStatus.InReview, Rounds = [.. scenario.Rounds, round], UpdatedAt = now };
     }
 
-    public static ScenarioRound NewRound(int number, string instanceId, ScenarioContent content, DateTimeOffset now, DateTimeOffset dueAt)
+    public static ScenarioRound NewRound(int number, string instanceId, ScenarioContent content, DateTimeOffset now, DateTimeOffset dueAt, IReadOnlyList<string>? experts = null)
         => new(number, instanceId, now, dueAt, content,
-            ReviewSlots(content).Select(s => new ScenarioReview(s.Slot, s.Kind, s.Reviewer, null, false, null)).ToList(), null, null);
+            ReviewSlots(content, experts).Select(s => new ScenarioReview(s.Slot, s.Kind, s.Reviewer, null, false, null)).ToList(), null, null);
 
     public static string Wire(ScenarioStatus status) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString());
 
@@ -243,12 +313,7 @@ public static class ScenarioRules
             errors[$"{path}.resourceId"] = [$"Required, at most {MaxResourceIdLength} characters."];
         }
 
-        var providerId = need.ProviderId?.Trim();
-        if (string.IsNullOrEmpty(providerId))
-        {
-            errors[$"{path}.providerId"] = ["Required: the provider organisation that holds the resource."];
-        }
-
+        // M4.2: the provider is derived from the resource (WithHolders); a providerId in the body is ignored.
         var fields = (need.Fields ?? []).Select(f => f?.Trim() ?? "").ToList();
         if (fields.Count == 0)
         {
@@ -274,7 +339,7 @@ public static class ScenarioRules
             errors[$"{path}.justification"] = [$"Required: why this data is needed (at most {MaxTextLength} characters)."];
         }
 
-        return errors.Count == before ? new DataNeed(resourceId!, providerId!, fields, justification!) : null;
+        return errors.Count == before ? new DataNeed(resourceId!, "", fields, justification!) : null;
     }
 
     private static string? Text(string? value, string field, int maxLength, Dictionary<string, string[]> errors)

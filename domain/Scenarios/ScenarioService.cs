@@ -2,6 +2,7 @@ using Platform.Domain.Agreements;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
+using Platform.Domain.Resources;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 using Platform.Domain.Workflows;
@@ -17,6 +18,7 @@ public sealed class ScenarioService(
     IScenarioStore store,
     IAgreementStore agreements,
     IOrganizationStore organizations,
+    IResourceStore resources,
     IAuditTrail audit,
     IClock clock,
     TimeCompression compression,
@@ -27,15 +29,17 @@ public sealed class ScenarioService(
     public const string SubjectKind = "scenario";
     public const string NotificationCategory = "scenario-review";
 
+    /// <summary>Raised on the running round when the authority adds a reviewer; the payload is <see cref="ScenarioReviewerAdded"/>.</summary>
+    public const string ReviewerAddedEventName = "scenario-reviewer-added";
+
     public static string ReviewInstanceId(string scenarioId, int round) => WorkflowInstanceIds.For(ReviewKind, $"{scenarioId}-r{round}");
 
     public static string TargetOf(string scenarioId) => $"scenarios/{scenarioId}";
 
     public async Task<Versioned<Scenario>> SubmitAsync(string id, string? agreementId, ScenarioDraft draft, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
     {
-        var content = ScenarioRules.Validate(draft);
         var agreement = await EnsureAgreementLiveAsync(agreementId, caller, cancellationToken);
-        await EnsureReviewersKnownAsync(content, cancellationToken);
+        var content = await ValidateAsync(draft, cancellationToken);
         var now = clock.UtcNow;
         var instanceId = ReviewInstanceId(id, 1);
         var scenario = new Scenario(id, agreement.Id, agreement.OperatorId, ScenarioStatus.InReview,
@@ -59,9 +63,8 @@ public sealed class ScenarioService(
             throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "The scenario changed since you read it; read it again and retry.");
         }
 
-        var content = ScenarioRules.Validate(draft);
         await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
-        await EnsureReviewersKnownAsync(content, cancellationToken);
+        var content = await ValidateAsync(draft, cancellationToken);
         var now = clock.UtcNow;
         var round = current.Value.CurrentRound.Number + 1;
         var updated = ScenarioRules.Resubmit(current.Value, content, ReviewInstanceId(id, round), now, now + settings.ReviewDeadline);
@@ -118,17 +121,90 @@ public sealed class ScenarioService(
         return agreement.Value;
     }
 
-    private async Task EnsureReviewersKnownAsync(ScenarioContent content, CancellationToken cancellationToken)
+    /// <summary>
+    /// M2.3: the authority adds expert reviewers to the open round of a scenario under review; each gets a signed link
+    /// and the round waits for it too. An expert from the operator's own side is refused (409 <c>scenario.reviewer_conflict</c>).
+    /// </summary>
+    public async Task<Versioned<Scenario>> AddExpertsAsync(string id, IReadOnlyList<string?>? experts, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
     {
-        var errors = new Dictionary<string, string[]>();
-        for (var i = 0; i < content.DataNeeds.Count; i++)
+        if (caller.Role != Roles.Authority)
         {
-            if (!await IsOrganizationOfKindAsync(content.DataNeeds[i].ProviderId, OrganizationKind.Provider, cancellationToken))
+            throw new DomainException(FailureKind.Forbidden, "auth.forbidden_role", "Only the authority organises expert review (M2.3).");
+        }
+
+        var current = await GetAsync(id, caller, cancellationToken);
+        var wanted = (experts ?? []).Select(e => e?.Trim() ?? "").ToList();
+        if (wanted.Count == 0 || wanted.Count > ScenarioRules.MaxExperts || wanted.Any(e => e.Length == 0) || wanted.Distinct(StringComparer.Ordinal).Count() != wanted.Count)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Name 1 to 10 distinct expert organisations.",
+                new Dictionary<string, string[]> { ["experts"] = [$"1 to {ScenarioRules.MaxExperts} distinct reviewer organisation ids."] });
+        }
+
+        var operatorOrganization = (await organizations.GetAsync(current.Value.OperatorId, cancellationToken))?.Value;
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            var expert = IsSafeId(wanted[i]) ? (await organizations.GetAsync(wanted[i], cancellationToken))?.Value : null;
+            if (expert is not null && operatorOrganization is not null && ScenarioRules.ReviewerConflict(expert, operatorOrganization) is { } conflict)
             {
-                errors[$"dataNeeds[{i}].providerId"] = [$"'{content.DataNeeds[i].ProviderId}' is not a registered data provider."];
+                throw new DomainException(FailureKind.Conflict, "scenario.reviewer_conflict", $"'{wanted[i]}' cannot review this scenario: {conflict}");
+            }
+
+            if (expert?.Kind != OrganizationKind.Reviewer)
+            {
+                errors[$"experts[{i}]"] = [$"'{wanted[i]}' is not a registered reviewer organisation."];
             }
         }
 
+        if (errors.Count > 0)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Some experts are not registered reviewer organisations.", errors);
+        }
+
+        var added = new List<string>();
+        var (updated, _) = await OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, scenario =>
+        {
+            added.Clear();
+            foreach (var expert in wanted)
+            {
+                (scenario, var isNew) = ScenarioRules.AddExpert(scenario, expert, clock.UtcNow);
+                if (isNew)
+                {
+                    added.Add(ScenarioRules.ExpertSlot(expert).Slot);
+                }
+            }
+
+            return scenario;
+        }, () => new DomainException(FailureKind.NotFound, "scenario.not_found", $"Scenario '{id}' does not exist."), cancellationToken);
+        if (added.Count > 0)
+        {
+            await audit.RecordAsync(caller, "scenario.experts_added", TargetOf(id), new { round = updated.CurrentRound.Number, slots = added }, cancellationToken);
+        }
+
+        foreach (var slot in added)
+        {
+            await workflows.RaiseEventAsync(updated.CurrentRound.InstanceId, ReviewerAddedEventName, new ScenarioReviewerAdded(slot), cancellationToken);
+        }
+
+        return (await store.GetAsync(id, cancellationToken))!;
+    }
+
+    /// <summary>Checks the draft and takes each need's providers from the published catalogue (M4.2).</summary>
+    private async Task<ScenarioContent> ValidateAsync(ScenarioDraft draft, CancellationToken cancellationToken)
+    {
+        var content = ScenarioRules.Validate(draft);
+        var published = new Dictionary<string, ResourceHolder>(StringComparer.Ordinal);
+        foreach (var need in content.DataNeeds)
+        {
+            var resource = IsSafeId(need.ResourceId) ? (await resources.GetAsync(need.ResourceId, cancellationToken))?.Value : null;
+            if (resource?.Status == ResourceStatus.Published)
+            {
+                published[need.ResourceId] = new ResourceHolder(resource.Id, resource.ProviderId, resource.SharedFrom);
+            }
+        }
+
+        content = ScenarioRules.WithHolders(content, published);
+        var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < content.Experts.Count; i++)
         {
             if (!await IsOrganizationOfKindAsync(content.Experts[i], OrganizationKind.Reviewer, cancellationToken))
@@ -139,18 +215,17 @@ public sealed class ScenarioService(
 
         if (errors.Count > 0)
         {
-            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Some reviewers named by the scenario are not registered.", errors);
+            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Some experts suggested by the scenario are not registered.", errors);
         }
+
+        return content;
     }
+
+    private static bool IsSafeId(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     private async Task<bool> IsOrganizationOfKindAsync(string id, OrganizationKind kind, CancellationToken cancellationToken)
     {
-        if (id.Length > 128 || id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
-        {
-            return false;
-        }
-
-        return (await organizations.GetAsync(id, cancellationToken))?.Value.Kind == kind;
+        return IsSafeId(id) && (await organizations.GetAsync(id, cancellationToken))?.Value.Kind == kind;
     }
 
     private static bool MayRead(Scenario scenario, Caller caller) => caller.Role switch

@@ -9,6 +9,12 @@ public sealed record Caller(string Subject, string Role, string Organization)
     public static readonly Caller System = new("system", Roles.System, "platform");
 
     public bool IsAnonymous => Role == Roles.Anonymous;
+
+    /// <summary>
+    /// M4.4: the resident ID number the configured identity provider asserts it verified by real name for this caller
+    /// (held in memory only, never stored); null when the token carries no such assertion.
+    /// </summary>
+    public string? VerifiedIdNumber { get; init; }
 }
 
 /// <summary>Role names (docs/api.md#roles); part of the public API.</summary>

@@ -25,9 +25,29 @@ public sealed class AuthOptions
 
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>M4.4: the real-name identity provider whose tokens verify processing staff (section <c>Auth:IdentityProvider</c>).</summary>
+    public IdentityProviderOptions IdentityProvider { get; set; } = new();
+
     public bool HasSigningKey => !string.IsNullOrEmpty(SigningKey);
 
     public bool HasMetadataAddress => !string.IsNullOrWhiteSpace(MetadataAddress);
+}
+
+/// <summary>
+/// A real-name identity provider (e.g. the government's e-government identity service, federated into the platform's
+/// sign-in): a token it issued (<c>iss</c> = <see cref="Issuer"/>, signed by the platform's trusted keys) that carries
+/// <see cref="VerifiedClaim"/> = true and the resident ID number in <see cref="IdNumberClaim"/> verifies the staff
+/// member with the same ID-number hash. Empty <see cref="Issuer"/>: no provider, verification only by the authority.
+/// </summary>
+public sealed class IdentityProviderOptions
+{
+    public string? Issuer { get; set; }
+
+    public string IdNumberClaim { get; set; } = "id_number";
+
+    public string VerifiedClaim { get; set; } = "real_name_verified";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Issuer);
 }
 
 /// <summary>
@@ -87,6 +107,38 @@ public sealed class AuthOptionsValidator(IHostEnvironment environment) : IValida
             failures.Add($"Auth:ClockSkew must be between 00:00:00 and {MaximumClockSkew:c}.");
         }
 
+        ValidateIdentityProvider(options.IdentityProvider, options.Issuer, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateIdentityProvider(IdentityProviderOptions provider, string? platformIssuer, List<string> failures)
+    {
+        if (!provider.Enabled)
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(provider.Issuer, UriKind.Absolute, out _))
+        {
+            failures.Add("Auth:IdentityProvider:Issuer must be the identity provider's issuer URL (absolute), or empty for none.");
+        }
+        else if (string.Equals(provider.Issuer, platformIssuer, StringComparison.Ordinal))
+        {
+            failures.Add("Auth:IdentityProvider:Issuer must differ from Auth:Issuer: only the real-name identity provider may assert a verified identity.");
+        }
+
+        string[] reserved = [PlatformClaims.Subject, PlatformClaims.Role, PlatformClaims.Organization, "iss", "aud", "exp"];
+        foreach (var (setting, claim) in new[] { ("IdNumberClaim", provider.IdNumberClaim), ("VerifiedClaim", provider.VerifiedClaim) })
+        {
+            if (string.IsNullOrWhiteSpace(claim) || reserved.Contains(claim, StringComparer.Ordinal))
+            {
+                failures.Add($"Auth:IdentityProvider:{setting} must name a claim other than {string.Join(", ", reserved)}.");
+            }
+        }
+
+        if (string.Equals(provider.IdNumberClaim, provider.VerifiedClaim, StringComparison.Ordinal))
+        {
+            failures.Add("Auth:IdentityProvider:IdNumberClaim and Auth:IdentityProvider:VerifiedClaim must be different claims.");
+        }
     }
 }

@@ -28,10 +28,12 @@ public sealed class JwtBearerAuthenticator : ICallerAuthenticator
     private readonly JsonWebTokenHandler handler = new();
     private readonly TokenValidationParameters parameters;
     private readonly ILogger<JwtBearerAuthenticator> logger;
+    private readonly IdentityProviderOptions identityProvider;
 
     public JwtBearerAuthenticator(IOptions<AuthOptions> options, IHostEnvironment environment, ILogger<JwtBearerAuthenticator> logger)
     {
         this.logger = logger;
+        identityProvider = options.Value.IdentityProvider;
         parameters = CreateParameters(options.Value, environment.IsDevelopment());
     }
 
@@ -55,7 +57,21 @@ public sealed class JwtBearerAuthenticator : ICallerAuthenticator
             throw Rejection(result.Exception);
         }
 
-        return CallerFrom((JsonWebToken)result.SecurityToken);
+        var jwt = (JsonWebToken)result.SecurityToken;
+        return CallerFrom(jwt) with { VerifiedIdNumber = VerifiedIdNumber(jwt) };
+    }
+
+    /// <summary>M4.4: the ID number a token of the configured real-name identity provider asserts as verified; null otherwise.</summary>
+    private string? VerifiedIdNumber(JsonWebToken token)
+    {
+        if (!identityProvider.Enabled || !string.Equals(token.Issuer, identityProvider.Issuer, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var verified = (token.TryGetPayloadValue<bool>(identityProvider.VerifiedClaim, out var flag) && flag)
+                       || (token.TryGetPayloadValue<string>(identityProvider.VerifiedClaim, out var text) && string.Equals(text, "true", StringComparison.OrdinalIgnoreCase));
+        return verified ? StringClaim(token, identityProvider.IdNumberClaim) : null;
     }
 
     /// <summary>Reading a caller whose route needs one: an absent token is a 401 <c>auth.missing_token</c>.</summary>
@@ -69,6 +85,8 @@ public sealed class JwtBearerAuthenticator : ICallerAuthenticator
         {
             ValidateIssuer = true,
             ValidIssuer = string.IsNullOrWhiteSpace(options.Issuer) ? null : options.Issuer,
+            // M4.4: tokens of the real-name identity provider are accepted too (same trusted keys); they may verify staff.
+            ValidIssuers = options.IdentityProvider.Enabled ? [options.IdentityProvider.Issuer!] : null,
             ValidateAudience = true,
             ValidAudience = options.Audience,
             ValidateLifetime = true,

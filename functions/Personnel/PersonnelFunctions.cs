@@ -14,6 +14,9 @@ public sealed record CreateStaffMemberRequest(string Name, string IdNumber, stri
 
 public sealed record FilingDecisionRequest(FilingDecision? Decision, string? Comment);
 
+/// <summary>The authority's identity verification (M4.4): the document it checked and how (<c>in-person</c>, <c>e-government</c>, <c>other</c>).</summary>
+public sealed record IdentityVerificationRequest(string? DocumentRef, IdentityVerificationMethod? Method, string? Comment);
+
 public sealed record NdaRequest(string DocumentRef, DateOnly? SignedOn);
 
 public sealed record StaffMemberView(
@@ -22,6 +25,7 @@ public sealed record StaffMemberView(
     string Name,
     string IdNumberMasked,
     bool IdentityVerified,
+    IdentityVerification? Verification,
     FilingState FilingState,
     StaffFilingDecision? Filing,
     NdaRecord? Nda,
@@ -30,7 +34,7 @@ public sealed record StaffMemberView(
     DateTimeOffset CreatedAt)
 {
     public static StaffMemberView From(StaffMember s)
-        => new(s.Id, s.OrgId, s.Name, s.IdNumberMasked, s.IdentityVerified, s.FilingState, s.Filing, s.Nda, s.Cleared, s.MissingClearance, s.CreatedAt);
+        => new(s.Id, s.OrgId, s.Name, s.IdNumberMasked, s.IdentityVerified, s.Verification, s.FilingState, s.Filing, s.Nda, s.Cleared, s.MissingClearance, s.CreatedAt);
 }
 
 /// <summary>Processing staff 数据加工处理人员 and their clearance (M4.4).</summary>
@@ -74,6 +78,19 @@ public sealed class PersonnelFunctions(ApiHandler api, PersonnelService personne
             var (items, next) = await personnel.ListAsync(
                 QueryValues.OptionalText(call.Request.Query, "orgId"), paging.PageSize, paging.ContinuationToken, call.Caller, call.CancellationToken);
             return ApiResults.Ok(new Page<StaffMemberView>(items.Select(StaffMemberView.From).ToList(), next));
+        });
+
+    [Function("VerifyStaffIdentity")]
+    [OpenApiOperation(Summary = "The authority verifies a staff member's identity with the evidence it checked (M4.4 身份认证); If-Match guards concurrent updates", Tags = ["personnel"])]
+    [OpenApiRequestBody(typeof(IdentityVerificationRequest))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(StaffMemberView))]
+    [OpenApiResponse(StatusCodes.Status422UnprocessableEntity, typeof(ApiProblemDetails), Description = "personnel.invalid: documentRef or method missing.")]
+    public Task<IActionResult> VerifyIdentity(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "personnel/{id}/identity-verification")] HttpRequest request, string id)
+        => api.RunAsync<IdentityVerificationRequest>(request, ApiAccess.RolesOf(Roles.Authority), async (call, body) =>
+        {
+            var verified = await personnel.VerifyIdentityAsync(call.RouteId(id, IdPrefix), body.Method, body.DocumentRef, body.Comment, call.IfMatch(), call.Caller, call.CancellationToken);
+            return ApiResults.Ok(StaffMemberView.From(verified.Value), verified.ETag);
         });
 
     [Function("DecideStaffFiling")]

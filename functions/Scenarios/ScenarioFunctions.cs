@@ -14,8 +14,9 @@ using Platform.Functions.Workflows;
 namespace Platform.Functions.Scenarios;
 
 /// <summary>
-/// A data need (M4.2). <c>providerId</c> names the provider organisation holding the resource; once the resource
-/// catalogue exists it will be derived from <c>resourceId</c> and this field will become optional.
+/// A data need (M4.2). The provider reviewers are derived from the published resource named by <c>resourceId</c>
+/// (its holder and, for data shared in, its original provider — M4.2). <c>providerId</c> is accepted for backward
+/// compatibility and ignored: the body never decides who reviews.
 /// </summary>
 public sealed record DataNeedRequest(string? ResourceId, string? ProviderId, IReadOnlyList<string?>? Fields, string? Justification);
 
@@ -50,7 +51,14 @@ public sealed record ResubmitScenarioRequest(
     public ScenarioDraft ToDraft() => new CreateScenarioRequest(null, Title, Purpose, UseCategory, EconomicValue, SocialValue, BusinessModel, DataNeeds, ExpertReview, Experts).ToDraft();
 }
 
-/// <summary>One reviewer's part: the decision, scores and comment once given, and whether it ran past the deadline.</summary>
+/// <summary>The authority adds expert reviewers to a scenario under review (M2.3); each gets a signed link.</summary>
+public sealed record AddScenarioExpertsRequest(IReadOnlyList<string?>? Experts);
+
+/// <summary>
+/// One reviewer's part: the decision, scores and comment once given, and whether it ran past the deadline. While the
+/// round is open the review is sealed: state <c>sealed</c> (another reviewer's slot seen by a reviewer) or the bare
+/// <c>pending</c>/<c>decided</c> (seen by the operator) without decision, scores or comment.
+/// </summary>
 public sealed record ScenarioReviewView(
     string Slot,
     ReviewerKind ReviewerKind,
@@ -93,20 +101,27 @@ public sealed record ScenarioView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static ScenarioView From(Scenario s)
+    /// <summary>The scenario as <paramref name="caller"/> may see it: sealed reviews while a round is open (SPEC §1).</summary>
+    public static ScenarioView From(Scenario s, Caller caller)
     {
         var rounds = s.Rounds.Select(r => new ScenarioRoundView(r.Number, r.InstanceId, r.StartedAt, r.DueAt, r.Outcome, r.EndedAt,
-            r.Reviews.Select(v => ReviewOf(v, r.Outcome is not null)).ToList())).ToList();
+            r.Reviews.Select(v => ReviewOf(v, r.Outcome is not null, ScenarioReviewSealing.Of(v, r, caller))).ToList())).ToList();
         var c = s.Content;
         return new ScenarioView(s.Id, s.AgreementId, s.OperatorId, c.Title, c.Purpose, c.UseCategory, c.EconomicValue, c.SocialValue, c.BusinessModel,
             c.DataNeeds, c.ExpertReview, c.Experts, s.Status, s.CurrentRound.Number, rounds[^1].Reviews, rounds, s.CreatedAt, s.UpdatedAt);
     }
 
-    private static ScenarioReviewView ReviewOf(ScenarioReview review, bool roundEnded)
+    private static ScenarioReviewView ReviewOf(ScenarioReview review, bool roundEnded, ReviewVisibility visibility)
     {
+        if (visibility == ReviewVisibility.Hidden)
+        {
+            return new ScenarioReviewView(review.Slot, review.ReviewerKind, review.Reviewer, "sealed", null, null, null, null, review.Overdue, review.EscalatedAt);
+        }
+
         var state = review.Decision is not null ? "decided" : roundEnded ? "closed" : review.Overdue ? "overdue" : "pending";
-        return new ScenarioReviewView(review.Slot, review.ReviewerKind, review.Reviewer, state, review.Decision?.Kind, review.Decision?.Scores,
-            review.Decision?.Comment, review.Decision?.DecidedAt, review.Overdue, review.EscalatedAt);
+        var decision = visibility == ReviewVisibility.Full ? review.Decision : null;
+        return new ScenarioReviewView(review.Slot, review.ReviewerKind, review.Reviewer, state, decision?.Kind, decision?.Scores,
+            decision?.Comment, decision?.DecidedAt, review.Overdue, review.EscalatedAt);
     }
 }
 
@@ -115,6 +130,7 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
 {
     public const string IdPrefix = "scn";
     private static readonly ApiAccess Operator = ApiAccess.RolesOf(Roles.Operator);
+    private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
     private static readonly ApiAccess Readers = ApiAccess.RolesOf(Roles.Operator, Roles.Authority, Roles.Provider, Roles.Reviewer, Roles.Supervisor);
     private static readonly ApiAccess Listers = ApiAccess.RolesOf(Roles.Operator, Roles.Authority, Roles.Supervisor);
 
@@ -130,7 +146,7 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
         => api.RunAsync<CreateScenarioRequest>(request, Operator, async (call, body) =>
         {
             var created = await scenarios.SubmitAsync(ids.New(IdPrefix), body.AgreementId, body.ToDraft(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
-            return ApiResults.Created(ApiRequestContext.LocationOf("scenarios", created.Value.Id), ScenarioView.From(created.Value), created.ETag);
+            return ApiResults.Created(ApiRequestContext.LocationOf("scenarios", created.Value.Id), ScenarioView.From(created.Value, call.Caller), created.ETag);
         });
 
     [Function("GetScenario")]
@@ -140,7 +156,23 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
         => api.RunAsync(request, Readers, async call =>
         {
             var found = await scenarios.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(ScenarioView.From(found.Value), found.ETag);
+            return ApiResults.Ok(ScenarioView.From(found.Value, call.Caller), found.ETag);
+        });
+
+    [Function("AddScenarioExperts")]
+    [OpenApiOperation(Summary = "Authority adds expert reviewers to a scenario under review (M2.3); each gets a signed link and the round waits for them", Tags = ["scenarios"])]
+    [OpenApiRequestBody(typeof(AddScenarioExpertsRequest))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(ScenarioView))]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "scenario.not_in_review or scenario.reviewer_conflict")]
+    [OpenApiResponse(StatusCodes.Status422UnprocessableEntity, typeof(ApiProblemDetails), Description = "scenario.invalid")]
+    public Task<IActionResult> AddExperts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "scenarios/{id}/experts")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client)
+        => api.RunAsync<AddScenarioExpertsRequest>(request, Authority, async (call, body) =>
+        {
+            var updated = await scenarios.AddExpertsAsync(call.RouteId(id, IdPrefix), body.Experts, call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
+            return ApiResults.Ok(ScenarioView.From(updated.Value, call.Caller), updated.ETag);
         });
 
     [Function("ListScenarios")]
@@ -152,7 +184,7 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
         {
             var paging = call.Paging();
             var (items, token) = await scenarios.ListAsync(call.Caller, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
-            return ApiResults.Ok(new Page<ScenarioView>(items.Select(ScenarioView.From).ToList(), token));
+            return ApiResults.Ok(new Page<ScenarioView>(items.Select(i => ScenarioView.From(i, call.Caller)).ToList(), token));
         });
 
     [Function("ResubmitScenario")]
@@ -167,6 +199,6 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
         => api.RunAsync<ResubmitScenarioRequest>(request, Operator, async (call, body) =>
         {
             var updated = await scenarios.ResubmitAsync(call.RouteId(id, IdPrefix), body.ToDraft(), call.IfMatch(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
-            return ApiResults.Ok(ScenarioView.From(updated.Value), updated.ETag);
+            return ApiResults.Ok(ScenarioView.From(updated.Value, call.Caller), updated.ETag);
         });
 }

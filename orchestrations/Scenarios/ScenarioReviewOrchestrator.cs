@@ -24,6 +24,8 @@ public sealed class ScenarioReviewOrchestrator : TaskOrchestrator<ScenarioReview
         await Task.WhenAll(input.Slots.Select(slot =>
             context.CallActivityAsync<string>(nameof(IssueScenarioReviewLinkActivity), new ScenarioReviewSlotRequest(input.ScenarioId, input.Round, slot))));
 
+        // M2.3: the authority may add experts while the round runs; the round then waits for them too.
+        var slots = new List<string>(input.Slots);
         var compression = new TimeCompression(input.TimeCompression);
         var decisions = new Dictionary<string, ApprovalDecisionKind>(StringComparer.Ordinal);
         var decidedSlots = new List<string>();
@@ -31,17 +33,32 @@ public sealed class ScenarioReviewOrchestrator : TaskOrchestrator<ScenarioReview
         using var stopWaiting = new CancellationTokenSource();
         using var stopTimer = new CancellationTokenSource();
         var nextDecision = context.WaitForExternalEvent<ApprovalDecidedEvent>(ApprovalService.DecisionEventName, stopWaiting.Token);
+        var nextReviewer = context.WaitForExternalEvent<ScenarioReviewerAdded>(ScenarioService.ReviewerAddedEventName, stopWaiting.Token);
         var deadline = context.CreateTimer(compression.TimerFireTime(input.AnchorUtc, input.DueUtc), stopTimer.Token);
         ReviewRoundOutcome? outcome = null;
 
         while (outcome is null)
         {
-            var first = await Task.WhenAny(nextDecision, deadline);
+            // A reviewer added is taken in before decisions that arrived with it, so the round cannot end without it.
+            var first = await Task.WhenAny(nextReviewer, nextDecision, deadline);
+            if (first == nextReviewer)
+            {
+                var added = await nextReviewer;
+                nextReviewer = context.WaitForExternalEvent<ScenarioReviewerAdded>(ScenarioService.ReviewerAddedEventName, stopWaiting.Token);
+                if (!slots.Contains(added.Slot))
+                {
+                    slots.Add(added.Slot);
+                    await context.CallActivityAsync<string>(nameof(IssueScenarioReviewLinkActivity), new ScenarioReviewSlotRequest(input.ScenarioId, input.Round, added.Slot));
+                }
+
+                continue;
+            }
+
             if (first == nextDecision)
             {
                 var decided = await nextDecision;
                 nextDecision = context.WaitForExternalEvent<ApprovalDecidedEvent>(ApprovalService.DecisionEventName, stopWaiting.Token);
-                if (!input.Slots.Contains(decided.Slot) || decisions.ContainsKey(decided.Slot))
+                if (!slots.Contains(decided.Slot) || decisions.ContainsKey(decided.Slot))
                 {
                     continue;
                 }
@@ -58,7 +75,7 @@ public sealed class ScenarioReviewOrchestrator : TaskOrchestrator<ScenarioReview
             else
             {
                 escalations++;
-                var open = input.Slots.Where(s => !decisions.ContainsKey(s)).ToList();
+                var open = slots.Where(s => !decisions.ContainsKey(s)).ToList();
                 var escalated = await context.CallActivityAsync<ScenarioEscalationResult>(
                     nameof(EscalateScenarioReviewActivity), new ScenarioReviewEscalation(input.ScenarioId, input.Round, escalations, open));
                 if (escalated.Status == ScenarioStatus.Cancelled)
@@ -66,7 +83,7 @@ public sealed class ScenarioReviewOrchestrator : TaskOrchestrator<ScenarioReview
                     return Stop(input, stopWaiting, stopTimer, escalations, decidedSlots);
                 }
 
-                foreach (var recovered in escalated.Recovered.Where(r => input.Slots.Contains(r.Slot) && !decisions.ContainsKey(r.Slot)))
+                foreach (var recovered in escalated.Recovered.Where(r => slots.Contains(r.Slot) && !decisions.ContainsKey(r.Slot)))
                 {
                     decisions[recovered.Slot] = recovered.Decision.Kind;
                     decidedSlots.Add(recovered.Slot);
@@ -77,7 +94,7 @@ public sealed class ScenarioReviewOrchestrator : TaskOrchestrator<ScenarioReview
                 deadline = context.CreateTimer(compression.TimerFireTime(input.AnchorUtc, nextDue), stopTimer.Token);
             }
 
-            outcome = ScenarioReviewAggregation.Decide(input.Slots, decisions);
+            outcome = ScenarioReviewAggregation.Decide(slots, decisions);
         }
 
         stopTimer.Cancel();

@@ -21,7 +21,8 @@ public sealed class ApprovalBrowserEndToEndTests(PlatformHostFixture platform)
         var (operatorId, agreementId) = await CreateOperatorWithAgreementAsync(authority);
         var providerId = await CreateOrganizationAsync(authority, "provider", "湖北省电力公司");
         using var owner = platform.Client(Roles.Operator, operatorId);
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId]));
+        using var provider = platform.Client(Roles.Provider, providerId);
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [await PublishResourceAsync(authority, provider)]));
         var link = await LinkAsync(authority, scenarioId, $"{InstanceId(scenarioId, 1)}-authority", asRole: true);
 
         await using var browser = await HeadlessChromium.StartAsync();

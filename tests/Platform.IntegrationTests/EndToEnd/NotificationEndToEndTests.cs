@@ -20,7 +20,7 @@ public sealed class NotificationEndToEndTests(PlatformHostFixture platform)
         var providerId = await CreateOrganizationAsync(authority, "provider", "湖北省电力公司");
         using var owner = platform.Client(Roles.Operator, operatorId);
         using var provider = platform.Client(Roles.Provider, providerId);
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId]));
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [await PublishResourceAsync(authority, provider)]));
         var id = $"{InstanceId(scenarioId, 1)}-provider-{providerId}";
 
         var delivered = await PollMessageAsync(provider, scenarioId, id, m => m.GetProperty("delivery").GetProperty("status").GetString() == "delivered");
@@ -44,7 +44,7 @@ public sealed class NotificationEndToEndTests(PlatformHostFixture platform)
         using var owner = platform.Client(Roles.Operator, operatorId);
         using var provider = platform.Client(Roles.Provider, providerId);
         using var stranger = platform.Client(Roles.Provider, "org-01jd8x3kq7m4r6t9v2w5y8z1ab");
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId]));
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [await PublishResourceAsync(authority, provider)]));
         await MessageAsync(provider, scenarioId, $"{InstanceId(scenarioId, 1)}-provider-{providerId}");
 
         Assert.Empty(await MessagesAsync(stranger, scenarioId));

@@ -28,10 +28,11 @@ public sealed class PersonnelEndToEndTests(PlatformHostFixture platform)
         Assert.Equal($"/api/personnel/{created.GetProperty("id").GetString()}", response.Headers.Location!.ToString());
         Assert.Equal(idNumber[..3] + new string('*', 11) + idNumber[^4..], created.GetProperty("idNumberMasked").GetString());
         Assert.Equal("张伟", created.GetProperty("name").GetString());
-        Assert.True(created.GetProperty("identityVerified").GetBoolean());
+        // M4.4: the ID number's checksum records a claimed identity; verification is a separate step.
+        Assert.False(created.GetProperty("identityVerified").GetBoolean());
         Assert.Equal("pending", created.GetProperty("filingState").GetString());
         Assert.False(created.GetProperty("cleared").GetBoolean());
-        Assert.Equal(["filing", "nda"], created.GetProperty("missingClearance").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["identity-verification", "filing", "nda"], created.GetProperty("missingClearance").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class PersonnelEndToEndTests(PlatformHostFixture platform)
     }
 
     [Fact]
-    public async Task Clearance_FilingThenNda_ClearedOnlyAfterAllThreeAndVisibleToThePerson()
+    public async Task Clearance_FilingNdaThenVerification_ClearedOnlyAfterAllThreeAndVisibleToThePerson()
     {
         var orgId = await RegisterOrganizationAsync("operator");
         using var employer = platform.Client(Roles.Operator, orgId);
@@ -102,14 +103,18 @@ public sealed class PersonnelEndToEndTests(PlatformHostFixture platform)
         var filed = await authority.PostAsJsonAsync(location + "/filing", new { decision = "approve", comment = "材料齐全，同意备案" });
         var afterFiling = await person.GetFromJsonAsync<JsonElement>(location);
         var nda = await employer.PostAsJsonAsync(location + "/nda", new { documentRef = "保密协议 BM-2026-017", signedOn = ChinaToday().ToString("yyyy-MM-dd") });
+        var beforeVerification = await person.GetFromJsonAsync<JsonElement>(location);
+        await SandboxScenario.VerifyIdentityAsync(authority, staffId);
         var afterNda = await person.GetFromJsonAsync<JsonElement>(location);
 
         Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
         Assert.Equal("filed", afterFiling.GetProperty("filingState").GetString());
         Assert.False(afterFiling.GetProperty("cleared").GetBoolean());
-        Assert.Equal(["nda"], afterFiling.GetProperty("missingClearance").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["identity-verification", "nda"], afterFiling.GetProperty("missingClearance").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(HttpStatusCode.OK, nda.StatusCode);
+        Assert.Equal(["identity-verification"], beforeVerification.GetProperty("missingClearance").EnumerateArray().Select(e => e.GetString()));
         Assert.True(afterNda.GetProperty("cleared").GetBoolean());
+        Assert.Equal("in-person", afterNda.GetProperty("verification").GetProperty("method").GetString());
         Assert.Equal("保密协议 BM-2026-017", afterNda.GetProperty("nda").GetProperty("documentRef").GetString());
         Assert.Empty(afterNda.GetProperty("missingClearance").EnumerateArray());
     }

@@ -37,6 +37,7 @@ public sealed class PlatformHostFixture : IAsyncLifetime
         // full verification (the incremental path has its own test on a host of its own).
         Settings["Audit__CheckpointInterval"] = "1000000000";
         Settings["Audit__VerificationSchedule"] = "0 0 0 1 1 *";
+        Settings["Auth__IdentityProvider__Issuer"] = IdentityProviderIssuer;
         _host = await HostProcess.StartAsync(HostProcess.PlatformHostDll, Settings);
     }
 
@@ -49,6 +50,31 @@ public sealed class PlatformHostFixture : IAsyncLifetime
 
         await _azurite.DisposeAsync();
     }
+
+    /// <summary>The real-name identity provider the test host trusts to verify staff identities (M4.4).</summary>
+    public const string IdentityProviderIssuer = "https://idp.realname.test/hubei";
+
+    /// <summary>
+    /// A staff member's sign-in token minted for the configured identity provider: it asserts (claims
+    /// <c>real_name_verified</c> and <c>id_number</c>) that the provider verified the person holding <paramref name="idNumber"/>.
+    /// </summary>
+    public string IdentityProviderToken(string organization, string staffId, string idNumber, bool verified = true)
+        => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = IdentityProviderIssuer,
+            Audience = Auth.Audience,
+            Expires = DateTime.UtcNow.AddHours(1),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = staffId,
+                ["role"] = Platform.Domain.Security.Roles.Personnel,
+                ["org"] = organization,
+                ["id_number"] = idNumber,
+                ["real_name_verified"] = verified,
+            },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(Auth.SigningKey!)), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
 
     public string Token(string role, string organization, string? subject = null, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null)
         => DevelopmentTokenIssuer.Mint(Auth, role, organization, subject ?? $"{role}-tester", lifetime ?? TimeSpan.FromHours(1), issuedAt ?? DateTimeOffset.UtcNow);

@@ -95,6 +95,44 @@ public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
     }
 
     [Fact]
+    public async Task Product_JobUsedPersonalFieldBodySaysNotPersonal_FullTrackAndCallsNeedAuthorisation()
+    {
+        var setup = await ReleasedOutputAsync(platform);
+        using var authority = platform.Client(Roles.Authority, "org-authority");
+        using var owner = platform.Client(Roles.Operator, setup.Sandbox.OperatorId);
+        using var provider = platform.Client(Roles.Provider, setup.Sandbox.ProviderId);
+        using var staff = SandboxScenario.StaffClient(platform, setup.Sandbox);
+        using var anonymous = platform.Client();
+        var job = await SandboxScenario.RunAsync(staff, setup.Sandbox, "full", $"SELECT district, count(DISTINCT name) AS people FROM {setup.Sandbox.TableName} GROUP BY district ORDER BY district");
+        Assert.True(job.GetProperty("status").GetString() == "released", job.GetRawText());
+
+        var created = await CreatedAsync(await owner.PostAsJsonAsync("/api/products", new
+        {
+            scenarioId = setup.ScenarioId, kind = "api", name = "各区养老服务登记人数（按姓名去重）", description = "按区县统计的登记人数。", price = 0,
+            sourceJobIds = new[] { job.GetProperty("id").GetString() }, involvesPersonalInfo = false, consentEvidence = new[] { "个人信息处理同意书 TY-2026-002" },
+        }));
+        var id = created.GetProperty("id").GetString()!;
+
+        // M4.5.1: the job read the personal field 'name', so the product is personal whatever the body says: full track.
+        Assert.True(created.GetProperty("involvesPersonalInfo").GetBoolean());
+        var authorityLink = await LinkAsync(authority, id, $"product-compliance-{id}-r1-authority", asRole: true);
+        var providerLink = await LinkAsync(provider, id, $"product-compliance-{id}-r1-provider-{setup.Sandbox.ProviderId}");
+        Assert.Equal("full", (await owner.GetFromJsonAsync<JsonElement>($"/api/products/{id}")).GetProperty("rounds")[0].GetProperty("track").GetString());
+        foreach (var link in new[] { authorityLink, providerLink })
+        {
+            var decided = await anonymous.PostAsJsonAsync(link, new { decision = "approve", comment = "同意发布。", scores = FullScores });
+            Assert.True(decided.StatusCode == HttpStatusCode.OK, await decided.Content.ReadAsStringAsync());
+        }
+
+        await PlatformScenario.PollAsync(owner, $"/api/products/{id}", p => p.GetProperty("status").GetString() == "published", TimeSpan.FromSeconds(60));
+        // M4.5.2: each call carries the data subject's authorisation reference.
+        var withoutAuthorisation = await owner.PostAsJsonAsync($"/api/products/{id}/calls", new { callId = "call-1" });
+        var withAuthorisation = await owner.PostAsJsonAsync($"/api/products/{id}/calls", new { callId = "call-2", subjectAuthorizationRef = "个人授权 AUTH-2026-0002" });
+        await ProblemAsync(withoutAuthorisation, HttpStatusCode.Forbidden, "product.subject_authorization_required");
+        Assert.True(withAuthorisation.StatusCode == HttpStatusCode.OK, await withAuthorisation.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task AgreementTerminated_ProductInReviewWithdrawnAndItsLinkClosed_PublishedProductStays()
     {
         var setup = await ReleasedOutputAsync(platform);

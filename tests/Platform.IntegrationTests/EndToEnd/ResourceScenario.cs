@@ -65,6 +65,19 @@ public static class ResourceScenario
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    /// <summary>Registers, uploads and samples a small people register of <paramref name="provider"/> and has the authority publish it; returns its id.</summary>
+    public static async Task<string> PublishAsync(HttpClient authority, HttpClient provider, string name = "社区养老服务登记", string? sharedFrom = null)
+    {
+        var resourceId = (await RegisterAsync(provider, name, sharedFrom)).GetProperty("id").GetString()!;
+        var uploaded = await UploadAsync(provider, resourceId, Encoding.UTF8.GetBytes(NewPeopleFile(12).Csv), "text/csv; charset=utf-8");
+        Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
+        var sample = await SubmitAndWaitForSampleAsync(provider, resourceId);
+        Assert.Equal("succeeded", sample.GetProperty("status").GetString());
+        var published = await authority.PostAsJsonAsync($"/api/resources/{resourceId}/review", new { decision = "approve" });
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        return resourceId;
+    }
+
     public static async Task<JsonElement> RegisterAsync(HttpClient provider, string name, string? sharedFrom = null, string description = "居民办理社区养老服务的登记信息（每月更新）")
     {
         var response = await provider.PostAsJsonAsync("/api/resources", new

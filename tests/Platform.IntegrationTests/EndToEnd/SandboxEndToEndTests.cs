@@ -43,6 +43,73 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
     }
 
     [Fact]
+    public async Task Submit_StaffFiledUnderNdaButNotVerified_403UntilTheAuthorityVerifies()
+    {
+        var setup = await SharedAsync();
+        using var owner = platform.Client(Roles.Operator, setup.OperatorId);
+        using var authority = platform.Client(Roles.Authority, "org-authority");
+        var (newcomer, _) = await FiledUnderNdaAsync(authority, owner, setup.OperatorId);
+        using var staff = StaffClient(platform, setup, newcomer);
+        var sql = $"SELECT district, count(*) AS people FROM {setup.TableName} GROUP BY district";
+
+        var unverified = await SubmitAsync(staff, setup, "full", sql);
+        var noEvidence = await authority.PostAsJsonAsync($"/api/personnel/{newcomer}/identity-verification", new { method = "in-person" });
+        var byOperator = await owner.PostAsJsonAsync($"/api/personnel/{newcomer}/identity-verification", new { documentRef = "自查", method = "other" });
+        var verified = await authority.PostAsJsonAsync($"/api/personnel/{newcomer}/identity-verification", new { documentRef = "政务服务网实名核验 EGOV-2026-118", method = "e-government" });
+        var afterVerification = await SubmitAsync(staff, setup, "full", sql);
+
+        // M4.4: identity verification is a step of its own; the ID number's checksum at registration is not one.
+        var problem = await FoundationEndToEndTests.AssertProblemAsync(unverified, HttpStatusCode.Forbidden, "personnel.not_cleared");
+        Assert.Equal(["identityVerified"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        await FoundationEndToEndTests.AssertProblemAsync(noEvidence, HttpStatusCode.UnprocessableEntity, "personnel.invalid");
+        await FoundationEndToEndTests.AssertProblemAsync(byOperator, HttpStatusCode.Forbidden, "auth.forbidden_role");
+        var record = await verified.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("e-government", "政务服务网实名核验 EGOV-2026-118"),
+            (record.GetProperty("verification").GetProperty("method").GetString(), record.GetProperty("verification").GetProperty("documentRef").GetString()));
+        Assert.True(afterVerification.StatusCode == HttpStatusCode.Accepted, await afterVerification.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Submit_SignedInWithIdentityProviderTokenForTheSameIdNumber_VerifiedAutomatically()
+    {
+        var setup = await SharedAsync();
+        using var owner = platform.Client(Roles.Operator, setup.OperatorId);
+        using var authority = platform.Client(Roles.Authority, "org-authority");
+        var (newcomer, idNumber) = await FiledUnderNdaAsync(authority, owner, setup.OperatorId);
+        var sql = $"SELECT district, count(*) AS people FROM {setup.TableName} GROUP BY district";
+        using var otherPerson = platform.Client();
+        otherPerson.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.IdentityProviderToken(setup.OperatorId, newcomer, TestIdNumbers.New()));
+        using var notVerified = platform.Client();
+        notVerified.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.IdentityProviderToken(setup.OperatorId, newcomer, idNumber, verified: false));
+        using var signedIn = platform.Client();
+        signedIn.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platform.IdentityProviderToken(setup.OperatorId, newcomer, idNumber));
+
+        var wrongPerson = await SubmitAsync(otherPerson, setup, "full", sql);
+        var unverifiedClaim = await SubmitAsync(notVerified, setup, "full", sql);
+        var accepted = await SubmitAsync(signedIn, setup, "full", sql);
+
+        await FoundationEndToEndTests.AssertProblemAsync(wrongPerson, HttpStatusCode.Forbidden, "personnel.not_cleared");
+        await FoundationEndToEndTests.AssertProblemAsync(unverifiedClaim, HttpStatusCode.Forbidden, "personnel.not_cleared");
+        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
+        var record = await authority.GetFromJsonAsync<JsonElement>($"/api/personnel/{newcomer}");
+        Assert.True(record.GetProperty("identityVerified").GetBoolean());
+        Assert.Equal("identity-provider", record.GetProperty("verification").GetProperty("method").GetString());
+        Assert.DoesNotContain(idNumber, record.GetRawText(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A staff member filed by the authority and under NDA whose identity is not yet verified; returns its id and ID number.</summary>
+    private static async Task<(string Id, string IdNumber)> FiledUnderNdaAsync(HttpClient authority, HttpClient owner, string operatorId)
+    {
+        var idNumber = TestIdNumbers.New();
+        var created = await owner.PostAsJsonAsync("/api/personnel", new { name = "王磊", idNumber, orgId = operatorId });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.True((await authority.PostAsJsonAsync($"/api/personnel/{id}/filing", new { decision = "approve", comment = "同意备案" })).IsSuccessStatusCode);
+        Assert.True((await owner.PostAsJsonAsync($"/api/personnel/{id}/nda", new { documentRef = "保密协议 BM-2026-090", signedOn = PlatformScenario.TodayCst.ToString("yyyy-MM-dd") })).IsSuccessStatusCode);
+        return (id, idNumber);
+    }
+
+    [Fact]
     public async Task Submit_OperatorRoleOrBadBody_403And400()
     {
         var setup = await SharedAsync();

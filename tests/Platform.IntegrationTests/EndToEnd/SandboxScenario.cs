@@ -103,9 +103,17 @@ public static class SandboxScenario
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    /// <summary>The authority verifies the staff member's identity in person (M4.4).</summary>
+    public static async Task VerifyIdentityAsync(HttpClient authority, string staffId)
+    {
+        var verified = await authority.PostAsJsonAsync($"/api/personnel/{staffId}/identity-verification", new { documentRef = "身份证原件当面核验 HB-2026-031", method = "in-person" });
+        Assert.True(verified.IsSuccessStatusCode, await verified.Content.ReadAsStringAsync());
+    }
+
     private static async Task<string> ClearedStaffAsync(HttpClient authority, HttpClient owner, string operatorId)
     {
         var staffId = await RegisterStaffAsync(owner, operatorId);
+        await VerifyIdentityAsync(authority, staffId);
         var filed = await authority.PostAsJsonAsync($"/api/personnel/{staffId}/filing", new { decision = "approve", comment = "材料齐全，同意备案" });
         Assert.True(filed.IsSuccessStatusCode, await filed.Content.ReadAsStringAsync());
         var nda = await owner.PostAsJsonAsync($"/api/personnel/{staffId}/nda", new { documentRef = "保密协议 BM-2026-031", signedOn = TodayCst.ToString("yyyy-MM-dd") });

@@ -34,7 +34,7 @@ public sealed class ScenarioDeadlineEndToEndTests
         using var provider = Client(host, Roles.Provider, providerId);
         using var owner = Client(host, Roles.Operator, operatorId);
         using var anonymous = Client(host, null, "");
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId]));
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [await PublishResourceAsync(authority, provider)]));
         var instance = InstanceId(scenarioId, 1);
         var authorityLink = await LinkAsync(authority, scenarioId, $"{instance}-authority", asRole: true);
         var firstProviderLink = await LinkAsync(provider, scenarioId, $"{instance}-provider-{providerId}");

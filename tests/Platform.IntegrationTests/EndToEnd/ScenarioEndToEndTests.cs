@@ -11,6 +11,9 @@ namespace Platform.IntegrationTests.EndToEnd;
 [Collection(PlatformCollection.Name)]
 public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
 {
+    /// <summary>The published resource each provider of the test holds (xunit makes one instance per test).</summary>
+    private readonly Dictionary<string, string> _resourceOf = new(StringComparer.Ordinal);
+
     [Fact]
     public async Task Review_TwoProvidersAllApprove_ApprovedAndOperatorTold()
     {
@@ -82,11 +85,11 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         var round1 = await RoundLinksAsync(scenarioId, 1, authority, providers);
         using var anonymous = platform.Client();
         Assert.Equal(HttpStatusCode.OK, (await DecideAsync(anonymous, round1["authority"], "changes", "请补充数据安全保障措施。", new Dictionary<string, int> { ["necessity"] = 2 })).StatusCode);
-        var earlyResubmission = await operatorClient.PostAsJsonAsync($"/api/scenarios/{scenarioId}/resubmission", Body(agreementId, [providers[0].Id]));
+        var earlyResubmission = await operatorClient.PostAsJsonAsync($"/api/scenarios/{scenarioId}/resubmission", Body(agreementId, [_resourceOf[providers[0].Id]]));
         Assert.Equal(HttpStatusCode.OK, (await DecideAsync(anonymous, round1[$"provider-{providers[0].Id}"], "approve")).StatusCode);
         await WaitForStatusAsync(operatorClient, scenarioId, "changes-requested");
 
-        var resubmitted = await operatorClient.PostAsJsonAsync($"/api/scenarios/{scenarioId}/resubmission", Body(agreementId, [providers[0].Id], title: Title + "（修订）"));
+        var resubmitted = await operatorClient.PostAsJsonAsync($"/api/scenarios/{scenarioId}/resubmission", Body(agreementId, [_resourceOf[providers[0].Id]], title: Title + "（修订）"));
 
         await FoundationEndToEndTests.AssertProblemAsync(earlyResubmission, HttpStatusCode.Conflict, "scenario.resubmission_not_allowed");
         Assert.Equal(HttpStatusCode.OK, resubmitted.StatusCode);
@@ -123,7 +126,7 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         await DecideAsync(anonymous, round1[$"provider-{providers[1].Id}"], "changes", "字段过多。", new Dictionary<string, int>());
         await WaitForStatusAsync(operatorClient, scenarioId, "changes-requested");
 
-        var resubmitted = await operatorClient.PostAsJsonAsync($"/api/scenarios/{scenarioId}/resubmission", Body(agreementId, [providers[0].Id]));
+        var resubmitted = await operatorClient.PostAsJsonAsync($"/api/scenarios/{scenarioId}/resubmission", Body(agreementId, [_resourceOf[providers[0].Id]]));
         Assert.Equal(HttpStatusCode.OK, resubmitted.StatusCode);
         var round2 = await RoundLinksAsync(scenarioId, 2, authority, [providers[0]]);
 
@@ -175,7 +178,8 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         var refused = Assert.Single(answers, a => a.StatusCode != HttpStatusCode.OK);
         await FoundationEndToEndTests.AssertProblemAsync(refused, HttpStatusCode.Conflict, "approval.link_used");
         var winner = await answers.Single(a => a.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<JsonElement>();
-        var view = await PlatformScenario.PollAsync(operatorClient, $"/api/scenarios/{scenarioId}",
+        // Sealed reviews: while the round is open only the authority (and supervisors) read the decision itself.
+        var view = await PlatformScenario.PollAsync(authority, $"/api/scenarios/{scenarioId}",
             s => s.GetProperty("reviews").EnumerateArray().Any(r => r.GetProperty("slot").GetString() == "authority" && r.GetProperty("state").GetString() == "decided"),
             TimeSpan.FromSeconds(30));
         var authorityReview = view.GetProperty("reviews").EnumerateArray().Single(r => r.GetProperty("slot").GetString() == "authority");
@@ -245,9 +249,12 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("text/html", again.Content.Headers.ContentType?.MediaType);
-        var view = await PlatformScenario.PollAsync(operatorClient, $"/api/scenarios/{scenarioId}",
+        var view = await PlatformScenario.PollAsync(authority, $"/api/scenarios/{scenarioId}",
             s => s.GetProperty("reviews").EnumerateArray().Any(r => r.GetProperty("state").GetString() == "decided"), TimeSpan.FromSeconds(30));
         Assert.Equal("同意，注意<script>alert(1)</script>数据安全。", view.GetProperty("reviews")[0].GetProperty("comment").GetString());
+        var sealedForOperator = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/scenarios/{scenarioId}");
+        Assert.Equal("decided", sealedForOperator.GetProperty("reviews")[0].GetProperty("state").GetString());
+        Assert.DoesNotContain("数据安全", sealedForOperator.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -301,7 +308,7 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
             dataNeeds = new[] { new { resourceId = "res-01jd8x3kq7m4r6t9v2w5y8z1ab", providerId, fields = new[] { "字段" } } },
         });
         var noNeeds = await owner.PostAsJsonAsync("/api/scenarios", new { agreementId, title = "场景", purpose = "目的", useCategory = "industry", economicValue = "高", socialValue = "高", businessModel = "收费", dataNeeds = Array.Empty<object>() });
-        var unknownProvider = await owner.PostAsJsonAsync("/api/scenarios", Body(agreementId, ["org-01jd8x3kq7m4r6t9v2w5y8z1ab"]));
+        var unknownResource = await owner.PostAsJsonAsync("/api/scenarios", Body(agreementId, ["res-01jd8x3kq7m4r6t9v2w5y8z1ab"]));
         var terminated = await authority.PostAsJsonAsync($"/api/agreements/{agreementId}/termination", new { ground = "other", detail = "测试终止" });
         var afterTermination = await owner.PostAsJsonAsync("/api/scenarios", Body(agreementId, [providerId]));
 
@@ -309,7 +316,8 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         await FoundationEndToEndTests.AssertProblemAsync(unknownAgreement, HttpStatusCode.Conflict, "scenario.agreement_not_active");
         Assert.True((await FoundationEndToEndTests.AssertProblemAsync(noJustification, HttpStatusCode.UnprocessableEntity, "scenario.invalid")).GetProperty("errors").TryGetProperty("dataNeeds[0].justification", out _));
         Assert.True((await FoundationEndToEndTests.AssertProblemAsync(noNeeds, HttpStatusCode.UnprocessableEntity, "scenario.invalid")).GetProperty("errors").TryGetProperty("dataNeeds", out _));
-        Assert.True((await FoundationEndToEndTests.AssertProblemAsync(unknownProvider, HttpStatusCode.UnprocessableEntity, "scenario.invalid")).GetProperty("errors").TryGetProperty("dataNeeds[0].providerId", out _));
+        // M4.2: the request names resources; the providers come from the catalogue, so an unknown resource is refused.
+        Assert.True((await FoundationEndToEndTests.AssertProblemAsync(unknownResource, HttpStatusCode.UnprocessableEntity, "scenario.invalid")).GetProperty("errors").TryGetProperty("dataNeeds[0].resourceId", out _));
         Assert.Equal(HttpStatusCode.OK, terminated.StatusCode);
         await FoundationEndToEndTests.AssertProblemAsync(afterTermination, HttpStatusCode.Conflict, "agreement.not_in_force");
     }
@@ -356,11 +364,17 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         {
             var id = await CreateOrganizationAsync(authority, "provider", i == 0 ? "湖北省电力公司" : "武汉市交通运输局");
             providers.Add((id, platform.Client(Roles.Provider, id)));
+            _resourceOf[id] = await PublishResourceAsync(authority, providers[^1].Client);
         }
 
         string? expertId = expert ? await CreateOrganizationAsync(authority, "reviewer", "湖北数据治理专家委员会") : null;
         var operatorClient = platform.Client(Roles.Operator, operatorId);
-        var scenarioId = await SubmitAsync(operatorClient, Body(agreementId, providers.Select(p => p.Id).ToList(), expertId is null ? null : [expertId]));
+        var scenarioId = await SubmitAsync(operatorClient, Body(agreementId, providers.Select(p => _resourceOf[p.Id]).ToList(), expertId is null ? null : [expertId]));
+        if (expertId is not null)
+        {
+            // M2.3: the operator asked for expert review; the authority chooses the expert.
+            await AddExpertsAsync(authority, scenarioId, expertId);
+        }
         return (scenarioId, operatorClient, authority, providers, agreementId, expertId);
     }
 

@@ -41,7 +41,11 @@ public static class ScenarioSteps
         return (operatorId, agreementId);
     }
 
-    public static object Body(string agreementId, IReadOnlyList<string> providers, IReadOnlyList<string>? experts = null, string title = Title) => new
+    /// <summary>
+    /// A scenario needing the published resources <paramref name="resources"/> (their providers review it, M4.2) and, when
+    /// <paramref name="experts"/> are given, asking for expert review and suggesting them (the authority adds experts, M2.3).
+    /// </summary>
+    public static object Body(string agreementId, IReadOnlyList<string> resources, IReadOnlyList<string>? experts = null, string title = Title) => new
     {
         agreementId,
         title,
@@ -50,16 +54,25 @@ public static class ScenarioSteps
         economicValue = "预计每年减少充电排队时间约 120 万小时，带动充电运营收入增长。",
         socialValue = "便利市民绿色出行，支撑“双碳”目标。",
         businessModel = "向充电运营企业提供选址分析报告，按次收费，公益用途免费。",
-        dataNeeds = providers.Select((provider, i) => new
+        dataNeeds = resources.Select((resourceId, i) => new
         {
-            resourceId = Platform.Domain.Common.ResourceId.New("res", DateTimeOffset.UtcNow),
-            providerId = provider,
+            resourceId,
             fields = new[] { "区域编码", "时段", i == 0 ? "负荷" : "车流量" },
             justification = i == 0 ? "评估各区域电网承载能力，确定可建桩数量。" : "识别车流密集区域，确定充电需求热点。",
         }).ToArray(),
         expertReview = experts is { Count: > 0 },
         experts = experts ?? [],
     };
+
+    /// <summary>A published resource of the provider <paramref name="provider"/> acts for, to name in a data need.</summary>
+    public static Task<string> PublishResourceAsync(HttpClient authority, HttpClient provider) => ResourceScenario.PublishAsync(authority, provider);
+
+    /// <summary>The authority adds expert reviewers to a scenario under review (M2.3).</summary>
+    public static async Task AddExpertsAsync(HttpClient authority, string scenarioId, params string[] experts)
+    {
+        var added = await authority.PostAsJsonAsync($"/api/scenarios/{scenarioId}/experts", new { experts });
+        Assert.True(added.StatusCode == HttpStatusCode.OK, await added.Content.ReadAsStringAsync());
+    }
 
     /// <summary>Submits a scenario; returns its id.</summary>
     public static async Task<string> SubmitAsync(HttpClient operatorClient, object body)

@@ -128,4 +128,28 @@ public sealed class AuthOptionsValidatorTests
 
         Assert.Contains("AzureWebJobsStorage", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_IdentityProviderConfiguredWell_Succeeds()
+    {
+        var options = HttpTestKit.DevelopmentAuth();
+        options.IdentityProvider = new IdentityProviderOptions { Issuer = "https://idp.realname.test/hubei" };
+
+        Assert.True(Validate(Environments.Development, options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_IdentityProviderBadIssuerOrClaims_FailsNamingTheSetting()
+    {
+        var sameIssuer = HttpTestKit.DevelopmentAuth();
+        sameIssuer.IdentityProvider = new IdentityProviderOptions { Issuer = sameIssuer.Issuer };
+        var notUrl = HttpTestKit.DevelopmentAuth();
+        notUrl.IdentityProvider = new IdentityProviderOptions { Issuer = "realname" };
+        var reservedClaim = HttpTestKit.DevelopmentAuth();
+        reservedClaim.IdentityProvider = new IdentityProviderOptions { Issuer = "https://idp.realname.test/hubei", IdNumberClaim = "sub" };
+
+        Assert.Contains("Auth:IdentityProvider:Issuer", Validate(Environments.Development, sameIssuer).FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Auth:IdentityProvider:Issuer", Validate(Environments.Development, notUrl).FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Auth:IdentityProvider:IdNumberClaim", Validate(Environments.Development, reservedClaim).FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -52,6 +52,18 @@ public sealed class ScriptedOrchestrationContext<TEvent>
         return later;
     }
 
+    /// <summary>
+    /// Scripts a second kind of external event: the returned queue answers the waits for <paramref name="eventName"/> in
+    /// order (enqueue completed tasks); once it is empty the waits never complete.
+    /// </summary>
+    public Queue<Task<TOther>> OtherEvents<TOther>(string eventName)
+    {
+        var queue = new Queue<Task<TOther>>();
+        _context.Setup(c => c.WaitForExternalEvent<TOther>(eventName, It.IsAny<CancellationToken>()))
+            .Returns((string _, CancellationToken _) => queue.Count > 0 ? queue.Dequeue() : new TaskCompletionSource<TOther>().Task);
+        return queue;
+    }
+
     /// <summary>The next timer created fires at once; timers not scripted never fire.</summary>
     public void TimerFires() => _timers.Enqueue(Task.CompletedTask);
 

@@ -42,7 +42,9 @@ public sealed class PersonnelServiceTests
         var stored = (await _store.GetAsync("stf-1"))!.Value;
         Assert.Equal(IdNumberHasher.Hash(TestSecrets.HashKey, number), stored.IdNumberHash);
         Assert.Equal(PersonnelRules.Mask(number), stored.IdNumberMasked);
-        Assert.True(stored.IdentityVerified);
+        // M4.4: registration records the claimed identity; the checksum alone verifies nothing.
+        Assert.False(stored.IdentityVerified);
+        Assert.Null(stored.Verification);
         Assert.Equal(FilingState.Pending, stored.FilingState);
         Assert.False(created.Value.Cleared);
         Assert.DoesNotContain(number, System.Text.Json.JsonSerializer.Serialize(stored), StringComparison.Ordinal);
@@ -203,12 +205,69 @@ public sealed class PersonnelServiceTests
         await _service.DecideFilingAsync(staff.Id, FilingDecision.Approve, null, null, _authority);
         var afterFiling = await Assert.ThrowsAsync<DomainException>(() => _service.EnsureClearedAsync(staff.Id));
         await _service.RecordNdaAsync(staff.Id, new NdaEvidence("NDA-1", new DateOnly(2026, 3, 10)), null, _operator);
+        var afterNda = await Assert.ThrowsAsync<DomainException>(() => _service.EnsureClearedAsync(staff.Id));
+        await _service.VerifyIdentityAsync(staff.Id, IdentityVerificationMethod.InPerson, "身份证原件核验 HB-2026-001", null, null, _authority);
         var cleared = await _service.EnsureClearedAsync(staff.Id);
 
         Assert.Equal((FailureKind.Forbidden, "personnel.not_cleared"), (beforeAny.Kind, beforeAny.Code));
-        Assert.Equal(["filing", "nda"], beforeAny.Errors!.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["nda"], afterFiling.Errors!.Keys);
+        Assert.Equal(["filing", "identityVerified", "nda"], beforeAny.Errors!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["identityVerified", "nda"], afterFiling.Errors!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["identityVerified"], afterNda.Errors!.Keys);
         Assert.True(cleared.Cleared);
+    }
+
+    [Fact]
+    public async Task VerifyIdentityAsync_Authority_RecordsEvidenceAndAudits()
+    {
+        var staff = await Registered();
+
+        var verified = await _service.VerifyIdentityAsync(staff.Id, IdentityVerificationMethod.EGovernment, "鄂汇办实名核验 2026-0310-17", "核验一致", null, _authority);
+
+        Assert.True(verified.Value.IdentityVerified);
+        Assert.Equal((IdentityVerificationMethod.EGovernment, "鄂汇办实名核验 2026-0310-17", "authority-user"),
+            (verified.Value.Verification!.Method, verified.Value.Verification.DocumentRef, verified.Value.Verification.VerifiedBy));
+        Assert.Contains(_audit.Records, r => r.Action == "personnel.identity_verified" && r.Target == $"personnel/{staff.Id}");
+    }
+
+    [Fact]
+    public async Task VerifyIdentityAsync_NotAuthorityOrWithoutEvidence_Refused()
+    {
+        var staff = await Registered();
+
+        var byOperator = await Assert.ThrowsAsync<DomainException>(() => _service.VerifyIdentityAsync(staff.Id, IdentityVerificationMethod.InPerson, "证件", null, null, _operator));
+        var noDocument = await Assert.ThrowsAsync<DomainException>(() => _service.VerifyIdentityAsync(staff.Id, IdentityVerificationMethod.InPerson, " ", null, null, _authority));
+        var noMethod = await Assert.ThrowsAsync<DomainException>(() => _service.VerifyIdentityAsync(staff.Id, null, "证件", null, null, _authority));
+        var claimsProvider = await Assert.ThrowsAsync<DomainException>(() => _service.VerifyIdentityAsync(staff.Id, IdentityVerificationMethod.IdentityProvider, "证件", null, null, _authority));
+
+        Assert.Equal("auth.forbidden_role", byOperator.Code);
+        Assert.Equal(["documentRef"], noDocument.Errors!.Keys);
+        Assert.Equal(["method"], noMethod.Errors!.Keys);
+        Assert.Equal(["method"], claimsProvider.Errors!.Keys);
+        Assert.False((await _store.GetAsync(staff.Id))!.Value.IdentityVerified);
+    }
+
+    [Fact]
+    public async Task EnsureClearedAsync_SignedInWithVerifiedIdentityOfTheSameNumber_VerifiedAutomatically()
+    {
+        var staff = await FiledUnderNda();
+        var caller = new Caller(staff.Id, Roles.Personnel, OperatorOrg) { VerifiedIdNumber = ValidIdNumber() };
+
+        var cleared = await _service.EnsureClearedAsync(caller);
+
+        Assert.True(cleared.Cleared);
+        Assert.Equal(IdentityVerificationMethod.IdentityProvider, cleared.Verification!.Method);
+    }
+
+    [Fact]
+    public async Task EnsureClearedAsync_SignedInWithVerifiedIdentityOfAnotherNumber_StillNotCleared()
+    {
+        var staff = await FiledUnderNda();
+        var caller = new Caller(staff.Id, Roles.Personnel, OperatorOrg) { VerifiedIdNumber = ValidIdNumber("456") };
+
+        var failure = await Assert.ThrowsAsync<DomainException>(() => _service.EnsureClearedAsync(caller));
+
+        Assert.Equal(["identityVerified"], failure.Errors!.Keys);
+        Assert.False((await _store.GetAsync(staff.Id))!.Value.IdentityVerified);
     }
 
     [Fact]
@@ -267,11 +326,17 @@ public sealed class PersonnelServiceTests
     private async Task<StaffMember> Registered()
         => (await _service.RegisterAsync("stf-1", new NewStaffMember("李四", ValidIdNumber(), OperatorOrg), _operator)).Value;
 
-    private async Task<StaffMember> Cleared()
+    private async Task<StaffMember> FiledUnderNda()
     {
         var staff = await Registered();
         await _service.DecideFilingAsync(staff.Id, FilingDecision.Approve, null, null, _authority);
         return (await _service.RecordNdaAsync(staff.Id, new NdaEvidence("NDA-1", new DateOnly(2026, 3, 1)), null, _operator)).Value;
+    }
+
+    private async Task<StaffMember> Cleared()
+    {
+        var staff = await FiledUnderNda();
+        return (await _service.VerifyIdentityAsync(staff.Id, IdentityVerificationMethod.InPerson, "身份证原件核验", null, null, _authority)).Value;
     }
 
     private static Versioned<Organization> Org(string id, OrganizationKind kind)

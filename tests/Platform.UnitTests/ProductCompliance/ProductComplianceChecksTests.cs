@@ -174,6 +174,10 @@ public sealed class ProductComplianceChecksTests
     }
 
     [Fact]
+    public void SelectTrack_PublicGoodWithTradeSecrets_Full()
+        => Assert.Equal(ProductReviewTrack.Full, ProductReviewPlanning.SelectTrack(Facts("public-good", personalInfo: false, tradeSecrets: true, consent: ["c-1"])));
+
+    [Fact]
     public void SelectReviewers_FastTrack_TheAuthorityAlone()
     {
         var reviewers = ProductReviewPlanning.SelectReviewers(Facts(), ProductReviewTrack.Fast, ProductComplianceSettings.Default);

@@ -51,8 +51,8 @@ public sealed class ProductTestWorld
         organizations.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string id, CancellationToken _) => _organizations.TryGetValue(id, out var o) ? new Versioned<Organization>(o, "e") : null);
 
-        var content = ScenarioRules.Validate(new ScenarioDraft("养老服务分布分析", "按区统计", useCategory, "经济", "社会", "模式",
-            [new DataNeedDraft("res-1", ProviderId, ["name", "district", "age"], "统计")], false, []));
+        var content = ScenarioRules.WithHolders(ScenarioRules.Validate(new ScenarioDraft("养老服务分布分析", "按区统计", useCategory, "经济", "社会", "模式",
+            [new DataNeedDraft("res-1", null, ["name", "district", "age"], "统计")], false, [])), new Dictionary<string, ResourceHolder> { ["res-1"] = new("res-1", ProviderId, null) });
         Scenario = new Scenario(ScenarioId, AgreementId, OperatorId, ScenarioStatus.Approved, [ScenarioRules.NewRound(1, "scenario-review-scn-1-r1", content, Now, Now.AddDays(5))], Now, "op", Now);
         Scenarios.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string id, CancellationToken _) => id == Scenario.Id ? new Versioned<Scenario>(Scenario, "e") : null);

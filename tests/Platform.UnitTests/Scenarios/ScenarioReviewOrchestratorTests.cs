@@ -39,6 +39,36 @@ public sealed class ScenarioReviewOrchestratorTests
     }
 
     [Fact]
+    public async Task Run_AuthorityAddsExpert_LinkIssuedAndRoundWaitsForTheExpert()
+    {
+        var review = new ReviewHarness();
+        review.AuthorityAdds("expert-org-e1")
+            .Decide("authority", ApprovalDecisionKind.Approve).Decide("provider-org-p1", ApprovalDecisionKind.Approve).Decide("provider-org-p2", ApprovalDecisionKind.Approve)
+            .Decide("expert-org-e1", ApprovalDecisionKind.Changes);
+
+        var result = await review.RunAsync();
+
+        // M2.3: without the expert the three approvals would have approved the round; the expert's answer decides it.
+        Assert.Equal("changes-requested", result.Outcome);
+        Assert.Equal([.. Slots, "expert-org-e1"], review.Issued);
+        Assert.Equal([.. Slots, "expert-org-e1"], review.Recorded);
+    }
+
+    [Fact]
+    public async Task Run_SameExpertAddedTwice_OneLink()
+    {
+        var review = new ReviewHarness();
+        review.AuthorityAdds("expert-org-e1").AuthorityAdds("expert-org-e1")
+            .Decide("authority", ApprovalDecisionKind.Approve).Decide("provider-org-p1", ApprovalDecisionKind.Approve).Decide("provider-org-p2", ApprovalDecisionKind.Approve)
+            .Decide("expert-org-e1", ApprovalDecisionKind.Approve);
+
+        var result = await review.RunAsync();
+
+        Assert.Equal("approved", result.Outcome);
+        Assert.Single(review.Issued, "expert-org-e1");
+    }
+
+    [Fact]
     public async Task Run_FirstAnswerRejects_CompletesRejectedWithoutWaitingForTheOthers()
     {
         var review = new ReviewHarness();
@@ -194,9 +224,11 @@ public sealed class ScenarioReviewOrchestratorTests
     private sealed class ReviewHarness
     {
         private readonly ScriptedOrchestrationContext<ApprovalDecidedEvent> _context = new(ApprovalService.DecisionEventName);
+        private readonly Queue<Task<ScenarioReviewerAdded>> _added;
 
         public ReviewHarness()
         {
+            _added = _context.OtherEvents<ScenarioReviewerAdded>(ScenarioService.ReviewerAddedEventName);
             _context.OnActivity<string>(nameof(IssueScenarioReviewLinkActivity), input =>
             {
                 var request = (ScenarioReviewSlotRequest)input!;
@@ -250,6 +282,12 @@ public sealed class ScenarioReviewOrchestratorTests
         public ReviewHarness Decide(string slot, ApprovalDecisionKind kind)
         {
             _context.Raise(Decision(slot, kind));
+            return this;
+        }
+
+        public ReviewHarness AuthorityAdds(string slot)
+        {
+            _added.Enqueue(Task.FromResult(new ScenarioReviewerAdded(slot)));
             return this;
         }
 

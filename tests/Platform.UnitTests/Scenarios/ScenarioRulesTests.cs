@@ -2,6 +2,7 @@ using FsCheck.Xunit;
 using Platform.Domain.Approvals;
 using Platform.Domain.Errors;
 using Platform.Domain.Notifications;
+using Platform.Domain.Organizations;
 using Platform.Domain.Scenarios;
 using Xunit;
 
@@ -15,6 +16,11 @@ public sealed class ScenarioRulesTests
         " 充电设施布局优化 ", "优化布局", ScenarioUseCategory.PublicGood, "减少排队", "绿色出行", "按次收费",
         needs ?? [new DataNeedDraft("res-1", "org-p1", ["区域", "负荷"], "评估电网承载能力"), new DataNeedDraft("res-2", "org-p2", ["车流量"], "识别需求热点")],
         expertReview, experts);
+
+    /// <summary>Validates the draft and takes each need's holder from a catalogue in which every named resource is published by the provider the draft names.</summary>
+    public static ScenarioContent Resolved(ScenarioDraft draft)
+        => ScenarioRules.WithHolders(ScenarioRules.Validate(draft), draft.DataNeeds!.OfType<DataNeedDraft>()
+            .GroupBy(n => n.ResourceId!).ToDictionary(g => g.Key, g => new ResourceHolder(g.Key, g.First().ProviderId!, null)));
 
     [Fact]
     public void Validate_CompleteDraft_TrimmedContent()
@@ -36,7 +42,7 @@ public sealed class ScenarioRulesTests
     }
 
     [Fact]
-    public void Validate_NeedWithoutJustificationFieldsOrProvider_NamesThePath()
+    public void Validate_NeedWithoutJustificationFieldsOrProvider_NamesThePathProviderNotAsked()
     {
         var error = Assert.Throws<DomainException>(() => ScenarioRules.Validate(Draft([
             new DataNeedDraft("res-1", "org-p1", ["区域"], "理由"),
@@ -44,7 +50,8 @@ public sealed class ScenarioRulesTests
             null,
         ])));
 
-        Assert.Equal(["dataNeeds[1].providerId", "dataNeeds[1].fields", "dataNeeds[1].justification", "dataNeeds[2]"], error.Errors!.Keys);
+        // M4.2: the provider comes from the catalogue, so a need without providerId is complete.
+        Assert.Equal(["dataNeeds[1].fields", "dataNeeds[1].justification", "dataNeeds[2]"], error.Errors!.Keys);
     }
 
     [Fact]
@@ -58,25 +65,113 @@ public sealed class ScenarioRulesTests
     }
 
     [Fact]
-    public void Validate_ExpertsInconsistentWithExpertReview_Refused()
+    public void Validate_ExpertsSuggestedWithoutAskingForReview_Refused()
     {
-        var askedWithoutExperts = Assert.Throws<DomainException>(() => ScenarioRules.Validate(Draft(expertReview: true)));
         var expertsNotAsked = Assert.Throws<DomainException>(() => ScenarioRules.Validate(Draft(expertReview: false, experts: ["org-e1"])));
 
-        Assert.True(askedWithoutExperts.Errors!.ContainsKey("experts"));
         Assert.True(expertsNotAsked.Errors!.ContainsKey("experts"));
+    }
+
+    [Fact]
+    public void Validate_ExpertReviewAskedWithoutNamingExperts_Accepted()
+    {
+        // M2.3: the operator may only ask for expert review; the authority chooses the experts.
+        var content = ScenarioRules.Validate(Draft(expertReview: true));
+
+        Assert.True(content.ExpertReview);
+        Assert.Empty(content.Experts);
+    }
+
+    [Fact]
+    public void ReviewSlots_ExpertsSuggestedByOperator_NoExpertSlot()
+    {
+        var content = Resolved(Draft([new DataNeedDraft("res-1", "org-p1", ["a"], "理由")], expertReview: true, experts: ["org-e1"]));
+
+        Assert.Equal(["authority", "provider-org-p1"], ScenarioRules.ReviewSlots(content).Select(s => s.Slot));
+    }
+
+    [Fact]
+    public void WithHolders_BodyNamesAnotherProvider_HolderFromCatalogue()
+    {
+        var content = ScenarioRules.Validate(Draft([new DataNeedDraft("res-1", "org-p2", ["a"], "理由")]));
+
+        var resolved = ScenarioRules.WithHolders(content, new Dictionary<string, ResourceHolder> { ["res-1"] = new("res-1", "org-p1", null) });
+
+        Assert.Equal("org-p1", resolved.DataNeeds[0].ProviderId);
+        Assert.Equal(["authority", "provider-org-p1"], ScenarioRules.ReviewSlots(resolved).Select(s => s.Slot));
+    }
+
+    [Fact]
+    public void WithHolders_SharedInResource_OriginalProviderReviewsToo()
+    {
+        var content = ScenarioRules.Validate(Draft([new DataNeedDraft("res-1", null, ["a"], "理由")]));
+
+        var resolved = ScenarioRules.WithHolders(content, new Dictionary<string, ResourceHolder> { ["res-1"] = new("res-1", "org-p1", "org-origin") });
+
+        Assert.Equal(["authority", "provider-org-p1", "provider-org-origin"], ScenarioRules.ReviewSlots(resolved).Select(s => s.Slot));
+    }
+
+    [Fact]
+    public void WithHolders_UnknownOrUnpublishedResource_422NamingTheNeed()
+    {
+        var content = ScenarioRules.Validate(Draft());
+
+        var error = Assert.Throws<DomainException>(() => ScenarioRules.WithHolders(content, new Dictionary<string, ResourceHolder> { ["res-1"] = new("res-1", "org-p1", null) }));
+
+        Assert.Equal((FailureKind.Unprocessable, "scenario.invalid"), (error.Kind, error.Code));
+        Assert.Equal(["dataNeeds[1].resourceId"], error.Errors!.Keys);
+    }
+
+    [Fact]
+    public void AddExpert_OpenRound_SlotAddedOnceAndCarriedIntoNextRound()
+    {
+        var scenario = NewScenario();
+
+        var (added, isNew) = ScenarioRules.AddExpert(scenario, "org-e1", Now);
+        var (again, isNewAgain) = ScenarioRules.AddExpert(added, "org-e1", Now);
+        var changed = ScenarioRules.EndRound(again, 1, ReviewRoundOutcome.ChangesRequested, Now);
+        var next = ScenarioRules.Resubmit(changed, changed.Content, "scenario-review-scn-1-r2", Now, Now.AddDays(5));
+
+        Assert.True(isNew);
+        Assert.False(isNewAgain);
+        Assert.Same(added, again);
+        Assert.Equal(["authority", "provider-org-p1", "expert-org-e1"], added.CurrentRound.Reviews.Select(r => r.Slot));
+        Assert.Equal(["authority", "provider-org-p1", "expert-org-e1"], next.CurrentRound.Reviews.Select(r => r.Slot));
+    }
+
+    [Fact]
+    public void AddExpert_RoundEnded_409NotInReview()
+    {
+        var ended = ScenarioRules.EndRound(NewScenario(), 1, ReviewRoundOutcome.Approved, Now);
+
+        var error = Assert.Throws<DomainException>(() => ScenarioRules.AddExpert(ended, "org-e1", Now));
+
+        Assert.Equal((FailureKind.Conflict, "scenario.not_in_review"), (error.Kind, error.Code));
+    }
+
+    [Theory]
+    [InlineData("org-op", "91420100MA4K0000XX", OrganizationKind.Reviewer, true)]
+    [InlineData("org-e1", "91420100MA4KOPERAT", OrganizationKind.Reviewer, true)]
+    [InlineData("org-dev", "91420100MA4K0DEV01", OrganizationKind.Developer, true)]
+    [InlineData("org-e1", "91420100MA4K0EXP01", OrganizationKind.Reviewer, false)]
+    public void ReviewerConflict_OwnOrganisationOrDeveloper_Refused(string id, string creditCode, OrganizationKind kind, bool conflict)
+    {
+        var operatorOrganization = new Organization("org-op", "运营机构", OrganizationKind.Operator, "91420100MA4KOPERAT", "420100", Now, "authority", null);
+        var reviewer = new Organization(id, "评审单位", kind, creditCode, "420100", Now, "authority", null);
+
+        Assert.Equal(conflict, ScenarioRules.ReviewerConflict(reviewer, operatorOrganization) is not null);
     }
 
     [Fact]
     public void ReviewSlots_TwoNeedsOfOneProviderAndExperts_AuthorityEachProviderOnceThenExperts()
     {
-        var content = ScenarioRules.Validate(Draft([
+        var content = Resolved(Draft([
             new DataNeedDraft("res-1", "org-p1", ["a"], "理由"),
             new DataNeedDraft("res-2", "org-p2", ["b"], "理由"),
             new DataNeedDraft("res-3", "org-p1", ["c"], "理由"),
         ], expertReview: true, experts: ["org-e1"]));
 
-        var slots = ScenarioRules.ReviewSlots(content);
+        var slots = ScenarioRules.ReviewSlots(content, ["org-e1"]);
 
         Assert.Equal(["authority", "provider-org-p1", "provider-org-p2", "expert-org-e1"], slots.Select(s => s.Slot));
         Assert.Equal(Recipient.Role("authority"), slots[0].Reviewer);
@@ -115,7 +210,7 @@ public sealed class ScenarioRulesTests
     public void Resubmit_AfterChanges_NewRoundWithFreshReviews()
     {
         var changed = ScenarioRules.EndRound(NewScenario(), 1, ReviewRoundOutcome.ChangesRequested, Now);
-        var content = ScenarioRules.Validate(Draft([new DataNeedDraft("res-1", "org-p1", ["a"], "理由")]));
+        var content = Resolved(Draft([new DataNeedDraft("res-1", "org-p1", ["a"], "理由")]));
 
         var resubmitted = ScenarioRules.Resubmit(changed, content, "scenario-review-scn-1-r2", Now.AddDays(1), Now.AddDays(6));
 
@@ -209,7 +304,7 @@ public sealed class ScenarioRulesTests
 
     public static Scenario NewScenario()
     {
-        var content = ScenarioRules.Validate(Draft([new DataNeedDraft("res-1", "org-p1", ["a"], "理由")]));
+        var content = Resolved(Draft([new DataNeedDraft("res-1", "org-p1", ["a"], "理由")]));
         return new Scenario("scn-1", "agr-1", "org-op", ScenarioStatus.InReview,
             [ScenarioRules.NewRound(1, "scenario-review-scn-1-r1", content, Now, Now.AddDays(5))], Now, "operator", Now);
     }
