@@ -8,7 +8,9 @@ using Platform.Domain.Workflows;
 
 namespace Platform.Domain.Agreements;
 
-public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn);
+/// <param name="Scope">A narrower scope than the plan's, stated by the authority (M3.3); null = the plan's scope.</param>
+public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn,
+    Platform.Domain.Plans.AuthorizationScope? Scope = null);
 
 /// <summary>Input of the agreement-lifecycle orchestration: the legal milestones and how fast time runs.</summary>
 public sealed record AgreementLifecycleInput(string AgreementId, DateTime AnchorUtc, IReadOnlyList<AgreementMilestone> Milestones, double TimeCompression);
@@ -33,7 +35,8 @@ public interface IAgreementStore
 /// <summary>Checks the implementation plan an agreement is signed under (M3.3): it must exist and be approved.</summary>
 public interface IPlanApprovalCheck
 {
-    Task EnsureApprovedAsync(string planId, CancellationToken cancellationToken = default);
+    /// <summary>The approved version in force of the plan, with its scope; 404/409 when missing or a draft.</summary>
+    Task<Platform.Domain.Plans.PlanVersionRecord> EnsureApprovedAsync(string planId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -88,11 +91,12 @@ public sealed class AgreementService(
                 new Dictionary<string, string[]> { ["operatorId"] = ["Operator is not qualified."] });
         }
 
-        await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
+        var planVersion = await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
+        AgreementRules.EnsureWithinPlanScope(planVersion.Scope, request.Scope);
         var signedAt = clock.UtcNow;
         var agreement = new Agreement(
             id, request.PlanId, request.OperatorId, request.SelectionMethod, request.DecisionRecord.Trim(), request.StartsOn, request.EndsOn, signedAt,
-            AgreementStatus.Active, AgreementRules.FilingDueOn(signedAt), null, false, [], [], null, null, caller.Subject);
+            AgreementStatus.Active, AgreementRules.FilingDueOn(signedAt), null, false, [], [], null, null, caller.Subject, request.Scope, planVersion.Version);
         var etag = await store.AddAsync(agreement, cancellationToken);
         await audit.RecordAsync(caller, "agreement.created", $"agreements/{id}", agreement, cancellationToken);
         await workflows.StartAsync(

@@ -20,7 +20,8 @@ public sealed class ScenarioService(
     IAuditTrail audit,
     IClock clock,
     TimeCompression compression,
-    ScenarioReviewSettings settings)
+    ScenarioReviewSettings settings,
+    AuthorizationBinding authorization)
 {
     public const string ReviewKind = "scenario-review";
     public const string ReviewOrchestrator = OrchestratorNames.ScenarioReview;
@@ -36,6 +37,8 @@ public sealed class ScenarioService(
         var content = ScenarioRules.Validate(draft);
         var agreement = await EnsureAgreementLiveAsync(agreementId, caller, cancellationToken);
         await EnsureReviewersKnownAsync(content, cancellationToken);
+        // M3.5 re-checked at submission; M3.3, M5.5.4: the data needs lie inside the authorised scope.
+        await authorization.EnsureBindsAsync(agreement, ScopeItemsOf(content), cancellationToken);
         var now = clock.UtcNow;
         var instanceId = ReviewInstanceId(id, 1);
         var scenario = new Scenario(id, agreement.Id, agreement.OperatorId, ScenarioStatus.InReview,
@@ -60,8 +63,9 @@ public sealed class ScenarioService(
         }
 
         var content = ScenarioRules.Validate(draft);
-        await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
+        var agreement = await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
         await EnsureReviewersKnownAsync(content, cancellationToken);
+        await authorization.EnsureBindsAsync(agreement, ScopeItemsOf(content), cancellationToken);
         var now = clock.UtcNow;
         var round = current.Value.CurrentRound.Number + 1;
         var updated = ScenarioRules.Resubmit(current.Value, content, ReviewInstanceId(id, round), now, now + settings.ReviewDeadline);
@@ -114,6 +118,9 @@ public sealed class ScenarioService(
 
         return agreement.Value;
     }
+
+    private static IEnumerable<ScopeItem> ScopeItemsOf(ScenarioContent content)
+        => content.DataNeeds.Select((need, i) => new ScopeItem($"dataNeeds[{i}].resourceId", need.ResourceId, need.ProviderId));
 
     private async Task EnsureReviewersKnownAsync(ScenarioContent content, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Platform.Domain.Agreements;
 using Platform.Domain.Oversight;
+using Platform.Domain.Plans;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 using Platform.Functions.Auth;
@@ -13,7 +14,21 @@ using Platform.Functions.Workflows;
 
 namespace Platform.Functions.Agreements;
 
-public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn);
+/// <param name="Scope">Optional: a narrower scope than the plan's (M3.3); left out, the agreement covers the plan's scope.</param>
+public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn,
+    ScopeRequest? Scope = null);
+
+/// <summary>A stated scope on the wire: GB/T 2260 region, resource ids, domains with their providers.</summary>
+public sealed record ScopeRequest(PlanMode? Mode, string? Region, IReadOnlyList<string?>? ResourceIds, IReadOnlyList<DomainScope?>? Domains)
+{
+    public AuthorizationScope ToScope() => PlanRules.ValidateScope(Mode, Region, ResourceIds, Domains);
+}
+
+/// <summary>
+/// What the agreement authorises ("对象、内容、范围", M4.7.4): the plan version it stands on and its approved scope, and the
+/// narrower scope the authority stated, if any. A resource is covered only when both cover it.
+/// </summary>
+public sealed record AgreementScopeView(int PlanVersion, AuthorizationScope? Plan, AuthorizationScope? Stated);
 
 public sealed record TerminateAgreementRequest(TerminationGround Ground, string? Detail);
 
@@ -45,18 +60,20 @@ public sealed record AgreementView(
     AgreementTermination? Termination,
     AgreementRevocation? Revocation,
     string LifecycleInstanceId,
-    IReadOnlyList<OperatorEvaluation> Evaluations)
+    IReadOnlyList<OperatorEvaluation> Evaluations,
+    AgreementScopeView Scope)
 {
     /// <summary>The view of <paramref name="a"/>; <paramref name="evaluations"/> (M5.7) are loaded only where one agreement is read.</summary>
-    public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null) => new(
+    public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null, AuthorizationScope? planScope = null) => new(
         a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, ChinaTime.LegalDate(a.SignedAt),
         a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
         a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
-        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? []);
+        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? [],
+        new AgreementScopeView(a.PlanVersion ?? 1, planScope, a.Scope));
 }
 
 /// <summary>Authorized operation agreements (SPEC §2.2, M3.4–M3.6).</summary>
-public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, EvaluationService evaluations, IdGenerator ids)
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, EvaluationService evaluations, PlanService plans, IdGenerator ids)
 {
     public const string IdPrefix = "agr";
     private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
@@ -73,7 +90,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var created = await agreements.CreateAsync(
                 ids.New(IdPrefix),
-                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn),
+                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.Scope?.ToScope()),
                 call.Caller,
                 new DurableWorkflowGateway(client),
                 call.CancellationToken);
@@ -87,7 +104,9 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         => api.RunAsync(request, Readers, async call =>
         {
             var found = await agreements.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(AgreementView.From(found.Value, await evaluations.ListAsync(found.Value.Id, call.CancellationToken)), found.ETag);
+            var plan = (await plans.GetAsync(found.Value.PlanId, call.CancellationToken)).Value;
+            var planScope = plan.VersionRecord(found.Value.PlanVersion ?? 1)?.Scope;
+            return ApiResults.Ok(AgreementView.From(found.Value, await evaluations.ListAsync(found.Value.Id, call.CancellationToken), planScope), found.ETag);
         });
 
     [Function("ListAgreements")]

@@ -10,6 +10,10 @@ public static class AgreementServiceCollectionExtensions
     {
         services.TryAddSingleton<Platform.Domain.Agreements.AgreementService>();
         services.TryAddSingleton<Platform.Domain.Agreements.IPlanApprovalCheck, PlanApprovalCheck>();
+        // M3.3, M3.5: the authorisation binds every command that uses data; amendments re-scope live agreements.
+        services.TryAddSingleton<Platform.Domain.Agreements.AgreementScopeGuard>();
+        services.TryAddSingleton<Platform.Domain.Agreements.AuthorizationBinding>();
+        services.TryAddSingleton<Platform.Domain.Agreements.PlanAmendmentApproval>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RecordAgreementMilestoneActivity>();
         services.TryAddTransient<Platform.Orchestrations.Agreements.RevokeAgreementActivity>();
         return services;
