@@ -28,6 +28,9 @@ public interface IAgreementStore
 
     Task<(IReadOnlyList<Agreement> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default);
 
+    /// <summary>Every agreement signed under the plan <paramref name="planId"/>, whatever its status.</summary>
+    Task<IReadOnlyList<Agreement>> ListByPlanAsync(string planId, CancellationToken cancellationToken = default);
+
     /// <summary>Agreements whose term (start and end dates, CST) overlaps [<paramref name="from"/>, <paramref name="to"/>], both inclusive, whatever their status.</summary>
     Task<IReadOnlyList<Agreement>> ListTermOverlappingAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 }

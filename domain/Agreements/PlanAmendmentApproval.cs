@@ -17,8 +17,6 @@ public sealed class PlanAmendmentApproval(
     IEnumerable<IScopeRevocationStep> steps,
     IAuditTrail audit)
 {
-    private const int PageSize = 200;
-
     public async Task<Versioned<Plan>> ApproveAsync(string planId, int version, PlanApprovalFacts facts, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
     {
         var approved = await plans.ApproveAmendmentAsync(planId, version, facts, ifMatch, caller, cancellationToken);
@@ -30,18 +28,10 @@ public sealed class PlanAmendmentApproval(
     public async Task ApplyToAgreementsAsync(Plan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        string? token = null;
-        do
+        foreach (var agreement in (await agreements.ListByPlanAsync(plan.Id, cancellationToken)).Where(a => a.IsLive))
         {
-            var (items, next) = await agreements.ListAsync(null, PageSize, token, cancellationToken);
-            foreach (var agreement in items.Where(a => a.PlanId == plan.Id && a.IsLive))
-            {
-                await ApplyAsync(agreement.Id, plan.Version, cancellationToken);
-            }
-
-            token = next;
+            await ApplyAsync(agreement.Id, plan.Version, cancellationToken);
         }
-        while (token is not null);
     }
 
     private async Task ApplyAsync(string agreementId, int version, CancellationToken cancellationToken)
