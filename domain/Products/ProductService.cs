@@ -15,7 +15,7 @@ using Platform.Domain.Workflows;
 namespace Platform.Domain.Products;
 
 /// <summary>
-/// Data products (SPEC §2.8; M4.5, M4.6): submission and resubmission (the record itself is built by
+/// Data products (M4.5, M4.6): submission and resubmission (the record itself is built by
 /// <see cref="ProductDrafting"/>), reads and usage; the record side of the compliance review
 /// (<see cref="IProductComplianceSubject"/>, every method idempotent); registration; and what oversight reads
 /// (<see cref="IProductReadModel"/>).

@@ -72,7 +72,7 @@ public sealed record AgreementView(
         new AgreementScopeView(a.PlanVersion ?? 1, planScope, a.Scope));
 }
 
-/// <summary>Authorized operation agreements (SPEC §2.2, M3.4–M3.6).</summary>
+/// <summary>Authorized operation agreements (M3.4–M3.6).</summary>
 public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, EvaluationService evaluations, PlanService plans, IdGenerator ids)
 {
     public const string IdPrefix = "agr";

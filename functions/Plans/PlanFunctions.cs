@@ -64,7 +64,7 @@ public sealed record PlanView(
             p.Versions ?? (p.VersionRecord(p.Version) is { } only ? [only] : []), p.Amendment);
 }
 
-/// <summary>Implementation plans 实施方案 (SPEC §2.1, §3; M3.3, M5.6).</summary>
+/// <summary>Implementation plans 实施方案 (M3.3, M5.6).</summary>
 public sealed class PlanFunctions(ApiHandler api, PlanService plans, PlanAmendmentApproval amendments, IdGenerator ids, IClock clock)
 {
     public const string IdPrefix = "pln";
