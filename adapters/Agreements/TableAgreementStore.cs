@@ -20,6 +20,9 @@ public sealed class TableAgreementStore(TableServiceClient tables) : IAgreementS
     public Task<(IReadOnlyList<Agreement> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default)
         => _store.QueryAsync(operatorId is null ? null : TableClient.CreateQueryFilter($"OperatorId eq {operatorId}"), pageSize, continuationToken, cancellationToken);
 
+    public Task<IReadOnlyList<Agreement>> ListByPlanAsync(string planId, CancellationToken cancellationToken = default)
+        => _store.QueryAllAsync(TableClient.CreateQueryFilter($"PlanId eq {planId}"), cancellationToken);
+
     public Task<IReadOnlyList<Agreement>> ListTermOverlappingAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
         => _store.QueryAllAsync(TableClient.CreateQueryFilter($"StartsOn le {DateText(to)} and EndsOn ge {DateText(from)}"), cancellationToken);
 

@@ -20,6 +20,9 @@ public sealed class TableIncidentStore(TableServiceClient tables) : IIncidentSto
     }
 
     public Task<Versioned<SecurityIncident>?> GetAsync(string id, CancellationToken cancellationToken = default) => _store.GetAsync(id, cancellationToken);
+
+    public Task<string> ReplaceAsync(SecurityIncident incident, string ifMatch, CancellationToken cancellationToken = default)
+        => _store.ReplaceAsync(incident.Id, incident, ifMatch, new Dictionary<string, object> { ["OrganizationId"] = incident.OrganizationId, ["ReportedAt"] = incident.ReportedAt }, cancellationToken);
 }
 
 public sealed class TableSuspensionStore(TableServiceClient tables) : ISuspensionStore

@@ -84,6 +84,8 @@ public sealed record DestructionCertificate(string GrantId, IReadOnlyList<Destro
 /// </summary>
 public sealed record AgreementExit(string Reason, DateTimeOffset EndedAt, DateTimeOffset HoldUntil, DateTimeOffset? DestroyedAt, IReadOnlyList<DestructionCertificate> Certificates);
 
+/// <param name="Scope">A narrower scope the authority stated when entering the agreement (M3.3, M3.4); null = the plan's whole scope.</param>
+/// <param name="PlanVersion">The approved plan version the agreement stands on (M3.3); null for agreements entered before versions were kept (= 1).</param>
 public sealed record Agreement(
     string Id,
     string PlanId,
@@ -101,7 +103,9 @@ public sealed record Agreement(
     IReadOnlyList<Breach> Breaches,
     AgreementTermination? Termination,
     AgreementRevocation? Revocation,
-    string CreatedBy)
+    string CreatedBy,
+    Platform.Domain.Plans.AuthorizationScope? Scope = null,
+    int? PlanVersion = null)
 {
     /// <summary>The instant the agreement ends: the end of its last day in China Standard Time.</summary>
     public DateTimeOffset ExpiresAtUtc => ChinaTime.EndOfDayUtc(EndsOn);

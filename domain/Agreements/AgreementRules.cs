@@ -215,4 +215,19 @@ public static class AgreementRules
                     new Dictionary<string, string[]> { ["detail"] = ["Required for this ground."] });
         }
     }
+
+    /// <summary>
+    /// M3.3, M3.4: an agreement covers its plan's scope or a narrower one the authority states; a stated scope reaching
+    /// beyond the plan's is 422 <c>scope.outside_authorization</c>.
+    /// </summary>
+    public static void EnsureWithinPlanScope(Platform.Domain.Plans.AuthorizationScope plan, Platform.Domain.Plans.AuthorizationScope? stated)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (stated is not null && !plan.Contains(stated))
+        {
+            throw new DomainException(FailureKind.Unprocessable, Platform.Domain.Plans.AuthorizationScope.OutsideCode,
+                "The agreement's scope reaches beyond the approved plan's (M3.3); state the plan's scope or a narrower one.",
+                new Dictionary<string, string[]> { ["scope"] = [$"Must lie within the plan's region {plan.Region} and its listed resources and domains."] });
+        }
+    }
 }

@@ -9,7 +9,9 @@ using Platform.Domain.Workflows;
 namespace Platform.Domain.Agreements;
 
 /// <param name="SignedOn">The legal signing date (CST); absent, the agreement was signed on the day it is entered.</param>
-public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn, DateOnly? SignedOn = null);
+/// <param name="Scope">A narrower scope than the plan's, stated by the authority (M3.3); null = the plan's scope.</param>
+public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn,
+    DateOnly? SignedOn = null, Platform.Domain.Plans.AuthorizationScope? Scope = null);
 
 /// <summary>Input of the agreement-lifecycle orchestration: the legal milestones and how fast time runs.</summary>
 public sealed record AgreementLifecycleInput(string AgreementId, DateTime AnchorUtc, IReadOnlyList<AgreementMilestone> Milestones, double TimeCompression);
@@ -27,6 +29,9 @@ public interface IAgreementStore
 
     Task<(IReadOnlyList<Agreement> Items, string? ContinuationToken)> ListAsync(string? operatorId, int pageSize, string? continuationToken, CancellationToken cancellationToken = default);
 
+    /// <summary>Every agreement signed under the plan <paramref name="planId"/>, whatever its status.</summary>
+    Task<IReadOnlyList<Agreement>> ListByPlanAsync(string planId, CancellationToken cancellationToken = default);
+
     /// <summary>Agreements whose term (start and end dates, CST) overlaps [<paramref name="from"/>, <paramref name="to"/>], both inclusive, whatever their status.</summary>
     Task<IReadOnlyList<Agreement>> ListTermOverlappingAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 }
@@ -34,7 +39,8 @@ public interface IAgreementStore
 /// <summary>Checks the implementation plan an agreement is signed under (M3.3): it must exist and be approved.</summary>
 public interface IPlanApprovalCheck
 {
-    Task EnsureApprovedAsync(string planId, CancellationToken cancellationToken = default);
+    /// <summary>The approved version in force of the plan, with its scope; 404/409 when missing or a draft.</summary>
+    Task<Platform.Domain.Plans.PlanVersionRecord> EnsureApprovedAsync(string planId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -92,12 +98,13 @@ public sealed class AgreementService(
                 new Dictionary<string, string[]> { ["operatorId"] = ["Operator is not qualified."] });
         }
 
-        await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
+        var planVersion = await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
+        AgreementRules.EnsureWithinPlanScope(planVersion.Scope, request.Scope);
         var signedAt = clock.UtcNow;
         // M3.4: before 00:00 CST of startsOn the agreement is only signed; M5.6: the filing month runs from signedOn.
         var agreement = new Agreement(
             id, request.PlanId, request.OperatorId, request.SelectionMethod, request.DecisionRecord.Trim(), request.StartsOn, request.EndsOn, signedAt,
-            AgreementRules.InitialStatus(request.StartsOn, today), AgreementRules.FilingDueOn(signedOn), null, false, [], [], null, null, caller.Subject)
+            AgreementRules.InitialStatus(request.StartsOn, today), AgreementRules.FilingDueOn(signedOn), null, false, [], [], null, null, caller.Subject, request.Scope, planVersion.Version)
         {
             SignedOn = signedOn,
         };

@@ -25,7 +25,8 @@ public sealed class DataRequestSubmission(
     IOperatorAccessGuard operatorAccess,
     IAuditTrail audit,
     IClock clock,
-    TimeCompression compression)
+    TimeCompression compression,
+    AuthorizationBinding authorization)
 {
     /// <summary>
     /// Files a data request under an approved scenario of the caller and starts its review. <paramref name="newId"/>
@@ -62,6 +63,9 @@ public sealed class DataRequestSubmission(
 
         var (requested, purpose) = DataRequestRules.Validate(draft);
         DataRequestRules.EnsureWithinScenario(requested, scenario.Content.DataNeeds);
+        // M3.5 re-checked at submission; M3.3, M5.5.4: only resources inside the authorised scope are requested.
+        await authorization.EnsureBindsAsync(agreement, requested.Select((item, i) => new ScopeItem($"items[{i}].resourceId", item.ResourceId,
+            scenario.Content.DataNeeds.FirstOrDefault(n => n.ResourceId == item.ResourceId)?.ProviderId)), cancellationToken);
         var items = await ResolveItemsAsync(requested, scenario.Content.DataNeeds, newId, cancellationToken);
         var reviews = items.Select(i => i.ProviderId).Distinct(StringComparer.Ordinal)
             .Select(provider => new ProviderReview(DataRequestRules.SlotOf(provider), provider, newId(GrantIdPrefix)))

@@ -19,7 +19,28 @@ public sealed record AuthorizationDisclosure(
     SelectionMethod SelectionMethod,
     DateOnly StartsOn,
     DateOnly EndsOn,
-    AgreementStatus Status);
+    AgreementStatus Status,
+    int PlanVersion = 1,
+    AuthorizationScope? Scope = null,
+    AuthorizationScope? StatedScope = null,
+    string? CoImplementingDepartment = null)
+{
+    /// <summary>
+    /// M4.7.4 "对象、内容、范围和时限": the operator, the plan version the agreement stands on with its approved scope (and the
+    /// narrower one stated for the agreement), and the term.
+    /// </summary>
+    public static AuthorizationDisclosure Of(Agreement agreement, Organization organization, Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(organization);
+        ArgumentNullException.ThrowIfNull(plan);
+        var version = plan.VersionRecord(agreement.PlanVersion ?? 1);
+        return new AuthorizationDisclosure(
+            agreement.Id, organization.Id, organization.Name, organization.CreditCode, plan.Title, plan.Mode, plan.Region,
+            agreement.SelectionMethod, agreement.StartsOn, agreement.EndsOn, agreement.Status,
+            agreement.PlanVersion ?? 1, version?.Scope, agreement.Scope, version?.CoImplementingDepartment ?? plan.CoImplementingDepartment);
+    }
+}
 
 public sealed class DisclosureService(IAgreementStore agreements, IOrganizationStore organizations, IPlanStore plans)
 {
@@ -52,9 +73,7 @@ public sealed class DisclosureService(IAgreementStore agreements, IOrganizationS
                     continue;
                 }
 
-                items.Add(new AuthorizationDisclosure(
-                    agreement.Id, organization.Id, organization.Name, organization.CreditCode, plan.Title, plan.Mode, plan.Region,
-                    agreement.SelectionMethod, agreement.StartsOn, agreement.EndsOn, agreement.Status));
+                items.Add(AuthorizationDisclosure.Of(agreement, organization, plan));
             }
 
             token = next;

@@ -94,9 +94,7 @@ public sealed class OperatorDisclosureService(
 
                 if (plan is not null)
                 {
-                    authorizations.Add(new AuthorizationDisclosure(
-                        agreement.Id, organization.Id, organization.Name, organization.CreditCode, plan.Title, plan.Mode, plan.Region,
-                        agreement.SelectionMethod, agreement.StartsOn, agreement.EndsOn, agreement.Status));
+                    authorizations.Add(AuthorizationDisclosure.Of(agreement, organization, plan));
                 }
             }
 

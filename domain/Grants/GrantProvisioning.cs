@@ -19,7 +19,8 @@ public sealed class GrantProvisioning(
     GrantTableProvisioner tableProvisioner,
     INotificationOutbox outbox,
     IAuditTrail audit,
-    IClock clock)
+    IClock clock,
+    AgreementScopeGuard scope)
 {
     /// <summary>
     /// Provisions the approved items of one provider's review and issues the grant. Safe under redelivery:
@@ -41,6 +42,14 @@ public sealed class GrantProvisioning(
         var agreement = (await agreements.GetAsync(request.AgreementId, cancellationToken))?.Value;
         if (approved.Count == 0 || request.IsCancelled || agreement is not { IsLive: true })
         {
+            return null;
+        }
+
+        // M3.3, M5.5.4: nothing outside the authorised scope is provisioned (an amendment may have narrowed it since submission).
+        if (!await scope.CoversAllAsync(agreement, approved.Select(i => i.ResourceId), review.ProviderId, cancellationToken))
+        {
+            await audit.RecordAsync(Caller.System, "grant.refused_outside_scope", DataRequestContract.TargetOf(request.Id),
+                new { slot, resources = approved.Select(i => i.ResourceId) }, cancellationToken);
             return null;
         }
 

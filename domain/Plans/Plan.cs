@@ -24,7 +24,40 @@ public sealed record PlanApproval(string ApprovedBy, string DocumentRef, DateOnl
 /// <summary>The record that the approved plan was filed (M5.6).</summary>
 public sealed record PlanFiling(string DocumentRef, DateOnly FiledOn, DateTimeOffset RecordedAt, string RecordedBy);
 
+/// <summary>
+/// One approved version of a plan (M3.3): the scope the government approved, with its approval and filing. Version 1 is
+/// the first approval; each approved amendment adds the next.
+/// </summary>
+public sealed record PlanVersionRecord(
+    int Version, AuthorizationScope Scope, string? CoImplementingDepartment, PlanApproval Approval, string? Reason, PlanFiling? Filing = null)
+{
+    public DateOnly FilingDueOn => PlanRules.FilingDueOn(Approval.ApprovedOn);
+}
+
+/// <summary>
+/// A proposed change of an approved plan (M3.3 "确需变更的，应当报请本级人民政府批准"): the next version's scope, waiting for
+/// the government's approval.
+/// </summary>
+public sealed record PlanAmendment(
+    int Version,
+    string Reason,
+    PlanMode Mode,
+    string Region,
+    IReadOnlyList<string> ResourceCatalog,
+    IReadOnlyList<DomainScope> Domains,
+    string? CoImplementingDepartment,
+    DateTimeOffset ProposedAt,
+    string ProposedBy)
+{
+    public AuthorizationScope Scope => new(Mode, Region, ResourceCatalog, Domains);
+}
+
 /// <summary>An implementation plan 实施方案 (M3.3).</summary>
+/// <param name="Domains">For <c>domain</c> mode: the data domains and the providers each covers (M3.3).</param>
+/// <param name="CoImplementingDepartment">The industry department that co-implements a domain or scenario plan (M2.3, M3.3).</param>
+/// <param name="Version">The plan version in force: 1, or the last approved amendment's.</param>
+/// <param name="Versions">Every approved version with its approval, oldest first.</param>
+/// <param name="Amendment">An amendment waiting for the government's approval.</param>
 public sealed record Plan(
     string Id,
     string Title,
@@ -39,8 +72,27 @@ public sealed record Plan(
     DateTimeOffset CreatedAt,
     string CreatedBy,
     DateTimeOffset UpdatedAt,
-    string UpdatedBy)
+    string UpdatedBy,
+    IReadOnlyList<DomainScope>? Domains = null,
+    string? CoImplementingDepartment = null,
+    int Version = 1,
+    IReadOnlyList<PlanVersionRecord>? Versions = null,
+    PlanAmendment? Amendment = null)
 {
+    /// <summary>The scope the plan's current content describes (what an approval would approve).</summary>
+    public AuthorizationScope Scope => new(Mode, Region, ResourceCatalog, Domains ?? []);
+
+    /// <summary>
+    /// The scope the government approved for the version in force (M3.3); null while a draft. Later dynamic edits of the
+    /// catalogue list do not widen it: only an approved amendment does.
+    /// </summary>
+    public AuthorizationScope? ApprovedScope => Status != PlanStatus.Approved ? null : VersionRecord(Version)?.Scope ?? Scope;
+
+    /// <summary>The approved version <paramref name="version"/>; for a plan approved before versions were kept, its current content.</summary>
+    public PlanVersionRecord? VersionRecord(int version)
+        => Versions?.LastOrDefault(v => v.Version == version)
+            ?? (Status == PlanStatus.Approved && Approval is not null && version == Version ? new PlanVersionRecord(Version, Scope, CoImplementingDepartment, Approval, null, Filing) : null);
+
     public DateOnly? FilingDueOn => Approval is null ? null : PlanRules.FilingDueOn(Approval.ApprovedOn);
 
     /// <summary>True when <paramref name="today"/> (CST) is past the filing deadline and no filing is recorded.</summary>
@@ -128,6 +180,84 @@ public static class PlanRules
 
         ThrowIfAny(errors);
         return cleaned;
+    }
+
+    /// <summary>
+    /// The domains of a <c>domain</c>-mode scope (M3.3): each a non-blank domain named once, with the ids of the providers
+    /// it covers (none = every provider of the region). A missing list is empty.
+    /// </summary>
+    public static IReadOnlyList<DomainScope> ValidateDomains(IReadOnlyList<DomainScope?>? domains)
+    {
+        if (domains is null)
+        {
+            return [];
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var cleaned = new List<DomainScope>();
+        for (var index = 0; index < domains.Count && index < MaxListEntries; index++)
+        {
+            var name = domains[index]?.Domain?.Trim();
+            if (string.IsNullOrEmpty(name) || name.Length > MaxEntryLength || cleaned.Any(d => d.Domain == name))
+            {
+                errors[$"domains[{index}].domain"] = [$"Each domain is a non-blank text of at most {MaxEntryLength} characters, named once."];
+                continue;
+            }
+
+            var providers = ValidateList($"domains[{index}].providerIds", domains[index]!.ProviderIds?.Cast<string?>().ToList());
+            cleaned.Add(new DomainScope(name, providers));
+        }
+
+        if (domains.Count > MaxListEntries)
+        {
+            errors["domains"] = [$"domains has at most {MaxListEntries} entries."];
+        }
+
+        ThrowIfAny(errors);
+        return cleaned;
+    }
+
+    /// <summary>
+    /// A stated scope (an agreement's narrower one, M3.3): a GB/T 2260 region, and resource ids and domains. Mode defaults
+    /// to <c>domain</c> when domains are listed, <c>scenario</c> when only resources are, else <c>whole</c>.
+    /// </summary>
+    public static AuthorizationScope ValidateScope(PlanMode? mode, string? region, IReadOnlyList<string?>? resourceIds, IReadOnlyList<DomainScope?>? domains)
+    {
+        if (!OrganizationRules.IsRegionCode(region?.Trim()))
+        {
+            ThrowIfAny(new Dictionary<string, string[]> { ["scope.region"] = ["region must be a 6-digit administrative division code (GB/T 2260)."] });
+        }
+
+        var ids = ValidateList("scope.resourceIds", resourceIds);
+        var cleanDomains = ValidateDomains(domains);
+        var resolved = mode ?? (cleanDomains.Count > 0 ? PlanMode.Domain : ids.Count > 0 ? PlanMode.Scenario : PlanMode.Whole);
+        return new AuthorizationScope(resolved, region!.Trim(), ids, cleanDomains);
+    }
+
+    /// <summary>
+    /// M2.3, M3.3: a plan for one domain or one scenario is implemented together with the industry department concerned;
+    /// its approval needs the department on record.
+    /// </summary>
+    public static void RequireCoImplementingDepartment(Dictionary<string, string[]> errors, PlanMode mode, string? department)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (mode != PlanMode.Whole && string.IsNullOrWhiteSpace(department))
+        {
+            errors["coImplementingDepartment"] = ["A domain or scenario plan names the industry department that co-implements it (M2.3, M3.3)."];
+        }
+    }
+
+    /// <summary>An optional short text, trimmed; blank is null.</summary>
+    public static string? OptionalText(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        if (trimmed?.Length > MaxTextLength)
+        {
+            errors[field] = [$"{field} is at most {MaxTextLength} characters."];
+        }
+
+        return trimmed;
     }
 
     /// <summary>A required short text (approving body, document number); returns it trimmed or adds an error.</summary>

@@ -6,11 +6,21 @@ using Platform.Domain.Time;
 
 namespace Platform.Domain.Plans;
 
+/// <param name="ResourceCatalog">Catalogue references: resource ids (free text that is no resource id covers nothing).</param>
+/// <param name="Domains">For <c>domain</c> mode: the domains and their providers.</param>
 public sealed record NewPlan(
-    string? Title, PlanMode? Mode, string? Region, string? Description, IReadOnlyList<string?>? ResourceCatalog, IReadOnlyList<string?>? ProductList);
+    string? Title, PlanMode? Mode, string? Region, string? Description, IReadOnlyList<string?>? ResourceCatalog, IReadOnlyList<string?>? ProductList,
+    IReadOnlyList<DomainScope?>? Domains = null, string? CoImplementingDepartment = null);
 
 /// <summary>The content of a draft that may change until approval.</summary>
-public sealed record PlanEdit(string? Title, PlanMode? Mode, string? Region, string? Description);
+public sealed record PlanEdit(string? Title, PlanMode? Mode, string? Region, string? Description, IReadOnlyList<DomainScope?>? Domains = null, string? CoImplementingDepartment = null);
+
+/// <summary>
+/// A proposed amendment of an approved plan (M3.3): the reason, and the next version's scope. A field left out keeps the
+/// value of the version in force.
+/// </summary>
+public sealed record PlanAmendmentDraft(
+    string? Reason, PlanMode? Mode, string? Region, IReadOnlyList<string?>? ResourceCatalog, IReadOnlyList<DomainScope?>? Domains, string? CoImplementingDepartment);
 
 public sealed record PlanApprovalFacts(string? ApprovedBy, string? DocumentRef, DateOnly? ApprovedOn);
 
@@ -25,8 +35,13 @@ public sealed class PlanService(IPlanStore store, IAuditTrail audit, IClock cloc
         var (title, description) = PlanRules.ValidateContent(request.Title, request.Mode, request.Region, request.Description);
         var catalog = PlanRules.ValidateList("resourceCatalog", request.ResourceCatalog);
         var products = PlanRules.ValidateList("productList", request.ProductList);
+        var domains = PlanRules.ValidateDomains(request.Domains);
+        var errors = new Dictionary<string, string[]>();
+        var department = PlanRules.OptionalText(errors, "coImplementingDepartment", request.CoImplementingDepartment);
+        PlanRules.ThrowIfAny(errors);
         var now = clock.UtcNow;
-        var plan = new Plan(id, title, request.Mode!.Value, request.Region!, description, catalog, products, PlanStatus.Draft, null, null, now, caller.Subject, now, caller.Subject);
+        var plan = new Plan(id, title, request.Mode!.Value, request.Region!, description, catalog, products, PlanStatus.Draft, null, null, now, caller.Subject, now, caller.Subject,
+            domains, department);
         var etag = await store.AddAsync(plan, cancellationToken);
         await audit.RecordAsync(caller, "plan.created", Target(id), plan, cancellationToken);
         return new Versioned<Plan>(plan, etag);
@@ -56,8 +71,15 @@ public sealed class PlanService(IPlanStore store, IAuditTrail audit, IClock cloc
         ArgumentNullException.ThrowIfNull(edit);
         var current = await GetDraftAsync(id, cancellationToken);
         var (title, description) = PlanRules.ValidateContent(edit.Title, edit.Mode, edit.Region, edit.Description);
+        var errors = new Dictionary<string, string[]>();
+        var department = PlanRules.OptionalText(errors, "coImplementingDepartment", edit.CoImplementingDepartment) ?? current.Value.CoImplementingDepartment;
+        PlanRules.ThrowIfAny(errors);
+        var domains = edit.Domains is null ? current.Value.Domains : PlanRules.ValidateDomains(edit.Domains);
         EnsureFresh(current, ifMatch);
-        var updated = Touch(current.Value with { Title = title, Mode = edit.Mode!.Value, Region = edit.Region!, Description = description }, caller);
+        var updated = Touch(current.Value with
+        {
+            Title = title, Mode = edit.Mode!.Value, Region = edit.Region!, Description = description, Domains = domains, CoImplementingDepartment = department,
+        }, caller);
         return await SaveAsync(current, updated, "plan.updated", updated, caller, cancellationToken);
     }
 
@@ -67,23 +89,84 @@ public sealed class PlanService(IPlanStore store, IAuditTrail audit, IClock cloc
         ArgumentNullException.ThrowIfNull(facts);
         var current = await GetDraftAsync(id, cancellationToken);
         var errors = new Dictionary<string, string[]>();
-        var approvedBy = PlanRules.RequiredText(errors, "approvedBy", facts.ApprovedBy, "the approving government body");
-        var documentRef = PlanRules.RequiredText(errors, "documentRef", facts.DocumentRef, "the approval document number");
-        var today = ChinaTime.Today(clock);
-        if (facts.ApprovedOn is null)
+        PlanRules.RequireCoImplementingDepartment(errors, current.Value.Mode, current.Value.CoImplementingDepartment);
+        var approval = ValidateApproval(errors, facts, caller);
+        EnsureFresh(current, ifMatch);
+        // M3.3: the approved scope is kept as version 1; later dynamic catalogue edits do not widen it.
+        var version = new PlanVersionRecord(1, current.Value.Scope, current.Value.CoImplementingDepartment, approval, null);
+        var updated = Touch(current.Value with { Status = PlanStatus.Approved, Approval = approval, Version = 1, Versions = [version] }, caller);
+        return await SaveAsync(current, updated, "plan.approved", approval, caller, cancellationToken);
+    }
+
+    /// <summary>
+    /// M3.3 "确需变更的，应当报请本级人民政府批准": proposes the next version of an approved plan, with its reason. Fields left
+    /// out keep the version in force. One amendment waits at a time (409 <c>plan.amendment_pending</c>).
+    /// </summary>
+    public async Task<Versioned<Plan>> ProposeAmendmentAsync(string id, PlanAmendmentDraft draft, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var current = await GetAsync(id, cancellationToken);
+        var plan = current.Value;
+        var inForce = plan.ApprovedScope
+            ?? throw new DomainException(FailureKind.Conflict, "plan.not_approved", $"Plan '{id}' is still a draft; change the draft itself (M3.3).");
+        if (plan.Amendment is { } pending)
         {
-            errors["approvedOn"] = ["approvedOn is required: the approval date in China Standard Time."];
-        }
-        else if (facts.ApprovedOn > today)
-        {
-            errors["approvedOn"] = [$"approvedOn {facts.ApprovedOn:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd} in China)."];
+            throw new DomainException(FailureKind.Conflict, "plan.amendment_pending", $"Amendment {pending.Version} of plan '{id}' is waiting for approval; approve it first.");
         }
 
+        var errors = new Dictionary<string, string[]>();
+        var reason = PlanRules.RequiredText(errors, "reason", draft.Reason, "why the change is necessary, M3.3");
+        var region = draft.Region?.Trim() ?? inForce.Region;
+        if (!OrganizationRules.IsRegionCode(region))
+        {
+            errors["region"] = ["region must be a 6-digit administrative division code (GB/T 2260), e.g. 420000 for Hubei."];
+        }
+
+        var department = PlanRules.OptionalText(errors, "coImplementingDepartment", draft.CoImplementingDepartment) ?? plan.VersionRecord(plan.Version)?.CoImplementingDepartment;
+        var mode = draft.Mode ?? inForce.Mode;
+        PlanRules.RequireCoImplementingDepartment(errors, mode, department);
         PlanRules.ThrowIfAny(errors);
+        var catalog = draft.ResourceCatalog is null ? inForce.ResourceIds : PlanRules.ValidateList("resourceCatalog", draft.ResourceCatalog);
+        var domains = draft.Domains is null ? inForce.Domains : PlanRules.ValidateDomains(draft.Domains);
         EnsureFresh(current, ifMatch);
-        var approval = new PlanApproval(approvedBy!, documentRef!, facts.ApprovedOn!.Value, clock.UtcNow, caller.Subject);
-        var updated = Touch(current.Value with { Status = PlanStatus.Approved, Approval = approval }, caller);
-        return await SaveAsync(current, updated, "plan.approved", approval, caller, cancellationToken);
+        var amendment = new PlanAmendment(plan.Version + 1, reason!, mode, region, catalog, domains, department, clock.UtcNow, caller.Subject);
+        var updated = Touch(plan with { Amendment = amendment }, caller);
+        return await SaveAsync(current, updated, "plan.amendment_proposed", amendment, caller, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the government's approval of the pending amendment (M3.3): it becomes the version in force, with its own
+    /// approval and a new one-month filing deadline (M5.6); earlier versions stay on record with their approvals.
+    /// </summary>
+    public async Task<Versioned<Plan>> ApproveAmendmentAsync(string id, int version, PlanApprovalFacts facts, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var current = await GetAsync(id, cancellationToken);
+        var plan = current.Value;
+        if (plan.Amendment is not { } amendment || amendment.Version != version)
+        {
+            throw new DomainException(FailureKind.NotFound, "plan.amendment_not_found", $"Plan '{id}' has no amendment {version} waiting for approval.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var approval = ValidateApproval(errors, facts, caller);
+        EnsureFresh(current, ifMatch);
+        var history = (plan.Versions ?? [plan.VersionRecord(plan.Version)!]).Select(v => v.Version == plan.Version ? v with { Filing = plan.Filing } : v);
+        var record = new PlanVersionRecord(amendment.Version, amendment.Scope, amendment.CoImplementingDepartment, approval, amendment.Reason);
+        var updated = Touch(plan with
+        {
+            Mode = amendment.Mode,
+            Region = amendment.Region,
+            ResourceCatalog = amendment.ResourceCatalog,
+            Domains = amendment.Domains,
+            CoImplementingDepartment = amendment.CoImplementingDepartment,
+            Approval = approval,
+            Filing = null,
+            Version = amendment.Version,
+            Versions = [.. history, record],
+            Amendment = null,
+        }, caller);
+        return await SaveAsync(current, updated, "plan.amendment_approved", new { amendment.Version, amendment.Reason, approval, scope = amendment.Scope }, caller, cancellationToken);
     }
 
     /// <summary>Replaces the resource catalogue; allowed in every state because it is updated dynamically (M3.3).</summary>
@@ -127,6 +210,25 @@ public sealed class PlanService(IPlanStore store, IAuditTrail audit, IClock cloc
         var filing = new PlanFiling(documentRef!, facts.FiledOn!.Value, clock.UtcNow, caller.Subject);
         var updated = Touch(current.Value with { Filing = filing }, caller);
         return await SaveAsync(current, updated, "plan.filed", filing, caller, cancellationToken);
+    }
+
+    // M3.3: the government body, its document and a legal date (CST) not in the future.
+    private PlanApproval ValidateApproval(Dictionary<string, string[]> errors, PlanApprovalFacts facts, Caller caller)
+    {
+        var approvedBy = PlanRules.RequiredText(errors, "approvedBy", facts.ApprovedBy, "the approving government body");
+        var documentRef = PlanRules.RequiredText(errors, "documentRef", facts.DocumentRef, "the approval document number");
+        var today = ChinaTime.Today(clock);
+        if (facts.ApprovedOn is null)
+        {
+            errors["approvedOn"] = ["approvedOn is required: the approval date in China Standard Time."];
+        }
+        else if (facts.ApprovedOn > today)
+        {
+            errors["approvedOn"] = [$"approvedOn {facts.ApprovedOn:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd} in China)."];
+        }
+
+        PlanRules.ThrowIfAny(errors);
+        return new PlanApproval(approvedBy!, documentRef!, facts.ApprovedOn!.Value, clock.UtcNow, caller.Subject);
     }
 
     private async Task<Versioned<Plan>> ReplaceListAsync(

@@ -24,7 +24,8 @@ public sealed class ProductDrafting(
     DeveloperAdmissionService admissions,
     PriceCapService priceCaps,
     IOperatorAccessGuard accessGuard,
-    IClock clock)
+    IClock clock,
+    AgreementScopeGuard scope)
 {
     public Task<Product> BuildAsync(string id, ProductDraft draft, Caller caller, CancellationToken cancellationToken = default)
     {
@@ -103,6 +104,8 @@ public sealed class ProductDrafting(
             throw new DomainException(FailureKind.Unprocessable, "product.invalid_source", "Some sandbox outputs named cannot be used for this product.", errors);
         }
 
+        // M3.3, M5.5.4: a product is registered only from data inside the authorised scope.
+        await scope.EnsureCoversAsync(agreement, sources.SelectMany((s, i) => s.Grant.Tables.Select(t => new ScopeItem($"sourceJobIds[{i}]", t.ResourceId, t.ProviderId))), cancellationToken);
         var useCategory = ProductWire.Of(scenario.Content.UseCategory);
         ProductRules.CheckPrice(useCategory, content.Kind, content.Price, await priceCaps.CapOfAsync(content.Kind, cancellationToken));
         // M4.5.1, M4.5.2: the flags come from the fields the source jobs used; the operator may add a flag, never remove one.

@@ -225,6 +225,11 @@ public sealed class SandboxJobCanceller(ISandboxJobStore store, IAuditTrail audi
     public async Task<int> CancelForAgreementAsync(string agreementId, string reason, CancellationToken cancellationToken = default)
         => await CancelAllAsync(await store.ListActiveByAgreementAsync(agreementId, cancellationToken), reason, cancellationToken);
 
+    /// <summary>M3.3: the queued and running jobs of the agreement over one of <paramref name="grantIds"/> stop.</summary>
+    public async Task<int> CancelForGrantsAsync(string agreementId, IReadOnlyCollection<string> grantIds, string reason, CancellationToken cancellationToken = default)
+        => grantIds.Count == 0 ? 0
+            : await CancelAllAsync((await store.ListActiveByAgreementAsync(agreementId, cancellationToken)).Where(j => grantIds.Contains(j.GrantId)).ToList(), reason, cancellationToken);
+
     private async Task<(SandboxJob? Job, bool Stopped)> CancelCoreAsync(string id, string reason, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -280,8 +285,8 @@ public sealed class SandboxSuspensionStep(SandboxJobCanceller jobs) : ISuspensio
         => $"{await jobs.CancelForOperatorAsync(operatorId, "The operator was suspended by the authority (M5.5).", cancellationToken)} job(s) stopped";
 }
 
-/// <summary>M3.6: when an agreement ends, the sandbox jobs over its grants stop.</summary>
-public sealed class SandboxAgreementRevocationStep(SandboxJobCanceller jobs) : IAgreementRevocationStep
+/// <summary>M3.6: when an agreement ends, the sandbox jobs over its grants stop; M3.3: so do those over a grant an amendment put outside the scope.</summary>
+public sealed class SandboxAgreementRevocationStep(SandboxJobCanceller jobs, IGrantStore grants) : IAgreementRevocationStep, IScopeRevocationStep
 {
     public string Name => "sandbox-jobs";
 
@@ -289,5 +294,21 @@ public sealed class SandboxAgreementRevocationStep(SandboxJobCanceller jobs) : I
     {
         ArgumentNullException.ThrowIfNull(agreement);
         return $"{await jobs.CancelForAgreementAsync(agreement.Id, $"Agreement '{agreement.Id}' ended: {reason}", cancellationToken)} job(s) stopped";
+    }
+
+    public async Task<string> RevokeOutsideScopeAsync(Agreement agreement, AgreementScopeGuard scope, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        ArgumentNullException.ThrowIfNull(scope);
+        var outside = new List<string>();
+        foreach (var grant in await grants.ListByAgreementAsync(agreement.Id, cancellationToken))
+        {
+            if (!await scope.CoversAllAsync(agreement, grant.Tables.Select(t => t.ResourceId), grant.ProviderId, cancellationToken))
+            {
+                outside.Add(grant.Id);
+            }
+        }
+
+        return $"{await jobs.CancelForGrantsAsync(agreement.Id, outside, reason, cancellationToken)} job(s) stopped";
     }
 }

@@ -22,7 +22,8 @@ public sealed class ScenarioService(
     IAuditTrail audit,
     IClock clock,
     TimeCompression compression,
-    ScenarioReviewSettings settings)
+    ScenarioReviewSettings settings,
+    AuthorizationBinding authorization)
 {
     public const string ReviewKind = "scenario-review";
     public const string ReviewOrchestrator = OrchestratorNames.ScenarioReview;
@@ -40,6 +41,8 @@ public sealed class ScenarioService(
     {
         var agreement = await EnsureAgreementLiveAsync(agreementId, caller, cancellationToken);
         var content = await ValidateAsync(draft, cancellationToken);
+        // M3.5 re-checked at submission; M3.3, M5.5.4: the data needs lie inside the authorised scope.
+        await authorization.EnsureBindsAsync(agreement, ScopeItemsOf(content), cancellationToken);
         var now = clock.UtcNow;
         var instanceId = ReviewInstanceId(id, 1);
         var scenario = new Scenario(id, agreement.Id, agreement.OperatorId, ScenarioStatus.InReview,
@@ -63,8 +66,9 @@ public sealed class ScenarioService(
             throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "The scenario changed since you read it; read it again and retry.");
         }
 
-        await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
+        var agreement = await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
         var content = await ValidateAsync(draft, cancellationToken);
+        await authorization.EnsureBindsAsync(agreement, ScopeItemsOf(content), cancellationToken);
         var now = clock.UtcNow;
         var round = current.Value.CurrentRound.Number + 1;
         var updated = ScenarioRules.Resubmit(current.Value, content, ReviewInstanceId(id, round), now, now + settings.ReviewDeadline);
@@ -120,6 +124,9 @@ public sealed class ScenarioService(
 
         return agreement.Value;
     }
+
+    private static IEnumerable<ScopeItem> ScopeItemsOf(ScenarioContent content)
+        => content.DataNeeds.Select((need, i) => new ScopeItem($"dataNeeds[{i}].resourceId", need.ResourceId, need.ProviderId));
 
     /// <summary>
     /// M2.3: the authority adds expert reviewers to the open round of a scenario under review; each gets a signed link

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Platform.Domain.Agreements;
 using Platform.Domain.Oversight;
+using Platform.Domain.Plans;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 using Platform.Functions.Auth;
@@ -14,7 +15,21 @@ using Platform.Functions.Workflows;
 namespace Platform.Functions.Agreements;
 
 /// <param name="SignedOn">The legal signing date (CST, not in the future); absent, the day the agreement is entered.</param>
-public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn, DateOnly? SignedOn = null);
+/// <param name="Scope">Optional: a narrower scope than the plan's (M3.3); left out, the agreement covers the plan's scope.</param>
+public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn,
+    DateOnly? SignedOn = null, ScopeRequest? Scope = null);
+
+/// <summary>A stated scope on the wire: GB/T 2260 region, resource ids, domains with their providers.</summary>
+public sealed record ScopeRequest(PlanMode? Mode, string? Region, IReadOnlyList<string?>? ResourceIds, IReadOnlyList<DomainScope?>? Domains)
+{
+    public AuthorizationScope ToScope() => PlanRules.ValidateScope(Mode, Region, ResourceIds, Domains);
+}
+
+/// <summary>
+/// What the agreement authorises ("对象、内容、范围", M4.7.4): the plan version it stands on and its approved scope, and the
+/// narrower scope the authority stated, if any. A resource is covered only when both cover it.
+/// </summary>
+public sealed record AgreementScopeView(int PlanVersion, AuthorizationScope? Plan, AuthorizationScope? Stated);
 
 public sealed record TerminateAgreementRequest(TerminationGround Ground, string? Detail);
 
@@ -48,18 +63,20 @@ public sealed record AgreementView(
     AgreementRevocation? Revocation,
     string LifecycleInstanceId,
     IReadOnlyList<OperatorEvaluation> Evaluations,
-    AgreementExit? Exit)
+    AgreementExit? Exit,
+    AgreementScopeView Scope)
 {
     /// <summary>The view of <paramref name="a"/>; <paramref name="evaluations"/> (M5.7) are loaded only where one agreement is read.</summary>
-    public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null) => new(
+    public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null, AuthorizationScope? planScope = null) => new(
         a.Id, a.PlanId, a.OperatorId, a.SelectionMethod, a.DecisionRecord, a.StartsOn, a.EndsOn, a.ExpiresAtUtc, a.SignedAt, a.SigningDate, ChinaTime.LegalDate(a.SignedAt),
         a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
         a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
-        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? [], a.Exit);
+        a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? [], a.Exit,
+        new AgreementScopeView(a.PlanVersion ?? 1, planScope, a.Scope));
 }
 
 /// <summary>Authorized operation agreements (M3.4–M3.6).</summary>
-public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, IdGenerator ids)
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, PlanService plans, IdGenerator ids)
 {
     public const string IdPrefix = "agr";
     private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
@@ -76,7 +93,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var created = await agreements.CreateAsync(
                 ids.New(IdPrefix),
-                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn),
+                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn, body.Scope?.ToScope()),
                 call.Caller,
                 new DurableWorkflowGateway(client),
                 call.CancellationToken);
@@ -90,7 +107,9 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         => api.RunAsync(request, Readers, async call =>
         {
             var found = await agreements.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(AgreementView.From(found.Value, await evaluations.ListAsync(found.Value.Id, call.CancellationToken)), found.ETag);
+            var plan = (await plans.GetAsync(found.Value.PlanId, call.CancellationToken)).Value;
+            var planScope = plan.VersionRecord(found.Value.PlanVersion ?? 1)?.Scope;
+            return ApiResults.Ok(AgreementView.From(found.Value, await evaluations.ListAsync(found.Value.Id, call.CancellationToken), planScope), found.ETag);
         });
 
     [Function("ListAgreements")]

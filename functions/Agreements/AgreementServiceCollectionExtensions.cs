@@ -28,6 +28,10 @@ public static class AgreementServiceCollectionExtensions
         services.TryAddTransient<DeleteGrantCopiesActivity>();
         services.TryAddTransient<CertifyGrantDestructionActivity>();
         services.TryAddTransient<CompleteAgreementExitActivity>();
+        // M3.3, M3.5: the authorisation binds every command that uses data; amendments re-scope live agreements.
+        services.TryAddSingleton<Platform.Domain.Agreements.AgreementScopeGuard>();
+        services.TryAddSingleton<Platform.Domain.Agreements.AuthorizationBinding>();
+        services.TryAddSingleton<Platform.Domain.Agreements.PlanAmendmentApproval>();
         return services;
     }
 }

@@ -14,6 +14,7 @@ public static class GrantServiceCollectionExtensions
         services.TryAddSingleton<GrantTableProvisioner>();
         services.TryAddSingleton<GrantProvisioning>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, GrantRevocationStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IScopeRevocationStep, GrantRevocationStep>());
         return services;
     }
 }

@@ -46,6 +46,7 @@ public static class BodyIds
         ["admissionId"] = ["dva"],
         ["operatorId"] = [Organization],
         ["providerId"] = [Organization],
+        ["providerIds"] = [Organization],
         ["developerId"] = [Organization],
         ["reviewerId"] = [Organization],
         ["orgId"] = [Organization],

@@ -9,6 +9,8 @@ using Platform.Functions.OpenApi;
 
 namespace Platform.Functions.Oversight;
 
+public sealed record ConfirmIncidentRequest(string? Note);
+
 public sealed record ReportIncidentRequest(IncidentKind Kind, string Description, DateTimeOffset OccurredAt, IReadOnlyList<string>? AffectedResources, string? MeasuresTaken);
 
 public sealed record SuspendOperatorRequest(string Reason);
@@ -37,6 +39,18 @@ public sealed class OversightFunctions(ApiHandler api, IncidentService incidents
         {
             var found = await incidents.GetAsync(call.RouteId(id, "inc"), call.Caller, call.CancellationToken);
             return ApiResults.Ok(found.Value, found.ETag);
+        });
+
+    [Function("ConfirmIncident")]
+    [OpenApiOperation(Summary = "Confirm a reported security incident (M3.5): its organisation is unqualified for 3 years from the incident date", Tags = ["security"])]
+    [OpenApiRequestBody(typeof(ConfirmIncidentRequest))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(SecurityIncident))]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "incident.already_confirmed")]
+    public Task<IActionResult> Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "incidents/{id}/confirmation")] HttpRequest request, string id)
+        => api.RunAsync<ConfirmIncidentRequest>(request, ApiAccess.RolesOf(Roles.Authority), async (call, body) =>
+        {
+            var confirmed = await incidents.ConfirmAsync(call.RouteId(id, "inc"), body.Note, call.IfMatch(), call.Caller, call.CancellationToken);
+            return ApiResults.Ok(confirmed.Value, confirmed.ETag);
         });
 
     [Function("SuspendOperator")]

@@ -16,6 +16,7 @@ public static class OversightServiceCollectionExtensions
     public static IServiceCollection AddOversight(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<IncidentService>();
+        services.TryAddSingleton<OperatorQualificationCheck>();
         services.TryAddSingleton<SuspensionService>();
         services.TryAddSingleton<IOperatorAccessGuard>(sp => sp.GetRequiredService<SuspensionService>());
         return services.AddOversightTimers(configuration);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Platform.Domain.Agreements;
 using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
 using Platform.Domain.Plans;
@@ -12,10 +13,18 @@ using Platform.Functions.OpenApi;
 
 namespace Platform.Functions.Plans;
 
+/// <param name="ResourceCatalog">Catalogue references: resource ids (M3.3); free text that is no resource id covers nothing.</param>
+/// <param name="Domains">For <c>domain</c> mode: each data domain with the providers it covers.</param>
+/// <param name="CoImplementingDepartment">The industry department co-implementing a domain or scenario plan (M2.3, M3.3).</param>
 public sealed record CreatePlanRequest(
-    string Title, PlanMode? Mode, string Region, string? Description, IReadOnlyList<string>? ResourceCatalog, IReadOnlyList<string>? ProductList);
+    string Title, PlanMode? Mode, string Region, string? Description, IReadOnlyList<string>? ResourceCatalog, IReadOnlyList<string>? ProductList,
+    IReadOnlyList<DomainScope?>? Domains = null, string? CoImplementingDepartment = null);
 
-public sealed record EditPlanRequest(string Title, PlanMode? Mode, string Region, string? Description);
+public sealed record EditPlanRequest(string Title, PlanMode? Mode, string Region, string? Description, IReadOnlyList<DomainScope?>? Domains = null, string? CoImplementingDepartment = null);
+
+/// <summary>A proposed amendment (M3.3): the reason, and the next version's scope; a field left out keeps the version in force.</summary>
+public sealed record PlanAmendmentRequest(
+    string? Reason, PlanMode? Mode, string? Region, IReadOnlyList<string?>? ResourceCatalog, IReadOnlyList<DomainScope?>? Domains, string? CoImplementingDepartment);
 
 public sealed record PlanApprovalRequest(string ApprovedBy, string DocumentRef, DateOnly? ApprovedOn);
 
@@ -41,14 +50,22 @@ public sealed record PlanView(
     bool FilingOverdue,
     PlanFiling? Filing,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<DomainScope> Domains,
+    string? CoImplementingDepartment,
+    int Version,
+    AuthorizationScope? ApprovedScope,
+    IReadOnlyList<PlanVersionRecord> Versions,
+    PlanAmendment? Amendment)
 {
     public static PlanView From(Plan p, DateOnly today)
-        => new(p.Id, p.Title, p.Mode, p.Region, p.Description, p.ResourceCatalog, p.ProductList, p.Status, p.Approval, p.FilingDueOn, p.IsFilingOverdue(today), p.Filing, p.CreatedAt, p.UpdatedAt);
+        => new(p.Id, p.Title, p.Mode, p.Region, p.Description, p.ResourceCatalog, p.ProductList, p.Status, p.Approval, p.FilingDueOn, p.IsFilingOverdue(today), p.Filing, p.CreatedAt, p.UpdatedAt,
+            p.Domains ?? [], p.CoImplementingDepartment, p.Version, p.ApprovedScope,
+            p.Versions ?? (p.VersionRecord(p.Version) is { } only ? [only] : []), p.Amendment);
 }
 
 /// <summary>Implementation plans 实施方案 (M3.3, M5.6).</summary>
-public sealed class PlanFunctions(ApiHandler api, PlanService plans, IdGenerator ids, IClock clock)
+public sealed class PlanFunctions(ApiHandler api, PlanService plans, PlanAmendmentApproval amendments, IdGenerator ids, IClock clock)
 {
     public const string IdPrefix = "pln";
 
@@ -65,7 +82,7 @@ public sealed class PlanFunctions(ApiHandler api, PlanService plans, IdGenerator
         {
             var created = await plans.CreateAsync(
                 ids.New(IdPrefix),
-                new NewPlan(body.Title, body.Mode, body.Region, body.Description, body.ResourceCatalog, body.ProductList),
+                new NewPlan(body.Title, body.Mode, body.Region, body.Description, body.ResourceCatalog, body.ProductList, body.Domains, body.CoImplementingDepartment),
                 call.Caller,
                 call.CancellationToken);
             return ApiResults.Created(ApiRequestContext.LocationOf("plans", created.Value.Id), View(created.Value), created.ETag);
@@ -102,7 +119,7 @@ public sealed class PlanFunctions(ApiHandler api, PlanService plans, IdGenerator
     [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "plan.immutable")]
     public Task<IActionResult> Edit([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "plans/{id}")] HttpRequest request, string id)
         => api.RunAsync<EditPlanRequest>(request, Writers, async (call, body) =>
-            Answer(await plans.EditAsync(call.RouteId(id, IdPrefix), new PlanEdit(body.Title, body.Mode, body.Region, body.Description), call.IfMatch(), call.Caller, call.CancellationToken)));
+            Answer(await plans.EditAsync(call.RouteId(id, IdPrefix), new PlanEdit(body.Title, body.Mode, body.Region, body.Description, body.Domains, body.CoImplementingDepartment), call.IfMatch(), call.Caller, call.CancellationToken)));
 
     [Function("ApprovePlan")]
     [OpenApiOperation(Summary = "Record the government's approval: draft → approved (M3.3); starts the one-month filing deadline (M5.6)", Tags = ["plans"])]
@@ -112,6 +129,41 @@ public sealed class PlanFunctions(ApiHandler api, PlanService plans, IdGenerator
     public Task<IActionResult> Approve([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "plans/{id}/approval")] HttpRequest request, string id)
         => api.RunAsync<PlanApprovalRequest>(request, Writers, async (call, body) =>
             Answer(await plans.ApproveAsync(call.RouteId(id, IdPrefix), new PlanApprovalFacts(body.ApprovedBy, body.DocumentRef, body.ApprovedOn), call.IfMatch(), call.Caller, call.CancellationToken)));
+
+    [Function("ProposePlanAmendment")]
+    [OpenApiOperation(Summary = "Propose the next version of an approved plan with its reason (M3.3); it binds once the government approves it", Tags = ["plans"])]
+    [OpenApiRequestBody(typeof(PlanAmendmentRequest))]
+    [OpenApiResponse(StatusCodes.Status201Created, typeof(PlanView), HasLocation = true)]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "plan.not_approved or plan.amendment_pending")]
+    public Task<IActionResult> ProposeAmendment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "plans/{id}/amendments")] HttpRequest request, string id)
+        => api.RunAsync<PlanAmendmentRequest>(request, Writers, async (call, body) =>
+        {
+            var proposed = await plans.ProposeAmendmentAsync(
+                call.RouteId(id, IdPrefix),
+                new PlanAmendmentDraft(body.Reason, body.Mode, body.Region, body.ResourceCatalog, body.Domains, body.CoImplementingDepartment),
+                call.IfMatch(),
+                call.Caller,
+                call.CancellationToken);
+            var version = proposed.Value.Amendment!.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiResults.Created(ApiRequestContext.LocationOf("plans", proposed.Value.Id, "amendments", version), View(proposed.Value), proposed.ETag);
+        });
+
+    [Function("ApprovePlanAmendment")]
+    [OpenApiOperation(Summary = "Record the government's approval of an amendment (M3.3): it comes into force with a new filing deadline (M5.6); grants outside a narrowed scope are revoked", Tags = ["plans"])]
+    [OpenApiRequestBody(typeof(PlanApprovalRequest))]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(PlanView))]
+    [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "plan.amendment_not_found")]
+    public Task<IActionResult> ApproveAmendment(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "plans/{id}/amendments/{version}/approval")] HttpRequest request, string id, string version)
+        => api.RunAsync<PlanApprovalRequest>(request, Writers, async (call, body) =>
+        {
+            if (!int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 2)
+            {
+                throw new DomainException(FailureKind.NotFound, "plan.amendment_not_found", $"'{version}' is not an amendment version (2, 3, ...).");
+            }
+
+            return Answer(await amendments.ApproveAsync(call.RouteId(id, IdPrefix), number, new PlanApprovalFacts(body.ApprovedBy, body.DocumentRef, body.ApprovedOn), call.IfMatch(), call.Caller, call.CancellationToken));
+        });
 
     [Function("ReplacePlanCatalog")]
     [OpenApiOperation(Summary = "Replace the plan's resource catalogue (editable after approval too); If-Match guards concurrent updates", Tags = ["plans"])]

@@ -36,6 +36,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<SandboxJobExecutor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuspensionStep, SandboxSuspensionStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, SandboxAgreementRevocationStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IScopeRevocationStep, SandboxAgreementRevocationStep>());
         return services;
     }
 }

@@ -50,7 +50,7 @@ public sealed class OversightRecordsEndToEndTests(PlatformHostFixture platform)
     public async Task Filings_PlanUnfiledMonthsAfterApproval_ListedOverdueForTheSupervisorAndAFreshAgreementIsNot()
     {
         using var authority = platform.Client(Roles.Authority, "org-authority");
-        var created = await authority.PostAsJsonAsync("/api/plans", new { title = "武汉市公共数据授权运营实施方案", mode = "domain", region = "420100" });
+        var created = await authority.PostAsJsonAsync("/api/plans", new { title = "武汉市公共数据授权运营实施方案", mode = "domain", region = "420100", coImplementingDepartment = "武汉市交通运输局" });
         var planId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var approvedOn = TodayCst.AddMonths(-2);
         var approval = await authority.PostAsJsonAsync($"/api/plans/{planId}/approval", new { approvedBy = "武汉市人民政府", documentRef = "武政函〔2026〕8号", approvedOn = approvedOn.ToString("yyyy-MM-dd") });

@@ -147,7 +147,8 @@ public sealed class DataRequestTestWorld
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, [new DataRequestApprovalSubject(Store, organizations.Object)]);
         var records = new DataRequestRecords(Store, Timeliness, organizations.Object, Clock);
         Queries = new DataRequestQueries(Store, Timeliness);
-        Submission = new DataRequestSubmission(Store, Scenarios.Object, Agreements.Object, Resources, Guard.Object, Audit, Clock, TimeCompression.None);
+        Submission = new DataRequestSubmission(Store, Scenarios.Object, Agreements.Object, Resources, Guard.Object, Audit, Clock, TimeCompression.None,
+            Platform.UnitTests.Agreements.ScopeTestDoubles.BindingCoveringAll(Resources, Clock));
         Schedule = new DataRequestReviewSchedule(records, calendars.Object, Audit, DataRequestSettings.Default);
         ReviewTasks = new DataRequestReviewTasks(records, Approvals, linkSettings, Outbox, Clock, TimeCompression.None);
         Decisions = new DataRequestDecisions(records, ApprovalStore, ReviewTasks, Outbox, Audit, Clock, TimeCompression.None);
@@ -245,7 +246,7 @@ public sealed class DataRequestTestWorld
     public GrantProvisioning NewGrantProvisioning(IGrantStore grantStore)
         => new(grantStore, Store, Agreements.Object,
             new GrantTableProvisioner(Resources, Data, Library, MaskingJobs, MaskingQueue, Audit, Clock, new ResourceOptions { SampleRows = 5, SampleSeed = 7 }),
-            Outbox, Audit, Clock);
+            Outbox, Audit, Clock, Platform.UnitTests.Agreements.ScopeTestDoubles.CoveringAll(Resources));
 
     public async Task<DataRequest> CurrentAsync(string id) => (await Store.GetAsync(id))!.Value;
 

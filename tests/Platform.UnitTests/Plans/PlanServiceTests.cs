@@ -171,6 +171,73 @@ public sealed class PlanServiceTests
         Assert.Equal((FailureKind.NotFound, "plan.not_found"), (missing.Kind, missing.Code));
     }
 
+    [Fact]
+    public async Task ApproveAsync_CatalogueEditedLater_ApprovedScopeStaysAsApproved()
+    {
+        await Draft();
+        await _service.ApproveAsync("pln-1", Approval, null, _authority);
+
+        var edited = await _service.ReplaceCatalogAsync("pln-1", ["res-new"], null, _authority);
+
+        Assert.Equal(1, edited.Value.Version);
+        Assert.Equal(["企业登记信息"], edited.Value.ApprovedScope!.ResourceIds);
+        Assert.Equal(["res-new"], edited.Value.ResourceCatalog);
+    }
+
+    [Fact]
+    public async Task ApproveAsync_DomainPlanWithoutCoImplementingDepartment_Throws422NamingIt()
+    {
+        await _service.CreateAsync("pln-2", new NewPlan("交通领域方案", PlanMode.Domain, "420000", null, null, null, [new DomainScope("交通", [])]), _authority);
+
+        var failure = await Assert.ThrowsAsync<DomainException>(() => _service.ApproveAsync("pln-2", Approval, null, _authority));
+
+        Assert.Equal("plan.invalid", failure.Code);
+        Assert.True(failure.Errors!.ContainsKey("coImplementingDepartment"));
+        Assert.Equal(PlanStatus.Draft, (await _service.GetAsync("pln-2")).Value.Status);
+    }
+
+    [Fact]
+    public async Task ApproveAmendmentAsync_ProposedThenApproved_NextVersionInForceWithNewFilingDeadlineAndHistoryKept()
+    {
+        await Draft();
+        await _service.ApproveAsync("pln-1", Approval, null, _authority);
+        await _service.RecordFilingAsync("pln-1", new PlanFilingFacts("鄂数备〔2026〕1号", new DateOnly(2026, 2, 10)), null, _authority);
+
+        var proposed = await _service.ProposeAmendmentAsync("pln-1", new PlanAmendmentDraft("新增交通数据", PlanMode.Scenario, null, ["res-traffic"], null, "省交通运输厅"), null, _authority);
+        var second = await Assert.ThrowsAsync<DomainException>(() => _service.ProposeAmendmentAsync("pln-1", new PlanAmendmentDraft("再改", null, null, null, null, null), null, _authority));
+        Assert.Equal(1, proposed.Value.Version);
+        Assert.Equal(["企业登记信息"], proposed.Value.ApprovedScope!.ResourceIds);
+        var approved = await _service.ApproveAmendmentAsync("pln-1", 2, new PlanApprovalFacts("湖北省人民政府", "鄂政函〔2026〕30号", new DateOnly(2026, 3, 9)), null, _authority);
+
+        Assert.Equal((FailureKind.Conflict, "plan.amendment_pending"), (second.Kind, second.Code));
+        var plan = approved.Value;
+        Assert.Equal((2, PlanMode.Scenario, "420000"), (plan.Version, plan.ApprovedScope!.Mode, plan.ApprovedScope.Region));
+        Assert.Equal(["res-traffic"], plan.ApprovedScope.ResourceIds);
+        Assert.Equal([1, 2], plan.Versions!.Select(v => v.Version));
+        Assert.Equal("鄂数备〔2026〕1号", plan.Versions![0].Filing!.DocumentRef);
+        Assert.Equal(("鄂政函〔2026〕30号", "新增交通数据"), (plan.Versions[1].Approval.DocumentRef, plan.Versions[1].Reason));
+        Assert.Null(plan.Filing);
+        Assert.Equal(new DateOnly(2026, 4, 9), plan.FilingDueOn);
+        Assert.Null(plan.Amendment);
+        Assert.Equal(["plan.amendment_proposed", "plan.amendment_approved"], _audit.Records.TakeLast(2).Select(r => r.Action));
+    }
+
+    [Fact]
+    public async Task ProposeAmendmentAsync_DraftPlanOrMissingReason_409Or422()
+    {
+        await Draft();
+
+        var draft = await Assert.ThrowsAsync<DomainException>(() => _service.ProposeAmendmentAsync("pln-1", new PlanAmendmentDraft("理由", null, null, null, null, null), null, _authority));
+        await _service.ApproveAsync("pln-1", Approval, null, _authority);
+        var noReason = await Assert.ThrowsAsync<DomainException>(() => _service.ProposeAmendmentAsync("pln-1", new PlanAmendmentDraft(" ", null, null, null, null, null), null, _authority));
+        var unknown = await Assert.ThrowsAsync<DomainException>(() => _service.ApproveAmendmentAsync("pln-1", 2, Approval, null, _authority));
+
+        Assert.Equal((FailureKind.Conflict, "plan.not_approved"), (draft.Kind, draft.Code));
+        Assert.Equal("plan.invalid", noReason.Code);
+        Assert.True(noReason.Errors!.ContainsKey("reason"));
+        Assert.Equal((FailureKind.NotFound, "plan.amendment_not_found"), (unknown.Kind, unknown.Code));
+    }
+
     private async Task<Plan> Draft()
         => (await _service.CreateAsync("pln-1", new NewPlan("湖北省公共数据授权运营实施方案", PlanMode.Whole, "420000", "全省", ["企业登记信息"], null), _authority)).Value;
 }

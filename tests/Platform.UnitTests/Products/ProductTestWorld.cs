@@ -90,7 +90,8 @@ public sealed class ProductTestWorld
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }),
             new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), null), Clock);
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, []);
-        var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Admissions, PriceCaps, Guard.Object, Clock);
+        var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Admissions, PriceCaps, Guard.Object, Clock,
+            Platform.UnitTests.Agreements.ScopeTestDoubles.CoveringAll(new Mock<Platform.Domain.Resources.IResourceStore>().Object));
         Service = new ProductService(Store, drafting, grants.Object, Results.Object, PriceCaps, Guard.Object, Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
         Calls = new ProductCallService(Store, Usage, Results.Object, Guard.Object, Agreements.Object, Audit, Clock);
         Workflows.Setup(w => w.StartAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);

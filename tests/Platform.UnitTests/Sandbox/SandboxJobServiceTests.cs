@@ -206,7 +206,7 @@ public sealed class SandboxJobServiceTests
         await _world.SubmitAsync("sbx-1", "SELECT 1");
         var agreement = (await _world.Agreements.Object.GetAsync(AgreementId))!.Value;
 
-        var summary = await new SandboxAgreementRevocationStep(_world.Canceller).RevokeAsync(agreement, "协议终止");
+        var summary = await new SandboxAgreementRevocationStep(_world.Canceller, new Moq.Mock<Platform.Domain.Grants.IGrantStore>().Object).RevokeAsync(agreement, "协议终止");
 
         Assert.Equal("1 job(s) stopped", summary);
         Assert.Contains("协议终止", _world.Jobs.Job("sbx-1").Detail, StringComparison.Ordinal);
