@@ -40,9 +40,9 @@ public sealed class ProductCallService(IProductStore products, IProductUsageStor
     public async Task<ProductCallResult> CallAsync(string productId, ProductCallRequest request, int offset, int pageSize, Caller caller, CancellationToken cancellationToken = default)
     {
         var product = (await products.GetAsync(productId, cancellationToken))?.Value;
-        if (product is null || (product.Status != ProductStatus.Published && !ProductService.MayRead(product, caller)))
+        if (product is null || (product.Status != ProductStatus.Published && !ProductRules.MayRead(product, caller)))
         {
-            throw new DomainException(FailureKind.NotFound, ProductService.NotFoundCode, $"Product '{productId}' does not exist.");
+            throw new DomainException(FailureKind.NotFound, ProductRules.NotFoundCode, $"Product '{productId}' does not exist.");
         }
 
         if (product.Status != ProductStatus.Published)
@@ -81,7 +81,7 @@ public sealed class ProductCallService(IProductStore products, IProductUsageStor
         var recorded = await usage.RecordCallAsync(productId, caller.Organization, ChinaTime.LegalDate(now), id, now, cancellationToken);
         if (!recorded.Replayed)
         {
-            await audit.RecordAsync(caller, "product.called", ProductService.TargetOf(productId),
+            await audit.RecordAsync(caller, "product.called", ProductRules.TargetOf(productId),
                 new { callId = id, subjectAuthorizationRef = authorization, day = recorded.Meter.Day, recorded.Meter.Calls }, cancellationToken);
         }
 

@@ -138,9 +138,9 @@ public sealed class ProductDrafting(
 
         var originId = draft.DerivedFrom!.Trim();
         var origin = originId.Length > 64 ? null : (await store.GetAsync(originId, cancellationToken))?.Value;
-        if (origin is null || (origin.Status != ProductStatus.Published && !ProductService.MayRead(origin, caller)))
+        if (origin is null || (origin.Status != ProductStatus.Published && !ProductRules.MayRead(origin, caller)))
         {
-            throw new DomainException(FailureKind.NotFound, ProductService.NotFoundCode, $"Product '{originId}' does not exist.",
+            throw new DomainException(FailureKind.NotFound, ProductRules.NotFoundCode, $"Product '{originId}' does not exist.",
                 new Dictionary<string, string[]> { ["derivedFrom"] = ["Not a product."] });
         }
 

@@ -91,7 +91,11 @@ public sealed class ProductTestWorld
             new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), null), Clock);
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, []);
         var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Admissions, PriceCaps, Guard.Object, Clock);
-        Service = new ProductService(Store, drafting, grants.Object, Results.Object, PriceCaps, Guard.Object, Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
+        Queries = new ProductQueries(Store, Usage);
+        Commands = new ProductCommands(Store, drafting, Queries, PriceCaps, Guard.Object, Audit, Clock, new TimeCompression(60));
+        Record = new ProductComplianceRecord(Store, grants.Object, Results.Object, Audit, Clock);
+        ReadModel = new ProductReadModel(Store, Usage);
+        Withdrawal = new ProductWithdrawal(Store, Outbox.Object, Audit, Clock);
         Calls = new ProductCallService(Store, Usage, Results.Object, Guard.Object, Audit, Clock);
         Workflows.Setup(w => w.StartAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
     }
@@ -138,7 +142,15 @@ public sealed class ProductTestWorld
 
     public ApprovalService Approvals { get; }
 
-    public ProductService Service { get; }
+    public ProductCommands Commands { get; }
+
+    public ProductQueries Queries { get; }
+
+    public ProductComplianceRecord Record { get; }
+
+    public ProductReadModel ReadModel { get; }
+
+    public ProductWithdrawal Withdrawal { get; }
 
     public ProductCallService Calls { get; }
 
@@ -159,14 +171,14 @@ public sealed class ProductTestWorld
                 [new SandboxJobTable("people", "res-1", "library", "abc", null, ["district", "age"])], TimeSpan.Zero, TimeSpan.Zero, []));
 
     public async Task<Product> CreateAsync(ProductDraft? draft = null, Caller? caller = null)
-        => (await Service.CreateAsync($"prd-{Guid.NewGuid():N}"[..30], draft ?? Draft(), caller ?? Operator(), Workflows.Object)).Value;
+        => (await Commands.CreateAsync($"prd-{Guid.NewGuid():N}"[..30], draft ?? Draft(), caller ?? Operator(), Workflows.Object)).Value;
 
     /// <summary>A product as published by the compliance review.</summary>
     public async Task<Product> PublishedAsync(ProductDraft? draft = null, Caller? caller = null)
     {
         var product = await CreateAsync(draft, caller);
-        await Service.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Fast, []);
-        await Service.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], "同意"));
+        await Record.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Fast, []);
+        await Record.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], "同意"));
         return (await Store.GetAsync(product.Id))!.Value;
     }
 
