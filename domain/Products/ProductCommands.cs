@@ -55,10 +55,7 @@ public sealed class ProductCommands(
             throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "The product changed since you read it; read it again and retry.");
         }
 
-        if (caller.Role == Roles.Operator)
-        {
-            await accessGuard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
-        }
+        await accessGuard.EnsureMayStartWorkAsync(caller, cancellationToken);
 
         var content = ProductRules.ValidateContent(draft);
         ProductRules.CheckPrice(current.Value.UseCategory, content.Kind, content.Price, await priceCaps.CapOfAsync(content.Kind, cancellationToken));

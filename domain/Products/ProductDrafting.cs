@@ -43,7 +43,7 @@ public sealed class ProductDrafting(
         }
 
         // M5.5: a suspended operator's data access is stopped, product building included.
-        await accessGuard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
+        await accessGuard.EnsureMayStartWorkAsync(caller, cancellationToken);
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(draft.ScenarioId))
         {
@@ -122,7 +122,7 @@ public sealed class ProductDrafting(
         DeveloperStanding standing;
         if (caller.Role == Roles.Operator)
         {
-            await accessGuard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
+            await accessGuard.EnsureMayStartWorkAsync(caller, cancellationToken);
             standing = new DeveloperStanding(true, new HashSet<string>());
         }
         else

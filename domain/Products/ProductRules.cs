@@ -32,13 +32,14 @@ public static class ProductRules
     public static DomainException NotFound(string id) => new(FailureKind.NotFound, NotFoundCode, $"Product '{id}' does not exist.");
 
     /// <summary>
-    /// Object-level access: the owner, the authority and supervisors; the operator a developer's product rests on; the
-    /// providers whose data it uses and reviewers who decided on it (they review it); anyone signed in once published.
+    /// Object-level access to the record (content, sources, review rounds, consent evidence): the owner, the authority
+    /// and supervisors; the operator a developer's product rests on; the providers whose data it uses and reviewers who
+    /// decided on it (they review it). Publication does not open the record: the public form is the published listing.
     /// </summary>
+    // M4.5.1: review decisions and consent evidence stay with the product's parties; the public sees the registration.
     public static bool MayRead(Product product, Caller caller) => caller.Role switch
     {
         Roles.Authority or Roles.Supervisor => true,
-        _ when product.Status == ProductStatus.Published => true,
         _ when caller.Organization.Length == 0 => false,
         _ => caller.Organization == product.OwnerOrgId
              || caller.Organization == product.OperatorId

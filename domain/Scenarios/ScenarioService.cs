@@ -2,6 +2,7 @@ using Platform.Domain.Agreements;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
+using Platform.Domain.Oversight;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 using Platform.Domain.Workflows;
@@ -17,6 +18,7 @@ public sealed class ScenarioService(
     IScenarioStore store,
     IAgreementStore agreements,
     IOrganizationStore organizations,
+    IOperatorAccessGuard operatorAccess,
     IAuditTrail audit,
     IClock clock,
     TimeCompression compression,
@@ -34,6 +36,7 @@ public sealed class ScenarioService(
     public async Task<Versioned<Scenario>> SubmitAsync(string id, string? agreementId, ScenarioDraft draft, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
     {
         var content = ScenarioRules.Validate(draft);
+        await operatorAccess.EnsureMayStartWorkAsync(caller, cancellationToken);
         var agreement = await EnsureAgreementLiveAsync(agreementId, caller, cancellationToken);
         await EnsureReviewersKnownAsync(content, cancellationToken);
         var now = clock.UtcNow;
@@ -60,6 +63,7 @@ public sealed class ScenarioService(
         }
 
         var content = ScenarioRules.Validate(draft);
+        await operatorAccess.EnsureMayStartWorkAsync(caller, cancellationToken);
         await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
         await EnsureReviewersKnownAsync(content, cancellationToken);
         var now = clock.UtcNow;

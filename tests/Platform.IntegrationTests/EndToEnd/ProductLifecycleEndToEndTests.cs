@@ -157,7 +157,7 @@ public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
     }
 
     /// <summary>Waits for a review message about the product in the reader's outbox and returns its link path.</summary>
-    private static async Task<string> LinkAsync(HttpClient reader, string productId, string notificationId, bool asRole = false)
+    internal static async Task<string> LinkAsync(HttpClient reader, string productId, string notificationId, bool asRole = false)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)

@@ -287,19 +287,20 @@ public sealed class InMemoryPriceCapStore : IPriceCapStore
 public sealed class InMemoryUsageStore : IProductUsageStore
 {
     private readonly Dictionary<(string, string, DateOnly), long> _meters = [];
-    private readonly Dictionary<(string, string, string), DateOnly> _calls = [];
+    private readonly Dictionary<(string, string, string), (DateOnly Day, DateTimeOffset At, ProductCallFingerprint Call)> _calls = [];
     private readonly Lock _lock = new();
 
-    public Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, string callId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, ProductCallFingerprint call, DateTimeOffset at, TimeSpan replayWindow, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            if (_calls.TryGetValue((productId, callerOrgId, callId), out var earlier))
+            if (_calls.TryGetValue((productId, callerOrgId, call.CallId), out var earlier) && earlier.At > at - replayWindow)
             {
-                return Task.FromResult(new ProductCallRecord(new ProductCallMeter(productId, callerOrgId, earlier, _meters[(productId, callerOrgId, earlier)]), true));
+                return Task.FromResult(new ProductCallRecord(new ProductCallMeter(productId, callerOrgId, earlier.Day, _meters[(productId, callerOrgId, earlier.Day)]), true,
+                    earlier.Call.RequestHash, earlier.Call.AnswerHash));
             }
 
-            _calls[(productId, callerOrgId, callId)] = day;
+            _calls[(productId, callerOrgId, call.CallId)] = (day, at, call);
             var calls = _meters.GetValueOrDefault((productId, callerOrgId, day)) + 1;
             _meters[(productId, callerOrgId, day)] = calls;
             return Task.FromResult(new ProductCallRecord(new ProductCallMeter(productId, callerOrgId, day, calls), false));
