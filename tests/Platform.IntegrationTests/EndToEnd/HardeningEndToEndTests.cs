@@ -83,7 +83,6 @@ public sealed class HardeningEndToEndTests(PlatformHostFixture platform)
         var audit = await authority.GetFromJsonAsync<JsonElement>($"/api/audit?target={Uri.EscapeDataString($"products/{id}")}&pageSize=200");
         var calls = audit.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "product.called").Select(e => e.GetRawText()).ToList();
         Assert.Equal(2, calls.Count);
-        Assert.Single(calls, c => c.Contains("replay-1", StringComparison.Ordinal));
     }
 
     [Fact]
