@@ -1,8 +1,6 @@
 using Platform.Domain.Approvals;
 using Platform.Domain.Audit;
-using Platform.Domain.Calendar;
 using Platform.Domain.Notifications;
-using Platform.Domain.Organizations;
 using Platform.Domain.Products;
 using Platform.Domain.Security;
 using Platform.Domain.Time;

@@ -1,16 +1,9 @@
-using Platform.Domain.Agreements;
 using Platform.Domain.Approvals;
 using Platform.Domain.Audit;
-using Platform.Domain.Errors;
 using Platform.Domain.Grants;
-using Platform.Domain.Notifications;
-using Platform.Domain.Organizations;
-using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
-using Platform.Domain.Scenarios;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
-using Platform.Domain.Workflows;
 
 namespace Platform.Domain.Products;
 

@@ -15,8 +15,6 @@ namespace Platform.IntegrationTests.EndToEnd;
 [Collection(PlatformCollection.Name)]
 public sealed class HardeningEndToEndTests(PlatformHostFixture platform)
 {
-    private static readonly Dictionary<string, int> Scores = new() { ["consistency"] = 5, ["masking"] = 5, ["consent"] = 4, ["value"] = 4 };
-
     [Fact]
     public async Task PublishedProduct_RecordOnlyForItsParties_OtherOperatorsProvidersAndDevelopersGet404()
     {
@@ -147,7 +145,7 @@ public sealed class HardeningEndToEndTests(PlatformHostFixture platform)
         var created = await CreatedAsync(await owner.PostAsJsonAsync("/api/products", Body(setup)));
         var id = created.GetProperty("id").GetString()!;
         var link = await ProductLifecycleEndToEndTests.LinkAsync(authority, id, $"product-compliance-{id}-r1-authority", asRole: true);
-        var approved = await anonymous.PostAsJsonAsync(link, new { decision = "approve", comment = "同意发布。", scores = Scores });
+        var approved = await anonymous.PostAsJsonAsync(link, new { decision = "approve", comment = "同意发布。", scores = ProductLifecycleEndToEndTests.FullScores });
         Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
         await PlatformScenario.PollAsync(owner, $"/api/products/{id}", p => p.GetProperty("status").GetString() == "published", TimeSpan.FromSeconds(60));
         return (setup, id);

@@ -16,7 +16,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 [Collection(PlatformCollection.Name)]
 public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
 {
-    private static readonly Dictionary<string, int> FullScores = new() { ["consistency"] = 5, ["masking"] = 5, ["consent"] = 4, ["value"] = 4 };
+    internal static readonly Dictionary<string, int> FullScores = new() { ["consistency"] = 5, ["masking"] = 5, ["consent"] = 4, ["value"] = 4 };
 
     [Fact]
     public async Task Product_ChecksPassTwoReviewersApprove_PublishedDerivedByDeveloperNotByOperatorAndCallsNeedAuthorisation()
