@@ -53,14 +53,14 @@ public static class AdapterServiceCollectionExtensions
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.TryAddSingleton(_ => CreateTableServiceClient(configuration, _));
 
-        // Time (SPEC §6)
+        // Time (docs/lifecycles.md)
         services.AddOptions<PlatformTimeOptions>()
             .Bind(configuration.GetSection(PlatformTimeOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PlatformTimeOptions>>(new PlatformTimeOptionsValidator(environment.EnvironmentName));
         services.TryAddSingleton(sp => new TimeCompression(sp.GetRequiredService<IOptions<PlatformTimeOptions>>().Value.TimeCompression));
 
-        // Secrets (SPEC §4, §6): Key Vault when a vault is named, settings otherwise.
+        // Secrets (docs/api.md#signed-links; settings in README.md): Key Vault when a vault is named, settings otherwise.
         services.AddOptions<KeyVaultOptions>()
             .Bind(configuration.GetSection(KeyVaultOptions.SectionName))
             .ValidateOnStart();
@@ -77,7 +77,7 @@ public static class AdapterServiceCollectionExtensions
             services.TryAddSingleton<ISecretStore>(_ => new ConfigurationSecretStore(configuration));
         }
 
-        // Audit (SPEC §2.9)
+        // Audit (M5.3)
         services.AddOptions<AuditOptions>()
             .Bind(configuration.GetSection(AuditOptions.SectionName))
             .ValidateOnStart();

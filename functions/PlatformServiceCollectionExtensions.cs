@@ -68,7 +68,7 @@ public static class PlatformServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The catalogue (SPEC §2.3), with its settings validated at start-up; masking jobs register in <c>AddMaskingJobs</c>.</summary>
+    /// <summary>The catalogue (M4.1), with its settings validated at start-up; masking jobs register in <c>AddMaskingJobs</c>.</summary>
     public static IServiceCollection AddPlatformResources(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<Platform.Domain.Resources.ResourceOptions>().Bind(configuration.GetSection(Platform.Domain.Resources.ResourceOptions.SectionName)).ValidateOnStart();

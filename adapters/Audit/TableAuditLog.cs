@@ -14,7 +14,7 @@ using Platform.Domain.Time;
 namespace Platform.Adapters.Audit;
 
 /// <summary>
-/// The audit chain in Azure Table storage (SPEC §2.9: append-only, tamper-evident). One partition holds a head row
+/// The audit chain in Azure Table storage (M5.3: append-only, tamper-evident). One partition holds a head row
 /// (last sequence, hash and time) and one row per entry keyed by its zero-padded sequence. Every append commits the
 /// head's conditional update (If-Match) and the new entry rows in one entity-group transaction, so two writers can
 /// never both extend the same head: the loser gets 412/409, re-reads the head and tries again. Within one process,

@@ -10,7 +10,7 @@ using Platform.Domain.Errors;
 namespace Platform.Adapters.Calendar;
 
 /// <summary>
-/// The authority's calendars in Azure Table storage (SPEC §2.5): one entity per year (partition <c>calendar</c>, row
+/// The authority's calendars in Azure Table storage (M4.3): one entity per year (partition <c>calendar</c>, row
 /// key the four-digit year) holding the year's JSON document. Writes are optimistic: the entity's ETag is the
 /// version callers pass back as If-Match. Years not stored fall back to the shipped official schedules.
 /// </summary>

@@ -8,7 +8,7 @@ using Platform.Domain.Notifications;
 namespace Platform.Adapters.Notifications;
 
 /// <summary>
-/// The notification outbox (SPEC §4): every message is stored in table <c>notifications</c> (one partition per
+/// The notification outbox (docs/api.md#signed-links): every message is stored in table <c>notifications</c> (one partition per
 /// recipient; a message id is written once) and then queued on <c>notifications</c> for the delivery worker. The
 /// table row is written first, so a message is never delivered without being on record; if queueing fails the step is
 /// retried, and the retry queues the still-pending message again.

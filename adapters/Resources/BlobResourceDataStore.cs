@@ -11,7 +11,7 @@ using Platform.Domain.Resources;
 namespace Platform.Adapters.Resources;
 
 /// <summary>
-/// Uploaded resource files in the <c>resource-data</c> container, one folder per provider (its own area, SPEC §2.3).
+/// Uploaded resource files in the <c>resource-data</c> container, one folder per provider (its own area, M4.1).
 /// An upload stages blocks as it reads and commits them only when the whole body was read within the limit, so a
 /// refused or broken upload leaves no blob behind (uncommitted blocks expire on their own).
 /// </summary>

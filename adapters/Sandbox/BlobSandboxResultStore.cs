@@ -9,7 +9,7 @@ using Platform.Domain.Sandbox;
 namespace Platform.Adapters.Sandbox;
 
 /// <summary>
-/// Released sandbox results in the private <c>sandbox-results</c> container (SPEC §2.7: results stay inside the
+/// Released sandbox results in the private <c>sandbox-results</c> container (M5.1: results stay inside the
 /// platform and leave only through the result route): <c>{jobId}/result.csv</c>, the canonical CSV whose SHA-256 is
 /// the audited hash, <c>{jobId}/result.json</c> and <c>{jobId}/result.parquet</c> (written by
 /// <see cref="ResultParquet"/>, its own SHA-256 in the blob's metadata). A rerun of a job writes the same names.

@@ -6,7 +6,7 @@ using Platform.Domain.Sandbox;
 namespace Platform.Adapters.Sandbox;
 
 /// <summary>
-/// Writes a released sandbox result as Parquet (SPEC §2.7: results are kept as CSV and Parquet).
+/// Writes a released sandbox result as Parquet (M5.1: results are kept as CSV and Parquet).
 /// </summary>
 /// <remarks>
 /// The file is written by a DuckDB database of the platform's own, opened for this alone: never the job's locked-down

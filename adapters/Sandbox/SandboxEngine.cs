@@ -8,7 +8,7 @@ namespace Platform.Adapters.Sandbox;
 
 /// <summary>
 /// Runs one user SQL statement over an in-memory DuckDB database that holds only the granted fields of the
-/// grant's tables (SPEC §2.7; M4.4 "data usable but not visible", M5.1). Each job gets a fresh database that is
+/// grant's tables (M4.4 "data usable but not visible", M5.1). Each job gets a fresh database that is
 /// discarded afterwards.
 /// </summary>
 /// <remarks>

@@ -13,7 +13,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<ISandboxResultStore, BlobSandboxResultStore>();
         services.TryAddSingleton<ISandboxJobQueue, QueueSandboxJobQueue>();
 
-        // The sandbox engine (SPEC §2.7): a fresh locked-down DuckDB per job, staging in the temp directory.
+        // The sandbox engine (M5.1): a fresh locked-down DuckDB per job, staging in the temp directory.
         services.TryAddSingleton<ISandboxEngine>(_ => new SandboxEngine());
         return services;
     }

@@ -3,7 +3,7 @@ using Platform.Domain.Secrets;
 
 namespace Platform.Adapters.Secrets;
 
-/// <summary>Secrets from settings <c>Secrets:{name}</c>, for a developer machine and tests (SPEC §6: "locally from settings").</summary>
+/// <summary>Secrets from settings <c>Secrets:{name}</c>, for a developer machine and tests (locally; see the configuration table in README.md).</summary>
 public sealed class ConfigurationSecretStore(IConfiguration configuration) : ISecretStore
 {
     public const string SectionName = "Secrets";

@@ -8,7 +8,7 @@ using Platform.Domain.Time;
 namespace Platform.Adapters.Secrets;
 
 /// <summary>
-/// Secrets from Azure Key Vault (SPEC §4, §6), reused for a short while so that signing every link does not cost a
+/// Secrets from Azure Key Vault (docs/api.md#signed-links; settings in README.md), reused for a short while so that signing every link does not cost a
 /// vault round trip, yet a rotated key is picked up within <see cref="KeyVaultOptions.CacheTtl"/>.
 /// </summary>
 public sealed class KeyVaultSecretStore : ISecretStore

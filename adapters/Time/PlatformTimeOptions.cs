@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Platform.Adapters.Time;
 
-/// <summary>The time settings of section <c>Platform</c> (SPEC §6).</summary>
+/// <summary>The time settings of section <c>Platform</c> (docs/lifecycles.md).</summary>
 public sealed class PlatformTimeOptions
 {
     public const string SectionName = "Platform";

@@ -10,7 +10,7 @@ public enum SelectionMethod
     Negotiation,
 }
 
-/// <summary>Agreement states (SPEC §2.2); part of the public API.</summary>
+/// <summary>Agreement states (docs/lifecycles.md); part of the public API.</summary>
 public enum AgreementStatus
 {
     Active,

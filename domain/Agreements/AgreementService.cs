@@ -37,7 +37,7 @@ public interface IPlanApprovalCheck
 }
 
 /// <summary>
-/// One thing an agreement carries that expiry or termination takes away (SPEC §2.2): grants, running sandbox jobs,
+/// One thing an agreement carries that expiry or termination takes away (M3.6): grants, running sandbox jobs,
 /// pending data requests, unpublished products. Each feature plugs its own step in; steps must be idempotent.
 /// </summary>
 public interface IAgreementRevocationStep
@@ -211,7 +211,7 @@ public sealed class AgreementService(
         return agreement.Status;
     }
 
-    /// <summary>Takes away everything the agreement carried (SPEC §2.2). Each step runs at most once per agreement.</summary>
+    /// <summary>Takes away everything the agreement carried (M3.6). Each step runs at most once per agreement.</summary>
     public async Task<AgreementRevocation> RevokeAsync(string id, string reason, CancellationToken cancellationToken = default)
     {
         var current = await store.GetAsync(id, cancellationToken)

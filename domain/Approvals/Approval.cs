@@ -2,7 +2,7 @@ using Platform.Domain.Notifications;
 
 namespace Platform.Domain.Approvals;
 
-/// <summary>What a reviewer decides through a link (SPEC §3.1 POST /approvals/{token}); wire names are lower case.</summary>
+/// <summary>What a reviewer decides through a link (POST /api/approvals/{token}); wire names are lower case.</summary>
 public enum ApprovalDecisionKind
 {
     Approve,

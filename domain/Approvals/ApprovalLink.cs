@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace Platform.Domain.Approvals;
 
 /// <summary>
-/// What a signed callback link names (SPEC §4): one decision slot (orchestration instance, review slot, reviewer),
+/// What a signed callback link names (docs/api.md#signed-links): one decision slot (orchestration instance, review slot, reviewer),
 /// when the link stops working, and a nonce that makes every link distinct.
 /// </summary>
 public sealed record ApprovalLinkClaims(string InstanceId, string Slot, string Reviewer, DateTimeOffset ExpiresAt, string Nonce);

@@ -22,7 +22,7 @@ public sealed record ApprovalLinkSettings(string ActiveKeyId, IReadOnlyList<stri
 public sealed record SignedApprovalLink(string Token, string Url, ApprovalLinkClaims Claims, string KeyId);
 
 /// <summary>
-/// Signs and verifies callback links with keys from the secret store (SPEC §4). Verification order: well-formed,
+/// Signs and verifies callback links with keys from the secret store (docs/api.md#signed-links). Verification order: well-formed,
 /// key accepted, signature (constant time), then expiry — so a tampered link is 403 even when also expired.
 /// </summary>
 public sealed class ApprovalLinkSigner(ISecretStore secrets, ApprovalLinkSettings settings, IClock clock)

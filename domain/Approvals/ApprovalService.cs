@@ -10,7 +10,7 @@ namespace Platform.Domain.Approvals;
 public sealed record ApprovalDecisionOutcome(ApprovalSlot Slot, ApprovalDecision Decision);
 
 /// <summary>
-/// Decisions through signed links (SPEC §4). A slot is settled once: the first use of any of its links writes the
+/// Decisions through signed links (docs/api.md#signed-links). A slot is settled once: the first use of any of its links writes the
 /// claim row (a conditional insert), raises the orchestration's event and is audited; every later use, and every
 /// refused link, is audited and answered 403/409/410. GET never decides.
 /// </summary>

@@ -8,7 +8,7 @@ using Platform.Domain.Security;
 namespace Platform.Domain.Audit;
 
 /// <summary>
-/// The hash chain of the audit log (SPEC §2.9, M5.3: supervisors must be able to trust the record of who did what).
+/// The hash chain of the audit log (M5.3: supervisors must be able to trust the record of who did what).
 /// Each entry's hash covers its own fields and the previous entry's hash, so changing, removing or inserting an
 /// entry breaks every link after it.
 /// </summary>

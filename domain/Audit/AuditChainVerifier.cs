@@ -1,7 +1,7 @@
 namespace Platform.Domain.Audit;
 
 /// <summary>
-/// Walks the chain in sequence order and stops at the first entry that does not verify (SPEC §2.9: tamper-evident).
+/// Walks the chain in sequence order and stops at the first entry that does not verify (M5.3: tamper-evident).
 /// Feed entries one at a time with <see cref="Accept"/> so a long chain can be streamed, or call <see cref="Verify"/>.
 /// </summary>
 public sealed class AuditChainVerifier

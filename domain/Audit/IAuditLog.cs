@@ -5,7 +5,7 @@ namespace Platform.Domain.Audit;
 /// <summary>What a feature records about a change: who did what to which target, with the payload hashed.</summary>
 public sealed record AuditRecord(Caller Actor, string Action, string Target, object? Payload);
 
-/// <summary>One stored link of the hash chain (SPEC §2.9: append-only, tamper-evident).</summary>
+/// <summary>One stored link of the hash chain (M5.3: append-only, tamper-evident).</summary>
 public sealed record AuditEntry(
     long Sequence,
     DateTimeOffset Time,

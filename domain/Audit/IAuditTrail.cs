@@ -2,7 +2,7 @@ using Platform.Domain.Security;
 
 namespace Platform.Domain.Audit;
 
-/// <summary>The one line features call to record a change in the audit log (SPEC §2.9).</summary>
+/// <summary>The one line features call to record a change in the audit log (M5.3).</summary>
 public interface IAuditTrail
 {
     /// <summary>Appends "<paramref name="actor"/> did <paramref name="action"/> to <paramref name="target"/>"; the payload is stored only as its hash.</summary>

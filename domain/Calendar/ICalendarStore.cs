@@ -13,7 +13,7 @@ public enum CalendarYearOrigin
 /// <param name="ETag">The stored version, for If-Match; null for a shipped calendar (a PUT then creates the year).</param>
 public sealed record CalendarYearEntry(WorkingDayCalendarYear Calendar, CalendarYearOrigin Origin, string? ETag);
 
-/// <summary>The authority's working-day calendars (SPEC §2.5), one per year, over the shipped official schedules.</summary>
+/// <summary>The authority's working-day calendars (M4.3), one per year, over the shipped official schedules.</summary>
 public interface ICalendarStore
 {
     /// <summary>The stored calendar for <paramref name="year"/>, else the shipped one, else null.</summary>

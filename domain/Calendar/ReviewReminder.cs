@@ -9,7 +9,7 @@ namespace Platform.Domain.Calendar;
 public sealed record ReminderResult(DateOnly RemindOn, DateTimeOffset RemindAtUtc, IReadOnlyList<int> FallbackYears);
 
 /// <summary>
-/// Reminders before a review deadline (SPEC §2.5): "N working days before the deadline" is the N-th working day
+/// Reminders before a review deadline (M4.3): "N working days before the deadline" is the N-th working day
 /// strictly before the due date, at <see cref="DefaultLocalTime"/> CST unless told otherwise; N = 0 is the due date itself.
 /// </summary>
 public static class ReviewReminder

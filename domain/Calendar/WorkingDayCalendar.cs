@@ -32,7 +32,7 @@ public sealed record WorkingDayDate(DateOnly Date, IReadOnlyList<int> FallbackYe
 public sealed record WorkingDayCount(int Count, IReadOnlyList<int> FallbackYears);
 
 /// <summary>
-/// China's working-day calendar over the years it knows (SPEC §2.5, M4.3). A date is a working day when it is an
+/// China's working-day calendar over the years it knows (M4.3). A date is a working day when it is an
 /// adjusted working day (调休上班); otherwise not when it is a statutory holiday; otherwise not on Saturday or
 /// Sunday; otherwise it is. A year without a calendar falls back to weekends only, and every answer that looked at
 /// such a year says so in <c>FallbackYears</c> (ascending) so callers can tell the authority to publish it.

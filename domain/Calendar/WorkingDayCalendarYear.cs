@@ -5,7 +5,7 @@ namespace Platform.Domain.Calendar;
 /// <summary>
 /// One year of China's working-day calendar as the State Council's annual notice (国务院办公厅关于某年部分节假日安排的通知)
 /// sets it: the statutory holidays with their 放假调休 days, and the adjusted working days (调休上班), which are always
-/// weekend days. Holidays may fall on weekends. The authority maintains one per year (SPEC §2.5, M4.3).
+/// weekend days. Holidays may fall on weekends. The authority maintains one per year (M4.3).
 /// </summary>
 public sealed class WorkingDayCalendarYear
 {
@@ -83,7 +83,7 @@ public sealed class WorkingDayCalendarYear
 
     public bool IsAdjustedWorkingDay(DateOnly date) => _adjustedWorkingDays.Contains(date);
 
-    /// <summary>The wire and storage shape (SPEC §3, GET/PUT <c>/api/calendar/{year}</c>).</summary>
+    /// <summary>The wire and storage shape (GET/PUT <c>/api/calendar/{year}</c>).</summary>
     public CalendarYearDocument ToDocument() => new(
         Year,
         Holidays.Select(h => new HolidayDocument(CalendarYearRules.Format(h.Date), h.Name, h.NameEn)).ToList(),

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Domain.Catalog;
 
-/// <summary>What a field holds, from the point of view of who may see it (SPEC §2.3, M4.1).</summary>
+/// <summary>What a field holds, from the point of view of who may see it (M4.1).</summary>
 [JsonConverter(typeof(WireEnumConverter<FieldClassification>))]
 public enum FieldClassification
 {

@@ -1,7 +1,7 @@
 namespace Platform.Domain.Catalog;
 
 /// <summary>
-/// One field of a data resource as registered in the catalogue (SPEC §2.3). The masking rule of the field
+/// One field of a data resource as registered in the catalogue (M4.1). The masking rule of the field
 /// follows from <see cref="Classification"/> and <see cref="IdentifierKind"/> (M4.4).
 /// </summary>
 /// <param name="Name">The column name in CSV headers and the property name in JSON Lines (matched ignoring case).</param>

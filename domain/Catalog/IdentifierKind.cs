@@ -4,7 +4,7 @@ using Platform.Domain.Identifiers;
 namespace Platform.Domain.Catalog;
 
 /// <summary>
-/// What kind of identifier a field holds (SPEC §2.3); selects the masking rule (M4.4). The wire names are the
+/// What kind of identifier a field holds; selects the masking rule (M4.4). The wire names are the
 /// ones <see cref="IdentifierKindNames"/> uses for recognised values.
 /// </summary>
 [JsonConverter(typeof(WireEnumConverter<IdentifierKind>))]

@@ -188,7 +188,7 @@ public static class ContributionScore
 
     /// <summary>
     /// Counts the provider's data-request reviews of the year. Review time is in working days from day 0 to the decision's
-    /// legal date (a decision under compressed time is scaled back from the submission, SPEC §6). Reviews cancelled with
+    /// legal date (a decision under compressed time is scaled back from the submission, docs/lifecycles.md). Reviews cancelled with
     /// their agreement before a decision or an overdue flag are left out.
     /// </summary>
     public static ReviewTimelinessInputs CountTimeliness(IReadOnlyCollection<ReviewTimeliness> reviews, WorkingDayCalendar calendar, DateTimeOffset nowUtc, TimeCompression compression)

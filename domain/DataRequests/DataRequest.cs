@@ -3,7 +3,7 @@ using Platform.Domain.Organizations;
 namespace Platform.Domain.DataRequests;
 
 /// <summary>
-/// Data request states (SPEC §2.5); part of the public API. Derived from the items: all approved → <c>approved</c>;
+/// Data request states (M4.3); part of the public API. Derived from the items: all approved → <c>approved</c>;
 /// some approved → <c>partially-approved</c>; all decided, none approved → <c>rejected</c>; nothing approved yet →
 /// <c>pending</c>; ended with its agreement while reviews were open → <c>cancelled</c>.
 /// </summary>
@@ -88,7 +88,7 @@ public sealed record ProviderReview(
     public bool IsOpen => Decision is null && !Closed;
 }
 
-/// <summary>A data request 数据申请 (SPEC §2.5, M4.3): resources and fields asked for under an approved scenario.</summary>
+/// <summary>A data request 数据申请 (M4.3): resources and fields asked for under an approved scenario.</summary>
 public sealed record DataRequest(
     string Id,
     string ScenarioId,
@@ -117,7 +117,7 @@ public sealed record DataRequest(
     public IEnumerable<DataRequestItem> ItemsOf(string providerId) => Items.Where(i => i.ProviderId == providerId);
 }
 
-/// <summary>What the operator sends (SPEC §3.1 POST /scenarios/{id}/data-requests), before validation.</summary>
+/// <summary>What the operator sends (POST /api/scenarios/{id}/data-requests), before validation.</summary>
 public sealed record DataRequestDraft(IReadOnlyList<DataRequestItemDraft?>? Items, string? Purpose);
 
 public sealed record DataRequestItemDraft(string? ResourceId, IReadOnlyList<string?>? Fields);

@@ -58,7 +58,7 @@ public static class DataRequestNotices
             null, TargetOf(request.Id), now);
     }
 
-    /// <summary>Reports an overdue review to the authority (M4.3, M4.7), once per review.</summary>
+    /// <summary>Reports an overdue review to the authority (M4.3, M4.7.2), once per review.</summary>
     public static Notification Overdue(DataRequest request, ProviderReview review, string operatorName, string providerName, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -240,7 +240,7 @@ public static class DataRequestRules
     /// <summary>
     /// Files a provider's decision on its items; a review already decided or closed is left as it is.
     /// <paramref name="legalDecidedAt"/> is the legal instant the decision stands for when lifecycle time is compressed
-    /// (SPEC §6); by default the decision instant itself.
+    /// (docs/lifecycles.md); by default the decision instant itself.
     /// </summary>
     public static DataRequest RecordDecision(DataRequest request, string slot, IReadOnlyDictionary<string, ItemDecisionKind> items, string? comment,
         DateTimeOffset decidedAt, string decidedBy, ReviewChannel channel, DateTimeOffset now, DateTimeOffset? legalDecidedAt = null)
@@ -290,7 +290,7 @@ public static class DataRequestRules
         return Replace(request, error is null ? review with { ProvisionedAt = now, ProvisioningError = null } : review with { ProvisioningError = error }, now);
     }
 
-    /// <summary>SPEC §2.2: the agreement ended, so open reviews are closed and undecided items cancelled; decided ones stay.</summary>
+    /// <summary>M3.6: the agreement ended, so open reviews are closed and undecided items cancelled; decided ones stay.</summary>
     public static DataRequest Cancel(DataRequest request, string reason, DateTimeOffset now)
     {
         if (request.IsCancelled || request.CompletedAt is not null)

@@ -3,7 +3,7 @@ using Platform.Domain.Organizations;
 
 namespace Platform.Domain.Grants;
 
-/// <summary>Grant states (SPEC §2.5, §2.7); part of the public API. <c>expired</c> is also shown once the expiry has passed.</summary>
+/// <summary>Grant states (M4.3, M5.1); part of the public API. <c>expired</c> is also shown once the expiry has passed.</summary>
 public enum GrantStatus
 {
     Active,
@@ -11,7 +11,7 @@ public enum GrantStatus
     Expired,
 }
 
-/// <summary>A granted field with the catalogue facts the sandbox needs (classification decides the output checks, SPEC §2.7).</summary>
+/// <summary>A granted field with the catalogue facts the sandbox needs (classification decides the output checks, M5.1).</summary>
 public sealed record GrantField(string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind);
 
 /// <summary>
@@ -38,7 +38,7 @@ public sealed record GrantTable(
     string SampleJobId);
 
 /// <summary>
-/// What a sandbox job may read (SPEC §2.5, §2.7): the tables provisioned for one data request's approved items from one
+/// What a sandbox job may read (M4.3, M5.1): the tables provisioned for one data request's approved items from one
 /// provider, under one agreement and scenario, until <see cref="ExpiresAt"/> (never after the agreement's end, M3.4).
 /// </summary>
 public sealed record Grant(

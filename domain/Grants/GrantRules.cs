@@ -13,7 +13,7 @@ public static class GrantRules
     public const int MaxTableNameLength = 63;
 
     /// <summary>
-    /// M3.4, SPEC §2.5: a grant never outlives the agreement it is issued under. The grant runs to the agreement's end,
+    /// M3.4: a grant never outlives the agreement it is issued under. The grant runs to the agreement's end,
     /// or to <paramref name="requestedUntil"/> when that comes first.
     /// </summary>
     public static DateTimeOffset ExpiryFor(Agreement agreement, DateTimeOffset? requestedUntil = null)
@@ -93,7 +93,7 @@ public static class GrantRules
             return grant;
         }
 
-        // SPEC §2.2: an agreement that ran out takes its grants with it as expired; any other ending revokes them.
+        // M3.6: an agreement that ran out takes its grants with it as expired; any other ending revokes them.
         var status = reason == "expired" ? GrantStatus.Expired : GrantStatus.Revoked;
         return grant with { Status = status, RevokedAt = now, RevokeReason = reason };
     }

@@ -36,7 +36,7 @@ public sealed class GrantService(IGrantStore store, IAgreementStore agreements, 
         => store.ListAsync(caller.Role is Roles.Authority or Roles.Supervisor ? null : caller.Organization, pageSize, continuationToken, cancellationToken);
 
     /// <summary>
-    /// The check before any read through a grant (sandbox jobs, SPEC §2.7): the grant exists and belongs to the caller's
+    /// The check before any read through a grant (sandbox jobs, M5.1): the grant exists and belongs to the caller's
     /// organisation (else 404 <c>grant.not_found</c>), the operator is not suspended (403 <c>operator.suspended</c>), the
     /// grant is not revoked and its agreement still live (409 <c>grant.revoked</c>, <c>grant.agreement_not_active</c>),
     /// and it has not expired (410 <c>grant.expired</c>). Returns the grant to read by.
@@ -63,7 +63,7 @@ public sealed class GrantService(IGrantStore store, IAgreementStore agreements, 
                     $"Grant '{grant.Id}' expired at {grant.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}; request the data again under a live agreement.");
         }
 
-        // SPEC §2.2: everything an ended agreement carried is gone, even if its revocation has not reached this grant yet.
+        // M3.6: everything an ended agreement carried is gone, even if its revocation has not reached this grant yet.
         var agreement = (await agreements.GetAsync(grant.AgreementId, cancellationToken))?.Value;
         if (agreement is not { IsLive: true })
         {

@@ -20,7 +20,7 @@ public enum IdentifierKinds
 public static class IdentifierKindNames
 {
     /// <summary>
-    /// The catalogue's <c>identifierKind</c> wire names (SPEC §2.3) of the kinds set in <paramref name="kinds"/>,
+    /// The catalogue's <c>identifierKind</c> wire names (M4.1) of the kinds set in <paramref name="kinds"/>,
     /// in a fixed order so that reports are stable.
     /// </summary>
     public static IReadOnlyList<string> ToWireNames(IdentifierKinds kinds)

@@ -2,7 +2,7 @@ namespace Platform.Domain.Identifiers;
 
 /// <summary>
 /// Tells which identifier kinds a free value looks like, so that the masking report can list values that
-/// look like an identifier in a field not classified as one (M4.4, SPEC §2.6). Recognition is by whole value
+/// look like an identifier in a field not classified as one (M4.4). Recognition is by whole value
 /// (after trimming), and as strict as validation: an 18-digit number is an ID number only if its birth date and
 /// check character are right, a 16-digit number a bank card only if it passes Luhn. No allocation.
 /// </summary>

@@ -139,7 +139,7 @@ public sealed partial class QueuedJobReconciler(
                     OutcomeAudited = true,
                 };
                 await sandboxJobs.ReplaceAsync(failed, found.ETag, cancellationToken);
-                // SPEC §2.7: every job's outcome is audited; this one never ran, so its outcome is the failure alone.
+                // M5.3: every job's outcome is audited; this one never ran, so its outcome is the failure alone.
                 await audit.RecordAsync(SandboxJobAccess.SubmitterOf(job), "sandbox.job_finished", target, SandboxJobOutcome.From(failed), cancellationToken);
                 LogGaveUp(logger, "sandbox", job.Id, job.RequeueCount);
                 break;

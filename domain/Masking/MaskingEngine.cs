@@ -4,7 +4,7 @@ using Platform.Domain.Identifiers;
 namespace Platform.Domain.Masking;
 
 /// <summary>
-/// Streams a CSV or JSON Lines file through the per-field masking rules (M4.4, SPEC §2.6) into a masked file of
+/// Streams a CSV or JSON Lines file through the per-field masking rules (M4.4) into a masked file of
 /// the declared fields, with bounded memory whatever the file size, and reports what it did.
 /// </summary>
 public static class MaskingEngine

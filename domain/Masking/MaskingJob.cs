@@ -3,7 +3,7 @@ using Platform.Domain.Jobs;
 
 namespace Platform.Domain.Masking;
 
-/// <summary>States of a masking job (SPEC §2.6); part of the public API.</summary>
+/// <summary>States of a masking job (M4.4); part of the public API.</summary>
 public enum MaskingJobStatus
 {
     Queued,

@@ -12,7 +12,7 @@ using Platform.Domain.Time;
 namespace Platform.Domain.Masking;
 
 /// <summary>
-/// Runs one masking job for the <c>masking-jobs</c> worker (SPEC §2.6) under the shared <see cref="QueuedJobProtocol{TJob}"/>:
+/// Runs one masking job for the <c>masking-jobs</c> worker (M4.4) under the shared <see cref="QueuedJobProtocol{TJob}"/>:
 /// resource blob → engine → output blob, with bounded memory whatever the file size. An unusable file fails the job
 /// (its message then completes); any other failure goes back to the queue. Details in domain/Masking/README.md.
 /// </summary>

@@ -72,7 +72,7 @@ public static class MaskingJobRules
         => new(FailureKind.Unprocessable, InvalidCode, message, new Dictionary<string, string[]> { [field] = [message] });
 }
 
-/// <summary>Starts masking jobs and shows them (SPEC §2.6, M4.4); the <c>masking-jobs</c> worker runs them.</summary>
+/// <summary>Starts masking jobs and shows them (M4.4); the <c>masking-jobs</c> worker runs them.</summary>
 public sealed class MaskingJobService(
     IMaskingJobStore store,
     IMaskingJobQueue queue,

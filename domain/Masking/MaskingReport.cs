@@ -1,6 +1,6 @@
 namespace Platform.Domain.Masking;
 
-/// <summary>What a masking job did (SPEC §2.6): counts, the rule per field, suspicious values and k-anonymity.</summary>
+/// <summary>What a masking job did (M4.4): counts, the rule per field, suspicious values and k-anonymity.</summary>
 public sealed record MaskingReport
 {
     public required DataFormat InputFormat { get; init; }

@@ -37,7 +37,7 @@ public sealed record NotificationDelivery(NotificationDeliveryStatus Status, int
     public static NotificationDelivery Pending(DateTimeOffset now) => new(NotificationDeliveryStatus.Pending, 0, null, null, now);
 }
 
-/// <summary>A message in the outbox (SPEC §4). Ids are deterministic per cause, so a retried step never sends twice.</summary>
+/// <summary>A message in the outbox (docs/api.md#signed-links). Ids are deterministic per cause, so a retried step never sends twice.</summary>
 public sealed record Notification(
     string Id,
     Recipient Recipient,

@@ -3,7 +3,7 @@ using Platform.Domain.Identifiers;
 
 namespace Platform.Domain.Organizations;
 
-/// <summary>Kinds of organisation the authority registers (SPEC §3); wire names are lower case.</summary>
+/// <summary>Kinds of organisation the authority registers (docs/api.md); wire names are lower case.</summary>
 public enum OrganizationKind
 {
     Provider,

@@ -114,7 +114,7 @@ public sealed record DeadlineSweepSummary(DateTimeOffset StartedAt, DateOnly Day
 }
 
 /// <summary>
-/// The daily deadline sweep (SPEC §2.9 timers): runs every registered <see cref="IDeadlineSweepStep"/> in turn. Steps
+/// The daily deadline sweep (timers of M5.6, M5.7): runs every registered <see cref="IDeadlineSweepStep"/> in turn. Steps
 /// are isolated: one that throws is reported (with its exception, for the caller to log) and the others still run.
 /// The summary is audited as the platform's own action.
 /// </summary>

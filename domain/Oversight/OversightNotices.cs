@@ -5,7 +5,7 @@ using Platform.Domain.Time;
 namespace Platform.Domain.Oversight;
 
 /// <summary>
-/// The messages of oversight, pure: suspensions (M5.5), security incidents (M5.4) and operator evaluations (M5.7).
+/// The messages of oversight, pure: suspensions (M5.5), security incidents (M5.5.3) and operator evaluations (M5.7).
 /// Given the record and the instant they build the notification — recipient, Chinese subject and body, target.
 /// </summary>
 public static class OversightNotices

@@ -183,7 +183,7 @@ public sealed class PersonnelService(IPersonnelStore store, IOrganizationStore o
     }
 
     /// <summary>
-    /// For work only cleared staff may do (sandbox and masking-sample jobs, SPEC §2.7): returns the record, or throws
+    /// For work only cleared staff may do (sandbox and masking-sample jobs, M4.4): returns the record, or throws
     /// 403 <c>personnel.not_cleared</c> listing what is missing. An unknown id is not cleared either.
     /// </summary>
     public async Task<StaffMember> EnsureClearedAsync(string staffId, CancellationToken cancellationToken = default)

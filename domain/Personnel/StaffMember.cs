@@ -11,7 +11,7 @@ public enum FilingState
     Rejected,
 }
 
-/// <summary>The authority's decision on a filing (SPEC §3.1 <c>decision</c>).</summary>
+/// <summary>The authority's decision on a filing (request member <c>decision</c>).</summary>
 public enum FilingDecision
 {
     Approve,

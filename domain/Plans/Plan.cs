@@ -11,7 +11,7 @@ public enum PlanMode
     Scenario,
 }
 
-/// <summary>SPEC §2.1 states; wire names are lower case.</summary>
+/// <summary>Plan states (M3.3); wire names are lower case.</summary>
 public enum PlanStatus
 {
     Draft,

@@ -32,7 +32,7 @@ public sealed record ProductReviewRound(
 public sealed record ProductRegistration(string Number, DateOnly RegisteredOn, DateTimeOffset RegisteredAt);
 
 /// <summary>
-/// A data product or service (SPEC §2.8). <see cref="OperatorId"/> is the operator whose authorised data the product
+/// A data product or service (M4.5, M4.6). <see cref="OperatorId"/> is the operator whose authorised data the product
 /// rests on: the owner for an operator's product, the origin's operator for a developer's derived one.
 /// <see cref="LineageOperatorIds"/> are the operators of every product in its ancestry (M4.6.1).
 /// </summary>

@@ -6,7 +6,7 @@ namespace Platform.Domain.Products;
 // (orchestration and checks) and the readers that oversight builds on (disclosure, contribution, annual reports).
 // Each side is written against these types only.
 
-/// <summary>Product kinds (SPEC §2.8); wire names <c>dataset</c>, <c>api</c>, <c>model</c>, <c>report</c>, <c>index</c>.</summary>
+/// <summary>Product kinds (M4.5, M4.6); wire names <c>dataset</c>, <c>api</c>, <c>model</c>, <c>report</c>, <c>index</c>.</summary>
 public enum ProductKind
 {
     Dataset,
@@ -129,7 +129,7 @@ public interface IProductReadModel
 /// <summary>The input of the product-compliance orchestration: the product and when its review started.</summary>
 public sealed record ProductComplianceRequest(string ProductId, int Round, DateTime AnchorUtc, double TimeCompression);
 
-/// <summary>Names shared by the product records and the product-compliance orchestration (SPEC §2 instance ids).</summary>
+/// <summary>Names shared by the product records and the product-compliance orchestration (instance ids, docs/lifecycles.md).</summary>
 public static class ProductWorkflow
 {
     public const string ReviewKind = "product-compliance";

@@ -7,7 +7,7 @@ using Platform.Domain.Time;
 
 namespace Platform.Domain.Products;
 
-/// <summary>What a caller submits (SPEC §3.1 POST /products), unchecked.</summary>
+/// <summary>What a caller submits (POST /api/products), unchecked.</summary>
 public sealed record ProductDraft(
     string? ScenarioId,
     ProductKind? Kind,

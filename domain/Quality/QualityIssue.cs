@@ -12,7 +12,7 @@ public enum QualityIssueKind
 }
 
 /// <summary>
-/// Ticket states (SPEC §2.9); part of the public API, wire names in kebab case:
+/// Ticket states (M4.7.1); part of the public API, wire names in kebab case:
 /// <c>open → acknowledged → corrected | disputed → closed</c>.
 /// </summary>
 public enum QualityIssueStatus

@@ -154,7 +154,7 @@ public static class QualityIssueRules
 
     /// <summary>
     /// acknowledged → corrected | disputed. On time when not escalated as overdue and answered before the due moment;
-    /// <paramref name="legalNow"/> is the legal instant <paramref name="now"/> stands for under time compression (SPEC §6).
+    /// <paramref name="legalNow"/> is the legal instant <paramref name="now"/> stands for under time compression (docs/lifecycles.md).
     /// </summary>
     public static QualityIssue Resolve(QualityIssue issue, QualityResolutionOutcome outcome, string comment, IReadOnlyList<string> evidence, string by,
         DateTimeOffset now, DateTimeOffset legalNow)

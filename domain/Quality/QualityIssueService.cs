@@ -11,7 +11,7 @@ using Platform.Domain.Workflows;
 namespace Platform.Domain.Quality;
 
 /// <summary>
-/// Quality issues and objections (SPEC §2.9, M4.7.1): operators and developers raise them against a published resource;
+/// Quality issues and objections (M4.7.1): operators and developers raise them against a published resource;
 /// the provider is told at once and verifies and corrects by a deadline in working days; an unanswered ticket is flagged
 /// overdue and escalated to the authority, and keeps waiting. The methods the orchestration calls are idempotent.
 /// </summary>
@@ -109,7 +109,7 @@ public sealed class QualityIssueService(
         var current = await GetForProviderAsync(id, ifMatch, caller, cancellationToken);
         var (outcome, comment, evidence) = QualityIssueRules.ValidateResolution(draft);
         var now = clock.UtcNow;
-        // Under compressed time (SPEC §6) the answer instant is scaled back to the legal instant it stands for.
+        // Under compressed time (docs/lifecycles.md) the answer instant is scaled back to the legal instant it stands for.
         var legalNow = new DateTimeOffset(compression.LegalTime(current.Value.RaisedAt.UtcDateTime, now.UtcDateTime), TimeSpan.Zero);
         var resolved = QualityIssueRules.Resolve(current.Value, outcome, comment, evidence, caller.Subject, now, legalNow);
         var updated = await ReplaceAsync(current, resolved, cancellationToken);
@@ -147,69 +147,9 @@ public sealed class QualityIssueService(
         return updated;
     }
 
-    /// <summary>
-    /// Activity at the deadline (<paramref name="check"/> 1) and each further deadline period (2, 3, …): a ticket still
-    /// unanswered is flagged overdue and escalated to the authority (once), and the provider is reminded. An answered
-    /// ticket is left alone. Nothing is closed by silence.
-    /// </summary>
-    public async Task<QualityEscalationOutcome> EscalateAsync(string id, int check = 1, CancellationToken cancellationToken = default)
-    {
-        var (issue, changed) = await ChangeWithRetryAsync(id, i => QualityIssueRules.MarkOverdue(i, clock.UtcNow), cancellationToken);
-        if (!issue.AwaitsResolution)
-        {
-            return new QualityEscalationOutcome(issue.Status, issue.Overdue);
-        }
-
-        if (changed)
-        {
-            await EscalatedAsync(issue, cancellationToken);
-        }
-
-        if (issue.Reminders < check)
-        {
-            await outbox.SendAsync(QualityNotices.OverdueReminder(issue, check, clock.UtcNow), cancellationToken);
-            issue = (await ChangeWithRetryAsync(id, i => QualityIssueRules.MarkReminded(i, check, clock.UtcNow), cancellationToken)).Issue;
-        }
-
-        return new QualityEscalationOutcome(issue.Status, issue.Overdue);
-    }
-
-    /// <summary>
-    /// The safety net under the orchestrations (the daily deadline sweep): every unanswered ticket past its deadline that
-    /// is not escalated yet is flagged and escalated now. Repeating it changes nothing; returns how many it escalated.
-    /// </summary>
-    public async Task<int> SweepAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken = default)
-    {
-        var escalated = 0;
-        foreach (var candidate in await store.ListAwaitingUnescalatedAsync(cancellationToken))
-        {
-            if (!QualityIssueRules.NeedsEscalation(candidate, nowUtc, compression))
-            {
-                continue;
-            }
-
-            var (issue, changed) = await ChangeWithRetryAsync(candidate.Id, i => QualityIssueRules.MarkOverdue(i, clock.UtcNow), cancellationToken);
-            if (changed)
-            {
-                escalated++;
-                await EscalatedAsync(issue, cancellationToken);
-            }
-        }
-
-        return escalated;
-    }
-
     /// <summary>The provider's tickets raised in <paramref name="year"/> (China time), for the contribution score (M4.7.2).</summary>
     public Task<IReadOnlyList<QualityIssue>> ListForProviderAsync(string providerId, int year, CancellationToken cancellationToken = default)
         => store.ListForProviderAsync(providerId, year, cancellationToken);
-
-    private async Task EscalatedAsync(QualityIssue issue, CancellationToken cancellationToken)
-    {
-        await audit.RecordAsync(Caller.System, "quality_issue.overdue", QualityIssueRules.TargetOf(issue.Id), new { issue.DueAt, issue.DueLegalDate, issue.EscalatedAt }, cancellationToken);
-        var providerName = await OrganizationNameAsync(issue.ProviderId, cancellationToken);
-        var raiserName = await OrganizationNameAsync(issue.RaisedByOrganization, cancellationToken);
-        await outbox.SendAsync(QualityNotices.Escalated(issue, providerName, raiserName, clock.UtcNow), cancellationToken);
-    }
 
     private async Task<Versioned<QualityIssue>> GetForProviderAsync(string id, string? ifMatch, Caller caller, CancellationToken cancellationToken)
     {
@@ -236,24 +176,10 @@ public sealed class QualityIssueService(
     private async Task<Versioned<QualityIssue>> ReplaceAsync(Versioned<QualityIssue> current, QualityIssue updated, CancellationToken cancellationToken)
         => new(updated, await store.ReplaceAsync(updated, current.ETag, cancellationToken));
 
-    // The provider answered at the same moment: apply this change again on top of the answer.
-    private Task<(QualityIssue Issue, bool Changed)> ChangeWithRetryAsync(string id, Func<QualityIssue, QualityIssue> change, CancellationToken cancellationToken)
-        => OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, change, () => NotFound(id), cancellationToken);
-
     private static DomainException NotFound(string id) => new(FailureKind.NotFound, QualityIssueRules.NotFoundCode, $"Quality issue '{id}' does not exist.");
 
     private static bool IsStorableKey(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     private async Task<string> OrganizationNameAsync(string id, CancellationToken cancellationToken)
         => (await organizations.GetAsync(id, cancellationToken))?.Value.Name ?? id;
-}
-
-/// <summary>The quality tickets' part of the daily deadline sweep (M4.7.1): escalates overdue tickets the orchestration missed.</summary>
-public sealed class QualityIssueDeadlineSweepStep(QualityIssueService issues) : Oversight.IDeadlineSweepStep
-{
-    public const string StepName = "quality-issues";
-
-    public string Name => StepName;
-
-    public Task<int> SweepAsync(DateTimeOffset nowUtc, CancellationToken cancellationToken = default) => issues.SweepAsync(nowUtc, cancellationToken);
 }

@@ -28,7 +28,7 @@ public static class CatalogSearch
 }
 
 /// <summary>
-/// The public catalogue (SPEC §2.3): published resources only. Pages run in id (= registration) order; the
+/// The public catalogue (M4.1): published resources only. Pages run in id (= registration) order; the
 /// continuation token is the id of the last resource looked at, so a search that filters out rows still pages
 /// exactly, and each request does a bounded amount of work.
 /// </summary>

@@ -23,7 +23,7 @@ public interface IResourceStore
 public sealed record StoredData(string StorageName, long Bytes, string Sha256);
 
 /// <summary>
-/// The provider's own area for uploaded files (SPEC §2.3). Files go in and are read only by masking jobs; nothing
+/// The provider's own area for uploaded files (M4.1). Files go in and are read only by masking jobs; nothing
 /// here serves them to a caller.
 /// </summary>
 public interface IResourceDataStore

@@ -3,7 +3,7 @@ using Platform.Domain.Masking;
 
 namespace Platform.Domain.Resources;
 
-/// <summary>Catalogue states of a data resource (SPEC §2.3); part of the public API.</summary>
+/// <summary>Catalogue states of a data resource (M4.1); part of the public API.</summary>
 public enum ResourceStatus
 {
     Draft,
@@ -28,7 +28,7 @@ public enum SampleStatus
 }
 
 /// <summary>
-/// The uploaded file, described but never served back (SPEC §2.3: the data does not leave the provider's area).
+/// The uploaded file, described but never served back (M4.1: the data does not leave the provider's area).
 /// <see cref="StorageName"/> is the blob inside the provider's area; it is internal and not shown to callers.
 /// </summary>
 public sealed record ResourceData(

@@ -246,7 +246,7 @@ public static class ResourceRules
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
 
-/// <summary>What a provider registers (SPEC §3.1); every member may be missing from a request and is checked here.</summary>
+/// <summary>What a provider registers (M4.1); every member may be missing from a request and is checked here.</summary>
 public sealed record NewResource(
     string? Name,
     string? Description,

@@ -11,7 +11,7 @@ namespace Platform.Domain.Resources;
 /// <summary>How an upload declared itself: the format and text encoding its Content-Type names.</summary>
 public sealed record DataUpload(DataFormat Format, InputEncoding Encoding, string ContentType, Stream Content);
 
-/// <summary>The data resource catalogue 数据资源目录 (SPEC §2.3, M4.1): registration, upload, submission, consent, review.</summary>
+/// <summary>The data resource catalogue 数据资源目录 (M4.1): registration, upload, submission, consent, review.</summary>
 public sealed class ResourceService(
     IResourceStore store,
     IResourceDataStore dataStore,
@@ -72,7 +72,7 @@ public sealed class ResourceService(
         => store.ListAsync(caller.Role == Roles.Authority ? null : caller.Organization, status, pageSize, continuationToken, cancellationToken);
 
     /// <summary>
-    /// Streams the file into the provider's own area (SPEC §2.3) under the size limit, records its size and SHA-256,
+    /// Streams the file into the provider's own area (M4.1) under the size limit, records its size and SHA-256,
     /// and replaces an earlier upload. Only the owner, only while a draft.
     /// </summary>
     public async Task<Versioned<Resource>> UploadDataAsync(string id, DataUpload upload, string? ifMatch, Caller caller, CancellationToken cancellationToken = default)

@@ -49,7 +49,7 @@ public sealed record SandboxResultDocument(
 public sealed record SandboxResultFile(Stream Content, string Sha256);
 
 /// <summary>
-/// Released results, kept inside the platform by job id (SPEC §2.7): the canonical CSV whose SHA-256 is the audited
+/// Released results, kept inside the platform by job id (M5.1): the canonical CSV whose SHA-256 is the audited
 /// result hash, the same rows as JSON, and as Parquet. Only released results are ever written; a rerun overwrites its own.
 /// </summary>
 public interface ISandboxResultStore

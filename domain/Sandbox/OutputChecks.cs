@@ -7,7 +7,7 @@ using Platform.Domain.Catalog;
 
 namespace Platform.Domain.Sandbox;
 
-/// <param name="MinRecordsPerRow">k: the fewest source records a released row may stand for (SPEC §2.7, default 10).</param>
+/// <param name="MinRecordsPerRow">k: the fewest source records a released row may stand for (M5.1, default 10).</param>
 public sealed record OutputCheckPolicy(int MinRecordsPerRow)
 {
     public const int DefaultMinRecordsPerRow = 10;
@@ -32,7 +32,7 @@ public enum OutputRuleStatus
 /// <param name="Rule">One of <see cref="OutputRules"/>.</param>
 public sealed record OutputRuleResult(string Rule, OutputRuleStatus Status, IReadOnlyList<string> Reasons);
 
-/// <summary>How a <c>full</c> job's output fared against the output checks (SPEC §2.7).</summary>
+/// <summary>How a <c>full</c> job's output fared against the output checks (M5.1).</summary>
 /// <param name="SuppressedRows">Rows withheld because fewer than k records stood behind them (how many, never which).</param>
 public sealed record OutputCheckOutcome(
     bool Passed,
@@ -45,7 +45,7 @@ public sealed record OutputCheckOutcome(
 }
 
 /// <summary>
-/// The output checks of <c>full</c> mode (SPEC §2.7; M4.4 "data usable but not visible", M5.1 security), enforced by
+/// The output checks of <c>full</c> mode (M4.4 "data usable but not visible", M5.1 security), enforced by
 /// the platform rather than trusted from the user's SQL. <see cref="Plan"/> judges the statement's shape from the
 /// engine's parse tree and prepares a rewrite that makes every output row carry the number of source records behind
 /// it; <see cref="OutputCheckPlan.StartRows"/> then admits or suppresses rows by that proven count.

@@ -8,7 +8,7 @@ namespace Platform.Domain.Sandbox;
 /// The canonical CSV of a sandbox result (RFC 4180: comma, CRLF after every record, a field quoted when it holds
 /// a comma, quote, CR or LF, or is empty text; UTF-8 without BOM; a header of the column names). NULL is an empty
 /// unquoted field and empty text is <c>""</c>, so the two stay apart. The audit hash is SHA-256 over exactly these
-/// bytes (SPEC §2.7: the audit log carries "the hash of its output").
+/// bytes (M5.3: the audit log carries the hash of the output).
 /// </summary>
 public static class ResultCsv
 {

@@ -20,7 +20,7 @@ public static class SandboxCodes
     public const string OutputWithheld = "sandbox.output_withheld";
 }
 
-/// <summary>The names of the output-check rules (SPEC §2.7), as reported in a check outcome.</summary>
+/// <summary>The names of the output-check rules (M5.1), as reported in a check outcome.</summary>
 public static class OutputRules
 {
     /// <summary>Only aggregate rows leave the sandbox: the query must GROUP BY or aggregate the whole table.</summary>

@@ -3,7 +3,7 @@ using Platform.Domain.Grants;
 
 namespace Platform.Domain.Sandbox;
 
-/// <summary>Which of a grant's tables a job loads, and how the sandbox sees their fields (SPEC §2.7).</summary>
+/// <summary>Which of a grant's tables a job loads, and how the sandbox sees their fields (M5.1).</summary>
 public static class SandboxGrantTables
 {
     public const string LibrarySource = "library";
@@ -46,8 +46,8 @@ public sealed record SandboxCheckFailure(string Rule, IReadOnlyList<string> Reas
 public sealed record SandboxCheckSummary(bool Passed, int MinRecordsPerRow, long SuppressedRows, long ReleasedRows, IReadOnlyList<SandboxCheckFailure> Failures);
 
 /// <summary>
-/// What the audit log records when a job ends (SPEC §2.7: "every job, its SQL, the data it touched and the hash of its
-/// output"): who ran what SQL over which grant and tables, and the result's hash and check outcome. Built from the job
+/// What the audit log records when a job ends (M5.3: every job, its SQL, the data it touched and the hash of its
+/// output): who ran what SQL over which grant and tables, and the result's hash and check outcome. Built from the job
 /// record alone, so the audit entry's payload hash can be recomputed from the record to show they agree.
 /// </summary>
 public sealed record SandboxJobOutcome(

@@ -4,7 +4,7 @@ using Platform.Domain.Errors;
 
 namespace Platform.Domain.Sandbox;
 
-/// <summary>Where a sandbox job is (SPEC §2.7: "the job's progress and outcome are on the status route").</summary>
+/// <summary>Where a sandbox job is (its progress and outcome are on the status route).</summary>
 [JsonConverter(typeof(WireEnumConverter<SandboxJobStatus>))]
 public enum SandboxJobStatus
 {
@@ -120,7 +120,7 @@ public static class SandboxJobRules
     }
 
     /// <summary>Records the engine's outcome; a withheld result keeps its reasons but no hash (nothing was released).</summary>
-    /// <param name="tables">The tables loaded for the run, recorded as the data the job touched (SPEC §2.7).</param>
+    /// <param name="tables">The tables loaded for the run, recorded as the data the job touched (M5.1).</param>
     public static SandboxJob Finish(SandboxJob job, SandboxResult result, DateTimeOffset now, IReadOnlyList<SandboxJobTable>? tables = null)
     {
         ArgumentNullException.ThrowIfNull(result);

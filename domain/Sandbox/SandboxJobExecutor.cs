@@ -13,7 +13,7 @@ using Platform.Domain.Time;
 namespace Platform.Domain.Sandbox;
 
 /// <summary>
-/// Runs one sandbox job for the <c>sandbox-jobs</c> worker (SPEC §2.7) under the shared <see cref="QueuedJobProtocol{TJob}"/>:
+/// Runs one sandbox job for the <c>sandbox-jobs</c> worker (M5.1) under the shared <see cref="QueuedJobProtocol{TJob}"/>:
 /// the clearance and the grant are checked again at the start, and while the engine runs the job, the suspension and
 /// the grant are watched so the engine stops when the job must (M5.5). Details in domain/Sandbox/README.md.
 /// </summary>
@@ -339,7 +339,7 @@ public sealed class SandboxJobExecutor(
     }
 
     /// <summary>
-    /// SPEC §2.7: who ran what SQL over which grant, the data it touched, the result's hash and the check outcome. Recorded
+    /// M5.3: who ran what SQL over which grant, the data it touched, the result's hash and the check outcome. Recorded
     /// once per job that a worker started (a job stopped while still queued is audited by its cancellation alone); the flag
     /// on the record lets a redelivery finish what a crash between the two writes left undone.
     /// </summary>

@@ -2,14 +2,14 @@
 namespace Platform.Domain.Sandbox;
 
 /// <summary>
-/// Sandbox settings (SPEC §2.7), bound from the <c>Sandbox</c> section and validated at start-up: the output-check k,
+/// Sandbox settings (M5.1), bound from the <c>Sandbox</c> section and validated at start-up: the output-check k,
 /// the limits every job runs under, and how the worker runs jobs.
 /// </summary>
 public sealed class SandboxJobOptions
 {
     public const string SectionName = "Sandbox";
 
-    /// <summary>k: the fewest source records behind a released row of a <c>full</c> job (SPEC §2.7, default 10).</summary>
+    /// <summary>k: the fewest source records behind a released row of a <c>full</c> job (M5.1, default 10).</summary>
     public int MinRecordsPerRow { get; set; } = OutputCheckPolicy.DefaultMinRecordsPerRow;
 
     /// <summary>How long the user's statement may run.</summary>

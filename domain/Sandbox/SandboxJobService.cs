@@ -31,7 +31,7 @@ public static class SandboxJobCodes
     public const string GaveUp = "sandbox.gave_up";
 }
 
-/// <summary>Who may see a sandbox job (SPEC §1 object-level authorisation).</summary>
+/// <summary>Who may see a sandbox job (object-level authorisation, docs/api.md).</summary>
 public static class SandboxJobAccess
 {
     /// <summary>
@@ -51,7 +51,7 @@ public static class SandboxJobAccess
 }
 
 /// <summary>
-/// Sandbox jobs (SPEC §2.7; M4.4 "data usable but not visible", M5.1): cleared staff submit SQL over one grant of their
+/// Sandbox jobs (M4.4 "data usable but not visible", M5.1): cleared staff submit SQL over one grant of their
 /// organisation, the <c>sandbox-jobs</c> worker runs it, and only a released result can be fetched. Suspension of the
 /// operator (M5.5) or the end of the agreement stops its queued and running jobs.
 /// </summary>
@@ -84,7 +84,7 @@ public sealed class SandboxJobService(
         var job = new SandboxJob(id, grant.Id, caller.Organization, caller.Subject, mode, request.Sql!, SandboxJobStatus.Queued, clock.UtcNow,
             AgreementId: grant.AgreementId);
         var etag = await store.AddAsync(job, cancellationToken);
-        // SPEC §2.7: every job and its SQL go to the audit log; the outcome follows when it finishes.
+        // M5.3: every job and its SQL go to the audit log; the outcome follows when it finishes.
         await audit.RecordAsync(caller, "sandbox.job_submitted", TargetOf(id),
             new { grantId = grant.Id, grant.AgreementId, mode = mode.ToWire(), sql = job.Sql, tables = grant.Tables.Select(t => t.Name) }, cancellationToken);
         await queue.EnqueueAsync(id, cancellationToken);
@@ -202,7 +202,7 @@ public sealed class SandboxJobService(
 }
 
 /// <summary>
-/// Stops sandbox jobs (M5.5 suspension, SPEC §2.2 end of an agreement, a stop seen by the worker). Kept apart from
+/// Stops sandbox jobs (M5.5 suspension, M3.6 end of an agreement, a stop seen by the worker). Kept apart from
 /// <see cref="SandboxJobService"/> because the stop steps are built into the suspension service and the agreement service,
 /// which the grant checks of submission depend on: the steps must not depend back on them.
 /// </summary>
@@ -221,7 +221,7 @@ public sealed class SandboxJobCanceller(ISandboxJobStore store, IAuditTrail audi
     public async Task<int> CancelForOperatorAsync(string operatorId, string reason, CancellationToken cancellationToken = default)
         => await CancelAllAsync(await store.ListActiveByOrganizationAsync(operatorId, cancellationToken), reason, cancellationToken);
 
-    /// <summary>SPEC §2.2: everything an ended agreement carried stops, its sandbox jobs included.</summary>
+    /// <summary>M3.6: everything an ended agreement carried stops, its sandbox jobs included.</summary>
     public async Task<int> CancelForAgreementAsync(string agreementId, string reason, CancellationToken cancellationToken = default)
         => await CancelAllAsync(await store.ListActiveByAgreementAsync(agreementId, cancellationToken), reason, cancellationToken);
 
@@ -280,7 +280,7 @@ public sealed class SandboxSuspensionStep(SandboxJobCanceller jobs) : ISuspensio
         => $"{await jobs.CancelForOperatorAsync(operatorId, "The operator was suspended by the authority (M5.5).", cancellationToken)} job(s) stopped";
 }
 
-/// <summary>SPEC §2.2: when an agreement ends, the sandbox jobs over its grants stop.</summary>
+/// <summary>M3.6: when an agreement ends, the sandbox jobs over its grants stop.</summary>
 public sealed class SandboxAgreementRevocationStep(SandboxJobCanceller jobs) : IAgreementRevocationStep
 {
     public string Name => "sandbox-jobs";

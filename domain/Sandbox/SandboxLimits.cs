@@ -1,7 +1,7 @@
 namespace Platform.Domain.Sandbox;
 
 /// <summary>
-/// What one sandbox job may consume (SPEC §2.7: "time, memory and row limits"). The memory limit covers the
+/// What one sandbox job may consume (M5.1: time, memory and row limits). The memory limit covers the
 /// loaded tables as well as the query, since both live in the engine's buffer pool.
 /// </summary>
 public sealed record SandboxLimits(TimeSpan Timeout, int MemoryLimitMb, int MaxThreads, int MaxResultRows)

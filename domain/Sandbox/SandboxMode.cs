@@ -3,7 +3,7 @@ using Platform.Domain.Catalog;
 
 namespace Platform.Domain.Sandbox;
 
-/// <summary>Which data a sandbox job runs over (SPEC §2.7, M4.4).</summary>
+/// <summary>Which data a sandbox job runs over (M4.4).</summary>
 [JsonConverter(typeof(WireEnumConverter<SandboxMode>))]
 public enum SandboxMode
 {

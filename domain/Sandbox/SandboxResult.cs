@@ -10,7 +10,7 @@ public enum SandboxStatus
     [JsonStringEnumMemberName("released")]
     Released,
 
-    /// <summary>A full job whose output failed the checks; no rows are carried (SPEC §2.7).</summary>
+    /// <summary>A full job whose output failed the checks; no rows are carried (M5.1).</summary>
     [JsonStringEnumMemberName("withheld")]
     Withheld,
 

@@ -3,7 +3,7 @@ using Platform.Domain.Catalog;
 namespace Platform.Domain.Sandbox;
 
 /// <summary>
-/// One table of a grant as the sandbox sees it (SPEC §2.7): the <see cref="Name"/> SQL refers to it by, its
+/// One table of a grant as the sandbox sees it (M5.1): the <see cref="Name"/> SQL refers to it by, its
 /// granted <see cref="Fields"/> (only these columns are loaded) and a way to open its data as UTF-8 CSV with a
 /// header row.
 /// </summary>

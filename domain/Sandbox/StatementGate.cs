@@ -15,7 +15,7 @@ public sealed record StatementGateResult(bool Allowed, string? Detail, string? A
 }
 
 /// <summary>
-/// The second of the two layers that keep a sandbox job inside its grant (SPEC §2.7, M4.4, M5.1). The engine's
+/// The second of the two layers that keep a sandbox job inside its grant (M4.4, M5.1). The engine's
 /// lockdown stops file, network and extension access and configuration changes; it does not make the database
 /// read-only, and it lets some statements through (CREATE, DROP, <c>PRAGMA enable_profiling</c>, <c>ATTACH ':memory:'</c>).
 /// So the gate admits exactly one SELECT, as the engine's own parser sees it, and refuses table functions and

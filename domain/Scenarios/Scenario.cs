@@ -11,7 +11,7 @@ public enum ScenarioUseCategory
     Industry,
 }
 
-/// <summary>Scenario states (SPEC §2.4); part of the public API.</summary>
+/// <summary>Scenario states (M4.2); part of the public API.</summary>
 public enum ScenarioStatus
 {
     InReview,
@@ -44,7 +44,7 @@ public enum ReviewRoundOutcome
 /// </summary>
 public sealed record DataNeed(string ResourceId, string ProviderId, IReadOnlyList<string> Fields, string Justification);
 
-/// <summary>What the operator submits for review (SPEC §3.1 POST /scenarios, without the agreement).</summary>
+/// <summary>What the operator submits for review (POST /api/scenarios, without the agreement).</summary>
 public sealed record ScenarioContent(
     string Title,
     string Purpose,

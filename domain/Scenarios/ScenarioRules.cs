@@ -117,7 +117,7 @@ public static class ScenarioRules
     }
 
     /// <summary>
-    /// SPEC §2.4: who is asked, in parallel — the authority, every provider whose data is needed (once each, however
+    /// M4.2: who is asked, in parallel — the authority, every provider whose data is needed (once each, however
     /// many of its resources are named), and the named experts when expert review was asked for.
     /// </summary>
     public static IReadOnlyList<ReviewSlotAssignment> ReviewSlots(ScenarioContent content)
@@ -164,7 +164,7 @@ public static class ScenarioRules
     public static Scenario RecordLateDecision(Scenario scenario, int round, string slot, ApprovalDecision decision, DateTimeOffset now)
         => ChangeReview(scenario, round, slot, now, review => review.Decision is null ? review with { Decision = decision } : review, allowEnded: true);
 
-    /// <summary>SPEC §2.4: a review left unanswered past its deadline is marked overdue and escalated — never decided by silence.</summary>
+    /// <summary>M4.2: a review left unanswered past its deadline is marked overdue and escalated — never decided by silence.</summary>
     public static Scenario MarkOverdue(Scenario scenario, int round, string slot, DateTimeOffset now)
         => ChangeReview(scenario, round, slot, now, review => review.Decision is null && !review.Overdue ? review with { Overdue = true, EscalatedAt = now } : review, allowEnded: false);
 
@@ -297,7 +297,7 @@ public static class ScenarioRules
 }
 
 /// <summary>
-/// SPEC §2.4 aggregation of a round: any reject → rejected (at once: no later answer can change it); otherwise, once
+/// M4.2 aggregation of a round: any reject → rejected (at once: no later answer can change it); otherwise, once
 /// every slot has answered, any changes → changes-requested, else approved. Until then the round is pending (null):
 /// silence never approves.
 /// </summary>

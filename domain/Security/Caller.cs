@@ -11,7 +11,7 @@ public sealed record Caller(string Subject, string Role, string Organization)
     public bool IsAnonymous => Role == Roles.Anonymous;
 }
 
-/// <summary>Role names of SPEC §1; part of the public API.</summary>
+/// <summary>Role names (docs/api.md#roles); part of the public API.</summary>
 public static class Roles
 {
     public const string Authority = "authority";

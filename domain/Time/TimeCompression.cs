@@ -2,7 +2,7 @@ namespace Platform.Domain.Time;
 
 /// <summary>
 /// Runs lifecycle durations N times faster so end-to-end runs can watch a 5-working-day review (M4.3) or an
-/// agreement expiry (M3.6) pass (SPEC §6, <c>Platform:TimeCompression</c>). Legal dates stay as the Measures say;
+/// agreement expiry (M3.6) pass (docs/lifecycles.md, <c>Platform:TimeCompression</c>). Legal dates stay as the Measures say;
 /// only the moment a timer fires is brought forward.
 /// </summary>
 public sealed class TimeCompression

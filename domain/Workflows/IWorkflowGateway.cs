@@ -1,7 +1,7 @@
 namespace Platform.Domain.Workflows;
 
 /// <summary>
-/// Starts lifecycle orchestrations and raises their external events. Instance ids follow SPEC §2:
+/// Starts lifecycle orchestrations and raises their external events. Instance ids follow docs/lifecycles.md:
 /// <c>{kind}-{entityId}</c>, and starting an instance that already exists is not an error (idempotent start).
 /// </summary>
 public interface IWorkflowGateway

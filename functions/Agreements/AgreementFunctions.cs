@@ -55,7 +55,7 @@ public sealed record AgreementView(
         a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? []);
 }
 
-/// <summary>Authorized operation agreements (SPEC §2.2, M3.4–M3.6).</summary>
+/// <summary>Authorized operation agreements (M3.4–M3.6).</summary>
 public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, EvaluationService evaluations, IdGenerator ids)
 {
     public const string IdPrefix = "agr";

@@ -12,7 +12,7 @@ using Platform.Functions.Workflows;
 
 namespace Platform.Functions.Approvals;
 
-/// <summary>A decision as JSON (SPEC §3.1 POST /approvals/{token}); <c>scores</c> maps criterion keys to 1..5.</summary>
+/// <summary>A decision as JSON (POST /api/approvals/{token}); <c>scores</c> maps criterion keys to 1..5.</summary>
 public sealed record ApprovalDecisionRequest(ApprovalDecisionKind? Decision, string? Comment, Dictionary<string, int>? Scores);
 
 /// <summary>The form fields of the approval page: <c>decision</c>, <c>comment</c>, and one <c>scores.{criterion}</c> = 1..5 per criterion.</summary>
@@ -37,7 +37,7 @@ public sealed record ApprovalDecisionView(
 }
 
 /// <summary>
-/// The pages behind signed links (SPEC §4). Anyone holding a link may use it; the link itself is the credential.
+/// The pages behind signed links (docs/api.md#signed-links). Anyone holding a link may use it; the link itself is the credential.
 /// GET shows what is decided and never decides (mail scanners open links); POST decides, once.
 /// Answers: 403 <c>approval.link_invalid</c>, 410 <c>approval.link_expired</c> or <c>approval.link_closed</c>,
 /// 409 <c>approval.link_used</c>, 422 <c>approval.invalid</c> — as HTML for browsers and form posts, problem JSON otherwise.

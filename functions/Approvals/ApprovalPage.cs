@@ -9,7 +9,7 @@ using Platform.Domain.Time;
 namespace Platform.Functions.Approvals;
 
 /// <summary>
-/// The page behind a signed link (SPEC §4), rendered on the server in Chinese: what is decided, the facts, the criteria
+/// The page behind a signed link (docs/api.md#signed-links), rendered on the server in Chinese: what is decided, the facts, the criteria
 /// to score and a plain HTML form. No script at all, so it works without JavaScript and nothing loads from elsewhere;
 /// every value is HTML-encoded (Chinese stays readable text, markup in a value is shown, never run).
 /// </summary>

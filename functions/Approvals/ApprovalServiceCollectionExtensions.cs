@@ -8,7 +8,7 @@ namespace Platform.Functions.Approvals;
 
 public static class ApprovalServiceCollectionExtensions
 {
-    /// <summary>Signed links and decisions through them (SPEC §4): options validated at start-up, signer, approval service.</summary>
+    /// <summary>Signed links and decisions through them (docs/api.md#signed-links): options validated at start-up, signer, approval service.</summary>
     public static IServiceCollection AddApprovals(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LinkOptions>()

@@ -7,7 +7,7 @@ using Platform.Domain.Approvals;
 namespace Platform.Functions.Approvals;
 
 /// <summary>
-/// Settings section <c>Links</c> (SPEC §4). <c>Links:ActiveKeyId</c> names the secret new links are signed with;
+/// Settings section <c>Links</c> (docs/api.md#signed-links). <c>Links:ActiveKeyId</c> names the secret new links are signed with;
 /// <c>Links:AcceptedKeyIds</c> (comma-separated) the previous keys whose links still verify until they expire — a
 /// key left out is retired and its links stop working. <c>Links:Lifetime</c> is how long a link lives (ISO 8601
 /// duration such as P30D, or a time span such as 30.00:00:00), compressed like every lifecycle duration.
@@ -70,7 +70,7 @@ public sealed partial class LinkOptionsValidator : IValidateOptions<LinkOptions>
     private static partial Regex SecretName();
 }
 
-/// <summary>Durations in settings: ISO 8601 (P5D, PT30S) as SPEC examples write them, or .NET time spans (5.00:00:00).</summary>
+/// <summary>Durations in settings: ISO 8601 (P5D, PT30S) as the sample settings write them, or .NET time spans (5.00:00:00).</summary>
 public static class DurationSetting
 {
     public static bool TryParse(string? text, out TimeSpan duration)

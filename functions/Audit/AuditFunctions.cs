@@ -11,7 +11,7 @@ using Platform.Functions.OpenApi;
 namespace Platform.Functions.Audit;
 
 /// <summary>
-/// The audit log for supervisors and the authority (SPEC §3; M5.3 supervision): filtered reading and verification of
+/// The audit log for supervisors and the authority (M5.3 supervision): filtered reading and verification of
 /// the tamper-evident hash chain.
 /// </summary>
 public sealed class AuditFunctions(ApiHandler api, IAuditLog auditLog)

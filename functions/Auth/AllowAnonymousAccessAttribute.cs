@@ -1,7 +1,7 @@
 namespace Platform.Functions.Auth;
 
 /// <summary>
-/// Marks an HTTP function that anyone may call without a token (SPEC §1: health, catalogue, disclosure, published
+/// Marks an HTTP function that anyone may call without a token (docs/api.md#roles: health, catalogue, disclosure, published
 /// products, signed-link approval pages). The OpenAPI document reads it; the function itself must also pass
 /// <see cref="ApiAccess.Anonymous"/> to the pipeline.
 /// </summary>

@@ -2,7 +2,7 @@ using Platform.Domain.Security;
 
 namespace Platform.Functions.Auth;
 
-/// <summary>Who may call a route: anyone, any signed-in user, or callers holding one of a set of roles (SPEC §1, §3).</summary>
+/// <summary>Who may call a route: anyone, any signed-in user, or callers holding one of a set of roles (docs/api.md#roles).</summary>
 public sealed class ApiAccess
 {
     private ApiAccess(bool allowsAnonymous, IReadOnlySet<string> allowedRoles)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Platform.Functions.Auth;
 
-/// <summary>Bearer token validation settings (SPEC §6), bound from the <c>Auth</c> section.</summary>
+/// <summary>Bearer token validation settings (docs/api.md#roles), bound from the <c>Auth</c> section.</summary>
 public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
@@ -31,7 +31,7 @@ public sealed class AuthOptions
 }
 
 /// <summary>
-/// Fails start-up on unsafe or incomplete auth settings, naming the setting (SPEC §6: the development key is
+/// Fails start-up on unsafe or incomplete auth settings, naming the setting (docs/api.md#roles: the development key is
 /// refused outside Development).
 /// </summary>
 public sealed class AuthOptionsValidator(IHostEnvironment environment) : IValidateOptions<AuthOptions>

@@ -7,7 +7,7 @@ using Platform.Domain.Security;
 namespace Platform.Functions.Auth;
 
 /// <summary>
-/// Mints HS256 tokens with the development key for local use and tests (SPEC §6). Outside Development the key is
+/// Mints HS256 tokens with the development key for local use and tests (docs/api.md#roles). Outside Development the key is
 /// refused at start-up, so this cannot mint tokens a production deployment would accept.
 /// </summary>
 public sealed class DevelopmentTokenIssuer(IOptions<AuthOptions> options, TimeProvider timeProvider)

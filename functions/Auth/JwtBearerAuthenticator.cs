@@ -13,7 +13,7 @@ using Platform.Domain.Security;
 namespace Platform.Functions.Auth;
 
 /// <summary>
-/// Validates bearer JWTs (SPEC §6): signature, issuer, audience and lifetime, against the development HS256 key or the
+/// Validates bearer JWTs (docs/api.md#roles): signature, issuer, audience and lifetime, against the development HS256 key or the
 /// identity provider's published keys; then reads <c>sub</c>, <c>role</c> and <c>org</c>.
 /// </summary>
 public sealed class JwtBearerAuthenticator : ICallerAuthenticator

@@ -1,6 +1,6 @@
 namespace Platform.Functions.Auth;
 
-/// <summary>The token claims the platform reads (SPEC §1).</summary>
+/// <summary>The token claims the platform reads (docs/api.md#roles).</summary>
 public static class PlatformClaims
 {
     public const string Subject = "sub";

@@ -9,7 +9,7 @@ using Platform.Functions.OpenApi;
 
 namespace Platform.Functions.Calendar;
 
-/// <summary>The working-day calendar (statutory holidays and 调休 working days) per year (SPEC §3).</summary>
+/// <summary>The working-day calendar (statutory holidays and 调休 working days) per year (M4.3).</summary>
 public sealed class CalendarFunctions(ApiHandler api, CalendarService calendars)
 {
     [Function("GetCalendar")]

@@ -31,7 +31,7 @@ public sealed record CatalogFieldView(
 /// <param name="WithheldFields">Fields whose values are not shown: the masking scan saw identifier-like values in them.</param>
 public sealed record CatalogSampleView(IReadOnlyList<IReadOnlyDictionary<string, JsonElement?>> Rows, long TotalRows, IReadOnlyList<string> WithheldFields);
 
-/// <summary>A published resource as anyone sees it (SPEC §2.3): metadata, fields and the masked sample (M4.1 含样例数据).</summary>
+/// <summary>A published resource as anyone sees it: metadata, fields and the masked sample (M4.1 含样例数据).</summary>
 public sealed record CatalogEntryView(
     string Id,
     string Name,
@@ -44,7 +44,7 @@ public sealed record CatalogEntryView(
     IReadOnlyList<CatalogFieldView> Fields,
     CatalogSampleView Sample);
 
-/// <summary>The public catalogue (SPEC §2.3, §3): published resources only, for anyone, with paging and text search.</summary>
+/// <summary>The public catalogue (M4.1): published resources only, for anyone, with paging and text search.</summary>
 public sealed class CatalogFunctions(ApiHandler api, CatalogService catalog, CatalogSampleReader samples)
 {
     [Function("ListCatalog")]

@@ -14,6 +14,9 @@ public static class ContributionServiceCollectionExtensions
         services.AddOptions<ContributionOptions>().Bind(configuration.GetSection(ContributionOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ContributionOptions>, ContributionOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ContributionOptions>>().Value.ToWeights());
+        services.TryAddSingleton<ProviderQualityFacts>();
+        services.TryAddSingleton<ProviderTimelinessFacts>();
+        services.TryAddSingleton<ProviderUsageFacts>();
         services.TryAddSingleton<ContributionService>();
         return services;
     }

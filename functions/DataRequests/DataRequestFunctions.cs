@@ -12,7 +12,7 @@ using Platform.Functions.Workflows;
 
 namespace Platform.Functions.DataRequests;
 
-/// <summary>One item of a data request: a resource the scenario was approved for, and the fields wanted (SPEC §3.1).</summary>
+/// <summary>One item of a data request: a resource the scenario was approved for, and the fields wanted (M4.3).</summary>
 public sealed record DataRequestItemRequest(string? ResourceId, IReadOnlyList<string?>? Fields);
 
 public sealed record CreateDataRequestRequest(IReadOnlyList<DataRequestItemRequest?>? Items, string? Purpose)
@@ -23,7 +23,7 @@ public sealed record CreateDataRequestRequest(IReadOnlyList<DataRequestItemReque
 /// <summary>A decision on one item, overriding the overall <c>decision</c> for it.</summary>
 public sealed record ItemReviewRequest(string? ResourceId, ItemDecisionKind? Decision);
 
-/// <summary>A provider's review (SPEC §3.1): <c>decision</c> (approve, reject) for all its items, or per item in <c>items</c>; <c>comment</c> required when refusing.</summary>
+/// <summary>A provider's review (M4.3): <c>decision</c> (approve, reject) for all its items, or per item in <c>items</c>; <c>comment</c> required when refusing.</summary>
 public sealed record SubmitDataRequestReviewRequest(ItemDecisionKind? Decision, string? Comment, IReadOnlyList<ItemReviewRequest?>? Items)
 {
     public ReviewDraft ToDraft() => new(Decision, Comment, Items?.Select(i => i is null ? null : new ItemReviewDraft(i.ResourceId, i.Decision)).ToList());
@@ -97,7 +97,7 @@ public sealed record DataRequestView(
     }
 }
 
-/// <summary>Data requests with the 5-working-day provider review (SPEC §2.5, M4.3).</summary>
+/// <summary>Data requests with the 5-working-day provider review (M4.3).</summary>
 public sealed class DataRequestFunctions(
     ApiHandler api, DataRequestSubmission submission, DataRequestReviewSubmission reviews, DataRequestQueries queries, IdGenerator ids)
 {

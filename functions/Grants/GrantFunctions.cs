@@ -14,7 +14,7 @@ namespace Platform.Functions.Grants;
 public sealed record GrantFieldView(string Name, FieldType Type, FieldClassification Classification, FieldGrade Grade, IdentifierKind? IdentifierKind);
 
 /// <summary>
-/// One table of a grant: <c>name</c> is how SQL refers to it, <c>fields</c> the granted columns (SPEC §2.7). The copy
+/// One table of a grant: <c>name</c> is how SQL refers to it, <c>fields</c> the granted columns (M5.1). The copy
 /// itself stays inside the platform; its row count and SHA-256 are shown so results can be traced to it.
 /// </summary>
 public sealed record GrantTableView(
@@ -52,7 +52,7 @@ public sealed record GrantView(
 /// <summary>The answer of the usability check: the grant may be read through now.</summary>
 public sealed record GrantUsabilityView(string GrantId, bool Usable, DateTimeOffset CheckedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Tables);
 
-/// <summary>Grants issued on provisioning (SPEC §2.5, §2.7): what sandbox jobs may read.</summary>
+/// <summary>Grants issued on provisioning (M4.3, M5.1): what sandbox jobs may read.</summary>
 public sealed class GrantFunctions(ApiHandler api, GrantService grants, IClock clock)
 {
     public const string IdPrefix = "grt";

@@ -10,7 +10,7 @@ namespace Platform.Functions.Health;
 
 public sealed record HealthReport(string Status, IReadOnlyDictionary<string, string> Checks);
 
-/// <summary>GET /api/health (SPEC §3): liveness plus storage reachability, for anyone.</summary>
+/// <summary>GET /api/health (docs/api.md): liveness plus storage reachability, for anyone.</summary>
 public sealed class HealthFunction(ApiHandler api, StorageHealthCheck storage)
 {
     [Function("Health")]

@@ -57,7 +57,7 @@ public sealed class JsonBodyResult : IActionResult
     }
 }
 
-/// <summary>The answers functions give on success (SPEC §3: 201 or 202 with a Location for created things and long work).</summary>
+/// <summary>The answers functions give on success (docs/api.md: 201 or 202 with a Location for created things and long work).</summary>
 public static class ApiResults
 {
     public static JsonBodyResult Ok(object value) => new(StatusCodes.Status200OK, value);

@@ -7,7 +7,7 @@ namespace Platform.Functions.Http;
 
 /// <summary>
 /// The one set of JSON rules for the wire: camelCase names, enums as kebab-case strings, times in UTC with 'Z',
-/// and Chinese text written as itself rather than as \u escapes (SPEC house style: UTF-8 everywhere).
+/// and Chinese text written as itself rather than as \u escapes (house style: UTF-8 everywhere, docs/api.md).
 /// </summary>
 public static class PlatformJson
 {
@@ -33,7 +33,7 @@ public static class PlatformJson
             NumberHandling = JsonNumberHandling.Strict,
             ReadCommentHandling = JsonCommentHandling.Disallow,
             AllowTrailingCommas = false,
-            // SPEC §3.1: "more fields are welcome", so unknown members are ignored.
+            // Unknown members are ignored, so clients may send more fields (docs/api.md).
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
             RespectNullableAnnotations = forRequests,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver(),

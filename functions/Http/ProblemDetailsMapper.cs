@@ -7,7 +7,7 @@ using Platform.Domain.Errors;
 namespace Platform.Functions.Http;
 
 /// <summary>
-/// The single place where a failure becomes an HTTP answer (SPEC §3: RFC 9457 with a stable code; bad input is a
+/// The single place where a failure becomes an HTTP answer (docs/api.md: RFC 9457 with a stable code; bad input is a
 /// 4xx, never a 500 or a stack trace). Anything unexpected is logged here and answered with a generic 500.
 /// </summary>
 public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)

@@ -11,7 +11,7 @@ using Platform.Domain.Errors;
 namespace Platform.Functions.Http;
 
 /// <summary>
-/// Reads request bodies so that every way a body can be wrong becomes a 4xx with a stable code (SPEC §3): wrong media
+/// Reads request bodies so that every way a body can be wrong becomes a 4xx with a stable code (docs/api.md): wrong media
 /// type, too large (counted while streaming, since Content-Length may be absent or lie), empty, malformed JSON,
 /// unknown enum values and type mismatches.
 /// </summary>

@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace Platform.Functions.Http;
 
 /// <summary>
-/// Enums travel as kebab-case strings (<c>PublicTender</c> ↔ <c>public-tender</c>, SPEC §2). A member can choose its
+/// Enums travel as kebab-case strings (<c>PublicTender</c> ↔ <c>public-tender</c>, docs/api.md). A member can choose its
 /// own wire name with <see cref="JsonStringEnumMemberNameAttribute"/>. Numbers are refused, and an unknown name raises
 /// <see cref="UnknownEnumValueException"/> so the caller is told which values are allowed.
 /// </summary>

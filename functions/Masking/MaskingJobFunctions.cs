@@ -58,7 +58,7 @@ public sealed record MaskingJobView(
         j.RowsProcessed, j.ProgressAt, j.CreatedAt, j.RequestedBy, j.StartedAt, j.CompletedAt, j.Summary, j.Failure, j.LastError, report);
 }
 
-/// <summary>Masking and sampling jobs (SPEC §2.6, M4.4): started here, run by the <c>masking-jobs</c> worker.</summary>
+/// <summary>Masking and sampling jobs (M4.4): started here, run by the <c>masking-jobs</c> worker.</summary>
 public sealed class MaskingJobFunctions(ApiHandler api, MaskingJobService jobs, IdGenerator ids)
 {
     public const string IdPrefix = "msk";
@@ -99,7 +99,7 @@ public sealed class MaskingJobFunctions(ApiHandler api, MaskingJobService jobs, 
         });
 }
 
-/// <summary>The queue-triggered worker (SPEC §2.6): host.json gives batches of 16 and 5 attempts before <c>masking-jobs-poison</c>.</summary>
+/// <summary>The queue-triggered worker (M4.4): host.json gives batches of 16 and 5 attempts before <c>masking-jobs-poison</c>.</summary>
 public sealed class MaskingWorkerFunctions(MaskingJobExecutor executor)
 {
     [Function("RunMaskingJob")]

@@ -9,7 +9,7 @@ namespace Platform.Functions.Masking;
 public static class MaskingServiceCollectionExtensions
 {
     /// <summary>
-    /// Masking jobs (SPEC §2.6): settings validated at start-up, the job service and the worker's executor. The store,
+    /// Masking jobs (M4.4): settings validated at start-up, the job service and the worker's executor. The store,
     /// queue and artifact blobs come from <c>AddPlatformAdapters</c>.
     /// </summary>
     public static IServiceCollection AddMaskingJobs(this IServiceCollection services, IConfiguration configuration)

@@ -10,7 +10,7 @@ using Platform.Domain.Notifications;
 namespace Platform.Functions.Notifications;
 
 /// <summary>
-/// The delivery worker of the outbox (SPEC §4): takes a message id from the <c>notifications</c> queue and hands the
+/// The delivery worker of the outbox (docs/api.md#signed-links): takes a message id from the <c>notifications</c> queue and hands the
 /// stored message to the sender. A failure is recorded and rethrown, so the queue retries it (host.json: 5 attempts,
 /// then <c>notifications-poison</c>, and the message is marked failed).
 /// </summary>

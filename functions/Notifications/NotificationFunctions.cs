@@ -9,7 +9,7 @@ using Platform.Functions.OpenApi;
 
 namespace Platform.Functions.Notifications;
 
-/// <summary>The caller's outbox messages (SPEC §3): those for the caller's organisation, or with <c>recipient=role</c> those for the caller's role.</summary>
+/// <summary>The caller's outbox messages (docs/api.md): those for the caller's organisation, or with <c>recipient=role</c> those for the caller's role.</summary>
 public sealed class NotificationFunctions(ApiHandler api, INotificationOutbox outbox)
 {
     [Function("ListNotifications")]

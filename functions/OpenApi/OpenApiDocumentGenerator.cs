@@ -13,7 +13,7 @@ namespace Platform.Functions.OpenApi;
 public sealed record HttpFunctionDescriptor(string FunctionName, string Path, IReadOnlyList<string> Methods, MethodInfo Method, bool AllowsAnonymous);
 
 /// <summary>
-/// Builds the OpenAPI 3.1 document (SPEC §3: GET /api/openapi.json) by reflection over the functions assembly: every
+/// Builds the OpenAPI 3.1 document (GET /api/openapi.json) by reflection over the functions assembly: every
 /// <c>[Function]</c> with an <c>[HttpTrigger]</c> parameter becomes an operation, described further by the attributes in
 /// this namespace. Schemas come from System.Text.Json's exporter with the platform's own JSON options, so the document
 /// describes exactly what goes over the wire.

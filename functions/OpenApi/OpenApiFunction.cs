@@ -23,7 +23,7 @@ public sealed class OpenApiDocumentProvider
     public string Json => document.Value;
 }
 
-/// <summary>GET /api/openapi.json (SPEC §3), for anyone.</summary>
+/// <summary>GET /api/openapi.json (docs/api.md), for anyone.</summary>
 public sealed class OpenApiFunction(ApiHandler api, OpenApiDocumentProvider provider)
 {
     [Function("OpenApiDocument")]

@@ -19,7 +19,7 @@ public sealed record OrganizationView(
     public static OrganizationView From(Organization o) => new(o.Id, o.Name, o.Kind, o.CreditCode, o.Region, o.Qualified, o.Qualification, o.CreatedAt);
 }
 
-/// <summary>Organisations registered by the authority (SPEC §3) and operator qualification facts (M3.5).</summary>
+/// <summary>Organisations registered by the authority and operator qualification facts (M3.5).</summary>
 public sealed class OrganizationFunctions(ApiHandler api, OrganizationService organizations, IdGenerator ids)
 {
     public const string IdPrefix = "org";

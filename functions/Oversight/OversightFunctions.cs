@@ -15,7 +15,7 @@ public sealed record SuspendOperatorRequest(string Reason);
 
 public sealed record SuspensionView(OperatorSuspension Suspension, IReadOnlyList<string> Stopped);
 
-/// <summary>Security incidents (M5.5.3) and operator suspension (M5.5) (SPEC §2.9).</summary>
+/// <summary>Security incidents (M5.5.3) and operator suspension (M5.5).</summary>
 public sealed class OversightFunctions(ApiHandler api, IncidentService incidents, SuspensionService suspensions, IdGenerator ids)
 {
     [Function("ReportIncident")]

@@ -10,7 +10,7 @@ namespace Platform.Functions.Oversight;
 public static class OversightServiceCollectionExtensions
 {
     /// <summary>
-    /// Oversight: incidents (M5.4), suspensions and the operator access guard (M5.5), and the timers below.
+    /// Oversight: incidents (M5.5.3), suspensions and the operator access guard (M5.5), and the timers below.
     /// Stores come from <c>AddPlatformAdapters</c>.
     /// </summary>
     public static IServiceCollection AddOversight(this IServiceCollection services, IConfiguration configuration)

@@ -6,7 +6,7 @@ using Platform.Domain.Oversight;
 namespace Platform.Functions.Oversight;
 
 /// <summary>
-/// The oversight timers (SPEC §2.9). Schedules are six-field NCrontab in UTC from settings:
+/// The oversight timers (M5.6, M5.7). Schedules are six-field NCrontab in UTC from settings:
 /// <c>Oversight:DeadlineSweepSchedule</c> (default 01:00 CST daily) and <c>Disclosure:SnapshotSchedule</c> (default
 /// 09:00 CST every day of March; the first run publishes the previous year, later runs find it published).
 /// </summary>

@@ -33,7 +33,7 @@ public sealed record StaffMemberView(
         => new(s.Id, s.OrgId, s.Name, s.IdNumberMasked, s.IdentityVerified, s.FilingState, s.Filing, s.Nda, s.Cleared, s.MissingClearance, s.CreatedAt);
 }
 
-/// <summary>Processing staff 数据加工处理人员 and their clearance (SPEC §2.7, §3; M4.4).</summary>
+/// <summary>Processing staff 数据加工处理人员 and their clearance (M4.4).</summary>
 public sealed class PersonnelFunctions(ApiHandler api, PersonnelService personnel, IdGenerator ids)
 {
     public const string IdPrefix = "stf";

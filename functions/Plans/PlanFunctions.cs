@@ -47,7 +47,7 @@ public sealed record PlanView(
         => new(p.Id, p.Title, p.Mode, p.Region, p.Description, p.ResourceCatalog, p.ProductList, p.Status, p.Approval, p.FilingDueOn, p.IsFilingOverdue(today), p.Filing, p.CreatedAt, p.UpdatedAt);
 }
 
-/// <summary>Implementation plans 实施方案 (SPEC §2.1, §3; M3.3, M5.6).</summary>
+/// <summary>Implementation plans 实施方案 (M3.3, M5.6).</summary>
 public sealed class PlanFunctions(ApiHandler api, PlanService plans, IdGenerator ids, IClock clock)
 {
     public const string IdPrefix = "pln";

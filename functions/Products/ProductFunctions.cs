@@ -15,7 +15,7 @@ using Platform.Functions.Workflows;
 namespace Platform.Functions.Products;
 
 /// <summary>
-/// A new product (SPEC §3.1). An operator names <c>scenarioId</c> and <c>sourceJobIds</c> (released full-mode sandbox
+/// A new product (M4.5). An operator names <c>scenarioId</c> and <c>sourceJobIds</c> (released full-mode sandbox
 /// outputs of its staff over grants of that scenario); a developer names <c>derivedFrom</c>, a published product.
 /// <c>price</c> is in yuan (CNY).
 /// </summary>
@@ -121,7 +121,7 @@ public sealed record PublishedProductView(
 
 public sealed record ProductUsageView(string ProductId, long TotalCalls, IReadOnlyList<ProductCallMeter> Meters);
 
-/// <summary>Data products (SPEC §2.8, M4.5, M4.6).</summary>
+/// <summary>Data products (M4.5, M4.6).</summary>
 public sealed class ProductFunctions(ApiHandler api, ProductCommands commands, ProductQueries products, ProductCallService calls, IdGenerator ids)
 {
     public const string IdPrefix = "prd";

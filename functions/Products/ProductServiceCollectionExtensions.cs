@@ -8,7 +8,7 @@ namespace Platform.Functions.Products;
 public static class ProductServiceCollectionExtensions
 {
     /// <summary>
-    /// Data products (SPEC §2.8): commands and queries, the record side of the compliance review, oversight's read model,
+    /// Data products (M4.5, M4.6): commands and queries, the record side of the compliance review, oversight's read model,
     /// calls, developer admission, price caps, and the revocation step that withdraws products in review.
     /// </summary>
     public static IServiceCollection AddProducts(this IServiceCollection services)

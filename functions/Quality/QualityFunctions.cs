@@ -75,7 +75,7 @@ public sealed record QualityIssueView(
         issue.ClosedAt, issue.ClosingComment, issue.UpdatedAt);
 }
 
-/// <summary>Quality issues and objections (SPEC §2.9, M4.7.1) and the provider contribution score (M4.7.2).</summary>
+/// <summary>Quality issues and objections (M4.7.1) and the provider contribution score (M4.7.2).</summary>
 public sealed class QualityFunctions(ApiHandler api, QualityIssueService issues, ContributionService contribution, IdGenerator ids)
 {
     public const string IdPrefix = "qis";

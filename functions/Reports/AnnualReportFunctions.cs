@@ -18,10 +18,10 @@ public sealed record AnnualReportNarrativeRequest(string? Summary, string? DataS
 }
 
 /// <summary>
-/// The annual reports (M5.6, SPEC §2.9): the timer that requests them at the start of each year, the route that shows
+/// The annual reports (M5.6): the timer that requests them at the start of each year, the route that shows
 /// them (JSON, or a printable page in Chinese), and the operator's routes to complete and submit its own.
 /// </summary>
-public sealed class AnnualReportFunctions(ApiHandler api, AnnualReportService reports, IClock clock, ILogger<AnnualReportFunctions> logger)
+public sealed class AnnualReportFunctions(ApiHandler api, AnnualReportService reports, AnnualReportRequests requests, IClock clock, ILogger<AnnualReportFunctions> logger)
 {
     /// <summary>
     /// Default schedule <c>0 0 16 31 12 *</c> (UTC) = 00:00 CST on 1 January: requests the reports on the year just ended
@@ -30,7 +30,7 @@ public sealed class AnnualReportFunctions(ApiHandler api, AnnualReportService re
     [Function("RequestAnnualReports")]
     public async Task RequestAnnualReports([TimerTrigger("%Reports:AnnualReportSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var outcome = await reports.RequestAsync(clock.UtcNow, cancellationToken);
+        var outcome = await requests.RequestAsync(clock.UtcNow, cancellationToken);
         logger.LogInformation(
             "Annual reports on {Year} requested: {Created} operator drafts created, {Existing} already there; authority draft created: {AuthorityCreated}.",
             outcome.Year, outcome.OperatorReportsCreated, outcome.OperatorReportsExisting, outcome.AuthorityReportCreated);

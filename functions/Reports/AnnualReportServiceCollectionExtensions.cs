@@ -17,6 +17,8 @@ public static class AnnualReportServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<AnnualReportOptions>>().Value);
         services.TryAddSingleton<OperatorActivityCounter>();
         services.TryAddSingleton<AnnualReportService>();
+        services.TryAddSingleton<AnnualReportRequests>();
+        services.TryAddSingleton<PlatformFiguresCounter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeadlineSweepStep, AnnualReportDeadlineStep>());
         return services;
     }

@@ -17,7 +17,7 @@ namespace Platform.Functions.Resources;
 /// <param name="Type">Defaults to <c>string</c>.</param>
 /// <param name="Classification">Required: public, internal, personal, sensitive-personal or commercial-secret.</param>
 /// <param name="Grade">Required (GB/T 43697-2024): general or important; core is refused (M4.1).</param>
-/// <param name="IdentifierKind">For identifiers: selects the masking rule (SPEC §2.6).</param>
+/// <param name="IdentifierKind">For identifiers: selects the masking rule (M4.4).</param>
 /// <param name="QuasiIdentifier">Counted in the k-anonymity of masking reports.</param>
 public sealed record ResourceFieldRequest(
     string? Name,
@@ -46,7 +46,7 @@ public sealed record ResourceFieldView(string Name, FieldType Type, FieldClassif
     public static ResourceFieldView From(FieldDefinition f) => new(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind, f.IsQuasiIdentifier);
 }
 
-/// <summary>What is known of the uploaded file. The file itself is never served (SPEC §2.3).</summary>
+/// <summary>What is known of the uploaded file. The file itself is never served (M4.1).</summary>
 public sealed record ResourceDataView(DataFormat Format, InputEncoding Encoding, string ContentType, long Bytes, string Sha256, DateTimeOffset UploadedAt, string UploadedBy)
 {
     public static ResourceDataView From(ResourceData d) => new(d.Format, d.Encoding, d.ContentType, d.Bytes, d.Sha256, d.UploadedAt, d.UploadedBy);
@@ -76,7 +76,7 @@ public sealed record ResourceView(
         r.Status, r.CreatedAt, r.CreatedBy, r.Data is null ? null : ResourceDataView.From(r.Data), r.SubmittedAt, r.Sample, r.Consent, r.Review, r.PublishedAt);
 }
 
-/// <summary>The data resource catalogue 数据资源目录 (SPEC §2.3, M4.1): providers register and upload, the authority reviews.</summary>
+/// <summary>The data resource catalogue 数据资源目录 (M4.1): providers register and upload, the authority reviews.</summary>
 public sealed class ResourceFunctions(ApiHandler api, ResourceService resources, ResourceOptions options, IdGenerator ids)
 {
     public const string IdPrefix = "res";

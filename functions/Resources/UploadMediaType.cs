@@ -5,7 +5,7 @@ using Platform.Domain.Masking;
 namespace Platform.Functions.Resources;
 
 /// <summary>
-/// Reads the Content-Type of a data upload (SPEC §3.1): <c>text/csv</c> or <c>application/x-ndjson</c>, with an optional
+/// Reads the Content-Type of a data upload (M4.1): <c>text/csv</c> or <c>application/x-ndjson</c>, with an optional
 /// charset of UTF-8 or GB18030 (also declared as GBK or GB2312, its subsets). Without a charset the masking engine
 /// detects the encoding (a BOM, else valid UTF-8, else GB18030).
 /// </summary>

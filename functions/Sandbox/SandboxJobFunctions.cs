@@ -92,7 +92,7 @@ public sealed record SandboxJobView(
 /// <summary>A released result as JSON: the columns with their engine types, and the rows as text (null is SQL NULL).</summary>
 public sealed record SandboxResultView(string JobId, IReadOnlyList<SandboxColumn> Columns, IReadOnlyList<IReadOnlyList<string?>> Rows, long RowCount, bool Truncated, string ResultHash);
 
-/// <summary>Sandbox jobs (SPEC §2.7; M4.4, M5.1): SQL over a grant's tables, run by the <c>sandbox-jobs</c> worker.</summary>
+/// <summary>Sandbox jobs (M4.4, M5.1): SQL over a grant's tables, run by the <c>sandbox-jobs</c> worker.</summary>
 public sealed class SandboxJobFunctions(ApiHandler api, SandboxJobService jobs, IdGenerator ids)
 {
     public const string IdPrefix = "sbx";
@@ -225,7 +225,7 @@ public enum SandboxResultFormat
     Parquet,
 }
 
-/// <summary>The queue-triggered worker (SPEC §2.7): host.json gives batches and 5 attempts before <c>sandbox-jobs-poison</c>.</summary>
+/// <summary>The queue-triggered worker (M5.1): host.json gives batches and 5 attempts before <c>sandbox-jobs-poison</c>.</summary>
 public sealed class SandboxWorkerFunctions(SandboxJobExecutor executor)
 {
     [Function("RunSandboxJob")]

@@ -22,8 +22,8 @@ public sealed class SandboxJobOptionsValidator : IValidateOptions<SandboxJobOpti
 public static class SandboxServiceCollectionExtensions
 {
     /// <summary>
-    /// Sandbox jobs (SPEC §2.7): settings validated at start-up, the job service, the worker, and the steps that stop
-    /// jobs when an operator is suspended (M5.5) or an agreement ends (SPEC §2.2). Stores, queue, result blobs and the
+    /// Sandbox jobs (M5.1): settings validated at start-up, the job service, the worker, and the steps that stop
+    /// jobs when an operator is suspended (M5.5) or an agreement ends (M3.6). Stores, queue, result blobs and the
     /// engine come from <c>AddPlatformAdapters</c>.
     /// </summary>
     public static IServiceCollection AddSandboxJobs(this IServiceCollection services, IConfiguration configuration)

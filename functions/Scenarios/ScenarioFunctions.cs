@@ -14,7 +14,7 @@ using Platform.Functions.Workflows;
 namespace Platform.Functions.Scenarios;
 
 /// <summary>
-/// A data need (SPEC §3.1). <c>providerId</c> names the provider organisation holding the resource; once the resource
+/// A data need (M4.2). <c>providerId</c> names the provider organisation holding the resource; once the resource
 /// catalogue exists it will be derived from <c>resourceId</c> and this field will become optional.
 /// </summary>
 public sealed record DataNeedRequest(string? ResourceId, string? ProviderId, IReadOnlyList<string?>? Fields, string? Justification);
@@ -110,7 +110,7 @@ public sealed record ScenarioView(
     }
 }
 
-/// <summary>Scenario review, "one scenario, one review" (SPEC §2.4, M4.2).</summary>
+/// <summary>Scenario review, "one scenario, one review" (M4.2).</summary>
 public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios, IdGenerator ids)
 {
     public const string IdPrefix = "scn";

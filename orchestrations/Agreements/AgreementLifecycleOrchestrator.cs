@@ -7,7 +7,7 @@ namespace Platform.Orchestrations.Agreements;
 public sealed record AgreementLifecycleResult(string AgreementId, string Outcome, IReadOnlyList<AgreementMilestoneKind> MilestonesReached);
 
 /// <summary>
-/// The agreement-lifecycle (SPEC §2.2, M3.4–M3.6, M5.6): waits with durable timers for the filing deadline, the
+/// The agreement-lifecycle (M3.4–M3.6, M5.6): waits with durable timers for the filing deadline, the
 /// reminders 180/90/30 days before the end and the expiry, each at its compressed time; termination arrives as an
 /// external event and ends it early. Expiry or termination runs the revocation step once.
 /// </summary>

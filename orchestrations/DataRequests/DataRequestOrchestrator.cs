@@ -14,7 +14,7 @@ public sealed record DataRequestReviewResult(
     IReadOnlyList<string> Grants);
 
 /// <summary>
-/// The <c>data-request</c> orchestration (SPEC §2.5, M4.3), instance <c>data-request-{id}</c>: computes each provider's
+/// The <c>data-request</c> orchestration (M4.3), instance <c>data-request-{id}</c>: computes each provider's
 /// 5-working-day deadline in an activity, sends every provider its review task, and waits for their decisions (signed
 /// link or authenticated route, one event either way). Before a deadline the provider is reminded; at the deadline an
 /// open review is marked overdue and escalated to the authority, and the orchestration keeps waiting (a late decision

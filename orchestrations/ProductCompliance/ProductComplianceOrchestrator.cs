@@ -18,7 +18,7 @@ public sealed record ProductComplianceResult(
     IReadOnlyList<ComplianceFinding> Findings);
 
 /// <summary>
-/// The <c>product-compliance</c> orchestration (SPEC §2.8, M4.5.1), instance <see cref="ProductWorkflow.InstanceId"/>:
+/// The <c>product-compliance</c> orchestration (M4.5.1), instance <see cref="ProductWorkflow.InstanceId"/>:
 /// the automated checks first — any finding ends the review at once as changes-requested and no reviewer is asked;
 /// then every reviewer of the plan (fast track: the authority; full track: the authority with the data providers, or a
 /// third-party reviewer) is asked in parallel through a signed link, each decision is filed as its event arrives, and

@@ -8,17 +8,17 @@ namespace Platform.Orchestrations.Quality;
 public sealed record QualityIssueWorkflowResult(string IssueId, string Outcome, bool Escalated, int Checks);
 
 /// <summary>Runs a deadline check: at the deadline it flags and escalates an unanswered ticket; later checks remind the provider.</summary>
-public sealed class EscalateQualityIssueActivity(QualityIssueService issues) : TaskActivity<QualityEscalationRequest, QualityEscalationOutcome>
+public sealed class EscalateQualityIssueActivity(QualityIssueEscalation escalation) : TaskActivity<QualityEscalationRequest, QualityEscalationOutcome>
 {
     public override Task<QualityEscalationOutcome> RunAsync(TaskActivityContext context, QualityEscalationRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return issues.EscalateAsync(input.IssueId, input.Check);
+        return escalation.EscalateAsync(input.IssueId, input.Check);
     }
 }
 
 /// <summary>
-/// The <c>quality-issue</c> orchestration (SPEC §2.9, M4.7.1), instance <c>quality-issue-{id}</c>: waits for the
+/// The <c>quality-issue</c> orchestration (M4.7.1), instance <c>quality-issue-{id}</c>: waits for the
 /// provider's answer (the resolution route raises <see cref="QualityIssueService.ResolvedEventName"/>) or the correction
 /// deadline. At the deadline an unanswered ticket is flagged overdue and escalated to the authority, and the
 /// orchestration keeps waiting, checking again each further deadline period; nothing closes a ticket by silence. When a

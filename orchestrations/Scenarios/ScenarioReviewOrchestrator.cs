@@ -9,7 +9,7 @@ namespace Platform.Orchestrations.Scenarios;
 public sealed record ScenarioReviewResult(string ScenarioId, int Round, string Outcome, int Escalations, IReadOnlyList<string> DecidedSlots);
 
 /// <summary>
-/// One round of the scenario-review (SPEC §2.4, M4.2): asks every reviewer in parallel through a signed link, files
+/// One round of the scenario-review (M4.2): asks every reviewer in parallel through a signed link, files
 /// each decision as its event arrives, and ends as soon as the aggregation is certain (a rejection at once; otherwise
 /// when all have answered). At the deadline (and again after every further deadline period) the open reviews are
 /// escalated to the authority and the round keeps waiting: silence never approves. A scenario cancelled with its

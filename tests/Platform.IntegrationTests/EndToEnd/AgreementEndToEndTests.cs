@@ -7,7 +7,7 @@ using static Platform.IntegrationTests.EndToEnd.PlatformScenario;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
-/// <summary>Agreements (SPEC §2.2) through HTTP on the platform's local host, in real time.</summary>
+/// <summary>Agreements (M3.4–M3.6) through HTTP on the platform's local host, in real time.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class AgreementEndToEndTests(PlatformHostFixture platform)
 {

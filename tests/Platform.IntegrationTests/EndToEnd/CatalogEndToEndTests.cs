@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
-/// <summary>The catalogue end to end (SPEC §2.3): register, upload GB18030, submit, sample job, approve, public catalogue.</summary>
+/// <summary>The catalogue end to end (M4.1): register, upload GB18030, submit, sample job, approve, public catalogue.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class CatalogEndToEndTests(PlatformHostFixture platform)
 {

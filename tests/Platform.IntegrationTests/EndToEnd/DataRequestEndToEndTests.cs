@@ -18,7 +18,7 @@ using static Platform.IntegrationTests.EndToEnd.PlatformScenario;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The data-request orchestration (SPEC §2.5, M4.3) with real durable timers, through HTTP on a host of its own whose
+/// The data-request orchestration (M4.3) with real durable timers, through HTTP on a host of its own whose
 /// lifecycle time is compressed so that the 5-working-day review ends about a minute after submission: one provider
 /// approves at once, the other stays silent past its deadline, the host is killed (-9) while the review waits, and
 /// after the restart the deadline still fires exactly once; then the agreement is terminated.

@@ -11,7 +11,7 @@ using Platform.Domain.Masking;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
-/// <summary>Masking jobs through HTTP and the <c>masking-jobs</c> queue on the local host (SPEC §2.6, M4.4).</summary>
+/// <summary>Masking jobs through HTTP and the <c>masking-jobs</c> queue on the local host (M4.4).</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class MaskingEndToEndTests(PlatformHostFixture platform) : IDisposable
 {

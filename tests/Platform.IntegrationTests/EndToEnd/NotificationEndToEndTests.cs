@@ -8,7 +8,7 @@ using static Platform.IntegrationTests.EndToEnd.ScenarioSteps;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
-/// <summary>The notification outbox (SPEC §4): stored, queued on <c>notifications</c>, delivered by the worker, status recorded.</summary>
+/// <summary>The notification outbox (docs/api.md#signed-links): stored, queued on <c>notifications</c>, delivered by the worker, status recorded.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class NotificationEndToEndTests(PlatformHostFixture platform)
 {

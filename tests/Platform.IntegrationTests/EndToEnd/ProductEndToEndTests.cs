@@ -8,7 +8,7 @@ using static Platform.IntegrationTests.EndToEnd.ProductSteps;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Data products (SPEC §2.8; M4.5, M4.6) through HTTP on the local host, over a sandbox output released through the
+/// Data products (M4.5, M4.6) through HTTP on the local host, over a sandbox output released through the
 /// public API: creation in review, pricing refusals, developer admission and its refusal, calls refused before publication.
 /// </summary>
 [Collection(PlatformCollection.Name)]

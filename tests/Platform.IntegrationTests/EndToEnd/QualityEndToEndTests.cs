@@ -13,7 +13,7 @@ using static Platform.IntegrationTests.EndToEnd.PlatformScenario;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Quality tickets (SPEC §2.9, M4.7.1) and the contribution score (M4.7.2) through HTTP on a host of its own whose
+/// Quality tickets (M4.7.1) and the contribution score (M4.7.2) through HTTP on a host of its own whose
 /// lifecycle time is compressed so that the 5-working-day correction deadline passes about half a minute after a ticket
 /// is raised: one ticket is acknowledged, corrected on time and closed; the other is left unanswered, flagged overdue
 /// and escalated to the authority; the provider's score changes and shows why.

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
-/// <summary>Resource registration, upload and the consent step through HTTP on the local host (SPEC §2.3, M4.1).</summary>
+/// <summary>Resource registration, upload and the consent step through HTTP on the local host (M4.1).</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class ResourceEndToEndTests(PlatformHostFixture platform) : IDisposable
 {

@@ -19,7 +19,7 @@ using static Platform.IntegrationTests.EndToEnd.SandboxScenario;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Sandbox jobs (SPEC §2.7; M4.4 "data usable but not visible", M5.1, M5.5) through HTTP on the local host, over a grant
+/// Sandbox jobs (M4.4 "data usable but not visible", M5.1, M5.5) through HTTP on the local host, over a grant
 /// obtained through the public API and run by the <c>sandbox-jobs</c> worker.
 /// </summary>
 [Collection(PlatformCollection.Name)]

@@ -27,7 +27,7 @@ public sealed record SandboxSetup(
 public sealed record SandboxDataset(string ResourceName, object[] Fields, string[] FieldNames, byte[] Csv);
 
 /// <summary>
-/// Gets a grant the way the platform gives one, through the public API only (SPEC §2.2–§2.7): an operator with an agreement,
+/// Gets a grant the way the platform gives one, through the public API only (M3.4–M4.4): an operator with an agreement,
 /// a provider's resource uploaded, sampled and published, a scenario approved through its signed links, a data request
 /// approved by the provider and provisioned into the library; then a staff member registered, filed and under NDA.
 /// </summary>

@@ -7,7 +7,7 @@ using static Platform.IntegrationTests.EndToEnd.ScenarioSteps;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
-/// <summary>Scenario review (SPEC §2.4, M4.2) through HTTP on the platform's local host, decided through the links in the outbox.</summary>
+/// <summary>Scenario review (M4.2) through HTTP on the platform's local host, decided through the links in the outbox.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
 {

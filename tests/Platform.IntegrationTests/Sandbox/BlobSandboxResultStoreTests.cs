@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Platform.IntegrationTests.Sandbox;
 
-/// <summary>Released sandbox results in blob storage (SPEC §2.7: kept inside the platform as CSV and Parquet).</summary>
+/// <summary>Released sandbox results in blob storage (M5.1: kept inside the platform as CSV and Parquet).</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class BlobSandboxResultStoreTests(AzuriteFixture azurite) : IDisposable
 {

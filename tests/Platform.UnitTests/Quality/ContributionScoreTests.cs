@@ -244,7 +244,10 @@ public sealed class ContributionScoreTests
         calendars.Setup(c => c.LoadAsync(It.IsAny<int>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(ShippedCalendars.Calendar);
         products = new Mock<IProductReadModel>();
         products.Setup(p => p.CountForProviderAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new ProductActivityCounts(4, 3, 500));
-        return new ContributionService(organizations.Object, world.Store, world.Resources, new InMemoryTimelinessStore(), scenarios.Object, new InMemoryGrantStore(),
-            calendars.Object, world.Clock, world.Compression, ContributionWeights.Default, withProducts ? products.Object : EmptyProductReadModel.Instance);
+        return new ContributionService(organizations.Object,
+            new ProviderQualityFacts(world.Store, world.Resources),
+            new ProviderTimelinessFacts(new InMemoryTimelinessStore(), calendars.Object),
+            new ProviderUsageFacts(scenarios.Object, new InMemoryGrantStore(), withProducts ? products.Object : EmptyProductReadModel.Instance),
+            world.Clock, world.Compression, ContributionWeights.Default);
     }
 }

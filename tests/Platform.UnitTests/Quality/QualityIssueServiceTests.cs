@@ -156,9 +156,9 @@ public sealed class QualityIssueServiceTests
         await world.RaiseAsync();
         world.Clock.UtcNow = QualityTestWorld.DueMonday;
 
-        var first = await world.Service.EscalateAsync("qis-1", 1);
-        var again = await world.Service.EscalateAsync("qis-1", 1);
-        var second = await world.Service.EscalateAsync("qis-1", 2);
+        var first = await world.Escalation.EscalateAsync("qis-1", 1);
+        var again = await world.Escalation.EscalateAsync("qis-1", 1);
+        var second = await world.Escalation.EscalateAsync("qis-1", 2);
 
         Assert.Equal(new QualityEscalationOutcome(QualityIssueStatus.Open, true), first);
         Assert.Equal(first, again);
@@ -179,7 +179,7 @@ public sealed class QualityIssueServiceTests
         await world.Service.AcknowledgeAsync("qis-1", null, QualityTestWorld.Provider);
         await world.Service.ResolveAsync("qis-1", new QualityResolutionDraft(QualityResolutionOutcome.Corrected, "已更正", null), null, QualityTestWorld.Provider, world.Workflows.Object);
 
-        var outcome = await world.Service.EscalateAsync("qis-1", 1);
+        var outcome = await world.Escalation.EscalateAsync("qis-1", 1);
 
         Assert.Equal(new QualityEscalationOutcome(QualityIssueStatus.Corrected, false), outcome);
         Assert.DoesNotContain(world.Outbox.Sent, n => n.Recipient == Recipient.Role(Roles.Authority));
@@ -192,7 +192,7 @@ public sealed class QualityIssueServiceTests
         await world.RaiseAsync();
         world.Clock.UtcNow = QualityTestWorld.MondayMorning.AddHours(7.5); // 17:30 CST: due a day later
         await world.RaiseAsync();
-        var step = new QualityIssueDeadlineSweepStep(world.Service);
+        var step = new QualityIssueDeadlineSweepStep(world.Escalation);
 
         var beforeDue = await step.SweepAsync(QualityTestWorld.DueMonday.AddTicks(-1));
         var atDue = await step.SweepAsync(QualityTestWorld.DueMonday.AddHours(1));

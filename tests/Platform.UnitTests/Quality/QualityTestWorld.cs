@@ -64,6 +64,7 @@ public sealed class QualityTestWorld
             .Callback((string instance, string name, object payload, CancellationToken _) => Raised.Add((instance, name, payload)))
             .ReturnsAsync(true);
         Service = new QualityIssueService(Store, Resources, organizations.Object, calendars.Object, Outbox, Audit, Clock, Compression, new QualitySettings(workingDays));
+        Escalation = new QualityIssueEscalation(Store, organizations.Object, Outbox, Audit, Clock, Compression);
         var fields = new[] { "区域编码", "负荷" }.Select(f => new FieldDefinition(f, FieldType.String, FieldClassification.Public, FieldGrade.General, null, false)).ToList();
         Resources.AddAsync(new Resource(ResourceId, ProviderOrg, "电网负荷数据", "说明", "能源", "每日", fields, null, ResourceStatus.Published, DateTimeOffset.UnixEpoch, "seed")).GetAwaiter().GetResult();
         Resources.AddAsync(new Resource("res-draft", ProviderOrg, "草稿资源", "说明", "能源", "每日", fields, null, ResourceStatus.Draft, DateTimeOffset.UnixEpoch, "seed")).GetAwaiter().GetResult();
@@ -88,6 +89,8 @@ public sealed class QualityTestWorld
     public List<(string Instance, string Name, object Payload)> Raised { get; } = [];
 
     public QualityIssueService Service { get; }
+
+    public QualityIssueEscalation Escalation { get; }
 
     public static Caller Operator { get; } = new("op-user", Roles.Operator, OperatorOrg);
 

@@ -38,7 +38,7 @@ public sealed class AnnualReportServiceTests
     {
         var world = WorldWithTwoOperators();
 
-        var outcome = await world.Service.RequestAsync(NewYearFiring);
+        var outcome = await world.ReportRequests.RequestAsync(NewYearFiring);
 
         Assert.Equal(new AnnualReportRequestOutcome(2026, 2, 0, true), outcome);
         var first = world.Store.OperatorReports.Single(r => r.OperatorId == "org-1");
@@ -57,7 +57,7 @@ public sealed class AnnualReportServiceTests
     {
         var world = WorldWithTwoOperators();
 
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
 
         var message = Assert.Single(world.Outbox.Sent, n => n.Recipient.Value == "org-1");
         Assert.Contains("2027年1月31日", message.Body, StringComparison.Ordinal);
@@ -78,11 +78,11 @@ public sealed class AnnualReportServiceTests
     public async Task RequestAsync_RunTwice_NothingDuplicatedAndEditsKept()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
         await world.Service.EditAsync(2026, "org-1", new OperatorReportNarrative(Summary: "已填写"), null, Operator1);
         world.Scenarios.Add(Scenario("scn-9", "org-1", Cst(2026, 12, 1)));
 
-        var again = await world.Service.RequestAsync(NewYearFiring.AddMinutes(5));
+        var again = await world.ReportRequests.RequestAsync(NewYearFiring.AddMinutes(5));
 
         Assert.Equal(new AnnualReportRequestOutcome(2026, 0, 2, false), again);
         var report = world.Store.OperatorReports.Single(r => r.OperatorId == "org-1");
@@ -96,7 +96,7 @@ public sealed class AnnualReportServiceTests
     public async Task GetAsync_Operator_SeesOnlyItsOwnReport()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
 
         var view = await world.Service.GetAsync(2026, Operator1);
 
@@ -108,7 +108,7 @@ public sealed class AnnualReportServiceTests
     public async Task GetAsync_OperatorWithoutReport_404()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
 
         var error = await Assert.ThrowsAsync<DomainException>(() => world.Service.GetAsync(2026, new Caller("x", Roles.Operator, "org-3")));
 
@@ -129,7 +129,7 @@ public sealed class AnnualReportServiceTests
     public async Task GetAsync_Provider_403()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
 
         var error = await Assert.ThrowsAsync<DomainException>(() => world.Service.GetAsync(2026, new Caller("p", Roles.Provider, "org-provider")));
 
@@ -140,7 +140,7 @@ public sealed class AnnualReportServiceTests
     public async Task EditAsync_AnotherOperatorsReport_404()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
 
         var error = await Assert.ThrowsAsync<DomainException>(() => world.Service.EditAsync(2026, "org-2", new OperatorReportNarrative(Summary: "x"), null, Operator1));
 
@@ -151,7 +151,7 @@ public sealed class AnnualReportServiceTests
     public async Task EditAsync_StaleETag_412()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
         var read = await world.Service.GetOperatorReportAsync(2026, "org-1", Operator1);
         await world.Service.EditAsync(2026, "org-1", new OperatorReportNarrative(Summary: "第一次"), read.ETag, Operator1);
 
@@ -164,7 +164,7 @@ public sealed class AnnualReportServiceTests
     public async Task SubmitAsync_BeforeDue_SubmittedOnTimeAndAuthorityTold()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
         await world.Service.EditAsync(2026, "org-1", new OperatorReportNarrative(Summary: "概述", DataSecurity: "无事件"), null, Operator1);
         world.Clock.UtcNow = Cst(2027, 1, 31, 23, 59, 59);
 
@@ -179,7 +179,7 @@ public sealed class AnnualReportServiceTests
     public async Task SubmitAsync_AtDueInstant_MarkedLate()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
         await world.Service.EditAsync(2026, "org-1", new OperatorReportNarrative(Summary: "概述", DataSecurity: "无事件"), null, Operator1);
         world.Clock.UtcNow = Cst(2027, 2, 1, 0, 0, 0);
 
@@ -193,7 +193,7 @@ public sealed class AnnualReportServiceTests
     public async Task EditAsync_AfterSubmission_409()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
         await world.Service.EditAsync(2026, "org-1", new OperatorReportNarrative(Summary: "概述", DataSecurity: "无事件"), null, Operator1);
         await world.Service.SubmitAsync(2026, "org-1", null, Operator1);
 
@@ -206,7 +206,7 @@ public sealed class AnnualReportServiceTests
     public async Task Sweep_AfterDue_FlagsUnsubmittedOnceAndTellsAuthorityOnce()
     {
         var world = WorldWithTwoOperators();
-        await world.Service.RequestAsync(NewYearFiring);
+        await world.ReportRequests.RequestAsync(NewYearFiring);
         await world.Service.EditAsync(2026, "org-1", new OperatorReportNarrative(Summary: "概述", DataSecurity: "无事件"), null, Operator1);
         await world.Service.SubmitAsync(2026, "org-1", null, Operator1);
         var afterDue = Cst(2027, 2, 1, 0, 0, 0);

@@ -106,7 +106,9 @@ public sealed class ReportTestWorld
             .ReturnsAsync((string id, CancellationToken _) => Suspensions.TryGetValue(id, out var s) ? new Versioned<OperatorSuspension>(s, "e1") : null);
 
         Counter = new OperatorActivityCounter(scenarioStore.Object, requestStore.Object, grantStore.Object, jobStore.Object, incidentStore.Object, EmptyProductReadModel.Instance);
-        Service = new AnnualReportService(Store, agreementStore.Object, organizations.Object, incidentStore.Object, suspensions.Object, Counter, Outbox, Audit, Clock, new AnnualReportOptions());
+        Service = new AnnualReportService(Store, Outbox, Audit, Clock, new AnnualReportOptions());
+        ReportRequests = new AnnualReportRequests(Store, agreementStore.Object, organizations.Object, Counter, new PlatformFiguresCounter(incidentStore.Object, suspensions.Object),
+            Outbox, Audit, Clock, new AnnualReportOptions());
         Sweep = new AnnualReportDeadlineStep(Store, Outbox, Audit);
     }
 
@@ -135,6 +137,8 @@ public sealed class ReportTestWorld
     public OperatorActivityCounter Counter { get; }
 
     public AnnualReportService Service { get; }
+
+    public AnnualReportRequests ReportRequests { get; }
 
     public AnnualReportDeadlineStep Sweep { get; }
 
