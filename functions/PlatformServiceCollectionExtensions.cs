@@ -11,6 +11,7 @@ using Platform.Adapters;
 using Platform.Functions.Agreements;
 using Platform.Functions.Approvals;
 using Platform.Functions.Auth;
+using Platform.Functions.Contacts;
 using Platform.Functions.Contribution;
 using Platform.Functions.DataRequests;
 using Platform.Functions.Disclosure;
@@ -50,7 +51,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddPersonnel();
         services.AddPlans();
         services.TryAddSingleton<Platform.Domain.Calendar.CalendarService>();
-        services.AddNotificationDelivery();
+        services.AddNotificationDelivery(configuration, environment);
+        services.AddContacts(configuration);
         services.AddApprovals(configuration);
         services.AddScenarios(configuration);
         services.AddPlatformResources(configuration);

@@ -99,6 +99,35 @@ param pseudonymisationRootKey string = ''
 @secure()
 param personnelIdHashKey string = ''
 
+@description('SMTP relay for notification e-mail (Smtp__Host): a government mail server, or smtp.azurecomm.net for Azure Communication Services Email. Empty turns e-mail off (messages are only logged and listed at GET /api/notifications).')
+param smtpHost string = ''
+
+@description('SMTP port (Smtp__Port): 587 with StartTls, 465 with SslOnConnect.')
+param smtpPort int = 587
+
+@description('SMTP transport security (Smtp__Security). None is refused outside Development.')
+@allowed([
+  'StartTls'
+  'SslOnConnect'
+])
+param smtpSecurity string = 'StartTls'
+
+@description('SMTP account (Smtp__UserName); for Azure Communication Services the SMTP username of the Entra application. Empty for a relay without authentication.')
+param smtpUserName string = ''
+
+@description('Sender address the relay accepts (Smtp__FromAddress); for Azure Communication Services a MailFrom address of a verified domain.')
+param smtpFromAddress string = ''
+
+@description('Value of Key Vault secret smtp-password (the SMTP account password). Pass it on the first deployment or when it changes; empty leaves the secret as it is.')
+@secure()
+param smtpPassword string = ''
+
+@description('Create Azure Communication Services Email (Azure-managed domain) as the SMTP relay; smtpHost and smtpFromAddress then default to it.')
+param enableCommunicationServices bool = false
+
+@description('Data location of Communication Services Email (e.g. Asia Pacific).')
+param communicationDataLocation string = 'Asia Pacific'
+
 @description('Tags added to every resource.')
 param tags object = {}
 
@@ -139,6 +168,7 @@ module keyVault 'modules/keyVault.bicep' = {
     linkSigningKey: linkSigningKey
     pseudonymisationRootKey: pseudonymisationRootKey
     personnelIdHashKey: personnelIdHashKey
+    smtpPassword: smtpPassword
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     tags: allTags
   }
@@ -172,6 +202,16 @@ module functionApp 'modules/functionApp.bicep' = {
   }
 }
 
+module communication 'modules/communication.bicep' = if (enableCommunicationServices) {
+  name: 'communication'
+  params: {
+    emailServiceName: 'acs-email-${appName}-${environmentName}'
+    communicationServiceName: 'acs-${appName}-${environmentName}-${take(resourceToken, 6)}'
+    dataLocation: communicationDataLocation
+    tags: allTags
+  }
+}
+
 module appSettings 'modules/appSettings.bicep' = {
   name: 'appSettings'
   params: {
@@ -192,6 +232,11 @@ module appSettings 'modules/appSettings.bicep' = {
     authMetadataAddress: authMetadataAddress
     maxRequestBodyBytes: maxRequestBodyBytes
     publicBaseUrl: empty(publicBaseUrl) ? 'https://${functionApp.outputs.defaultHostName}' : publicBaseUrl
+    smtpHost: empty(smtpHost) && enableCommunicationServices ? 'smtp.azurecomm.net' : smtpHost
+    smtpPort: smtpPort
+    smtpSecurity: smtpSecurity
+    smtpUserName: smtpUserName
+    smtpFromAddress: empty(smtpFromAddress) && enableCommunicationServices ? communication!.outputs.fromAddress : smtpFromAddress
   }
 }
 
@@ -202,3 +247,4 @@ output deploymentContainerUrl string = storage.outputs.deploymentContainerUrl
 output keyVaultName string = keyVault.outputs.name
 output keyVaultUri string = keyVault.outputs.vaultUri
 output identityClientId string = identity.outputs.clientId
+output communicationServiceName string = enableCommunicationServices ? communication!.outputs.communicationServiceName : ''

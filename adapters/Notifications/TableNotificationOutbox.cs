@@ -13,13 +13,19 @@ namespace Platform.Adapters.Notifications;
 /// table row is written first, so a message is never delivered without being on record; if queueing fails the step is
 /// retried, and the retry queues the still-pending message again.
 /// </summary>
-public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServiceClient queues) : INotificationOutbox
+public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServiceClient queues, NotificationDeliveryOptions? options = null) : INotificationOutbox
 {
+    /// <summary>The default delivery queue; <c>Notifications:DeliveryQueue</c> names another (a test host of its own).</summary>
     public const string QueueName = "notifications";
 
+    /// <summary>The queue binding of the delivery worker: the setting, resolved by both hosts.</summary>
+    public const string QueueSetting = "%Notifications:DeliveryQueue%";
+
     private readonly TableClient _table = tables.GetTableClient("notifications");
-    private readonly QueueClient _queue = queues.GetQueueClient(QueueName);
+    private readonly TableClient _attempts = tables.GetTableClient("notificationattempts");
+    private readonly QueueClient _queue = queues.GetQueueClient(options?.DeliveryQueue is { Length: > 0 } name ? name : QueueName);
     private int _tableCreated;
+    private int _attemptsCreated;
     private int _queueCreated;
 
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken = default)
@@ -97,7 +103,89 @@ public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServ
         }
     }
 
-    private async Task EnqueueAsync(NotificationDeliveryRequest request, CancellationToken cancellationToken)
+    public async Task RecordAttemptAsync(Recipient recipient, string id, DeliveryAttempt attempt, CancellationToken cancellationToken = default)
+    {
+        await EnsureAttemptsAsync(cancellationToken);
+        var entity = new TableEntity(AttemptPartition(recipient, id), attempt.Number.ToString("D5", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            ["Data"] = JsonSerializer.Serialize(attempt, StorageJson.Options),
+        };
+
+        // One row per attempt number: a repeated attempt (a crash before the status was written) overwrites its own row.
+        await _attempts.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(Recipient recipient, string id, CancellationToken cancellationToken = default)
+    {
+        if (!TableKeys.IsValid(AttemptPartition(recipient, id)))
+        {
+            return [];
+        }
+
+        await EnsureAttemptsAsync(cancellationToken);
+        var attempts = new List<DeliveryAttempt>();
+        await foreach (var entity in _attempts.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {AttemptPartition(recipient, id)}"), cancellationToken: cancellationToken))
+        {
+            attempts.Add(JsonSerializer.Deserialize<DeliveryAttempt>(entity.GetString("Data"), StorageJson.Options)!);
+        }
+
+        return attempts.OrderBy(a => a.Number).ToList();
+    }
+
+    public async Task<Notification?> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!TableKeys.IsValid(id))
+        {
+            return null;
+        }
+
+        await EnsureTableAsync(cancellationToken);
+        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {id}"), maxPerPage: 1, cancellationToken: cancellationToken))
+        {
+            return FromEntity(entity);
+        }
+
+        return null;
+    }
+
+    public async Task<bool> TryClaimAsync(Recipient recipient, string id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(recipient.Key, id, cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value is not { } entity)
+        {
+            return true;
+        }
+
+        if (entity.GetDateTimeOffset("ClaimedUntil") is { } claimed && claimed > now)
+        {
+            return false;
+        }
+
+        entity["ClaimedUntil"] = until;
+        try
+        {
+            // ETag-conditional: of two workers reading the same row, only one writes its claim.
+            await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> RetryLaterAsync(NotificationDeliveryRequest request, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        // A queue message can stay invisible for at most 7 days.
+        var visibility = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(7) ? TimeSpan.FromDays(7) : delay;
+        await EnqueueAsync(request, cancellationToken, visibility);
+        return true;
+    }
+
+    private static string AttemptPartition(Recipient recipient, string id) => $"{recipient.Key}|{id}";
+
+    private async Task EnqueueAsync(NotificationDeliveryRequest request, CancellationToken cancellationToken, TimeSpan? visibility = null)
     {
         if (Volatile.Read(ref _queueCreated) == 0)
         {
@@ -105,7 +193,16 @@ public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServ
             Volatile.Write(ref _queueCreated, 1);
         }
 
-        await _queue.SendMessageAsync(JsonSerializer.Serialize(request, StorageJson.Options), cancellationToken);
+        await _queue.SendMessageAsync(JsonSerializer.Serialize(request, StorageJson.Options), visibility, cancellationToken: cancellationToken);
+    }
+
+    private async Task EnsureAttemptsAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _attemptsCreated) == 0)
+        {
+            await _attempts.CreateIfNotExistsAsync(cancellationToken);
+            Volatile.Write(ref _attemptsCreated, 1);
+        }
     }
 
     private static TableEntity ToEntity(Notification notification) => new(notification.Recipient.Key, notification.Id)
@@ -119,7 +216,6 @@ public sealed class TableNotificationOutbox(TableServiceClient tables, QueueServ
     private static Notification FromEntity(TableEntity entity)
         => JsonSerializer.Deserialize<Notification>(entity.GetString("Data"), StorageJson.Options)
            ?? throw new InvalidOperationException($"Row {entity.RowKey} holds no notification.");
-
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {

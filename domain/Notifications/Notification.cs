@@ -75,10 +75,73 @@ public interface INotificationOutbox
     /// <summary>Records how delivery went (status, attempts, last error) on the stored message.</summary>
     Task RecordDeliveryAsync(Recipient recipient, string id, NotificationDelivery delivery, CancellationToken cancellationToken = default)
         => Task.CompletedTask;
+
+    /// <summary>Records one delivery attempt (written once per attempt number).</summary>
+    Task RecordAttemptAsync(Recipient recipient, string id, DeliveryAttempt attempt, CancellationToken cancellationToken = default)
+        => Task.CompletedTask;
+
+    /// <summary>The attempts made for a message, oldest first.</summary>
+    Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(Recipient recipient, string id, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<DeliveryAttempt>>([]);
+
+    /// <summary>A message by id, whoever it is for (the authority reading delivery status); null when there is none.</summary>
+    Task<Notification?> FindAsync(string id, CancellationToken cancellationToken = default)
+        => Task.FromResult<Notification?>(null);
+
+    /// <summary>
+    /// Claims the message for one delivery worker until <paramref name="until"/>, so two copies of its queue message
+    /// (a retried step queues it again) do not send it twice at the same time. False while another worker's claim holds.
+    /// </summary>
+    Task<bool> TryClaimAsync(Recipient recipient, string id, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+        => Task.FromResult(true);
+
+    /// <summary>
+    /// Queues the message for delivery again after <paramref name="delay"/> (retry with backoff); false when this outbox
+    /// cannot delay a delivery, so the caller leaves the retry to the queue.
+    /// </summary>
+    Task<bool> RetryLaterAsync(NotificationDeliveryRequest request, TimeSpan delay, CancellationToken cancellationToken = default)
+        => Task.FromResult(false);
+}
+
+/// <summary>One try to deliver a message: when, how it ended (<c>delivered</c>, <c>transient</c>, <c>permanent</c>), over which channels, why.</summary>
+public sealed record DeliveryAttempt(int Number, DateTimeOffset At, string Outcome, IReadOnlyList<string> Channels, string? Detail)
+{
+    public const string Delivered = "delivered";
+    public const string Transient = "transient";
+    public const string Permanent = "permanent";
+}
+
+/// <summary>Whether a failed delivery is worth retrying.</summary>
+public enum DeliveryFailureKind
+{
+    /// <summary>The relay is busy or out of reach (4xx, a dropped connection, a timeout): retry with backoff.</summary>
+    Transient,
+
+    /// <summary>Retrying cannot help (no contact for the duty, a 5xx answer): mark the message failed and tell the authority.</summary>
+    Permanent,
+}
+
+/// <summary>A channel could not deliver; <see cref="Delivered"/> names the channels that did deliver in the same attempt.</summary>
+public sealed class NotificationDeliveryException(DeliveryFailureKind kind, string message, IReadOnlyList<string>? delivered = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public DeliveryFailureKind Kind { get; } = kind;
+
+    public IReadOnlyList<string> Delivered { get; } = delivered ?? [];
 }
 
 /// <summary>Hands a message to its channel (e-mail, SMS, or the log on a developer machine). Throws when delivery failed.</summary>
 public interface INotificationSender
 {
     Task SendAsync(Notification notification, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A sender with several channels (e-mail, webhook) that skips those already delivered on an earlier attempt.</summary>
+public interface IChannelNotificationSender : INotificationSender
+{
+    /// <summary>
+    /// Delivers over the channels not in <paramref name="alreadyDelivered"/> and returns the channels used. Throws
+    /// <see cref="NotificationDeliveryException"/> saying whether a retry can help.
+    /// </summary>
+    Task<IReadOnlyList<string>> SendAsync(Notification notification, IReadOnlySet<string> alreadyDelivered, CancellationToken cancellationToken = default);
 }

@@ -36,7 +36,7 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
 
             // Storage that is busy or out of reach is a condition to retry, not a fault in the request or the platform.
             case RequestFailedException { Status: 0 or 408 or 500 or 502 or 503 or 504 } storage:
-                logger.LogWarning(storage, "Storage unavailable in {Method} {Path}.", httpContext.Request.Method, httpContext.Request.Path);
+                logger.LogWarning(storage, "Storage unavailable in {Method} {Path}.", httpContext.Request.Method, LinkTokenMask.Mask(httpContext.Request.Path.Value));
                 return Create(httpContext, StatusCodes.Status503ServiceUnavailable, StorageUnavailableCode,
                     "Storage is busy or unreachable; nothing was lost. Retry the request shortly.");
 
@@ -49,11 +49,11 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
                     "The request could not be read.");
 
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
-                logger.LogInformation("Request {Method} {Path} was cancelled by the client.", httpContext.Request.Method, httpContext.Request.Path);
+                logger.LogInformation("Request {Method} {Path} was cancelled by the client.", httpContext.Request.Method, LinkTokenMask.Mask(httpContext.Request.Path.Value));
                 return Create(httpContext, ClientClosedRequest, "request.cancelled", "The client closed the request.");
 
             default:
-                logger.LogError(exception, "Unhandled failure in {Method} {Path}.", httpContext.Request.Method, httpContext.Request.Path);
+                logger.LogError(exception, "Unhandled failure in {Method} {Path}.", httpContext.Request.Method, LinkTokenMask.Mask(httpContext.Request.Path.Value));
                 return Create(httpContext, StatusCodes.Status500InternalServerError, InternalErrorCode,
                     "An unexpected error occurred. Quote the traceId when reporting it.");
         }
@@ -88,7 +88,7 @@ public sealed class ProblemDetailsMapper(ILogger<ProblemDetailsMapper> logger)
             Status: status,
             Detail: detail,
             Code: code,
-            Instance: httpContext.Request.Path.HasValue ? httpContext.Request.PathBase + httpContext.Request.Path : null,
+            Instance: httpContext.Request.Path.HasValue ? LinkTokenMask.Mask((httpContext.Request.PathBase + httpContext.Request.Path).Value) : null,
             TraceId: Activity.Current?.Id ?? httpContext.TraceIdentifier,
             Errors: errors is { Count: > 0 } ? errors : null);
         return new ProblemResult(problem, status == StatusCodes.Status401Unauthorized ? ChallengeFor(code) : null);

@@ -43,6 +43,11 @@ param authAudience string
 param authMetadataAddress string
 param maxRequestBodyBytes int
 param publicBaseUrl string
+param smtpHost string
+param smtpPort int
+param smtpSecurity string
+param smtpUserName string
+param smtpFromAddress string
 
 var commonAppSettings = {
   AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
@@ -129,6 +134,24 @@ var commonAppSettings = {
   Reports__AnnualReportSchedule: '0 0 16 31 12 *'
   Reports__OperatorReportDueMonthDay: '01-31'
   Reports__TableName: 'annualreports'
+  // The address book (contacts and webhooks per organisation; personal data, read by the organisation and the authority).
+  Contacts__TableName: 'contacts'
+  // Notification delivery (SPEC §4): the outbox's delivery queue, and transient failures retried with exponential
+  // backoff (base, doubling, capped) up to MaxAttempts before the message is marked failed and the authority is told.
+  Notifications__DeliveryQueue: 'notifications'
+  Notifications__MaxAttempts: '8'
+  Notifications__RetryBaseDelay: '00:00:30'
+  Notifications__RetryMaxDelay: '01:00:00'
+  // E-mail over SMTP (infra/README.md: a government relay or Azure Communication Services Email). An empty host turns
+  // e-mail off. The password is Key Vault secret smtp-password, read through the secret store.
+  Smtp__Host: smtpHost
+  Smtp__Port: string(smtpPort)
+  Smtp__Security: smtpSecurity
+  Smtp__UserName: smtpUserName
+  Smtp__PasswordSecretName: 'smtp-password'
+  Smtp__FromAddress: smtpFromAddress
+  Smtp__FromName: '湖北省公共数据资源授权运营平台'
+  Smtp__Timeout: '00:00:30'
 }
 
 var monitoringAppSettings = {

@@ -29,6 +29,10 @@ param personnelIdHashKey string
 @maxValue(90)
 param softDeleteRetentionInDays int
 
+@description('Value of the secret smtp-password (password of the SMTP relay account, Smtp__UserName). Empty leaves the secret as it is.')
+@secure()
+param smtpPassword string = ''
+
 param tags object
 
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
@@ -85,6 +89,17 @@ resource personnelIdHashKeySecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15'
   properties: {
     value: personnelIdHashKey
     contentType: 'HMAC-SHA256 key for processing-staff resident ID number hashes'
+  }
+}
+
+// The SMTP relay's password (a government mail account, or the Entra application secret for Azure Communication
+// Services Email); the app reads it through the secret store under Smtp__PasswordSecretName.
+resource smtpPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (!empty(smtpPassword)) {
+  parent: vault
+  name: 'smtp-password'
+  properties: {
+    value: smtpPassword
+    contentType: 'Password of the SMTP relay account used for notification e-mail'
   }
 }
 

@@ -36,6 +36,10 @@ public sealed class RunCommandEndToEndTests
         psi.Environment["AZURITE_TABLE_PORT"] = (basePort + 2).ToString();
         psi.Environment["LocalHost__Urls"] = $"http://127.0.0.1:{httpPort}";
         psi.Environment["Durable__TaskHubName"] = $"clone{Guid.NewGuid():N}"[..20];
+        var sinkPort = HostProcess.FreePort();
+        var inboxPort = HostProcess.FreePort();
+        psi.Environment["SMTP_SINK_PORT"] = sinkPort.ToString();
+        psi.Environment["SMTP_SINK_WEB_PORT"] = inboxPort.ToString();
         var output = new StringBuilder();
         using var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
@@ -67,6 +71,10 @@ public sealed class RunCommandEndToEndTests
 
             Assert.True(status == HttpStatusCode.OK, $"health answered {status?.ToString() ?? "nothing"}; output:\n{output}");
             Assert.True(Directory.Exists(Path.Combine(clone, "node_modules", "azurite")), "the run command should have installed Azurite");
+            var inbox = await http.GetAsync($"http://127.0.0.1:{inboxPort}/api/messages");
+            Assert.True(inbox.StatusCode == HttpStatusCode.OK, $"the mail inbox answered {inbox.StatusCode}; output:\n{output}");
+            Assert.True(AzuriteFixture.IsListening(sinkPort), "the run command should have started the mail sink's SMTP server");
+            Assert.Contains($"Mail inbox: http://127.0.0.1:{inboxPort}", output.ToString(), StringComparison.Ordinal);
         }
         finally
         {

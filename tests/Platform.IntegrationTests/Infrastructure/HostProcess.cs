@@ -174,6 +174,8 @@ public sealed class HostSettings
             ["Fixture__Table"] = $"fx{unique}",
             ["Fixture__TickSchedule"] = "0 0 0 1 1 *",
             ["DOTNET_NOLOGO"] = "1",
+            // E-mail is off unless a test gives a mail sink of its own (local.settings.sample.json points at the run command's).
+            ["Smtp__Host"] = "",
         };
         Name = name ?? unique;
     }

@@ -111,7 +111,7 @@ public sealed class NotificationDeliveryTests
     public async Task EmailSender_RecipientWithAddresses_SendsSubjectBodyAndLink()
     {
         var addresses = new Mock<IRecipientAddressBook>();
-        addresses.Setup(a => a.AddressesOfAsync(Provider, It.IsAny<CancellationToken>())).ReturnsAsync(["reviewer@p1.example.cn"]);
+        addresses.Setup(a => a.AddressesOfAsync(Provider, "review", It.IsAny<CancellationToken>())).ReturnsAsync(["reviewer@p1.example.cn"]);
         var transport = new Mock<IEmailTransport>();
         EmailMessage? sent = null;
         transport.Setup(t => t.SendAsync(It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>())).Callback((EmailMessage m, CancellationToken _) => sent = m).Returns(Task.CompletedTask);
@@ -125,14 +125,15 @@ public sealed class NotificationDeliveryTests
     }
 
     [Fact]
-    public async Task EmailSender_NoAddress_FailsSoTheQueueRetries()
+    public async Task EmailSender_NoAddress_FailsPermanently()
     {
         var addresses = new Mock<IRecipientAddressBook>();
-        addresses.Setup(a => a.AddressesOfAsync(It.IsAny<Recipient>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        addresses.Setup(a => a.AddressesOfAsync(It.IsAny<Recipient>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new EmailNotificationSender(addresses.Object, Mock.Of<IEmailTransport>()).SendAsync(Message));
+        var error = await Assert.ThrowsAsync<NotificationDeliveryException>(() => new EmailNotificationSender(addresses.Object, Mock.Of<IEmailTransport>()).SendAsync(Message));
 
         Assert.Contains("org:org-p1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(DeliveryFailureKind.Permanent, error.Kind);
     }
 
     [Fact]
