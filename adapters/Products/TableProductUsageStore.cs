@@ -8,7 +8,7 @@ namespace Platform.Adapters.Products;
 
 /// <summary>
 /// Call meters in table <c>productusage</c>, one partition per product: row <c>meter~{org}~{yyyy-MM-dd}</c> counts the
-/// calls of an organisation on a CST day, row <c>call~{org}~{callId}</c> marks a call as counted. Both are written in
+/// calls of an organisation on a CST day, row <c>call~{org}~{callId}</c> marks a call as counted and binds the id to the hashes of its request and answer for the replay window. Both are written in
 /// one entity-group transaction, so a call is counted exactly once however often it is retried.
 /// </summary>
 public sealed class TableProductUsageStore(TableServiceClient tables) : IProductUsageStore
@@ -18,17 +18,21 @@ public sealed class TableProductUsageStore(TableServiceClient tables) : IProduct
     private readonly TableClient _table = tables.GetTableClient(TableName);
     private int _created;
 
-    public async Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, string callId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, ProductCallFingerprint call, DateTimeOffset at, TimeSpan replayWindow, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(call);
         await EnsureTableAsync(cancellationToken);
-        var callKey = $"call~{callerOrgId}~{callId}";
+        var callKey = $"call~{callerOrgId}~{call.CallId}";
         for (var attempt = 1; ; attempt++)
         {
-            var earlier = await _table.GetEntityIfExistsAsync<TableEntity>(productId, callKey, cancellationToken: cancellationToken);
-            if (earlier.HasValue && earlier.Value is not null)
+            var found = await _table.GetEntityIfExistsAsync<TableEntity>(productId, callKey, cancellationToken: cancellationToken);
+            var earlier = found.HasValue ? found.Value : null;
+            // Rows written before calls were bound to their request carry no hashes: such an id is refused for any request.
+            if (earlier is not null && (earlier.GetDateTimeOffset("At") is not { } earlierAt || earlierAt > at - replayWindow))
             {
-                var earlierDay = DateOnly.ParseExact(earlier.Value.GetString("Day"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                return new ProductCallRecord(await MeterAsync(productId, callerOrgId, earlierDay, cancellationToken), true);
+                var earlierDay = DateOnly.ParseExact(earlier.GetString("Day"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                return new ProductCallRecord(await MeterAsync(productId, callerOrgId, earlierDay, cancellationToken), true,
+                    earlier.GetString("RequestHash") ?? "", earlier.GetString("AnswerHash") ?? "");
             }
 
             var meterKey = MeterKey(callerOrgId, day);
@@ -42,7 +46,9 @@ public sealed class TableProductUsageStore(TableServiceClient tables) : IProduct
             };
             var actions = new List<TableTransactionAction>
             {
-                new(TableTransactionActionType.Add, new TableEntity(productId, callKey) { ["Day"] = counter["Day"], ["At"] = at }),
+                new(earlier is null ? TableTransactionActionType.Add : TableTransactionActionType.UpdateReplace,
+                    new TableEntity(productId, callKey) { ["Day"] = counter["Day"], ["At"] = at, ["RequestHash"] = call.RequestHash, ["AnswerHash"] = call.AnswerHash },
+                    earlier?.ETag ?? default),
                 meter.HasValue && meter.Value is not null
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, counter, meter.Value.ETag)
                     : new TableTransactionAction(TableTransactionActionType.Add, counter),

@@ -44,7 +44,7 @@ public sealed class DataRequestSubmission(
         }
 
         // M5.5: a suspended operator gets no data.
-        await operatorAccess.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
+        await operatorAccess.EnsureMayStartWorkAsync(caller, cancellationToken);
         if (scenario.Status != ScenarioStatus.Approved)
         {
             throw new DomainException(FailureKind.Conflict, ScenarioNotApprovedCode,

@@ -76,8 +76,7 @@ public static class MaskingJobRules
 public sealed class MaskingJobService(
     IMaskingJobStore store,
     IMaskingJobQueue queue,
-    IResourceStore resources,
-    IAgreementStore agreements,
+    MaskingJobAccess access,
     PersonnelService personnel,
     IMaskingArtifactStore artifacts,
     IAuditTrail audit,
@@ -104,18 +103,14 @@ public sealed class MaskingJobService(
             throw MaskingJobRules.Invalid("resourceId", "resourceId is required.");
         }
 
-        var resource = await resources.GetAsync(request.ResourceId.Trim(), cancellationToken);
-        if (resource is null || !MayMask(caller, resource.Value))
-        {
-            throw MaskingJobRules.Invalid("resourceId", $"'{request.ResourceId}' is not a resource you may mask.");
-        }
+        var resource = await access.MaskableResourceAsync(request.ResourceId.Trim(), caller, cancellationToken);
 
         if (resource.Value.Data is not { } data)
         {
             throw new DomainException(FailureKind.Conflict, "resource.no_data", "The resource has no uploaded data to mask.");
         }
 
-        var agreementId = await CheckAgreementAsync(purpose, request.AgreementId, caller, cancellationToken);
+        var agreementId = await access.CheckAgreementAsync(purpose, request.AgreementId, caller, cancellationToken);
         var job = new MaskingJob(
             id,
             resource.Value.Id,
@@ -164,41 +159,4 @@ public sealed class MaskingJobService(
     public Task EnqueueAsync(MaskingJob job, CancellationToken cancellationToken = default) => queue.EnqueueAsync(job.Id, cancellationToken);
 
     public static string Target(string jobId) => $"masking/jobs/{jobId}";
-
-    private static bool MayMask(Caller caller, Resource resource) => caller.Role switch
-    {
-        Roles.Authority => true,
-        Roles.Provider => caller.Organization == resource.ProviderId,
-        // Processing staff work on what the catalogue offers, never on drafts.
-        Roles.Personnel => resource.Status == ResourceStatus.Published,
-        _ => false,
-    };
-
-    private async Task<string?> CheckAgreementAsync(MaskingPurpose purpose, string? agreementId, Caller caller, CancellationToken cancellationToken)
-    {
-        agreementId = string.IsNullOrWhiteSpace(agreementId) ? null : agreementId.Trim();
-        if (purpose == MaskingPurpose.Sample)
-        {
-            return agreementId is null
-                ? null
-                : throw MaskingJobRules.Invalid("agreementId", "agreementId applies to provisioning only; a sample is never pseudonymised.");
-        }
-
-        if (agreementId is null)
-        {
-            // M4.4: provisioning is always under one agreement, whose key makes its pseudonyms unlinkable to others'.
-            throw MaskingJobRules.Invalid("agreementId", "agreementId is required for provisioning: the pseudonymisation key is the agreement's.");
-        }
-
-        var agreement = await agreements.GetAsync(agreementId, cancellationToken);
-        if (agreement is null || (caller.Role == Roles.Personnel && agreement.Value.OperatorId != caller.Organization))
-        {
-            throw MaskingJobRules.Invalid("agreementId", $"'{agreementId}' is not an agreement you may provision under.");
-        }
-
-        // M3.4, M3.6: data is provided only while the agreement is in force.
-        AgreementRules.EnsureInForce(agreement.Value);
-
-        return agreementId;
-    }
 }

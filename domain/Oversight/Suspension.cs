@@ -38,6 +38,24 @@ public interface IOperatorAccessGuard
     Task EnsureNotSuspendedAsync(string operatorId, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// The one check every operator command that starts work runs first (scenario submission and resubmission, data
+/// requests, sandbox jobs through their grant, masking jobs by staff, products): a suspended operator starts nothing,
+/// neither through its own users nor through its processing staff. Other callers pass.
+/// </summary>
+public static class OperatorWorkGuard
+{
+    // M5.5: suspension stops the operator's data processing at once.
+    public static Task EnsureMayStartWorkAsync(this IOperatorAccessGuard guard, Caller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.Role is Roles.Operator or Roles.Personnel && caller.Organization.Length > 0
+            ? guard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken)
+            : Task.CompletedTask;
+    }
+}
+
 public sealed class SuspensionService(
     ISuspensionStore store,
     IOrganizationStore organizations,

@@ -29,7 +29,7 @@ public static class ProductComplianceNotices
                $"{ownerName} 提交了数据产品「{plan.ProductName}」（第 {plan.Round} 轮，{ProductComplianceText.Track(plan.Track)}），自动检查已通过。请在 {Cst(plan.DueAt)} 前打开链接，按《实施办法》第四章第五条审核信息一致性、脱敏情况和授权同意，并作出决定（同意、不同意或需修改）。");
         return new Notification(
             reminder > 0 ? $"{plan.InstanceId}-{reviewer.Slot}-reminder-{reminder}" : $"{plan.InstanceId}-{reviewer.Slot}",
-            reviewer.Reviewer, Category, subjectLine, body, linkUrl, ProductService.TargetOf(plan.ProductId), now);
+            reviewer.Reviewer, Category, subjectLine, body, linkUrl, ProductRules.TargetOf(plan.ProductId), now);
     }
 
     /// <summary>To the authority: a reviewer let the deadline pass; silence is not consent.</summary>
@@ -41,7 +41,7 @@ public static class ProductComplianceNotices
             $"{plan.InstanceId}-{reviewer.Slot}-overdue-{escalation}", Recipient.Role(Roles.Authority), Category,
             $"数据产品合规审核逾期：{plan.ProductName}",
             $"{ProductComplianceText.ReviewerLabel(reviewer.ReviewerRole)} {reviewerName} 未在 {Cst(plan.DueAt)} 前完成对 {ownerName} 的数据产品「{plan.ProductName}」（第 {plan.Round} 轮）的合规审核，现报请跟进。审核继续等待其决定，不以沉默视为同意。",
-            null, ProductService.TargetOf(plan.ProductId), now);
+            null, ProductRules.TargetOf(plan.ProductId), now);
     }
 
     /// <summary>To the owner and to the authority: the round's result.</summary>
@@ -55,7 +55,7 @@ public static class ProductComplianceNotices
                 $"{plan.InstanceId}-result-{recipient.Key}", recipient, Category,
                 $"数据产品合规审核结果：{plan.ProductName}",
                 $"数据产品「{plan.ProductName}」第 {plan.Round} 轮合规审核结果：{result}",
-                null, ProductService.TargetOf(plan.ProductId), now))
+                null, ProductRules.TargetOf(plan.ProductId), now))
             .ToList();
     }
 

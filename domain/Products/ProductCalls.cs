@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Platform.Domain.Agreements;
 using Platform.Domain.Audit;
 using Platform.Domain.Errors;
@@ -11,17 +14,25 @@ namespace Platform.Domain.Products;
 /// <summary>Calls of one caller organisation to one product on one legal day (CST).</summary>
 public sealed record ProductCallMeter(string ProductId, string CallerOrgId, DateOnly Day, long Calls);
 
-/// <summary>What recording a call found: the meter after it, and whether the call id had been counted before.</summary>
-public sealed record ProductCallRecord(ProductCallMeter Meter, bool Replayed);
+/// <summary>
+/// What recording a call found: the meter after it, and whether the call id had been counted before; for a replay, the
+/// hashes of the request and of the answer the call id was first used for.
+/// </summary>
+public sealed record ProductCallRecord(ProductCallMeter Meter, bool Replayed, string? RequestHash = null, string? AnswerHash = null);
+
+/// <summary>One delivered call: its id and the hashes binding the id to the request and to the answer delivered.</summary>
+public sealed record ProductCallFingerprint(string CallId, string RequestHash, string AnswerHash);
 
 /// <summary>Call meters (M4.5.2): one counter per product, caller organisation and CST day, and one row per call id.</summary>
 public interface IProductUsageStore
 {
     /// <summary>
-    /// Counts the call once: the call id row and the counter change are written together, so a call id repeated (a
-    /// client retry) is not counted again and gets <see cref="ProductCallRecord.Replayed"/> with its day's meter.
+    /// Counts the call once: the call id row (with the request and answer hashes) and the counter change are written
+    /// together, so a call id repeated within <paramref name="replayWindow"/> (a client retry) is not counted again and
+    /// gets <see cref="ProductCallRecord.Replayed"/> with its day's meter and the hashes first recorded. A call id
+    /// older than the window is counted as a new call.
     /// </summary>
-    Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, string callId, DateTimeOffset at, CancellationToken cancellationToken = default);
+    Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, ProductCallFingerprint call, DateTimeOffset at, TimeSpan replayWindow, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<ProductCallMeter>> ListAsync(string productId, CancellationToken cancellationToken = default);
 }
@@ -37,13 +48,17 @@ public sealed record ProductCallResult(string ProductId, string CallId, bool Rep
 public sealed class ProductCallService(IProductStore products, IProductUsageStore usage, ISandboxResultStore results, IOperatorAccessGuard accessGuard, IAgreementStore agreements, IAuditTrail audit, IClock clock)
 {
     public const int MaxCallIdLength = 100;
+    public const string CallIdReusedCode = "product.call_id_reused";
+
+    /// <summary>How long a call id stays bound to its request and answer: a retry within it is answered again, unmetered.</summary>
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromDays(7);
 
     public async Task<ProductCallResult> CallAsync(string productId, ProductCallRequest request, int offset, int pageSize, Caller caller, CancellationToken cancellationToken = default)
     {
         var product = (await products.GetAsync(productId, cancellationToken))?.Value;
-        if (product is null || (product.Status != ProductStatus.Published && !ProductService.MayRead(product, caller)))
+        if (product is null || (product.Status != ProductStatus.Published && !ProductRules.MayRead(product, caller)))
         {
-            throw new DomainException(FailureKind.NotFound, ProductService.NotFoundCode, $"Product '{productId}' does not exist.");
+            throw new DomainException(FailureKind.NotFound, ProductRules.NotFoundCode, $"Product '{productId}' does not exist.");
         }
 
         if (product.Status != ProductStatus.Published)
@@ -87,14 +102,24 @@ public sealed class ProductCallService(IProductStore products, IProductUsageStor
 
         var now = clock.UtcNow;
         var id = callId ?? Guid.NewGuid().ToString("N");
-        var recorded = await usage.RecordCallAsync(productId, caller.Organization, ChinaTime.LegalDate(now), id, now, cancellationToken);
-        if (!recorded.Replayed)
+        // M4.5.2: a call id is bound to its request and its answer, so a retry returns the same data unmetered and a
+        // reused id cannot fetch other data for free; every delivered answer is metered and audited once.
+        var (data, next) = await PageAsync(product, offset, pageSize, cancellationToken);
+        var fingerprint = new ProductCallFingerprint(id, ProductCallHashes.Request(productId, authorization, offset, pageSize), ProductCallHashes.Answer(data, next));
+        var recorded = await usage.RecordCallAsync(productId, caller.Organization, ChinaTime.LegalDate(now), fingerprint, now, ReplayWindow, cancellationToken);
+        if (recorded.Replayed && (recorded.RequestHash != fingerprint.RequestHash || recorded.AnswerHash != fingerprint.AnswerHash))
         {
-            await audit.RecordAsync(caller, "product.called", ProductService.TargetOf(productId),
-                new { callId = id, subjectAuthorizationRef = authorization, day = recorded.Meter.Day, recorded.Meter.Calls }, cancellationToken);
+            throw new DomainException(FailureKind.Conflict, CallIdReusedCode,
+                $"callId '{id}' was used for a different request; use a new callId for every new request (retries repeat the same request).",
+                new Dictionary<string, string[]> { ["callId"] = ["Already used for a different request."] });
         }
 
-        var (data, next) = await PageAsync(product, offset, pageSize, cancellationToken);
+        if (!recorded.Replayed)
+        {
+            await audit.RecordAsync(caller, "product.called", ProductRules.TargetOf(productId),
+                new { callId = id, subjectAuthorizationRef = authorization, offset, pageSize, fingerprint.RequestHash, fingerprint.AnswerHash, day = recorded.Meter.Day, recorded.Meter.Calls }, cancellationToken);
+        }
+
         return new ProductCallResult(productId, id, recorded.Replayed, recorded.Meter, data, offset, next);
     }
 
@@ -122,4 +147,16 @@ public sealed class ProductCallService(IProductStore products, IProductUsageStor
 
         return (data, offset + taken < total ? offset + taken : null);
     }
+}
+
+/// <summary>SHA-256 (lower-case hex) of what binds a call id: the request as the platform read it and the answer it delivered.</summary>
+public static class ProductCallHashes
+{
+    public static string Request(string productId, string? subjectAuthorizationRef, int offset, int pageSize)
+        => Hash(JsonSerializer.Serialize(new { productId, subjectAuthorizationRef, offset, pageSize }));
+
+    public static string Answer(IReadOnlyList<ProductCallData> data, int? nextOffset)
+        => Hash(JsonSerializer.Serialize(new { data, nextOffset }));
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -2,7 +2,7 @@ using Platform.Domain.Approvals;
 
 namespace Platform.Domain.Products;
 
-// The seams between the product records (ProductService and its store), the product-compliance review
+// The seams between the product records (ProductComplianceRecord, ProductReadModel and their store), the product-compliance review
 // (orchestration and checks) and the readers that oversight builds on (disclosure, contribution, annual reports).
 // Each side is written against these types only.
 

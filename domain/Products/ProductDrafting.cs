@@ -44,7 +44,7 @@ public sealed class ProductDrafting(
         }
 
         // M5.5: a suspended operator's data access is stopped, product building included.
-        await accessGuard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
+        await accessGuard.EnsureMayStartWorkAsync(caller, cancellationToken);
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(draft.ScenarioId))
         {
@@ -130,7 +130,7 @@ public sealed class ProductDrafting(
         DeveloperStanding standing;
         if (caller.Role == Roles.Operator)
         {
-            await accessGuard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
+            await accessGuard.EnsureMayStartWorkAsync(caller, cancellationToken);
             standing = new DeveloperStanding(true, new HashSet<string>());
         }
         else
@@ -146,9 +146,9 @@ public sealed class ProductDrafting(
 
         var originId = draft.DerivedFrom!.Trim();
         var origin = originId.Length > 64 ? null : (await store.GetAsync(originId, cancellationToken))?.Value;
-        if (origin is null || (origin.Status != ProductStatus.Published && !ProductService.MayRead(origin, caller)))
+        if (origin is null || (origin.Status != ProductStatus.Published && !ProductRules.MayRead(origin, caller)))
         {
-            throw new DomainException(FailureKind.NotFound, ProductService.NotFoundCode, $"Product '{originId}' does not exist.",
+            throw new DomainException(FailureKind.NotFound, ProductRules.NotFoundCode, $"Product '{originId}' does not exist.",
                 new Dictionary<string, string[]> { ["derivedFrom"] = ["Not a product."] });
         }
 

@@ -20,6 +20,6 @@ public static class ProductNotices
             $"{product.CurrentRound.InstanceId}-withdrawn", Recipient.Organization(product.OwnerOrgId), Category,
             $"数据产品审核已终止：{product.Name}",
             $"授权运营协议 {agreement.Id} 已结束，尚在审核中的数据产品「{product.Name}」已撤回，其审核随之终止。已发布的数据产品不受影响。",
-            null, ProductService.TargetOf(product.Id), now);
+            null, ProductRules.TargetOf(product.Id), now);
     }
 }

@@ -1,3 +1,4 @@
+using Platform.Domain.Security;
 using Platform.Domain.Approvals;
 using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
@@ -25,6 +26,28 @@ public sealed record ProductContent(ProductKind Kind, string Name, string Descri
 
 public static class ProductRules
 {
+    public const string NotFoundCode = "product.not_found";
+
+    public static string TargetOf(string productId) => $"products/{productId}";
+
+    public static DomainException NotFound(string id) => new(FailureKind.NotFound, NotFoundCode, $"Product '{id}' does not exist.");
+
+    /// <summary>
+    /// Object-level access to the record (content, sources, review rounds, consent evidence): the owner, the authority
+    /// and supervisors; the operator a developer's product rests on; the providers whose data it uses and reviewers who
+    /// decided on it (they review it). Publication does not open the record: the public form is the published listing.
+    /// </summary>
+    // M4.5.1: review decisions and consent evidence stay with the product's parties; the public sees the registration.
+    public static bool MayRead(Product product, Caller caller) => caller.Role switch
+    {
+        Roles.Authority or Roles.Supervisor => true,
+        _ when caller.Organization.Length == 0 => false,
+        _ => caller.Organization == product.OwnerOrgId
+             || caller.Organization == product.OperatorId
+             || product.ProviderIds.Contains(caller.Organization, StringComparer.Ordinal)
+             || product.Rounds.SelectMany(r => r.Decisions).Any(d => d.Reviewer == $"org:{caller.Organization}"),
+    };
+
     public const string InvalidCode = "product.invalid";
     public const string PriceNotFreeCode = "product.price_not_free";
     public const string PriceAboveCapCode = "product.price_above_cap";

@@ -3,6 +3,7 @@ using Platform.Domain.Audit;
 using Platform.Domain.Errors;
 using Platform.Domain.Organizations;
 using Platform.Domain.Resources;
+using Platform.Domain.Oversight;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 using Platform.Domain.Workflows;
@@ -19,6 +20,7 @@ public sealed class ScenarioService(
     IAgreementStore agreements,
     IOrganizationStore organizations,
     IResourceStore resources,
+    IOperatorAccessGuard operatorAccess,
     IAuditTrail audit,
     IClock clock,
     TimeCompression compression,
@@ -39,6 +41,7 @@ public sealed class ScenarioService(
 
     public async Task<Versioned<Scenario>> SubmitAsync(string id, string? agreementId, ScenarioDraft draft, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
     {
+        await operatorAccess.EnsureMayStartWorkAsync(caller, cancellationToken);
         var agreement = await EnsureAgreementLiveAsync(agreementId, caller, cancellationToken);
         var content = await ValidateAsync(draft, cancellationToken);
         // M3.5 re-checked at submission; M3.3, M5.5.4: the data needs lie inside the authorised scope.
@@ -66,6 +69,7 @@ public sealed class ScenarioService(
             throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "The scenario changed since you read it; read it again and retry.");
         }
 
+        await operatorAccess.EnsureMayStartWorkAsync(caller, cancellationToken);
         var agreement = await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
         var content = await ValidateAsync(draft, cancellationToken);
         await authorization.EnsureBindsAsync(agreement, ScopeItemsOf(content), cancellationToken);

@@ -17,6 +17,7 @@ public static class MaskingServiceCollectionExtensions
         services.AddOptions<MaskingJobOptions>().Bind(configuration.GetSection(MaskingJobOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MaskingJobOptions>, MaskingJobOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<MaskingJobOptions>>().Value);
+        services.TryAddSingleton<MaskingJobAccess>();
         services.TryAddSingleton<MaskingJobService>();
         services.TryAddSingleton<MaskingJobExecutor>();
         return services;

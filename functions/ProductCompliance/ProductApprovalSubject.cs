@@ -15,7 +15,7 @@ namespace Platform.Functions.ProductCompliance;
 /// </summary>
 public sealed class ProductApprovalSubject(IEnumerable<IProductComplianceSubject> subjects, IOrganizationStore organizations, IClock clock) : IApprovalSubjectSource
 {
-    public string SubjectKind => ProductComplianceService.SubjectKind;
+    public string SubjectKind => ProductReviewLinkStep.SubjectKind;
 
     public async Task<ApprovalSubjectFacts> DescribeAsync(ApprovalSlot slot, CancellationToken cancellationToken = default)
     {

@@ -11,7 +11,7 @@ namespace Platform.Functions.ProductCompliance;
 public static class ProductComplianceServiceCollectionExtensions
 {
     /// <summary>
-    /// The product-compliance review (M4.5.1): options validated at start-up, the review service, the approval-page
+    /// The product-compliance review (M4.5.1): options validated at start-up, the review steps, the approval-page
     /// subject for product slots, and the activities. <see cref="Platform.Domain.Products.IProductComplianceSubject"/>
     /// is registered by the product records.
     /// </summary>
@@ -20,7 +20,10 @@ public static class ProductComplianceServiceCollectionExtensions
         services.AddOptions<ProductComplianceOptions>().Bind(configuration.GetSection(ProductComplianceOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProductComplianceOptions>, ProductComplianceOptionsValidator>());
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<ProductComplianceOptions>>().Value.ToSettings());
-        services.TryAddSingleton<ProductComplianceService>();
+        services.TryAddSingleton<ProductReviewChecksStep>();
+        services.TryAddSingleton<ProductReviewLinkStep>();
+        services.TryAddSingleton<ProductReviewEscalationStep>();
+        services.TryAddSingleton<ProductReviewCompletionStep>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalSubjectSource, ProductApprovalSubject>());
         services.TryAddTransient<RunProductChecksActivity>();
         services.TryAddTransient<IssueProductReviewLinkActivity>();

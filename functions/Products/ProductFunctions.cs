@@ -122,7 +122,7 @@ public sealed record PublishedProductView(
 public sealed record ProductUsageView(string ProductId, long TotalCalls, IReadOnlyList<ProductCallMeter> Meters);
 
 /// <summary>Data products (M4.5, M4.6).</summary>
-public sealed class ProductFunctions(ApiHandler api, ProductService products, ProductCallService calls, IdGenerator ids)
+public sealed class ProductFunctions(ApiHandler api, ProductCommands commands, ProductQueries products, ProductCallService calls, IdGenerator ids)
 {
     public const string IdPrefix = "prd";
     private static readonly ApiAccess Makers = ApiAccess.RolesOf(Roles.Operator, Roles.Developer);
@@ -142,7 +142,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductService products, Pr
         [DurableClient] DurableTaskClient client)
         => api.RunAsync<CreateProductRequest>(request, Makers, async (call, body) =>
         {
-            var created = await products.CreateAsync(ids.New(IdPrefix), body.ToDraft(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
+            var created = await commands.CreateAsync(ids.New(IdPrefix), body.ToDraft(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Created(ApiRequestContext.LocationOf("products", created.Value.Id), ProductView.From(created.Value), created.ETag);
         });
 
@@ -203,7 +203,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductService products, Pr
         [DurableClient] DurableTaskClient client)
         => api.RunAsync<ResubmitProductRequest>(request, Makers, async (call, body) =>
         {
-            var updated = await products.ResubmitAsync(call.RouteId(id, IdPrefix), body.ToDraft(), call.IfMatch(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
+            var updated = await commands.ResubmitAsync(call.RouteId(id, IdPrefix), body.ToDraft(), call.IfMatch(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Ok(ProductView.From(updated.Value), updated.ETag);
         });
 

@@ -8,15 +8,17 @@ namespace Platform.Functions.Products;
 public static class ProductServiceCollectionExtensions
 {
     /// <summary>
-    /// Data products (M4.5, M4.6): the product service (also the compliance review's subject and oversight's read model),
+    /// Data products (M4.5, M4.6): commands and queries, the record side of the compliance review, oversight's read model,
     /// calls, developer admission, price caps, and the revocation step that withdraws products in review.
     /// </summary>
     public static IServiceCollection AddProducts(this IServiceCollection services)
     {
         services.TryAddSingleton<ProductDrafting>();
-        services.TryAddSingleton<ProductService>();
-        services.TryAddSingleton<IProductComplianceSubject>(sp => sp.GetRequiredService<ProductService>());
-        services.TryAddSingleton<IProductReadModel>(sp => sp.GetRequiredService<ProductService>());
+        services.TryAddSingleton<ProductCommands>();
+        services.TryAddSingleton<ProductQueries>();
+        services.TryAddSingleton<ProductWithdrawal>();
+        services.TryAddSingleton<IProductComplianceSubject, ProductComplianceRecord>();
+        services.TryAddSingleton<IProductReadModel, ProductReadModel>();
         services.TryAddSingleton<ProductCallService>();
         services.TryAddSingleton<DeveloperAdmissionService>();
         services.TryAddSingleton<PriceCapService>();

@@ -15,14 +15,14 @@ public sealed record ProductReviewEscalation(ProductReviewPlan Plan, int Escalat
 public sealed record ProductReviewCompletion(ProductReviewPlan Plan, ProductComplianceOutcome Outcome, IReadOnlyList<string> OpenSlots);
 
 /// <summary>Loads the product's facts, runs the automated checks (M4.5.1), plans the round and records the checks.</summary>
-public sealed class RunProductChecksActivity(ProductComplianceService compliance) : TaskActivity<ProductComplianceRequest, ProductChecksResult>
+public sealed class RunProductChecksActivity(ProductReviewChecksStep compliance) : TaskActivity<ProductComplianceRequest, ProductChecksResult>
 {
     public override Task<ProductChecksResult> RunAsync(TaskActivityContext context, ProductComplianceRequest input)
         => compliance.RunChecksAsync(input);
 }
 
 /// <summary>Signs one reviewer's link and sends it through the outbox; repeating it sends nothing new.</summary>
-public sealed class IssueProductReviewLinkActivity(ProductComplianceService compliance) : TaskActivity<ProductReviewSlotRequest, string>
+public sealed class IssueProductReviewLinkActivity(ProductReviewLinkStep compliance) : TaskActivity<ProductReviewSlotRequest, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, ProductReviewSlotRequest input)
     {
@@ -33,7 +33,7 @@ public sealed class IssueProductReviewLinkActivity(ProductComplianceService comp
 }
 
 /// <summary>Files a decision on the product as it arrives; returns the product's status.</summary>
-public sealed class RecordProductReviewDecisionActivity(ProductComplianceService compliance) : TaskActivity<ProductReviewDecisionReceived, ProductStatus>
+public sealed class RecordProductReviewDecisionActivity(ProductReviewEscalationStep compliance) : TaskActivity<ProductReviewDecisionReceived, ProductStatus>
 {
     public override Task<ProductStatus> RunAsync(TaskActivityContext context, ProductReviewDecisionReceived input)
     {
@@ -43,7 +43,7 @@ public sealed class RecordProductReviewDecisionActivity(ProductComplianceService
 }
 
 /// <summary>Reports late reviews to the authority and reminds the reviewers; recovers decisions whose event was lost.</summary>
-public sealed class EscalateProductReviewActivity(ProductComplianceService compliance) : TaskActivity<ProductReviewEscalation, ProductEscalationResult>
+public sealed class EscalateProductReviewActivity(ProductReviewEscalationStep compliance) : TaskActivity<ProductReviewEscalation, ProductEscalationResult>
 {
     public override Task<ProductEscalationResult> RunAsync(TaskActivityContext context, ProductReviewEscalation input)
     {
@@ -53,7 +53,7 @@ public sealed class EscalateProductReviewActivity(ProductComplianceService compl
 }
 
 /// <summary>Closes the open links, records the outcome on the product and tells the owner; idempotent.</summary>
-public sealed class CompleteProductReviewActivity(ProductComplianceService compliance) : TaskActivity<ProductReviewCompletion, ProductStatus>
+public sealed class CompleteProductReviewActivity(ProductReviewCompletionStep compliance) : TaskActivity<ProductReviewCompletion, ProductStatus>
 {
     public override Task<ProductStatus> RunAsync(TaskActivityContext context, ProductReviewCompletion input)
     {

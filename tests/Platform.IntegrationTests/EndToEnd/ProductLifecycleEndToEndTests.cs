@@ -16,7 +16,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 [Collection(PlatformCollection.Name)]
 public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
 {
-    private static readonly Dictionary<string, int> FullScores = new() { ["consistency"] = 5, ["masking"] = 5, ["consent"] = 4, ["value"] = 4 };
+    internal static readonly Dictionary<string, int> FullScores = new() { ["consistency"] = 5, ["masking"] = 5, ["consent"] = 4, ["value"] = 4 };
 
     [Fact]
     public async Task Product_ChecksPassTwoReviewersApprove_PublishedDerivedByDeveloperNotByOperatorAndCallsNeedAuthorisation()
@@ -195,7 +195,7 @@ public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
     }
 
     /// <summary>Waits for a review message about the product in the reader's outbox and returns its link path.</summary>
-    private static async Task<string> LinkAsync(HttpClient reader, string productId, string notificationId, bool asRole = false)
+    internal static async Task<string> LinkAsync(HttpClient reader, string productId, string notificationId, bool asRole = false)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)

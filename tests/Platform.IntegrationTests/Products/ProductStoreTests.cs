@@ -71,16 +71,37 @@ public sealed class ProductStoreTests(AzuriteFixture azurite)
         var productId = Unique("prd");
         var day = new DateOnly(2026, 3, 3);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => store.RecordCallAsync(productId, "org-a", day, $"call-{i}", Now)));
-        var replayed = await store.RecordCallAsync(productId, "org-a", day.AddDays(1), "call-3", Now);
-        await store.RecordCallAsync(productId, "org-b", day, "call-3", Now);
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => store.RecordCallAsync(productId, "org-a", day, Call($"call-{i}"), Now, Window)));
+        var replayed = await store.RecordCallAsync(productId, "org-a", day.AddDays(1), Call("call-3", "other-request"), Now, Window);
+        await store.RecordCallAsync(productId, "org-b", day, Call("call-3"), Now, Window);
         var meters = await store.ListAsync(productId);
 
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), results.Select(r => r.Meter.Calls).Order());
         Assert.True(replayed.Replayed);
         Assert.Equal((day, 12L), (replayed.Meter.Day, replayed.Meter.Calls));
+        Assert.Equal(("req-call-3", "ans-call-3"), (replayed.RequestHash, replayed.AnswerHash));
         Assert.Equal([("org-a", 12L), ("org-b", 1L)], meters.Select(m => (m.CallerOrgId, m.Calls)));
     }
+
+    [Fact]
+    public async Task UsageStore_CallIdPastTheReplayWindow_CountedAgainWithItsNewRequest()
+    {
+        var store = new TableProductUsageStore(_tables);
+        var productId = Unique("prd");
+        var day = new DateOnly(2026, 3, 3);
+
+        await store.RecordCallAsync(productId, "org-a", day, Call("call-1"), Now, Window);
+        var later = await store.RecordCallAsync(productId, "org-a", day.AddDays(8), Call("call-1", "next-week"), Now.AddDays(8), Window);
+        var retried = await store.RecordCallAsync(productId, "org-a", day.AddDays(8), Call("call-1", "next-week"), Now.AddDays(8), Window);
+
+        Assert.False(later.Replayed);
+        Assert.Equal((day.AddDays(8), 1L), (later.Meter.Day, later.Meter.Calls));
+        Assert.Equal((true, "req-next-week"), (retried.Replayed, retried.RequestHash));
+    }
+
+    private static readonly TimeSpan Window = TimeSpan.FromDays(7);
+
+    private static ProductCallFingerprint Call(string callId, string? request = null) => new(callId, $"req-{request ?? callId}", $"ans-{request ?? callId}");
 
     [Fact]
     public async Task PriceCapStore_SecondBlindCreate_RefusedAndReplaceNeedsETag()

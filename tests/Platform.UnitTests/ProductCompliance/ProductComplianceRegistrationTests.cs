@@ -21,7 +21,7 @@ public sealed class ProductComplianceRegistrationTests
         await host.StartAsync();
 
         Assert.Equal(ProductComplianceSettings.Default, host.Services.GetRequiredService<ProductComplianceSettings>());
-        Assert.Contains(host.Services.GetRequiredService<IEnumerable<IApprovalSubjectSource>>(), s => s.SubjectKind == ProductComplianceService.SubjectKind);
+        Assert.Contains(host.Services.GetRequiredService<IEnumerable<IApprovalSubjectSource>>(), s => s.SubjectKind == ProductReviewLinkStep.SubjectKind);
         Assert.NotNull(host.Services.GetRequiredService<ApprovalService>());
         await host.StopAsync();
     }

@@ -28,7 +28,10 @@ public sealed class ProductComplianceServiceTests
     private readonly ConcurrentAuditTrail _audit = new();
     private readonly FixedClock _clock = new(new DateTimeOffset(Anchor));
     private readonly ApprovalService _approvals;
-    private readonly ProductComplianceService _service;
+    private readonly ProductReviewChecksStep _checks;
+    private readonly ProductReviewLinkStep _links;
+    private readonly ProductReviewEscalationStep _escalation;
+    private readonly ProductReviewCompletionStep _completion;
     private ProductComplianceFacts? _facts = Facts();
 
     public ProductComplianceServiceTests()
@@ -50,14 +53,16 @@ public sealed class ProductComplianceServiceTests
         var links = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), links, _clock);
         _approvals = new ApprovalService(_approvalStore, signer, _audit, _clock, [new ProductApprovalSubject([_subject.Object], organizations.Object, _clock)]);
-        _service = new ProductComplianceService(_subject.Object, _approvals, _approvalStore, links, _outbox, organizations.Object, calendars.Object, _audit, _clock,
-            TimeCompression.None, ProductComplianceSettings.Default);
+        _checks = new ProductReviewChecksStep(_subject.Object, calendars.Object, _audit, _clock, ProductComplianceSettings.Default);
+        _links = new ProductReviewLinkStep(_approvals, _approvalStore, links, _outbox, organizations.Object, _clock, TimeCompression.None);
+        _escalation = new ProductReviewEscalationStep(_subject.Object, _links, _approvalStore, _outbox, _audit, _clock);
+        _completion = new ProductReviewCompletionStep(_subject.Object, _approvals, _approvalStore, _outbox, _audit, _clock, ProductComplianceSettings.Default);
     }
 
     [Fact]
     public async Task RunChecks_CleanFastTrackProduct_RecordsPassedChecksAndPlansTheAuthorityForThreeWorkingDays()
     {
-        var result = await new RunProductChecksActivity(_service).RunAsync(null!, Request());
+        var result = await new RunProductChecksActivity(_checks).RunAsync(null!, Request());
 
         Assert.True(result.Passed);
         Assert.Equal(ProductStatus.InReview, result.Status);
@@ -72,7 +77,7 @@ public sealed class ProductComplianceServiceTests
     {
         _facts = Facts("industry", data: [DataWith("count", 2, IdNumber)]);
 
-        var result = await _service.RunChecksAsync(Request());
+        var result = await _checks.RunChecksAsync(Request());
 
         var finding = Assert.Single(result.Findings);
         Assert.Equal(("count", 2), (finding.Field, finding.Row));
@@ -84,7 +89,7 @@ public sealed class ProductComplianceServiceTests
     {
         _facts = null;
 
-        var result = await _service.RunChecksAsync(Request());
+        var result = await _checks.RunChecksAsync(Request());
 
         Assert.Equal(ProductStatus.Withdrawn, result.Status);
         Assert.Null(result.Plan);
@@ -95,7 +100,7 @@ public sealed class ProductComplianceServiceTests
     public async Task IssueLink_Twice_OneSlotOneMessageWithTheLinkToTheReviewer()
     {
         var plan = await FullPlanAsync();
-        var activity = new IssueProductReviewLinkActivity(_service);
+        var activity = new IssueProductReviewLinkActivity(_links);
 
         await activity.RunAsync(null!, new ProductReviewSlotRequest(plan, $"provider-{ProviderA}"));
         await activity.RunAsync(null!, new ProductReviewSlotRequest(plan, $"provider-{ProviderA}"));
@@ -106,7 +111,7 @@ public sealed class ProductComplianceServiceTests
         Assert.StartsWith("https://data.example.cn/api/approvals/", sent.Link, StringComparison.Ordinal);
         Assert.Contains("区县客流指数", sent.Subject, StringComparison.Ordinal);
         var slot = await _approvalStore.GetSlotAsync(plan.InstanceId, $"provider-{ProviderA}");
-        Assert.Equal((ProductComplianceService.SubjectKind, ProductId, Roles.Provider), (slot!.SubjectKind, slot.SubjectId, slot.ReviewerRole));
+        Assert.Equal((ProductReviewLinkStep.SubjectKind, ProductId, Roles.Provider), (slot!.SubjectKind, slot.SubjectId, slot.ReviewerRole));
     }
 
     [Fact]
@@ -114,7 +119,7 @@ public sealed class ProductComplianceServiceTests
     {
         _facts = Facts("industry", price: 120m);
         var plan = await FullPlanAsync();
-        await _service.IssueReviewLinkAsync(plan, "authority");
+        await _links.IssueReviewLinkAsync(plan, "authority");
 
         var page = await _approvals.OpenAsync(Token(_outbox.Sent.Single().Link!));
 
@@ -135,13 +140,13 @@ public sealed class ProductComplianceServiceTests
     public async Task Decide_ThroughTheLink_RaisesTheEventTheRecordActivityFilesOnTheProduct()
     {
         var plan = await FullPlanAsync();
-        await _service.IssueReviewLinkAsync(plan, "authority");
+        await _links.IssueReviewLinkAsync(plan, "authority");
         var workflows = new RecordingWorkflowGateway();
         var scores = ProductReviewCriteria.All.ToDictionary(c => c.Key, _ => 5);
 
         await _approvals.DecideAsync(Token(_outbox.Sent.Single().Link!), new ApprovalDecisionInput(ApprovalDecisionKind.Approve, null, scores), workflows);
         var (instanceId, _, payload) = Assert.Single(workflows.Raised);
-        var status = await new RecordProductReviewDecisionActivity(_service).RunAsync(null!, new ProductReviewDecisionReceived(ProductId, 1, (ApprovalDecidedEvent)payload));
+        var status = await new RecordProductReviewDecisionActivity(_escalation).RunAsync(null!, new ProductReviewDecisionReceived(ProductId, 1, (ApprovalDecidedEvent)payload));
 
         Assert.Equal(plan.InstanceId, instanceId);
         Assert.Equal(ProductStatus.InReview, status);
@@ -152,9 +157,9 @@ public sealed class ProductComplianceServiceTests
     public async Task Escalate_OpenSlot_TellsTheAuthorityRemindsTheReviewerWithAFreshLinkAndKeepsWaiting()
     {
         var plan = await FullPlanAsync();
-        await _service.IssueReviewLinkAsync(plan, $"provider-{ProviderB}");
+        await _links.IssueReviewLinkAsync(plan, $"provider-{ProviderB}");
 
-        var result = await new EscalateProductReviewActivity(_service).RunAsync(null!, new ProductReviewEscalation(plan, 1, [$"provider-{ProviderB}"]));
+        var result = await new EscalateProductReviewActivity(_escalation).RunAsync(null!, new ProductReviewEscalation(plan, 1, [$"provider-{ProviderB}"]));
 
         Assert.Equal(ProductStatus.InReview, result.Status);
         Assert.Empty(result.Recovered);
@@ -169,10 +174,10 @@ public sealed class ProductComplianceServiceTests
     public async Task Escalate_DecisionWhoseEventWasLost_RecoveredAndFiled()
     {
         var plan = await FullPlanAsync();
-        await _service.IssueReviewLinkAsync(plan, "authority");
+        await _links.IssueReviewLinkAsync(plan, "authority");
         await _approvals.DecideAsync(Token(_outbox.Sent.Single().Link!), new ApprovalDecisionInput(ApprovalDecisionKind.Changes, "补充授权材料", null), new RecordingWorkflowGateway());
 
-        var result = await _service.EscalateAsync(plan, ["authority"], 1);
+        var result = await _escalation.EscalateAsync(plan, ["authority"], 1);
 
         var recovered = Assert.Single(result.Recovered);
         Assert.Equal(ApprovalDecisionKind.Changes, recovered.Decision.Kind);
@@ -184,9 +189,9 @@ public sealed class ProductComplianceServiceTests
     public async Task Escalate_SlotsClosedByTheRevocationStep_ReportedWithdrawnWithoutReminders()
     {
         var plan = await FullPlanAsync();
-        var closed = await _service.CloseReviewLinksAsync(ProductId, 1, "agreement-expired");
+        var closed = await _completion.CloseReviewLinksAsync(ProductId, 1, "agreement-expired");
 
-        var result = await _service.EscalateAsync(plan, plan.Slots, 1);
+        var result = await _escalation.EscalateAsync(plan, plan.Slots, 1);
 
         Assert.Equal(3, closed);
         Assert.Equal(ProductStatus.Withdrawn, result.Status);
@@ -197,12 +202,12 @@ public sealed class ProductComplianceServiceTests
     public async Task Complete_Published_ClosesOpenLinksRecordsTheOutcomeAndTellsTheOwnerOnce()
     {
         var plan = await FullPlanAsync();
-        await _service.IssueReviewLinkAsync(plan, "authority");
+        await _links.IssueReviewLinkAsync(plan, "authority");
         var link = _outbox.Sent.Single().Link!;
         var completion = new ProductReviewCompletion(plan, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], null), ["authority"]);
 
-        var status = await new CompleteProductReviewActivity(_service).RunAsync(null!, completion);
-        await _service.CompleteAsync(completion.Plan, completion.Outcome, completion.OpenSlots);
+        var status = await new CompleteProductReviewActivity(_completion).RunAsync(null!, completion);
+        await _completion.CompleteAsync(completion.Plan, completion.Outcome, completion.OpenSlots);
 
         Assert.Equal(ProductStatus.Published, status);
         Assert.Single(_outbox.Sent, n => n.Recipient == Recipient.Organization(OperatorId) && n.Body.Contains("已登记并发布", StringComparison.Ordinal));
@@ -215,9 +220,9 @@ public sealed class ProductComplianceServiceTests
     public async Task Complete_AutomatedFindings_TellsTheOwnerWhereWithoutTheValue()
     {
         _facts = Facts(data: [DataWith("count", 2, IdNumber)]);
-        var checks = await _service.RunChecksAsync(Request());
+        var checks = await _checks.RunChecksAsync(Request());
 
-        await _service.CompleteAsync(checks.Plan!, new ProductComplianceOutcome(ProductComplianceOutcomeKind.ChangesRequested, checks.Findings, null), []);
+        await _completion.CompleteAsync(checks.Plan!, new ProductComplianceOutcome(ProductComplianceOutcomeKind.ChangesRequested, checks.Findings, null), []);
 
         var told = Assert.Single(_outbox.Sent, n => n.Recipient == Recipient.Organization(OperatorId));
         Assert.Contains("字段 count，第 2 行", told.Body, StringComparison.Ordinal);
@@ -230,7 +235,7 @@ public sealed class ProductComplianceServiceTests
     private async Task<ProductReviewPlan> FullPlanAsync()
     {
         _facts = _facts is { UseCategory: "industry" } ? _facts : Facts("industry");
-        return (await _service.RunChecksAsync(Request())).Plan!;
+        return (await _checks.RunChecksAsync(Request())).Plan!;
     }
 
     private static string Token(string url) => url[(url.LastIndexOf('/') + 1)..];

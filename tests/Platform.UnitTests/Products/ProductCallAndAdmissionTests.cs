@@ -24,7 +24,7 @@ public sealed class ProductCallAndAdmissionTests
         Assert.Equal(new DateOnly(2026, 3, 4), nextDay.Meter.Day);
         Assert.Equal((2, (int?)2), (Assert.Single(first.Data).Rows.Count, first.NextOffset));
         Assert.Equal((1, (int?)null), (Assert.Single(second.Data).Rows.Count, second.NextOffset));
-        Assert.Equal(4, (await world.Service.UsageAsync(product.Id, Operator())).Sum(m => m.Calls));
+        Assert.Equal(4, (await world.Queries.UsageAsync(product.Id, Operator())).Sum(m => m.Calls));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class ProductCallAndAdmissionTests
         var notApi = await Assert.ThrowsAsync<DomainException>(() => world.Calls.CallAsync(dataset.Id, new ProductCallRequest(null, null), 0, 10, Developer()));
 
         Assert.Equal("product.not_published", notPublished.Code);
-        Assert.Equal(ProductService.NotFoundCode, hidden.Code);
+        Assert.Equal(ProductRules.NotFoundCode, hidden.Code);
         Assert.Equal("product.not_callable", notApi.Code);
         Assert.Empty(await world.Usage.ListAsync(inReview.Id));
     }

@@ -11,14 +11,19 @@ namespace Platform.UnitTests.Products;
 public sealed class ProductRegistrationTests
 {
     [Fact]
-    public void AddPlatform_ProductGraph_ResolvesWithoutACycleAndOneServiceBehindBothSeams()
+    public void AddPlatform_ProductGraph_ResolvesWithoutACycleAndEachSeamToItsSingletonImplementation()
     {
         using var host = PlatformHostKit.Build();
 
-        var service = host.Services.GetRequiredService<ProductService>();
+        var subject = host.Services.GetRequiredService<IProductComplianceSubject>();
+        var readModel = host.Services.GetRequiredService<IProductReadModel>();
 
-        Assert.Same(service, host.Services.GetRequiredService<IProductComplianceSubject>());
-        Assert.Same(service, host.Services.GetRequiredService<IProductReadModel>());
+        Assert.IsType<ProductComplianceRecord>(subject);
+        Assert.IsType<ProductReadModel>(readModel);
+        Assert.Same(subject, host.Services.GetRequiredService<IProductComplianceSubject>());
+        Assert.Same(readModel, host.Services.GetRequiredService<IProductReadModel>());
+        Assert.Same(host.Services.GetRequiredService<ProductCommands>(), host.Services.GetRequiredService<ProductCommands>());
+        Assert.NotNull(host.Services.GetRequiredService<ProductQueries>());
         Assert.Contains(host.Services.GetRequiredService<IEnumerable<IAgreementRevocationStep>>(), s => s.Name == ProductReviewRevocationStep.StepName);
         Assert.NotEmpty(host.Services.GetRequiredService<IEnumerable<IApprovalSubjectSource>>());
         Assert.NotNull(host.Services.GetRequiredService<ProductCallService>());

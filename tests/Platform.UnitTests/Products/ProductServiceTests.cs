@@ -139,7 +139,7 @@ public sealed class ProductServiceTests
         Assert.Equal((DeveloperId, OperatorId, origin.Id), (derived.OwnerOrgId, derived.OperatorId, derived.DerivedFrom));
         Assert.Equal([origin.Id], derived.Lineage);
         Assert.Equal(origin.UsedData, derived.UsedData);
-        var facts = await world.Service.LoadFactsAsync(derived.Id);
+        var facts = await world.Record.LoadFactsAsync(derived.Id);
         Assert.Equal(origin.Id, facts!.DerivedFrom);
         Assert.Equal(3, Assert.Single(facts.Data).Rows.Count);
     }
@@ -189,7 +189,7 @@ public sealed class ProductServiceTests
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => world.CreateAsync(Draft(derivedFrom: origin.Id), Operator(OtherOperatorId)));
 
-        Assert.Equal(ProductService.NotFoundCode, refused.Code);
+        Assert.Equal(ProductRules.NotFoundCode, refused.Code);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class ProductServiceTests
         var world = new ProductTestWorld();
         var product = await world.CreateAsync(Draft(personal: true));
 
-        var facts = await world.Service.LoadFactsAsync(product.Id);
+        var facts = await world.Record.LoadFactsAsync(product.Id);
 
         Assert.NotNull(facts);
         var granted = Assert.Single(facts.ScenarioGrants);
@@ -212,7 +212,7 @@ public sealed class ProductServiceTests
         Assert.Equal(["", "3"], data.Rows[2]);
         Assert.Equal((true, "养老服务分布分析"), (facts.InvolvesPersonalInfo, facts.ScenarioTitle));
         Assert.Equal(["授权书 SQ-001"], facts.ConsentEvidence);
-        Assert.Null(await world.Service.LoadFactsAsync("prd-unknown"));
+        Assert.Null(await world.Record.LoadFactsAsync("prd-unknown"));
     }
 
     [Fact]
@@ -223,12 +223,12 @@ public sealed class ProductServiceTests
         var finding = new ComplianceFinding("masking", "product.identifier_found", "身份证号", ReleasedJobId, "district", 2);
         var decision = new ApprovalDecision(ApprovalDecisionKind.Approve, new Dictionary<string, int>(), "同意", Now);
 
-        await world.Service.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Full, [finding]);
-        await world.Service.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Full, [finding]);
-        await world.Service.RecordReviewDecisionAsync(product.Id, "authority", "role:authority", decision);
-        await world.Service.RecordReviewDecisionAsync(product.Id, "authority", "role:authority", decision);
-        var status = await world.Service.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.ChangesRequested, [finding], "请修改"));
-        var again = await world.Service.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], null));
+        await world.Record.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Full, [finding]);
+        await world.Record.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Full, [finding]);
+        await world.Record.RecordReviewDecisionAsync(product.Id, "authority", "role:authority", decision);
+        await world.Record.RecordReviewDecisionAsync(product.Id, "authority", "role:authority", decision);
+        var status = await world.Record.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.ChangesRequested, [finding], "请修改"));
+        var again = await world.Record.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], null));
 
         var stored = (await world.Store.GetAsync(product.Id))!.Value;
         Assert.Equal((ProductStatus.ChangesRequested, ProductStatus.ChangesRequested), (status, again));
@@ -244,9 +244,9 @@ public sealed class ProductServiceTests
     {
         var world = new ProductTestWorld();
         var product = await world.CreateAsync();
-        await world.Service.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.ChangesRequested, [], "请修改"));
+        await world.Record.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.ChangesRequested, [], "请修改"));
 
-        var resubmitted = await world.Service.ResubmitAsync(product.Id, Draft() with { Name = "各区养老服务需求指数（修订）" }, null, Operator(), world.Workflows.Object);
+        var resubmitted = await world.Commands.ResubmitAsync(product.Id, Draft() with { Name = "各区养老服务需求指数（修订）" }, null, Operator(), world.Workflows.Object);
 
         Assert.Equal((ProductStatus.InReview, 2, "各区养老服务需求指数（修订）"), (resubmitted.Value.Status, resubmitted.Value.CurrentRound.Number, resubmitted.Value.Name));
         world.Workflows.Verify(w => w.StartAsync(ProductWorkflow.OrchestratorName, ProductWorkflow.InstanceId(product.Id, 2), It.IsAny<object>(), It.IsAny<CancellationToken>()), Times.Once);
@@ -259,9 +259,9 @@ public sealed class ProductServiceTests
         var published = await world.PublishedAsync();
         var inReview = await world.CreateAsync();
         var instance = inReview.CurrentRound.InstanceId;
-        await world.Service.RecordReviewDecisionAsync(inReview.Id, "authority", "role:authority", new ApprovalDecision(ApprovalDecisionKind.Approve, new Dictionary<string, int>(), null, Now));
+        await world.Record.RecordReviewDecisionAsync(inReview.Id, "authority", "role:authority", new ApprovalDecision(ApprovalDecisionKind.Approve, new Dictionary<string, int>(), null, Now));
         world.SlotDirectory.Setup(d => d.ListSlotsAsync(instance, It.IsAny<CancellationToken>())).ReturnsAsync(["authority", $"provider-{ProviderId}"]);
-        var step = new ProductReviewRevocationStep(world.Service, world.Approvals, world.SlotDirectory.Object);
+        var step = new ProductReviewRevocationStep(world.Withdrawal, world.Approvals, world.SlotDirectory.Object);
 
         var summary = await step.RevokeAsync(world.Agreement, "expired");
         var again = await step.RevokeAsync(world.Agreement, "expired");
@@ -272,7 +272,7 @@ public sealed class ProductServiceTests
         Assert.Equal(ProductStatus.Published, (await world.Store.GetAsync(published.Id))!.Value.Status);
         var closed = Assert.Single(world.ApprovalStore.Claims.Values);
         Assert.Equal((instance, $"provider-{ProviderId}", ApprovalSlotState.Closed), (closed.InstanceId, closed.Slot, closed.State));
-        Assert.Equal(ProductStatus.Withdrawn, await world.Service.CompleteAsync(inReview.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], null)));
+        Assert.Equal(ProductStatus.Withdrawn, await world.Record.CompleteAsync(inReview.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], null)));
     }
 
     [Fact]
@@ -283,10 +283,10 @@ public sealed class ProductServiceTests
         await world.CreateAsync();
         await world.Calls.CallAsync(published.Id, new ProductCallRequest(null, null), 0, 10, Developer());
 
-        var listed = await world.Service.ListPublishedAsync(OperatorId);
-        var owner = await world.Service.CountForOwnerAsync(OperatorId, 2026);
-        var provider = await world.Service.CountForProviderAsync(ProviderId, 2026);
-        var otherYear = await world.Service.CountForOwnerAsync(OperatorId, 2025);
+        var listed = await world.ReadModel.ListPublishedAsync(OperatorId);
+        var owner = await world.ReadModel.CountForOwnerAsync(OperatorId, 2026);
+        var provider = await world.ReadModel.CountForProviderAsync(ProviderId, 2026);
+        var otherYear = await world.ReadModel.CountForOwnerAsync(OperatorId, 2025);
 
         var summary = Assert.Single(listed);
         Assert.Equal(published.Id, summary.Id);
@@ -303,10 +303,10 @@ public sealed class ProductServiceTests
         var world = new ProductTestWorld();
         var product = await world.CreateAsync();
 
-        var refused = await Assert.ThrowsAsync<DomainException>(() => world.Service.GetAsync(product.Id, Operator(OtherOperatorId)));
-        var provider = await world.Service.GetAsync(product.Id, new Platform.Domain.Security.Caller("p", "provider", ProviderId));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => world.Queries.GetAsync(product.Id, Operator(OtherOperatorId)));
+        var provider = await world.Queries.GetAsync(product.Id, new Platform.Domain.Security.Caller("p", "provider", ProviderId));
 
-        Assert.Equal(ProductService.NotFoundCode, refused.Code);
+        Assert.Equal(ProductRules.NotFoundCode, refused.Code);
         Assert.Equal(product.Id, provider.Value.Id);
     }
 }

@@ -92,7 +92,11 @@ public sealed class ProductTestWorld
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, []);
         var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Admissions, PriceCaps, Guard.Object, Clock,
             Platform.UnitTests.Agreements.ScopeTestDoubles.CoveringAll(new Mock<Platform.Domain.Resources.IResourceStore>().Object));
-        Service = new ProductService(Store, drafting, grants.Object, Results.Object, PriceCaps, Guard.Object, Usage, Outbox.Object, Audit, Clock, new TimeCompression(60));
+        Queries = new ProductQueries(Store, Usage);
+        Commands = new ProductCommands(Store, drafting, Queries, PriceCaps, Guard.Object, Audit, Clock, new TimeCompression(60));
+        Record = new ProductComplianceRecord(Store, grants.Object, Results.Object, Audit, Clock);
+        ReadModel = new ProductReadModel(Store, Usage);
+        Withdrawal = new ProductWithdrawal(Store, Outbox.Object, Audit, Clock);
         Calls = new ProductCallService(Store, Usage, Results.Object, Guard.Object, Agreements.Object, Audit, Clock);
         Workflows.Setup(w => w.StartAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
     }
@@ -139,7 +143,15 @@ public sealed class ProductTestWorld
 
     public ApprovalService Approvals { get; }
 
-    public ProductService Service { get; }
+    public ProductCommands Commands { get; }
+
+    public ProductQueries Queries { get; }
+
+    public ProductComplianceRecord Record { get; }
+
+    public ProductReadModel ReadModel { get; }
+
+    public ProductWithdrawal Withdrawal { get; }
 
     public ProductCallService Calls { get; }
 
@@ -160,14 +172,14 @@ public sealed class ProductTestWorld
                 [new SandboxJobTable("people", "res-1", "library", "abc", null, ["district", "age"])], TimeSpan.Zero, TimeSpan.Zero, []));
 
     public async Task<Product> CreateAsync(ProductDraft? draft = null, Caller? caller = null)
-        => (await Service.CreateAsync($"prd-{Guid.NewGuid():N}"[..30], draft ?? Draft(), caller ?? Operator(), Workflows.Object)).Value;
+        => (await Commands.CreateAsync($"prd-{Guid.NewGuid():N}"[..30], draft ?? Draft(), caller ?? Operator(), Workflows.Object)).Value;
 
     /// <summary>A product as published by the compliance review.</summary>
     public async Task<Product> PublishedAsync(ProductDraft? draft = null, Caller? caller = null)
     {
         var product = await CreateAsync(draft, caller);
-        await Service.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Fast, []);
-        await Service.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], "同意"));
+        await Record.RecordAutomatedChecksAsync(product.Id, ProductReviewTrack.Fast, []);
+        await Record.CompleteAsync(product.Id, new ProductComplianceOutcome(ProductComplianceOutcomeKind.Published, [], "同意"));
         return (await Store.GetAsync(product.Id))!.Value;
     }
 
@@ -276,19 +288,20 @@ public sealed class InMemoryPriceCapStore : IPriceCapStore
 public sealed class InMemoryUsageStore : IProductUsageStore
 {
     private readonly Dictionary<(string, string, DateOnly), long> _meters = [];
-    private readonly Dictionary<(string, string, string), DateOnly> _calls = [];
+    private readonly Dictionary<(string, string, string), (DateOnly Day, DateTimeOffset At, ProductCallFingerprint Call)> _calls = [];
     private readonly Lock _lock = new();
 
-    public Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, string callId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<ProductCallRecord> RecordCallAsync(string productId, string callerOrgId, DateOnly day, ProductCallFingerprint call, DateTimeOffset at, TimeSpan replayWindow, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            if (_calls.TryGetValue((productId, callerOrgId, callId), out var earlier))
+            if (_calls.TryGetValue((productId, callerOrgId, call.CallId), out var earlier) && earlier.At > at - replayWindow)
             {
-                return Task.FromResult(new ProductCallRecord(new ProductCallMeter(productId, callerOrgId, earlier, _meters[(productId, callerOrgId, earlier)]), true));
+                return Task.FromResult(new ProductCallRecord(new ProductCallMeter(productId, callerOrgId, earlier.Day, _meters[(productId, callerOrgId, earlier.Day)]), true,
+                    earlier.Call.RequestHash, earlier.Call.AnswerHash));
             }
 
-            _calls[(productId, callerOrgId, callId)] = day;
+            _calls[(productId, callerOrgId, call.CallId)] = (day, at, call);
             var calls = _meters.GetValueOrDefault((productId, callerOrgId, day)) + 1;
             _meters[(productId, callerOrgId, day)] = calls;
             return Task.FromResult(new ProductCallRecord(new ProductCallMeter(productId, callerOrgId, day, calls), false));

@@ -4,9 +4,11 @@ using Moq;
 using Platform.Domain.Agreements;
 using Platform.Domain.Catalog;
 using Platform.Domain.Errors;
+using Platform.Domain.Grants;
 using Platform.Domain.Masking;
 using Platform.Domain.Notifications;
 using Platform.Domain.Organizations;
+using Platform.Domain.Oversight;
 using Platform.Domain.Personnel;
 using Platform.Domain.Resources;
 using Platform.Domain.Secrets;
@@ -207,12 +209,27 @@ public sealed class ResourceTestWorld
         Secrets = secrets.Object;
 
         var personnel = new PersonnelService(Personnel, organizations.Object, new IdNumberHasher(Secrets), Audit, Clock);
-        Jobs = new MaskingJobService(JobStore, Queue, Resources, Agreements.Object, personnel, Artifacts, Audit, Clock, Options);
+        Grants = new Mock<IGrantStore>();
+        Grants.Setup(g => g.ListAsync(It.IsAny<string?>(), It.IsAny<int>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => ((IReadOnlyList<Grant>)GrantedResources.Select((r, i) => GrantOn($"gnt-{i}", r)).ToList(), (string?)null));
+        var access = new MaskingJobAccess(Resources, Agreements.Object, Grants.Object, Suspensions.Object, Clock);
+        Jobs = new MaskingJobService(JobStore, Queue, access, personnel, Artifacts, Audit, Clock, Options);
         Service = new ResourceService(Resources, Data, organizations.Object, Jobs, Audit, Outbox, Clock, Options);
     }
 
     // 10:00 in China on 2026-03-10.
     public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 2, 0, 0, TimeSpan.Zero));
+
+    public Mock<IGrantStore> Grants { get; }
+
+    public Mock<IOperatorAccessGuard> Suspensions { get; } = new();
+
+    /// <summary>Resources the operator's grants cover (staff may mask these only).</summary>
+    public List<string> GrantedResources { get; } = [];
+
+    private Grant GrantOn(string id, string resourceId)
+        => new(id, "agr-1", "scn-1", OperatorOrg, "drq-1", ProviderOrg, [new GrantTable("t", resourceId, "表", ProviderOrg, [], "lib", "t.csv", "h", 1, 0, "msk-1")],
+            Clock.UtcNow.AddDays(-1), Clock.UtcNow.AddDays(30), GrantStatus.Active, null, null);
 
     public ResourceOptions Options { get; } = new() { MaxUploadBytes = 64 * 1024, SampleRows = 5, SampleSeed = 7 };
 
