@@ -62,7 +62,8 @@ public sealed class AgreementService(
     INotificationOutbox outbox,
     IClock clock,
     TimeCompression compression,
-    IEnumerable<IAgreementRevocationStep> revocationSteps)
+    IEnumerable<IAgreementRevocationStep> revocationSteps,
+    Oversight.OperatorQualificationCheck qualification)
 {
     public const string LifecycleKind = "agreement-lifecycle";
     public const string LifecycleOrchestrator = OrchestratorNames.AgreementLifecycle;
@@ -96,6 +97,15 @@ public sealed class AgreementService(
             throw new DomainException(FailureKind.Unprocessable, "agreement.operator_not_qualified",
                 "The operator does not meet the qualification conditions of M3.5 (security incidents, credit, executives, personnel).",
                 new Dictionary<string, string[]> { ["operatorId"] = ["Operator is not qualified."] });
+        }
+
+        // M3.5: a security incident the authority confirmed within the last 3 years disqualifies, whatever the recorded facts say.
+        var unmet = await qualification.UnmetAsync(request.OperatorId, cancellationToken);
+        if (unmet.Count > 0)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.operator_not_qualified",
+                $"The operator does not meet the qualification conditions of M3.5: {string.Join(", ", unmet)}.",
+                new Dictionary<string, string[]> { ["operatorId"] = [$"Unmet: {string.Join(", ", unmet)}."] });
         }
 
         var planVersion = await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);

@@ -80,6 +80,14 @@ var commonAppSettings = {
   Audit__VerificationQueue: 'audit-verification'
   Audit__VerificationSchedule: '0 0 19 * * *'
   Audit__SecurityEventTableName: 'securityevents'
+  Audit__CheckpointKeyName: 'audit-checkpoint-key'
+  // Exit after an agreement ends (M3.6): the hold for the authority's inspection before the copies are destroyed.
+  Agreements__ExitHold: 'P30D'
+  // Storage clients: bounded retries so an outage answers 503 within the request's own timeout.
+  StorageClient__MaxRetries: '2'
+  StorageClient__RetryDelay: '00:00:00.200'
+  StorageClient__MaxRetryDelay: '00:00:01'
+  StorageClient__NetworkTimeout: '00:00:30'
   // Signed-link pages: attempts per client and per link per minute; the front end appends the caller's address to
   // X-Forwarded-For, whose last entry is therefore the caller's.
   LinkAttempts__PerClientPerMinute: '60'
@@ -128,6 +136,10 @@ var commonAppSettings = {
   Sandbox__MaxResultRows: '10000'
   Sandbox__MaxConcurrentJobs: '1'
   Sandbox__CancellationPollSeconds: '1'
+  // Disclosure control of full results (M5.1): dominance (n largest contributors above p percent) and rounding of counts.
+  Sandbox__DominanceContributors: '2'
+  Sandbox__DominancePercent: '85'
+  Sandbox__RoundingBase: '5'
   // Queued-job reconciler (operational timer, six-field NCrontab in UTC, every 5 minutes): a masking or sandbox job
   // queued longer than RequeueAfter without starting gets its message again, up to MaxRequeues times, then fails.
   Jobs__ReconcileSchedule: '0 */5 * * * *'

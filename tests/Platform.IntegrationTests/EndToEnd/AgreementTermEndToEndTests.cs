@@ -37,6 +37,9 @@ public sealed class AgreementTermEndToEndTests
         var providerId = await ScenarioSteps.CreateOrganizationAsync(authority, "provider", "武汉市交通运输局");
         var planId = await CreateApprovedPlanAsync(authority);
         using var owner = Client(host, Roles.Operator, operatorId);
+        using var provider = Client(host, Roles.Provider, providerId);
+        // Scenario data needs name published resources; their holder reviews (M4.2).
+        var resourceId = await ResourceScenario.PublishAsync(authority, provider);
 
         var futureSigning = await SignAgreementAsync(authority, planId, operatorId, startsOn, startsOn.AddYears(1), signedOn: today.AddDays(1));
         var signed = await SignAgreementAsync(authority, planId, operatorId, startsOn, startsOn.AddYears(1), signedOn: today);
@@ -44,7 +47,7 @@ public sealed class AgreementTermEndToEndTests
         var location = signed.Headers.Location!.ToString();
         var agreement = await signed.Content.ReadFromJsonAsync<JsonElement>();
         var agreementId = agreement.GetProperty("id").GetString()!;
-        var early = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [providerId]));
+        var early = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [resourceId]));
         var filedBeforeSigning = await authority.PostAsJsonAsync(location + "/filing", new { documentRef = "鄂数备〔2026〕1号", filedOn = today.AddDays(-1).ToString("yyyy-MM-dd") });
 
         Assert.Equal("agreement.invalid", (await FoundationEndToEndTests.AssertProblemAsync(futureSigning, HttpStatusCode.UnprocessableEntity, "agreement.invalid")).GetProperty("code").GetString());
@@ -59,7 +62,7 @@ public sealed class AgreementTermEndToEndTests
         var active = await PollAsync(authority, location, a => a.GetProperty("status").GetString() != "signed", TimeSpan.FromSeconds(90));
         Assert.Equal("active", active.GetProperty("status").GetString());
         Assert.Contains("start", MilestoneKinds(active));
-        var accepted = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [providerId]));
+        var accepted = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [resourceId]));
         Assert.True(accepted.StatusCode == HttpStatusCode.Created, await accepted.Content.ReadAsStringAsync());
         var filed = await authority.PostAsJsonAsync(location + "/filing", new { documentRef = "鄂数备〔2026〕1号", filedOn = today.ToString("yyyy-MM-dd") });
         Assert.Equal(HttpStatusCode.OK, filed.StatusCode);

@@ -78,8 +78,10 @@ public sealed class AuthorizationScopeEndToEndTests(PlatformHostFixture platform
         using var authority = platform.Client(Roles.Authority, "org-authority");
         var (operatorId, agreementId) = await ScenarioSteps.CreateOperatorWithAgreementAsync(authority);
         var providerId = await ScenarioSteps.CreateOrganizationAsync(authority, "provider", "武汉市交通运输局");
+        using var provider = platform.Client(Roles.Provider, providerId);
+        var resourceId = await ScenarioSteps.PublishResourceAsync(authority, provider);
         using var owner = platform.Client(Roles.Operator, operatorId);
-        var before = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [providerId]));
+        var before = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [resourceId]));
         Assert.True(before.StatusCode == HttpStatusCode.Created, await before.Content.ReadAsStringAsync());
 
         var reported = await owner.PostAsJsonAsync("/api/incidents", new
@@ -88,11 +90,13 @@ public sealed class AuthorizationScopeEndToEndTests(PlatformHostFixture platform
         });
         Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
         var incidentId = (await reported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var stillQualified = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [providerId]));
+        var stillQualified = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [resourceId]));
         var byOperator = await owner.PostAsJsonAsync($"/api/incidents/{incidentId}/confirmation", new { note = "自认" });
         var confirmed = await authority.PostAsJsonAsync($"/api/incidents/{incidentId}/confirmation", new { note = "经核查属实，构成数据安全事件" });
         var again = await authority.PostAsJsonAsync($"/api/incidents/{incidentId}/confirmation", new { note = "再次确认" });
-        var after = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [providerId]));
+        var after = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(agreementId, [resourceId]));
+        var planId = await PlatformScenario.CreateApprovedPlanAsync(authority);
+        var newAgreement = await PlatformScenario.SignAgreementAsync(authority, planId, operatorId, TodayCst, TodayCst.AddYears(1));
 
         Assert.Equal(HttpStatusCode.Created, stillQualified.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, byOperator.StatusCode);
@@ -101,6 +105,9 @@ public sealed class AuthorizationScopeEndToEndTests(PlatformHostFixture platform
         var problem = await FoundationEndToEndTests.AssertProblemAsync(after, HttpStatusCode.UnprocessableEntity, "organization.not_qualified");
         Assert.Equal(["noSecurityIncidentsLast3Years"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
         Assert.Contains("noSecurityIncidentsLast3Years", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // M3.5 at signing too: the confirmed incident refuses a new agreement although the recorded facts still say clean.
+        var signing = await FoundationEndToEndTests.AssertProblemAsync(newAgreement, HttpStatusCode.UnprocessableEntity, "agreement.operator_not_qualified");
+        Assert.Contains("noSecurityIncidentsLast3Years", signing.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     private static async Task AmendAsync(HttpClient authority, string planId, int version, object amendment)

@@ -34,7 +34,7 @@ public sealed class BodyIdEndToEndTests(PlatformHostFixture platform)
         using var attacker = platform.Client(Roles.Operator, operatorId);
         var providerId = await ScenarioSteps.CreateOrganizationAsync(authority, "provider", "武汉市统计局");
 
-        var scenario = JsonSerializer.SerializeToNode(ScenarioSteps.Body(agreementId, [providerId]))!.AsObject();
+        var scenario = JsonSerializer.SerializeToNode(ScenarioSteps.Body(agreementId, ["res-01jd8x3kq7m4r6t9v2w5y8z1ab"]))!.AsObject();
         var attempts = new List<(string Field, string Method, string Url, object Body, HttpClient Client)>
         {
             ("agreementId", "POST", "/api/scenarios", With(scenario, "agreementId", bad), attacker),

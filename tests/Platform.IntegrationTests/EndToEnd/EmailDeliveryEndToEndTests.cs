@@ -29,6 +29,10 @@ public sealed partial class EmailDeliveryEndToEndTests(MailPlatformFixture platf
         var providerId = await CreateOrganizationAsync(authority, "provider", "湖北省电力公司");
         using var provider = platform.Client(Roles.Provider, providerId);
         using var owner = platform.Client(Roles.Operator, operatorId);
+        // The scenario names a published resource of the provider (M4.2); its publication notices go out before any
+        // contact or channel exists, so they never reach the addresses this test counts.
+        var resourceId = await PublishResourceAsync(authority, provider);
+        await Task.Delay(TimeSpan.FromSeconds(5));
         var unique = Guid.NewGuid().ToString("N")[..8];
         var authorityReviewer = $"reviewer-{unique}@authority.example.gov.cn";
         var providerReviewer = $"reviewer-{unique}@power.example.cn";
@@ -39,7 +43,7 @@ public sealed partial class EmailDeliveryEndToEndTests(MailPlatformFixture platf
         await AddContactAsync(provider, $"/api/organizations/{providerId}/contacts", "赵安全", providerSecurity, ["security"]);
         await AddContactAsync(authority, $"/api/organizations/{operatorId}/contacts", "陈运营", operatorContact, ["review", "general"]);
 
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId], title: title));
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [resourceId], title: title));
 
         var toAuthority = await platform.Sink.WaitForAsync(authorityReviewer, title);
         var toProvider = await platform.Sink.WaitForAsync(providerReviewer, title);
@@ -119,13 +123,17 @@ public sealed partial class EmailDeliveryEndToEndTests(MailPlatformFixture platf
         var providerId = await CreateOrganizationAsync(authority, "provider", "湖北省交通运输厅");
         using var provider = platform.Client(Roles.Provider, providerId);
         using var owner = platform.Client(Roles.Operator, operatorId);
+        // The scenario names a published resource of the provider (M4.2); its publication notices go out before any
+        // contact or channel exists, so they never reach the addresses this test counts.
+        var resourceId = await PublishResourceAsync(authority, provider);
+        await Task.Delay(TimeSpan.FromSeconds(5));
         var unique = Guid.NewGuid().ToString("N")[..8];
         var authorityDesk = $"desk-{unique}@authority.example.gov.cn";
         await AddContactAsync(authority, "/api/authority/contacts", "值班室", authorityDesk, ["general"]);
         // The provider has a contact, but not for reviews.
         await AddContactAsync(provider, $"/api/organizations/{providerId}/contacts", "赵安全", $"security-{unique}@transport.example.cn", ["security"]);
 
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId], title: title));
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [resourceId], title: title));
         var failedId = $"{InstanceId(scenarioId, 1)}-provider-{providerId}";
 
         var failed = await EmailDeliveryEndToEndTests.WaitForDeliveryAsync(authority, failedId, "failed");
@@ -160,13 +168,17 @@ public sealed partial class EmailDeliveryEndToEndTests(MailPlatformFixture platf
         var providerId = await CreateOrganizationAsync(authority, "provider", "湖北省气象局");
         using var provider = platform.Client(Roles.Provider, providerId);
         using var owner = platform.Client(Roles.Operator, operatorId);
+        // The scenario names a published resource of the provider (M4.2); its publication notices go out before any
+        // contact or channel exists, so they never reach the addresses this test counts.
+        var resourceId = await PublishResourceAsync(authority, provider);
+        await Task.Delay(TimeSpan.FromSeconds(5));
         await using var robot = new WebhookListener();
         var set = await provider.PutAsJsonAsync($"/api/organizations/{providerId}/webhook", new { url = robot.Url, secretName = MailPlatformFixture.WebhookSecretName });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         var missingSecret = await provider.PutAsJsonAsync($"/api/organizations/{providerId}/webhook", new { url = robot.Url, secretName = "no-such-secret" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, missingSecret.StatusCode);
 
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId], title: title));
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [resourceId], title: title));
         var id = $"{InstanceId(scenarioId, 1)}-provider-{providerId}";
 
         var delivered = await EmailDeliveryEndToEndTests.WaitForDeliveryAsync(provider, id, "delivered");

@@ -96,7 +96,7 @@ public sealed class HardeningEndToEndTests(PlatformHostFixture platform)
         Assert.True(suspended.StatusCode == HttpStatusCode.OK, await suspended.Content.ReadAsStringAsync());
         try
         {
-            var scenario = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(setup.AgreementId, [setup.ProviderId]));
+            var scenario = await owner.PostAsJsonAsync("/api/scenarios", ScenarioSteps.Body(setup.AgreementId, [resourceId]));
             var masking = await staff.PostAsJsonAsync("/api/masking/jobs", new { resourceId, purpose = "sample", sampling = new { rows = 3 } });
             var sandbox = await SandboxScenario.SubmitAsync(staff, setup, "full", $"SELECT count(*) AS n FROM {setup.TableName}");
 

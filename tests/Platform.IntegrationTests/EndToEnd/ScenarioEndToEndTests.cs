@@ -300,8 +300,8 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         using var owner = platform.Client(Roles.Operator, operatorId);
         using var stranger = platform.Client(Roles.Operator, await PlatformScenario.CreateOperatorAsync(authority));
 
-        var otherOperators = await stranger.PostAsJsonAsync("/api/scenarios", Body(agreementId, [providerId]));
-        var unknownAgreement = await owner.PostAsJsonAsync("/api/scenarios", Body("agr-01jd8x3kq7m4r6t9v2w5y8z1ab", [providerId]));
+        var otherOperators = await stranger.PostAsJsonAsync("/api/scenarios", Body(agreementId, ["res-01jd8x3kq7m4r6t9v2w5y8z1ab"]));
+        var unknownAgreement = await owner.PostAsJsonAsync("/api/scenarios", Body("agr-01jd8x3kq7m4r6t9v2w5y8z1ab", ["res-01jd8x3kq7m4r6t9v2w5y8z1ab"]));
         var noJustification = await owner.PostAsJsonAsync("/api/scenarios", new
         {
             agreementId, title = "场景", purpose = "目的", useCategory = "industry", economicValue = "高", socialValue = "高", businessModel = "收费",
@@ -310,7 +310,7 @@ public sealed class ScenarioEndToEndTests(PlatformHostFixture platform)
         var noNeeds = await owner.PostAsJsonAsync("/api/scenarios", new { agreementId, title = "场景", purpose = "目的", useCategory = "industry", economicValue = "高", socialValue = "高", businessModel = "收费", dataNeeds = Array.Empty<object>() });
         var unknownResource = await owner.PostAsJsonAsync("/api/scenarios", Body(agreementId, ["res-01jd8x3kq7m4r6t9v2w5y8z1ab"]));
         var terminated = await authority.PostAsJsonAsync($"/api/agreements/{agreementId}/termination", new { ground = "other", detail = "测试终止" });
-        var afterTermination = await owner.PostAsJsonAsync("/api/scenarios", Body(agreementId, [providerId]));
+        var afterTermination = await owner.PostAsJsonAsync("/api/scenarios", Body(agreementId, ["res-01jd8x3kq7m4r6t9v2w5y8z1ab"]));
 
         await FoundationEndToEndTests.AssertProblemAsync(otherOperators, HttpStatusCode.Conflict, "scenario.agreement_not_active");
         await FoundationEndToEndTests.AssertProblemAsync(unknownAgreement, HttpStatusCode.Conflict, "scenario.agreement_not_active");

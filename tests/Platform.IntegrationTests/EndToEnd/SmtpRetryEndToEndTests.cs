@@ -27,10 +27,14 @@ public sealed class SmtpRetryEndToEndTests
         var providerId = await CreateOrganizationAsync(authority, "provider", "湖北省自然资源厅");
         using var provider = Client(Roles.Provider, providerId);
         using var owner = Client(Roles.Operator, operatorId);
+        // The scenario names a published resource of the provider (M4.2); its publication notices go out before the
+        // reviewer's contact exists, so the relay's one refusal is left for the scenario's link.
+        var resourceId = await PublishResourceAsync(authority, provider);
+        await Task.Delay(TimeSpan.FromSeconds(5));
         var address = $"reviewer-{Guid.NewGuid():N}"[..20] + "@land.example.cn";
         await EmailDeliveryEndToEndTests.AddContactAsync(provider, $"/api/organizations/{providerId}/contacts", "刘评审", address, ["review"]);
 
-        var scenarioId = await SubmitAsync(owner, Body(agreementId, [providerId]));
+        var scenarioId = await SubmitAsync(owner, Body(agreementId, [resourceId]));
         var id = $"{InstanceId(scenarioId, 1)}-provider-{providerId}";
 
         var delivered = await EmailDeliveryEndToEndTests.WaitForDeliveryAsync(provider, id, "delivered");
