@@ -119,7 +119,12 @@ public sealed class AuditFloodEndToEndTests(AuditFloodHostFixture platform) : IC
 
         // The chain: nothing per attempt; once the flood's minute has ended, one aggregated entry for it.
         var after = await PollChainAsync(supervisor, before.Count, entries => entries.Any(e => e.Action == LinkAttemptGuard.RefusedAction), TimeSpan.FromSeconds(90));
-        var added = after.Skip(before.Count).ToList();
+        // Other hosts of the test run share the job queues, so this host may also record a masking or sandbox job it
+        // picked up meanwhile; what the link routes can write is approval.* and security.* entries, and of those only
+        // the aggregated one may appear.
+        var added = after.Skip(before.Count)
+            .Where(e => e.Action.StartsWith("approval.", StringComparison.Ordinal) || e.Action.StartsWith("security.", StringComparison.Ordinal))
+            .ToList();
         Assert.All(added, e => Assert.Equal(LinkAttemptGuard.RefusedAction, e.Action));
         Assert.InRange(added.Count, 1, 3);
 
