@@ -46,7 +46,8 @@ public sealed class ApprovalBrowserEndToEndTests(PlatformHostFixture platform)
         Assert.Contains("可满足性", text, StringComparison.Ordinal);
         Assert.Equal(0, scripts);
         Assert.Contains("您的决定已记录", answer, StringComparison.Ordinal);
-        var view = await PlatformScenario.PollAsync(owner, $"/api/scenarios/{scenarioId}",
+        // Sealed reviews (M4.2): while the round is open the operator sees only that the slot is decided; the authority sees the decision.
+        var view = await PlatformScenario.PollAsync(authority, $"/api/scenarios/{scenarioId}",
             s => s.GetProperty("reviews").EnumerateArray().Any(r => r.GetProperty("slot").GetString() == "authority" && r.GetProperty("state").GetString() == "decided"),
             TimeSpan.FromSeconds(30));
         var review = view.GetProperty("reviews").EnumerateArray().Single(r => r.GetProperty("slot").GetString() == "authority");

@@ -15,9 +15,13 @@ public static class ProductSteps
     public const string AggregateSql = "SELECT district, count(*) AS people, avg(age) AS mean_age FROM {0} GROUP BY district ORDER BY district";
 
     /// <summary>A grant over the register (SandboxScenario) and a released aggregate over it by the operator's staff.</summary>
-    public static async Task<ProductSetup> ReleasedOutputAsync(PlatformHostFixture platform, string useCategory = "public-good")
+    /// <summary>
+    /// A released full-mode output. Without <paramref name="withPersonalField"/> the grant leaves out the personal field
+    /// `name`, so products built on it carry no personal information (M4.5.1: their flags come from the granted fields).
+    /// </summary>
+    public static async Task<ProductSetup> ReleasedOutputAsync(PlatformHostFixture platform, string useCategory = "public-good", bool withPersonalField = false)
     {
-        var sandbox = await SandboxScenario.GrantedAsync(platform, useCategory);
+        var sandbox = await SandboxScenario.GrantedAsync(platform, useCategory, withPersonalField ? null : ["district", "age"]);
         using var owner = platform.Client(Roles.Operator, sandbox.OperatorId);
         var grant = await owner.GetFromJsonAsync<JsonElement>($"/api/grants/{sandbox.GrantId}");
         using var staff = SandboxScenario.StaffClient(platform, sandbox);

@@ -40,10 +40,10 @@ public static class SandboxScenario
 
     private static readonly TimeSpan WorkTimeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<SandboxSetup> GrantedAsync(PlatformHostFixture platform, string useCategory = "public-good")
+    public static async Task<SandboxSetup> GrantedAsync(PlatformHostFixture platform, string useCategory = "public-good", string[]? requestFields = null)
     {
         var people = NewPeople();
-        return await GrantedAsync(platform, PeopleDataset(people), WorkTimeout, people, useCategory);
+        return await GrantedAsync(platform, PeopleDataset(people), WorkTimeout, people, useCategory, requestFields);
     }
 
     /// <summary>A grant over <paramref name="dataset"/>; <paramref name="workTimeout"/> bounds each wait for the platform's background work (sampling, provisioning).</summary>
