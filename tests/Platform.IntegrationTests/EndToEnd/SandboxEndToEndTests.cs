@@ -304,8 +304,8 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
         var setup = await GrantedAsync(platform);
         using var staff = StaffClient(platform, setup);
         using var authority = platform.Client(Roles.Authority, "org-authority");
-        var aliases = string.Join(", ", Enumerable.Range(0, 7).Select(i => $"{setup.TableName} a{i}"));
-        var sum = string.Join(" + ", Enumerable.Range(0, 7).Select(i => $"a{i}.age"));
+        var aliases = string.Join(", ", Enumerable.Range(0, 9).Select(i => $"{setup.TableName} a{i}"));
+        var sum = string.Join(" + ", Enumerable.Range(0, 9).Select(i => $"a{i}.age"));
         var submitted = await SubmitAsync(staff, setup, "sample", $"SELECT count(*) AS n FROM {aliases} WHERE {sum} > 0");
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var url = submitted.Headers.Location!.ToString();
