@@ -7,11 +7,24 @@ namespace Platform.IntegrationTests.Infrastructure;
 /// <summary>
 /// The one Azurite every integration and end-to-end test shares. Starts it (from the repository's
 /// node_modules, installing them when missing) when nothing listens on its ports, and stops only what it started.
+/// The ports are 10000-10002 unless AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT and AZURITE_TABLE_PORT move them (the same
+/// variables scripts/azurite.sh reads), so two checkouts on one machine can each test against their own emulator.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    public const string ConnectionString = "UseDevelopmentStorage=true";
-    private static readonly int[] Ports = [10000, 10001, 10002];
+    private static readonly int[] Ports =
+    [
+        PortFromEnvironment("AZURITE_BLOB_PORT", 10000),
+        PortFromEnvironment("AZURITE_QUEUE_PORT", 10001),
+        PortFromEnvironment("AZURITE_TABLE_PORT", 10002),
+    ];
+
+    public static string ConnectionString { get; } = Ports is [10000, 10001, 10002]
+        ? "UseDevelopmentStorage=true"
+        : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+          "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+          $"BlobEndpoint=http://127.0.0.1:{Ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Ports[1]}/devstoreaccount1;" +
+          $"TableEndpoint=http://127.0.0.1:{Ports[2]}/devstoreaccount1;";
     private Process? _started;
 
     public string StorageConnectionString => ConnectionString;
@@ -33,7 +46,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
         var location = Path.Combine(RepositoryRoot, ".azurite", "test");
         Directory.CreateDirectory(location);
-        var psi = new ProcessStartInfo("node", $"\"{azurite}\" --silent --skipApiVersionCheck --location \"{location}\" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1")
+        var psi = new ProcessStartInfo("node", $"\"{azurite}\" --silent --skipApiVersionCheck --location \"{location}\" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {Ports[0]} --queuePort {Ports[1]} --tablePort {Ports[2]}")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -55,7 +68,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("Azurite did not listen on 10000-10002 within 60 s.");
+                throw new TimeoutException($"Azurite did not listen on {string.Join('/', Ports)} within 60 s.");
             }
 
             await Task.Delay(200);
@@ -87,6 +100,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return false;
         }
     }
+
+    private static int PortFromEnvironment(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
 
     private static async Task RunAsync(string file, string arguments, string workingDirectory, TimeSpan timeout)
     {
