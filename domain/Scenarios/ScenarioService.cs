@@ -13,19 +13,17 @@ namespace Platform.Domain.Scenarios;
 /// <summary>
 /// Scenarios, "one scenario, one review" (M4.2): what HTTP calls — submission and resubmission under an active
 /// agreement (each starts a review round) and reading with object-level access. The round's steps are
-/// <see cref="ScenarioReviewSteps"/>, cancellation with the agreement <see cref="ScenarioReviewRevocationStep"/>.
+/// <see cref="ScenarioReviewSteps"/>, cancellation with the agreement <see cref="ScenarioReviewRevocationStep"/>; what a
+/// submission must satisfy is <see cref="ScenarioSubmissionCheck"/>, the authority's experts <see cref="ScenarioExperts"/>.
 /// </summary>
 public sealed class ScenarioService(
     IScenarioStore store,
-    IAgreementStore agreements,
-    IOrganizationStore organizations,
-    IResourceStore resources,
+    ScenarioSubmissionCheck submissionCheck,
     IOperatorAccessGuard operatorAccess,
     IAuditTrail audit,
     IClock clock,
     TimeCompression compression,
-    ScenarioReviewSettings settings,
-    AuthorizationBinding authorization)
+    ScenarioReviewSettings settings)
 {
     public const string ReviewKind = "scenario-review";
     public const string ReviewOrchestrator = OrchestratorNames.ScenarioReview;
@@ -42,10 +40,7 @@ public sealed class ScenarioService(
     public async Task<Versioned<Scenario>> SubmitAsync(string id, string? agreementId, ScenarioDraft draft, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
     {
         await operatorAccess.EnsureMayStartWorkAsync(caller, cancellationToken);
-        var agreement = await EnsureAgreementLiveAsync(agreementId, caller, cancellationToken);
-        var content = await ValidateAsync(draft, cancellationToken);
-        // M3.5 re-checked at submission; M3.3, M5.5.4: the data needs lie inside the authorised scope.
-        await authorization.EnsureBindsAsync(agreement, ScopeItemsOf(content), cancellationToken);
+        var (agreement, content) = await submissionCheck.CheckAsync(agreementId, draft, caller, cancellationToken);
         var now = clock.UtcNow;
         var instanceId = ReviewInstanceId(id, 1);
         var scenario = new Scenario(id, agreement.Id, agreement.OperatorId, ScenarioStatus.InReview,
@@ -70,9 +65,7 @@ public sealed class ScenarioService(
         }
 
         await operatorAccess.EnsureMayStartWorkAsync(caller, cancellationToken);
-        var agreement = await EnsureAgreementLiveAsync(current.Value.AgreementId, caller, cancellationToken);
-        var content = await ValidateAsync(draft, cancellationToken);
-        await authorization.EnsureBindsAsync(agreement, ScopeItemsOf(content), cancellationToken);
+        var (agreement, content) = await submissionCheck.CheckAsync(current.Value.AgreementId, draft, caller, cancellationToken);
         var now = clock.UtcNow;
         var round = current.Value.CurrentRound.Number + 1;
         var updated = ScenarioRules.Resubmit(current.Value, content, ReviewInstanceId(id, round), now, now + settings.ReviewDeadline);
@@ -107,137 +100,7 @@ public sealed class ScenarioService(
             cancellationToken);
     }
 
-    private async Task<Agreement> EnsureAgreementLiveAsync(string? agreementId, Caller caller, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(agreementId))
-        {
-            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "The agreement the scenario is submitted under is required.",
-                new Dictionary<string, string[]> { ["agreementId"] = ["Required."] });
-        }
-
-        var agreement = await agreements.GetAsync(agreementId.Trim(), cancellationToken);
-        // M4.2 builds on M3.4: only an operator holding a live agreement of its own can submit scenarios under it.
-        if (agreement is null || agreement.Value.OperatorId != caller.Organization)
-        {
-            throw new DomainException(FailureKind.Conflict, "scenario.agreement_not_active",
-                $"Agreement '{agreementId}' is not an active agreement of your organisation; scenarios are submitted under an active agreement.");
-        }
-
-        // M3.4: only while the agreement is in force (not before its start, not after its end).
-        AgreementRules.EnsureInForce(agreement.Value);
-
-        return agreement.Value;
-    }
-
-    private static IEnumerable<ScopeItem> ScopeItemsOf(ScenarioContent content)
-        => content.DataNeeds.Select((need, i) => new ScopeItem($"dataNeeds[{i}].resourceId", need.ResourceId, need.ProviderId));
-
-    /// <summary>
-    /// M2.3: the authority adds expert reviewers to the open round of a scenario under review; each gets a signed link
-    /// and the round waits for it too. An expert from the operator's own side is refused (409 <c>scenario.reviewer_conflict</c>).
-    /// </summary>
-    public async Task<Versioned<Scenario>> AddExpertsAsync(string id, IReadOnlyList<string?>? experts, Caller caller, IWorkflowGateway workflows, CancellationToken cancellationToken = default)
-    {
-        if (caller.Role != Roles.Authority)
-        {
-            throw new DomainException(FailureKind.Forbidden, "auth.forbidden_role", "Only the authority organises expert review (M2.3).");
-        }
-
-        var current = await GetAsync(id, caller, cancellationToken);
-        var wanted = (experts ?? []).Select(e => e?.Trim() ?? "").ToList();
-        if (wanted.Count == 0 || wanted.Count > ScenarioRules.MaxExperts || wanted.Any(e => e.Length == 0) || wanted.Distinct(StringComparer.Ordinal).Count() != wanted.Count)
-        {
-            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Name 1 to 10 distinct expert organisations.",
-                new Dictionary<string, string[]> { ["experts"] = [$"1 to {ScenarioRules.MaxExperts} distinct reviewer organisation ids."] });
-        }
-
-        var operatorOrganization = (await organizations.GetAsync(current.Value.OperatorId, cancellationToken))?.Value;
-        var errors = new Dictionary<string, string[]>();
-        for (var i = 0; i < wanted.Count; i++)
-        {
-            var expert = IsSafeId(wanted[i]) ? (await organizations.GetAsync(wanted[i], cancellationToken))?.Value : null;
-            if (expert is not null && operatorOrganization is not null && ScenarioRules.ReviewerConflict(expert, operatorOrganization) is { } conflict)
-            {
-                throw new DomainException(FailureKind.Conflict, "scenario.reviewer_conflict", $"'{wanted[i]}' cannot review this scenario: {conflict}");
-            }
-
-            if (expert?.Kind != OrganizationKind.Reviewer)
-            {
-                errors[$"experts[{i}]"] = [$"'{wanted[i]}' is not a registered reviewer organisation."];
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Some experts are not registered reviewer organisations.", errors);
-        }
-
-        var added = new List<string>();
-        var (updated, _) = await OptimisticChange.ApplyAsync(ct => store.GetAsync(id, ct), store.ReplaceAsync, scenario =>
-        {
-            added.Clear();
-            foreach (var expert in wanted)
-            {
-                (scenario, var isNew) = ScenarioRules.AddExpert(scenario, expert, clock.UtcNow);
-                if (isNew)
-                {
-                    added.Add(ScenarioRules.ExpertSlot(expert).Slot);
-                }
-            }
-
-            return scenario;
-        }, () => new DomainException(FailureKind.NotFound, "scenario.not_found", $"Scenario '{id}' does not exist."), cancellationToken);
-        if (added.Count > 0)
-        {
-            await audit.RecordAsync(caller, "scenario.experts_added", TargetOf(id), new { round = updated.CurrentRound.Number, slots = added }, cancellationToken);
-        }
-
-        foreach (var slot in added)
-        {
-            await workflows.RaiseEventAsync(updated.CurrentRound.InstanceId, ReviewerAddedEventName, new ScenarioReviewerAdded(slot), cancellationToken);
-        }
-
-        return (await store.GetAsync(id, cancellationToken))!;
-    }
-
-    /// <summary>Checks the draft and takes each need's providers from the published catalogue (M4.2).</summary>
-    private async Task<ScenarioContent> ValidateAsync(ScenarioDraft draft, CancellationToken cancellationToken)
-    {
-        var content = ScenarioRules.Validate(draft);
-        var published = new Dictionary<string, ResourceHolder>(StringComparer.Ordinal);
-        foreach (var need in content.DataNeeds)
-        {
-            var resource = IsSafeId(need.ResourceId) ? (await resources.GetAsync(need.ResourceId, cancellationToken))?.Value : null;
-            if (resource?.Status == ResourceStatus.Published)
-            {
-                published[need.ResourceId] = new ResourceHolder(resource.Id, resource.ProviderId, resource.SharedFrom);
-            }
-        }
-
-        content = ScenarioRules.WithHolders(content, published);
-        var errors = new Dictionary<string, string[]>();
-        for (var i = 0; i < content.Experts.Count; i++)
-        {
-            if (!await IsOrganizationOfKindAsync(content.Experts[i], OrganizationKind.Reviewer, cancellationToken))
-            {
-                errors[$"experts[{i}]"] = [$"'{content.Experts[i]}' is not a registered reviewer organisation."];
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new DomainException(FailureKind.Unprocessable, "scenario.invalid", "Some experts suggested by the scenario are not registered.", errors);
-        }
-
-        return content;
-    }
-
-    private static bool IsSafeId(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
-
-    private async Task<bool> IsOrganizationOfKindAsync(string id, OrganizationKind kind, CancellationToken cancellationToken)
-    {
-        return IsSafeId(id) && (await organizations.GetAsync(id, cancellationToken))?.Value.Kind == kind;
-    }
+    internal static bool IsSafeId(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     private static bool MayRead(Scenario scenario, Caller caller) => caller.Role switch
     {

@@ -126,7 +126,7 @@ public sealed record ScenarioView(
 }
 
 /// <summary>Scenario review, "one scenario, one review" (M4.2).</summary>
-public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios, IdGenerator ids)
+public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios, ScenarioExperts experts, IdGenerator ids)
 {
     public const string IdPrefix = "scn";
     private static readonly ApiAccess Operator = ApiAccess.RolesOf(Roles.Operator);
@@ -171,7 +171,7 @@ public sealed class ScenarioFunctions(ApiHandler api, ScenarioService scenarios,
         [DurableClient] DurableTaskClient client)
         => api.RunAsync<AddScenarioExpertsRequest>(request, Authority, async (call, body) =>
         {
-            var updated = await scenarios.AddExpertsAsync(call.RouteId(id, IdPrefix), body.Experts, call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
+            var updated = await experts.AddExpertsAsync(call.RouteId(id, IdPrefix), body.Experts, call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Ok(ScenarioView.From(updated.Value, call.Caller), updated.ETag);
         });
 

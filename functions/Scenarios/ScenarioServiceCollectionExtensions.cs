@@ -20,6 +20,8 @@ public static class ScenarioServiceCollectionExtensions
         services.TryAddSingleton(provider => new ScenarioReviewSettings(
             DurationSetting.TryParse(provider.GetRequiredService<IOptions<ScenarioOptions>>().Value.ReviewDeadline, out var deadline) ? deadline : ScenarioReviewSettings.DefaultReviewDeadline));
         services.TryAddSingleton<ScenarioService>();
+        services.TryAddSingleton<ScenarioSubmissionCheck>();
+        services.TryAddSingleton<ScenarioExperts>();
         services.TryAddSingleton<ScenarioRecords>();
         services.TryAddSingleton<ScenarioReviewSteps>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalSubjectSource, ScenarioApprovalSubject>());
