@@ -19,12 +19,11 @@ public sealed class QualityIssueService(
     IQualityIssueStore store,
     IResourceStore resources,
     IOrganizationStore organizations,
-    ICalendarStore calendars,
+    QualityCorrectionDeadline correctionDeadline,
     INotificationOutbox outbox,
     IAuditTrail audit,
     IClock clock,
-    TimeCompression compression,
-    QualitySettings settings)
+    TimeCompression compression)
 {
     public const string Orchestrator = OrchestratorNames.QualityIssue;
     public const string ResolvedEventName = "QualityIssueResolved";
@@ -50,9 +49,7 @@ public sealed class QualityIssueService(
 
         var fields = QualityIssueRules.ResolveFields(valid.Fields, resource.Fields.Select(f => f.Name));
         var now = clock.UtcNow;
-        var year = ChinaTime.LegalDate(now).Year;
-        var calendar = await calendars.LoadAsync(year, year + 1, cancellationToken);
-        var deadline = ReviewDeadline.Compute(now, settings.CorrectionWorkingDays, calendar);
+        var deadline = await correctionDeadline.ComputeAsync(now, cancellationToken);
         var issue = QualityIssueRules.Create(id, valid, resource.Name, resource.ProviderId, fields, caller, deadline, now);
         var etag = await store.AddAsync(issue, cancellationToken);
         await audit.RecordAsync(caller, "quality_issue.raised", QualityIssueRules.TargetOf(id),

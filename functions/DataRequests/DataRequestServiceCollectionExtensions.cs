@@ -23,6 +23,7 @@ public static class DataRequestServiceCollectionExtensions
         services.TryAddSingleton(provider => new DataRequestSettings(provider.GetRequiredService<IOptions<DataRequestOptions>>().Value.ReminderWorkingDaysBefore));
         services.TryAddSingleton<DataRequestRecords>();
         services.TryAddSingleton<DataRequestSubmission>();
+        services.TryAddSingleton<DataRequestItemResolver>();
         services.TryAddSingleton<DataRequestReviewSubmission>();
         services.TryAddSingleton<DataRequestQueries>();
         services.TryAddSingleton<DataRequestReviewSchedule>();

@@ -20,6 +20,7 @@ public static class QualityServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QualityOptions>, QualityOptionsValidator>());
         services.TryAddSingleton(provider => new QualitySettings(provider.GetRequiredService<IOptions<QualityOptions>>().Value.CorrectionWorkingDays));
         services.TryAddSingleton<QualityIssueService>();
+        services.TryAddSingleton<QualityCorrectionDeadline>();
         services.TryAddSingleton<QualityIssueEscalation>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeadlineSweepStep, QualityIssueDeadlineSweepStep>());
         services.TryAddTransient<EscalateQualityIssueActivity>();

@@ -147,8 +147,9 @@ public sealed class DataRequestTestWorld
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, [new DataRequestApprovalSubject(Store, organizations.Object)]);
         var records = new DataRequestRecords(Store, Timeliness, organizations.Object, Clock);
         Queries = new DataRequestQueries(Store, Timeliness);
-        Submission = new DataRequestSubmission(Store, Scenarios.Object, Agreements.Object, Resources, Guard.Object, Audit, Clock, TimeCompression.None,
-            Platform.UnitTests.Agreements.ScopeTestDoubles.BindingCoveringAll(Resources, Clock));
+        Submission = new DataRequestSubmission(Store, Scenarios.Object, Agreements.Object,
+            new DataRequestItemResolver(Resources, Platform.UnitTests.Agreements.ScopeTestDoubles.BindingCoveringAll(Resources, Clock)),
+            Guard.Object, Audit, Clock, TimeCompression.None);
         Schedule = new DataRequestReviewSchedule(records, calendars.Object, Audit, DataRequestSettings.Default);
         ReviewTasks = new DataRequestReviewTasks(records, Approvals, linkSettings, Outbox, Clock, TimeCompression.None);
         Decisions = new DataRequestDecisions(records, ApprovalStore, ReviewTasks, Outbox, Audit, Clock, TimeCompression.None);

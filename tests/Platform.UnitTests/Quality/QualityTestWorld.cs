@@ -63,7 +63,7 @@ public sealed class QualityTestWorld
         Workflows.Setup(w => w.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object>(), It.IsAny<CancellationToken>()))
             .Callback((string instance, string name, object payload, CancellationToken _) => Raised.Add((instance, name, payload)))
             .ReturnsAsync(true);
-        Service = new QualityIssueService(Store, Resources, organizations.Object, calendars.Object, Outbox, Audit, Clock, Compression, new QualitySettings(workingDays));
+        Service = new QualityIssueService(Store, Resources, organizations.Object, new QualityCorrectionDeadline(calendars.Object, new QualitySettings(workingDays)), Outbox, Audit, Clock, Compression);
         Escalation = new QualityIssueEscalation(Store, organizations.Object, Outbox, Audit, Clock, Compression);
         var fields = new[] { "区域编码", "负荷" }.Select(f => new FieldDefinition(f, FieldType.String, FieldClassification.Public, FieldGrade.General, null, false)).ToList();
         Resources.AddAsync(new Resource(ResourceId, ProviderOrg, "电网负荷数据", "说明", "能源", "每日", fields, null, ResourceStatus.Published, DateTimeOffset.UnixEpoch, "seed")).GetAwaiter().GetResult();
