@@ -14,7 +14,18 @@ public sealed class QueuedJobProtocolTests
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     /// <summary>A job as small as the protocol needs: status, when it started, and its last error.</summary>
-    public sealed record TestJob(string Id, string Status, DateTimeOffset? StartedAt = null, string? LastError = null);
+    public sealed record TestJob(string Id, string Status, DateTimeOffset? StartedAt = null, string? LastError = null) : IQueuedJobRecord
+    {
+        public bool IsFinished => Status is "done" or "failed";
+
+        public bool IsRunning => Status == "running";
+
+        public DateTimeOffset CreatedAt => Now.AddHours(-1);
+
+        public int RequeueCount => 0;
+
+        public DateTimeOffset? RequeuedAt => null;
+    }
 
     /// <summary>An in-memory store with ETag concurrency, counting its writes.</summary>
     private sealed class FakeStore : IQueuedJobStore<TestJob>
@@ -45,6 +56,12 @@ public sealed class QueuedJobProtocolTests
             Put(job);
             return Task.FromResult(Current.ETag);
         }
+
+        public Task<IReadOnlyList<Versioned<TestJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Versioned<TestJob>>>([]);
+
+        public Task<IReadOnlyList<Versioned<TestJob>>> ListRunningAsync(CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Versioned<TestJob>>>(Current is { Value.IsRunning: true } running ? [running] : []);
     }
 
     /// <summary>The kind: a running job started within the last ten minutes is held by a live run.</summary>
