@@ -193,6 +193,69 @@ public sealed class QueuedJobReconcilerTests
     }
 
     [Fact]
+    public async Task RunAsync_RunningMaskingJobWhoseHeartbeatStopped_HandedBackOnceSentAgainAndAudited()
+    {
+        await CreateMaskingJobAsync();
+        var queued = (await _masking.JobStore.GetAsync("msk-1"))!;
+        await _masking.JobStore.ReplaceAsync(queued.Value with { Status = MaskingJobStatus.Running, StartedAt = _masking.Clock.UtcNow, Attempts = 1 }, queued.ETag);
+        await _beats.BeatAsync("masking", "msk-1", _masking.Clock.UtcNow.AddSeconds(30));
+        _masking.Clock.UtcNow += TimeSpan.FromSeconds(91);
+
+        var summary = await Reconciler(_masking.Clock).RunAsync(CancellationToken.None);
+        var again = await Reconciler(_masking.Clock).RunAsync(CancellationToken.None);
+
+        Assert.Equal(new ReconciliationSummary(0, 0, 0, 0, HandedBack: 1), summary);
+        Assert.Equal(new ReconciliationSummary(0, 0, 0, 0), again);
+        Assert.Equal(["msk-1"], _masking.Queue.Sent);
+        var job = (await _masking.JobStore.GetAsync("msk-1"))!.Value;
+        Assert.Equal((MaskingJobStatus.Queued, 1, _masking.Clock.UtcNow), (job.Status, job.RequeueCount, job.RequeuedAt!.Value));
+        Assert.Single(_masking.Audit.Records, r => r.Action == "masking_job.requeued" && r.Target == "masking/jobs/msk-1");
+    }
+
+    [Fact]
+    public async Task RunAsync_RunningMaskingJobWithoutABeatYet_LeftAloneWhileItsStartIsRecent()
+    {
+        await CreateMaskingJobAsync();
+        var queued = (await _masking.JobStore.GetAsync("msk-1"))!;
+        await _masking.JobStore.ReplaceAsync(queued.Value with { Status = MaskingJobStatus.Running, StartedAt = _masking.Clock.UtcNow + TimeSpan.FromMinutes(10) }, queued.ETag);
+        _masking.Clock.UtcNow += TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(20);
+
+        var summary = await Reconciler(_masking.Clock).RunAsync(CancellationToken.None);
+
+        Assert.Equal(new ReconciliationSummary(0, 0, 0, 0), summary);
+        Assert.Empty(_masking.Queue.Sent);
+        Assert.Equal(MaskingJobStatus.Running, (await _masking.JobStore.GetAsync("msk-1"))!.Value.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_LegacyRunningSandboxJobWithoutHeartbeat_HandedBackThenFailedAtTheCapWithOneOutcomeAudit()
+    {
+        await _sandbox.SubmitAsync("sbx-1", "SELECT count(*) AS n FROM t_people");
+        _sandbox.Queue.Sent.Clear();
+        var queued = (await _sandbox.Jobs.GetAsync("sbx-1"))!;
+        // Written before heartbeats existed: running, no beat, only its start.
+        await _sandbox.Jobs.ReplaceAsync(queued.Value with { Status = SandboxJobStatus.Running, StartedAt = _sandbox.Clock.UtcNow, Attempts = 1 }, queued.ETag);
+        for (var run = 0; run < Options.MaxRequeues; run++)
+        {
+            _sandbox.Clock.UtcNow += TimeSpan.FromMinutes(2);
+            Assert.Equal(1, (await Reconciler(_sandbox.Clock).RunAsync(CancellationToken.None)).HandedBack);
+            var handedBack = (await _sandbox.Jobs.GetAsync("sbx-1"))!;
+            Assert.Equal(SandboxJobStatus.Queued, handedBack.Value.Status);
+            // The redelivery claims it again and its worker dies again.
+            await _sandbox.Jobs.ReplaceAsync(handedBack.Value with { Status = SandboxJobStatus.Running, StartedAt = _sandbox.Clock.UtcNow }, handedBack.ETag);
+        }
+
+        _sandbox.Clock.UtcNow += TimeSpan.FromMinutes(2);
+        Assert.Equal(1, (await Reconciler(_sandbox.Clock).RunAsync(CancellationToken.None)).GaveUp);
+
+        Assert.Equal(["sbx-1", "sbx-1"], _sandbox.Queue.Sent);
+        var job = _sandbox.Jobs.Job("sbx-1");
+        Assert.Equal((SandboxJobStatus.Failed, RunningJobRule.WorkerLostCode, true), (job.Status, job.Code, job.OutcomeAudited));
+        Assert.Single(_masking.Audit.Records, r => r.Action == "sandbox.job_finished" && r.Target == "sandbox/jobs/sbx-1");
+        Assert.Equal(2, _masking.Audit.Records.Count(r => r.Action == "sandbox.job_requeued"));
+    }
+
+    [Fact]
     public async Task RunAsync_WorkerClaimsTheJobWhileItIsBeingRequeued_NothingSent()
     {
         await CreateMaskingJobAsync();
