@@ -14,6 +14,7 @@ using Platform.Adapters.Calendar;
 using Platform.Adapters.DataRequests;
 using Platform.Adapters.Disclosure;
 using Platform.Adapters.Grants;
+using Platform.Adapters.Jobs;
 using Platform.Adapters.Masking;
 using Platform.Adapters.Organizations;
 using Platform.Adapters.Oversight;
@@ -104,6 +105,7 @@ public static class AdapterServiceCollectionExtensions
         services.AddDataRequestStores();
         services.AddGrantStores();
         services.AddResourceStores();
+        services.AddJobAdapters();
         services.AddMaskingAdapters();
         services.AddSandboxAdapters();
         services.AddOversightAdapters();

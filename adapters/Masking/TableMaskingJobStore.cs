@@ -27,12 +27,19 @@ public sealed class TableMaskingJobStore(TableServiceClient tables) : IMaskingJo
     public Task<string> ReplaceAsync(MaskingJob job, string ifMatch, CancellationToken cancellationToken = default)
         => _store.ReplaceAsync(job.Id, job, ifMatch, Columns(job), cancellationToken);
 
-    public Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
     {
+        // A record written before the QueuedAt column existed has none: it is found by its row's Timestamp (last write)
+        // and judged by the times in its JSON, like every other candidate.
         var queued = StatusOf(MaskingJobStatus.Queued);
-        return _store.QueryAllVersionedAsync(
-            TableClient.CreateQueryFilter($"Status eq {queued} and QueuedAt lt {sentBeforeUtc.ToUniversalTime()}"), QueryPageSize, cancellationToken);
+        var cutoff = sentBeforeUtc.ToUniversalTime();
+        var candidates = await _store.QueryAllVersionedAsync(
+            TableClient.CreateQueryFilter($"Status eq {queued} and (QueuedAt lt {cutoff} or Timestamp lt {cutoff})"), QueryPageSize, cancellationToken);
+        return candidates.Where(j => QueuedJobRule.LastActivityAt(j.Value.CreatedAt, j.Value.RequeuedAt, j.Value.StartedAt) < sentBeforeUtc).ToList();
     }
+
+    public Task<IReadOnlyList<Versioned<MaskingJob>>> ListRunningAsync(CancellationToken cancellationToken = default)
+        => _store.QueryAllVersionedAsync(TableClient.CreateQueryFilter($"Status eq {StatusOf(MaskingJobStatus.Running)}"), QueryPageSize, cancellationToken);
 
     private static string StatusOf(MaskingJobStatus status) => status.ToString().ToLowerInvariant();
 

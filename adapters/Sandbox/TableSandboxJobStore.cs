@@ -104,9 +104,21 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
 
     public async Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
+        // A record written before the QueuedAt column existed has none: it is found by its row's Timestamp (last write)
+        // and judged by the times in its JSON, like every other candidate.
         var queued = SandboxJobStatus.Queued.ToWire();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {queued} and QueuedAt lt {sentBeforeUtc.ToUniversalTime()}");
+        var cutoff = sentBeforeUtc.ToUniversalTime();
+        var candidates = await ListVersionedAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {queued} and (QueuedAt lt {cutoff} or Timestamp lt {cutoff})"), cancellationToken);
+        return candidates.Where(j => QueuedJobRule.LastActivityAt(j.Value.SubmittedAt, j.Value.RequeuedAt, j.Value.StartedAt) < sentBeforeUtc).ToList();
+    }
+
+    public Task<IReadOnlyList<Versioned<SandboxJob>>> ListRunningAsync(CancellationToken cancellationToken = default)
+        => ListVersionedAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {SandboxJobStatus.Running.ToWire()}"), cancellationToken);
+
+    private async Task<IReadOnlyList<Versioned<SandboxJob>>> ListVersionedAsync(string filter, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
         var jobs = new List<Versioned<SandboxJob>>();
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, QueryPageSize, cancellationToken: cancellationToken))
         {

@@ -14,6 +14,15 @@ public interface IQueuedJobStore<TJob>
 
     /// <summary>Replaces the record if its ETag still matches (412 otherwise); returns the new ETag.</summary>
     Task<string> ReplaceAsync(TJob job, string ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every job still queued whose last sign of life (created, requeued, started) is before <paramref name="sentBeforeUtc"/>,
+    /// with its ETag (all pages); records written before that column existed are included when created before it.
+    /// </summary>
+    Task<IReadOnlyList<Versioned<TJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default);
+
+    /// <summary>Every running job with its ETag (all pages); the reconciler judges each by its heartbeat.</summary>
+    Task<IReadOnlyList<Versioned<TJob>>> ListRunningAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>What the shared protocol needs to know about one kind of queued job: its states and what ends it.</summary>
@@ -51,11 +60,18 @@ public interface IQueuedJobKind<TJob>
 /// The one protocol of every queue-run job (sandbox, masking, any later one). Delivery is at least once, so a run is
 /// idempotent: a delivery claims the job with an ETag-conditional write and only the winner runs it; a finished job
 /// is not run again; a failed attempt records its last error and hands the job back as queued for the queue's retry;
-/// the poison queue finally marks the job failed. Details in domain/Jobs/README.md.
+/// the poison queue finally marks the job failed. While an attempt runs, its worker keeps the job's heartbeat
+/// (<see cref="Heartbeat"/>), by which the reconciler hands back a run whose worker died. Details in domain/Jobs/README.md.
 /// </summary>
 public sealed class QueuedJobProtocol<TJob>(IQueuedJobStore<TJob> jobs, IQueuedJobKind<TJob> kind, IClock clock, ILogger logger)
-    where TJob : class
+    where TJob : class, IQueuedJobRecord
 {
+    /// <summary>The heartbeat kept while an attempt runs; without it (unit tests) no heartbeat is kept and the kind's own rule decides.</summary>
+    public JobHeartbeat? Heartbeat { get; init; }
+
+    /// <summary>The kind as heartbeat rows and the reconciler name it (<c>masking</c>, <c>sandbox</c>).</summary>
+    private string Key => kind.Name.ToLowerInvariant();
+
     public const int MaxLastErrorLength = 300;
     public const int MaxWriteAttempts = 10;
 
@@ -92,13 +108,28 @@ public sealed class QueuedJobProtocol<TJob>(IQueuedJobStore<TJob> jobs, IQueuedJ
             return true;
         }
 
-        if (kind.IsClaimedElsewhere(job, clock.UtcNow))
+        if (await IsClaimedElsewhereAsync(job, cancellationToken))
         {
             logger.LogInformation("{Kind} job {JobId} is already running; duplicate message dropped.", kind.Name, kind.IdOf(job));
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// True when a live run holds the job. With a heartbeat, a running job is held while its last sign of life (beat, or
+    /// its start during the first interval, or for a record from before heartbeats) is within the timeout; without one,
+    /// the kind's own rule decides.
+    /// </summary>
+    private async Task<bool> IsClaimedElsewhereAsync(TJob job, CancellationToken cancellationToken)
+    {
+        if (Heartbeat is null || !job.IsRunning)
+        {
+            return kind.IsClaimedElsewhere(job, clock.UtcNow);
+        }
+
+        return await Heartbeat.IsLiveAsync(Key, job, cancellationToken);
     }
 
     /// <summary>The claim: writes <paramref name="claimed"/> only if the record still has the ETag read; the new ETag, or null when another write won.</summary>
@@ -123,6 +154,8 @@ public sealed class QueuedJobProtocol<TJob>(IQueuedJobStore<TJob> jobs, IQueuedJ
         ArgumentNullException.ThrowIfNull(attempt);
         try
         {
+            // The heartbeat lives as long as the attempt: a worker that dies stops beating, and the reconciler hands its job back.
+            await using var beating = Heartbeat?.Start(Key, jobId);
             await attempt();
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

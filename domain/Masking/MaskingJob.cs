@@ -82,18 +82,17 @@ public sealed record MaskingJob(
     string? LastError = null,
     MaskingLibraryInput? LibraryInput = null,
     int RequeueCount = 0,
-    DateTimeOffset? RequeuedAt = null)
+    DateTimeOffset? RequeuedAt = null) : Platform.Domain.Jobs.IQueuedJobRecord
 {
     public bool IsFinished => Status is MaskingJobStatus.Succeeded or MaskingJobStatus.Failed;
+
+    bool Platform.Domain.Jobs.IQueuedJobRecord.IsRunning => Status == MaskingJobStatus.Running;
 }
 
 /// <summary>Where job records are kept (Table storage, ETag concurrency).</summary>
 public interface IMaskingJobStore : IQueuedJobStore<MaskingJob>
 {
     Task<string> AddAsync(MaskingJob job, CancellationToken cancellationToken = default);
-
-    /// <summary>Every job still queued whose last sign of life (created, requeued, started) is before <paramref name="sentBeforeUtc"/>, with its ETag (all pages).</summary>
-    Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The <c>masking-jobs</c> queue: one message per job, carrying only its id.</summary>

@@ -27,7 +27,8 @@ public sealed class MaskingJobExecutor(
     IClock clock,
     MaskingJobOptions options,
     ILogger<MaskingJobExecutor> logger,
-    Platform.Domain.Grants.IAuthorizedDataLibrary? library = null) : IQueuedJobKind<MaskingJob>
+    Platform.Domain.Grants.IAuthorizedDataLibrary? library = null,
+    JobHeartbeat? heartbeat = null) : IQueuedJobKind<MaskingJob>
 {
     /// <summary>Key Vault secret (locally the setting <c>Secrets:pseudonymisation-root-key</c>) from which each agreement's key is derived.</summary>
     public const string RootKeySecretName = "pseudonymisation-root-key";
@@ -36,7 +37,7 @@ public sealed class MaskingJobExecutor(
     public const string InputChangedCode = "masking.input_changed";
     public const string InputMissingCode = "masking.input_missing";
 
-    private QueuedJobProtocol<MaskingJob> Protocol => field ??= new(jobs, this, clock, logger);
+    private QueuedJobProtocol<MaskingJob> Protocol => field ??= new(jobs, this, clock, logger) { Heartbeat = heartbeat };
 
     public async Task RunAsync(string? jobId, CancellationToken cancellationToken)
     {

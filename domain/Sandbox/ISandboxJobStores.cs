@@ -20,9 +20,6 @@ public interface ISandboxJobStore : IQueuedJobStore<SandboxJob>
     /// were and how they stand, without their SQL (annual reports, M5.6).
     /// </summary>
     Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
-
-    /// <summary>Every job still queued whose last sign of life (created, requeued, started) is before <paramref name="sentBeforeUtc"/>, with its ETag (all pages).</summary>
-    Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A sandbox job as counted: whose, which mode, where it stands, when submitted.</summary>

@@ -54,9 +54,13 @@ public sealed record SandboxJob(
     string? LastError = null,
     int RequeueCount = 0,
     DateTimeOffset? RequeuedAt = null,
-    string? AuditDetail = null)
+    string? AuditDetail = null) : Platform.Domain.Jobs.IQueuedJobRecord
 {
     public bool IsFinished => SandboxJobRules.IsTerminal(Status);
+
+    bool Platform.Domain.Jobs.IQueuedJobRecord.IsRunning => Status == SandboxJobStatus.Running;
+
+    DateTimeOffset Platform.Domain.Jobs.IQueuedJobRecord.CreatedAt => SubmittedAt;
 }
 
 /// <summary>What one run of a job produced besides its status: the result's shape, the tables it read and the time it took.</summary>

@@ -30,14 +30,15 @@ public sealed class SandboxJobExecutor(
     IAuditTrail audit,
     IClock clock,
     SandboxJobOptions options,
-    ILogger<SandboxJobExecutor> logger) : IQueuedJobKind<SandboxJob>, IDisposable
+    ILogger<SandboxJobExecutor> logger,
+    JobHeartbeat? heartbeat = null) : IQueuedJobKind<SandboxJob>, IDisposable
 {
     private const int MaxWriteAttempts = QueuedJobProtocol<SandboxJob>.MaxWriteAttempts;
 
     // Each job holds a whole engine (memory limit, threads) for its run; the queue may deliver many messages at once.
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentJobs, options.MaxConcurrentJobs);
 
-    private QueuedJobProtocol<SandboxJob> Protocol => field ??= new(jobs, this, clock, logger);
+    private QueuedJobProtocol<SandboxJob> Protocol => field ??= new(jobs, this, clock, logger) { Heartbeat = heartbeat };
 
     public async Task RunAsync(string? jobId, CancellationToken cancellationToken)
     {

@@ -140,11 +140,14 @@ var commonAppSettings = {
   Sandbox__DominanceContributors: '2'
   Sandbox__DominancePercent: '85'
   Sandbox__RoundingBase: '5'
-  // Queued-job reconciler (operational timer, six-field NCrontab in UTC, every 5 minutes): a masking or sandbox job
-  // queued longer than RequeueAfter without starting gets its message again, up to MaxRequeues times, then fails.
-  Jobs__ReconcileSchedule: '0 */5 * * * *'
+  // Queued-job reconciler (operational timer, six-field NCrontab in UTC, every 20 seconds): a masking or sandbox job
+  // queued longer than RequeueAfter without starting gets its message again, and a running job whose worker has not
+  // beaten for HeartbeatTimeout (workers beat every HeartbeatInterval) is handed back; up to MaxRequeues times, then fails.
+  Jobs__ReconcileSchedule: '*/20 * * * * *'
   Jobs__RequeueAfter: '00:05:00'
   Jobs__MaxRequeues: '3'
+  Jobs__HeartbeatInterval: '00:00:15'
+  Jobs__HeartbeatTimeout: '00:01:00'
   // Oversight timers (SPEC §2.9), six-field NCrontab in UTC: the deadline sweep at 01:00 CST daily (filings M5.6,
   // evaluations M5.7, quality tickets); the previous year's evaluation is overdue after this month-day (CST).
   Oversight__DeadlineSweepSchedule: '0 0 17 * * *'

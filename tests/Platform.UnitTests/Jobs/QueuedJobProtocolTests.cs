@@ -14,7 +14,18 @@ public sealed class QueuedJobProtocolTests
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     /// <summary>A job as small as the protocol needs: status, when it started, and its last error.</summary>
-    public sealed record TestJob(string Id, string Status, DateTimeOffset? StartedAt = null, string? LastError = null);
+    public sealed record TestJob(string Id, string Status, DateTimeOffset? StartedAt = null, string? LastError = null) : IQueuedJobRecord
+    {
+        public bool IsFinished => Status is "done" or "failed";
+
+        public bool IsRunning => Status == "running";
+
+        public DateTimeOffset CreatedAt => Now.AddHours(-1);
+
+        public int RequeueCount => 0;
+
+        public DateTimeOffset? RequeuedAt => null;
+    }
 
     /// <summary>An in-memory store with ETag concurrency, counting its writes.</summary>
     private sealed class FakeStore : IQueuedJobStore<TestJob>
@@ -45,6 +56,12 @@ public sealed class QueuedJobProtocolTests
             Put(job);
             return Task.FromResult(Current.ETag);
         }
+
+        public Task<IReadOnlyList<Versioned<TestJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Versioned<TestJob>>>([]);
+
+        public Task<IReadOnlyList<Versioned<TestJob>>> ListRunningAsync(CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Versioned<TestJob>>>(Current is { Value.IsRunning: true } running ? [running] : []);
     }
 
     /// <summary>The kind: a running job started within the last ten minutes is held by a live run.</summary>
@@ -158,6 +175,57 @@ public sealed class QueuedJobProtocolTests
         _store.Put(new TestJob("job-1", status, startedMinutesAgo is { } m ? Now.AddMinutes(m) : null));
 
         Assert.False(await Protocol().SettledWithoutRunAsync(_store.Current!, CancellationToken.None));
+    }
+
+    private QueuedJobProtocol<TestJob> ProtocolWithHeartbeat(InMemoryJobHeartbeatStore beats, TimeSpan? interval = null)
+    {
+        var clock = Mock.Of<IClock>(c => c.UtcNow == Now);
+        var options = new JobReconciliationOptions { HeartbeatInterval = interval ?? TimeSpan.FromSeconds(15), HeartbeatTimeout = TimeSpan.FromSeconds(60) };
+        return new(_store, _kind, clock, NullLogger.Instance) { Heartbeat = new JobHeartbeat(beats, clock, options, NullLogger<JobHeartbeat>.Instance) };
+    }
+
+    [Fact]
+    public async Task SettledWithoutRunAsync_RunningJobWithAFreshBeat_DuplicateDropped()
+    {
+        // Started long ago (the kind's own rule would call it abandoned), but its worker beat 20 seconds ago.
+        var beats = new InMemoryJobHeartbeatStore();
+        _store.Put(new TestJob("job-1", "running", Now.AddMinutes(-30)));
+        await beats.BeatAsync("test", "job-1", Now.AddSeconds(-20));
+
+        Assert.True(await ProtocolWithHeartbeat(beats).SettledWithoutRunAsync(_store.Current!, CancellationToken.None));
+        Assert.Empty(_kind.Settled);
+    }
+
+    [Fact]
+    public async Task SettledWithoutRunAsync_RunningJobWhoseBeatStopped_TheDeliveryRunsIt()
+    {
+        // Started 5 minutes ago (the kind's own rule would still call it held), but its worker stopped beating 2 minutes ago.
+        var beats = new InMemoryJobHeartbeatStore();
+        _store.Put(new TestJob("job-1", "running", Now.AddMinutes(-5)));
+        await beats.BeatAsync("test", "job-1", Now.AddMinutes(-2));
+
+        Assert.False(await ProtocolWithHeartbeat(beats).SettledWithoutRunAsync(_store.Current!, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunAttemptAsync_WithHeartbeat_BeatsBesideTheRecordWithoutWritingIt()
+    {
+        var beats = new InMemoryJobHeartbeatStore();
+        _store.Put(new TestJob("job-1", "running", Now));
+        var etag = _store.Current!.ETag;
+
+        await ProtocolWithHeartbeat(beats, TimeSpan.FromMilliseconds(10)).RunAttemptAsync("job-1", async () =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (beats.Count == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+        }, CancellationToken.None);
+
+        Assert.Equal(Now, await beats.LastBeatAsync("test", "job-1"));
+        // The run's ETag is untouched, so its own conditional writes (progress, outcome) still match.
+        Assert.Equal((etag, 0), (_store.Current!.ETag, _store.Writes));
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public sealed class QueuedJobRuleTests
     {
         var defaults = new JobReconciliationOptions();
         Assert.Empty(defaults.Validate());
-        Assert.Equal(("0 */5 * * * *", TimeSpan.FromMinutes(5), 3), (defaults.ReconcileSchedule, defaults.RequeueAfter, defaults.MaxRequeues));
+        Assert.Equal(("*/20 * * * * *", TimeSpan.FromMinutes(5), 3), (defaults.ReconcileSchedule, defaults.RequeueAfter, defaults.MaxRequeues));
+        Assert.Equal((TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60)), (defaults.HeartbeatInterval, defaults.HeartbeatTimeout));
     }
 
     [Theory]
@@ -76,9 +77,14 @@ public sealed class QueuedJobReconcilerTests
     private readonly ResourceTestWorld _masking = new();
     private readonly SandboxJobTestWorld _sandbox = new();
 
-    private QueuedJobReconciler Reconciler(Platform.Domain.Time.IClock clock) => new(
-        _masking.JobStore, _masking.Queue, _sandbox.Jobs, _sandbox.Queue, _masking.Audit, clock, Options,
-        NullLogger<QueuedJobReconciler>.Instance, _masking.Service);
+    private readonly InMemoryJobHeartbeatStore _beats = new();
+
+    private QueuedJobReconciler Reconciler(Platform.Domain.Time.IClock clock, IMaskingJobStore? maskingJobs = null) => new(
+        [
+            new MaskingReconciledJobs(maskingJobs ?? _masking.JobStore, _masking.Queue, _masking.Audit, maskingJobs is null ? _masking.Service : null),
+            new SandboxReconciledJobs(_sandbox.Jobs, _sandbox.Queue, _masking.Audit),
+        ],
+        _beats, _masking.Audit, clock, Options, NullLogger<QueuedJobReconciler>.Instance);
 
     private async Task CreateMaskingJobAsync(bool submission = false)
     {
@@ -112,7 +118,7 @@ public sealed class QueuedJobReconcilerTests
     }
 
     [Fact]
-    public async Task RunAsync_MaskingJobQueuedBrieflyOrRunning_LeftAlone()
+    public async Task RunAsync_MaskingJobQueuedBrieflyOrRunningWithAFreshHeartbeat_LeftAlone()
     {
         await CreateMaskingJobAsync();
         _masking.Clock.UtcNow += TimeSpan.FromMinutes(4);
@@ -121,6 +127,8 @@ public sealed class QueuedJobReconcilerTests
         var queued = (await _masking.JobStore.GetAsync("msk-1"))!;
         await _masking.JobStore.ReplaceAsync(queued.Value with { Status = MaskingJobStatus.Running, StartedAt = queued.Value.CreatedAt }, queued.ETag);
         _masking.Clock.UtcNow += TimeSpan.FromHours(1);
+        // Started an hour ago and still beating: a live run (since issue 20 item 8 a running job without a fresh beat is handed back).
+        await _beats.BeatAsync("masking", "msk-1", _masking.Clock.UtcNow.AddSeconds(-20));
         Assert.Equal(0, (await Reconciler(_masking.Clock).RunAsync(CancellationToken.None)).Requeued);
 
         Assert.Empty(_masking.Queue.Sent);
@@ -185,6 +193,69 @@ public sealed class QueuedJobReconcilerTests
     }
 
     [Fact]
+    public async Task RunAsync_RunningMaskingJobWhoseHeartbeatStopped_HandedBackOnceSentAgainAndAudited()
+    {
+        await CreateMaskingJobAsync();
+        var queued = (await _masking.JobStore.GetAsync("msk-1"))!;
+        await _masking.JobStore.ReplaceAsync(queued.Value with { Status = MaskingJobStatus.Running, StartedAt = _masking.Clock.UtcNow, Attempts = 1 }, queued.ETag);
+        await _beats.BeatAsync("masking", "msk-1", _masking.Clock.UtcNow.AddSeconds(30));
+        _masking.Clock.UtcNow += TimeSpan.FromSeconds(91);
+
+        var summary = await Reconciler(_masking.Clock).RunAsync(CancellationToken.None);
+        var again = await Reconciler(_masking.Clock).RunAsync(CancellationToken.None);
+
+        Assert.Equal(new ReconciliationSummary(0, 0, 0, 0, HandedBack: 1), summary);
+        Assert.Equal(new ReconciliationSummary(0, 0, 0, 0), again);
+        Assert.Equal(["msk-1"], _masking.Queue.Sent);
+        var job = (await _masking.JobStore.GetAsync("msk-1"))!.Value;
+        Assert.Equal((MaskingJobStatus.Queued, 1, _masking.Clock.UtcNow), (job.Status, job.RequeueCount, job.RequeuedAt!.Value));
+        Assert.Single(_masking.Audit.Records, r => r.Action == "masking_job.requeued" && r.Target == "masking/jobs/msk-1");
+    }
+
+    [Fact]
+    public async Task RunAsync_RunningMaskingJobWithoutABeatYet_LeftAloneWhileItsStartIsRecent()
+    {
+        await CreateMaskingJobAsync();
+        var queued = (await _masking.JobStore.GetAsync("msk-1"))!;
+        await _masking.JobStore.ReplaceAsync(queued.Value with { Status = MaskingJobStatus.Running, StartedAt = _masking.Clock.UtcNow + TimeSpan.FromMinutes(10) }, queued.ETag);
+        _masking.Clock.UtcNow += TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(20);
+
+        var summary = await Reconciler(_masking.Clock).RunAsync(CancellationToken.None);
+
+        Assert.Equal(new ReconciliationSummary(0, 0, 0, 0), summary);
+        Assert.Empty(_masking.Queue.Sent);
+        Assert.Equal(MaskingJobStatus.Running, (await _masking.JobStore.GetAsync("msk-1"))!.Value.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_LegacyRunningSandboxJobWithoutHeartbeat_HandedBackThenFailedAtTheCapWithOneOutcomeAudit()
+    {
+        await _sandbox.SubmitAsync("sbx-1", "SELECT count(*) AS n FROM t_people");
+        _sandbox.Queue.Sent.Clear();
+        var queued = (await _sandbox.Jobs.GetAsync("sbx-1"))!;
+        // Written before heartbeats existed: running, no beat, only its start.
+        await _sandbox.Jobs.ReplaceAsync(queued.Value with { Status = SandboxJobStatus.Running, StartedAt = _sandbox.Clock.UtcNow, Attempts = 1 }, queued.ETag);
+        for (var run = 0; run < Options.MaxRequeues; run++)
+        {
+            _sandbox.Clock.UtcNow += TimeSpan.FromMinutes(2);
+            Assert.Equal(1, (await Reconciler(_sandbox.Clock).RunAsync(CancellationToken.None)).HandedBack);
+            var handedBack = (await _sandbox.Jobs.GetAsync("sbx-1"))!;
+            Assert.Equal(SandboxJobStatus.Queued, handedBack.Value.Status);
+            // The redelivery claims it again and its worker dies again.
+            await _sandbox.Jobs.ReplaceAsync(handedBack.Value with { Status = SandboxJobStatus.Running, StartedAt = _sandbox.Clock.UtcNow }, handedBack.ETag);
+        }
+
+        _sandbox.Clock.UtcNow += TimeSpan.FromMinutes(2);
+        Assert.Equal(1, (await Reconciler(_sandbox.Clock).RunAsync(CancellationToken.None)).GaveUp);
+
+        Assert.Equal(["sbx-1", "sbx-1"], _sandbox.Queue.Sent);
+        var job = _sandbox.Jobs.Job("sbx-1");
+        Assert.Equal((SandboxJobStatus.Failed, RunningJobRule.WorkerLostCode, true), (job.Status, job.Code, job.OutcomeAudited));
+        Assert.Single(_masking.Audit.Records, r => r.Action == "sandbox.job_finished" && r.Target == "sandbox/jobs/sbx-1");
+        Assert.Equal(2, _masking.Audit.Records.Count(r => r.Action == "sandbox.job_requeued"));
+    }
+
+    [Fact]
     public async Task RunAsync_WorkerClaimsTheJobWhileItIsBeingRequeued_NothingSent()
     {
         await CreateMaskingJobAsync();
@@ -192,8 +263,7 @@ public sealed class QueuedJobReconcilerTests
         var stale = (await _masking.JobStore.ListQueuedSentBeforeAsync(_masking.Clock.UtcNow))[0];
         await _masking.JobStore.ReplaceAsync(stale.Value with { Status = MaskingJobStatus.Running }, stale.ETag);
         var racing = new StaleListingMaskingJobStore(_masking.JobStore, stale);
-        var reconciler = new QueuedJobReconciler(racing, _masking.Queue, _sandbox.Jobs, _sandbox.Queue, _masking.Audit, _masking.Clock, Options,
-            NullLogger<QueuedJobReconciler>.Instance);
+        var reconciler = Reconciler(_masking.Clock, racing);
 
         var summary = await reconciler.RunAsync(CancellationToken.None);
 
@@ -213,5 +283,7 @@ public sealed class QueuedJobReconcilerTests
 
         public Task<IReadOnlyList<Versioned<MaskingJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
             => Task.FromResult<IReadOnlyList<Versioned<MaskingJob>>>([listed]);
+
+        public Task<IReadOnlyList<Versioned<MaskingJob>>> ListRunningAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<Versioned<MaskingJob>>>([]);
     }
 }

@@ -67,6 +67,17 @@ public sealed class InMemoryMaskingJobStore() : InMemoryVersionedStore<MaskingJo
 
         return versioned;
     }
+
+    public async Task<IReadOnlyList<Versioned<MaskingJob>>> ListRunningAsync(CancellationToken cancellationToken = default)
+    {
+        var versioned = new List<Versioned<MaskingJob>>();
+        foreach (var job in All.Where(j => j.Status == MaskingJobStatus.Running).ToList())
+        {
+            versioned.Add((await GetCoreAsync(job.Id))!);
+        }
+
+        return versioned;
+    }
 }
 
 public sealed class RecordingMaskingJobQueue : IMaskingJobQueue

@@ -63,6 +63,17 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
         return versioned;
     }
 
+    public async Task<IReadOnlyList<Versioned<SandboxJob>>> ListRunningAsync(CancellationToken cancellationToken = default)
+    {
+        var versioned = new List<Versioned<SandboxJob>>();
+        foreach (var job in All.Where(j => j.Status == SandboxJobStatus.Running).ToList())
+        {
+            versioned.Add((await GetCoreAsync(job.Id))!);
+        }
+
+        return versioned;
+    }
+
     public SandboxJob Job(string id) => GetCoreAsync(id).Result!.Value;
 }
 
