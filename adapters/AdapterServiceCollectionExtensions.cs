@@ -17,6 +17,7 @@ using Platform.Adapters.Grants;
 using Platform.Adapters.Jobs;
 using Platform.Adapters.Masking;
 using Platform.Adapters.Organizations;
+using Platform.Adapters.OperatorSecurity;
 using Platform.Adapters.Oversight;
 using Platform.Adapters.Personnel;
 using Platform.Adapters.Plans;
@@ -109,6 +110,7 @@ public static class AdapterServiceCollectionExtensions
         services.AddMaskingAdapters();
         services.AddSandboxAdapters();
         services.AddOversightAdapters();
+        services.AddOperatorSecurityAdapters();
         services.AddDisclosureAdapters();
         services.AddQualityAdapters();
         services.AddAnnualReportAdapters();

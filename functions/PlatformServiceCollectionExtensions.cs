@@ -24,6 +24,7 @@ using Platform.Functions.Sandbox;
 using Platform.Functions.OpenApi;
 using Platform.Functions.Products;
 using Platform.Functions.ProductCompliance;
+using Platform.Functions.OperatorSecurity;
 using Platform.Functions.Oversight;
 using Platform.Functions.Organizations;
 using Platform.Functions.Personnel;
@@ -63,6 +64,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddProducts();
         services.AddProductCompliance(configuration);
         services.AddOversight(configuration);
+        services.AddOperatorSecurity(configuration);
         services.AddDisclosure(configuration);
         services.AddQuality(configuration);
         services.AddContribution(configuration);

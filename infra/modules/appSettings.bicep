@@ -152,6 +152,10 @@ var commonAppSettings = {
   // evaluations M5.7, quality tickets); the previous year's evaluation is overdue after this month-day (CST).
   Oversight__DeadlineSweepSchedule: '0 0 17 * * *'
   Oversight__EvaluationDueMonthDay: '03-31'
+  // Operator security duties (M5.5): training and assessment intervals (months), escalation grace (days).
+  OperatorSecurity__TrainingIntervalMonths: '12'
+  OperatorSecurity__AssessmentIntervalMonths: '12'
+  OperatorSecurity__EscalationGraceDays: '7'
   // Yearly disclosure snapshot (M4.7.4): 09:00 CST every day of March; the first run publishes the previous year
   // (write-once blobs in this private container), later runs find it published.
   Disclosure__SnapshotSchedule: '0 0 1 1-31 3 *'
