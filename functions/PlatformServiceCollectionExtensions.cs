@@ -28,6 +28,7 @@ using Platform.Functions.Oversight;
 using Platform.Functions.Organizations;
 using Platform.Functions.Personnel;
 using Platform.Functions.Plans;
+using Platform.Functions.Portal;
 using Platform.Functions.Quality;
 using Platform.Functions.Reports;
 using Platform.Functions.Scenarios;
@@ -64,6 +65,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddProductCompliance(configuration);
         services.AddOversight(configuration);
         services.AddDisclosure(configuration);
+        services.AddPortal();
         services.AddQuality(configuration);
         services.AddContribution(configuration);
         services.AddAnnualReports(configuration);
