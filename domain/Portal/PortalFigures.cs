@@ -57,8 +57,8 @@ public static class PortalFigures
     }
 
     /// <summary>
-    /// Authorisations by the length of their term (M3.4: at most five years), in whole years rounded up: a term of
-    /// exactly three years is "2至3年", a term one day longer "3至4年".
+    /// Authorisations by the length of their term (M3.4: at most five years), in whole years rounded up as the term rule
+    /// counts them: a term ending on the third anniversary is "2至3年", one ending a day later "3至4年".
     /// </summary>
     public static ChartData AuthorizationsByTerm(IEnumerable<AuthorizationDisclosure> authorizations)
     {
@@ -92,13 +92,14 @@ public static class PortalFigures
     }
 
     /// <summary>
-    /// The term in whole years rounded up (at least 1): the smallest n with <paramref name="startsOn"/> + n years − 1 day
-    /// on or after <paramref name="endsOn"/>; a term from 1 Jan 2026 to 31 Dec 2028 is 3 years.
+    /// The term in whole years rounded up (at least 1), counted as M3.4 counts it (<see cref="AgreementRules.LatestEndDate"/>):
+    /// the smallest n with <paramref name="startsOn"/> + n years on or after <paramref name="endsOn"/>; 29 Feb 2028 to
+    /// 28 Feb 2033 is 5 years.
     /// </summary>
     public static int TermYears(DateOnly startsOn, DateOnly endsOn)
     {
-        var years = 1;
-        while (startsOn.AddYears(years).AddDays(-1) < endsOn && years < 100)
+        var years = 1; // M3.4: counted as the term rule counts it, anniversary inclusive
+        while (startsOn.AddYears(years) < endsOn && years < 100)
         {
             years++;
         }

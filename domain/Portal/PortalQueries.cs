@@ -105,7 +105,7 @@ public sealed class PortalProducts(IProductReadModel readModel, IProductStore pr
     public async Task<PublicProduct> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         var product = (await products.GetAsync(id, cancellationToken))?.Value;
-        if (product is not { Status: ProductStatus.Published })
+        if (product is not { Status: ProductStatus.Published }) // M4.5.1, M4.7.4: only a published product is public
         {
             throw ProductRules.NotFound(id);
         }

@@ -107,7 +107,8 @@ public static class PortalLayout
     /// <summary>A table with a caption, column headers and rows of already-encoded cell HTML, inside a scrollable wrapper.</summary>
     public static string Table(string caption, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? emptyText = "暂无记录")
     {
-        var html = new StringBuilder("<div class=\"table-wrap\"><table><caption>").Append(E(caption)).Append("</caption><thead><tr>");
+        // A scrollable region must be reachable by keyboard (WCAG 2.1.1): the wrapper is a named, focusable region.
+        var html = new StringBuilder("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"").Append(E(caption)).Append("\"><table><caption>").Append(E(caption)).Append("</caption><thead><tr>");
         foreach (var header in headers)
         {
             html.Append("<th scope=\"col\">").Append(E(header)).Append("</th>");
