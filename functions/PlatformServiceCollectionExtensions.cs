@@ -29,6 +29,7 @@ using Platform.Functions.Oversight;
 using Platform.Functions.Organizations;
 using Platform.Functions.Personnel;
 using Platform.Functions.Plans;
+using Platform.Functions.Portal;
 using Platform.Functions.Quality;
 using Platform.Functions.Reports;
 using Platform.Functions.Scenarios;
@@ -66,6 +67,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddOversight(configuration);
         services.AddOperatorSecurity(configuration);
         services.AddDisclosure(configuration);
+        services.AddPortal();
         services.AddQuality(configuration);
         services.AddContribution(configuration);
         services.AddAnnualReports(configuration);

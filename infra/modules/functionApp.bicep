@@ -77,7 +77,8 @@ var commonSiteConfig = {
 resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: functionAppName
   location: location
-  tags: tags
+  // azd deploy finds the app to deploy the 'api' service of azure.yaml by this tag (only the site carries it).
+  tags: union(tags, { 'azd-service-name': 'api' })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
