@@ -33,6 +33,8 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<SandboxJobOptions>>().Value);
         services.TryAddSingleton<SandboxJobService>();
         services.TryAddSingleton<SandboxJobCanceller>();
+        services.TryAddSingleton<SandboxStatementRunner>();
+        services.TryAddSingleton<SandboxJobOutcomeRecorder>();
         services.TryAddSingleton<SandboxJobExecutor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuspensionStep, SandboxSuspensionStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, SandboxAgreementRevocationStep>());

@@ -280,8 +280,10 @@ public sealed class SandboxJobTestWorld
     }
 
     public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
-        => new(Jobs, Canceller, Grants, Personnel, Library, MaskingJobs, Artifacts, Results, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Audit, Clock, Options,
-            NullLogger<SandboxJobExecutor>.Instance);
+        => new(Jobs, Grants, Personnel,
+            new SandboxStatementRunner(Jobs, Grants, Library, MaskingJobs, Artifacts, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Options, NullLogger<SandboxStatementRunner>.Instance),
+            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, NullLogger<SandboxJobOutcomeRecorder>.Instance),
+            Clock, Options, NullLogger<SandboxJobExecutor>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)
         => Service.SubmitAsync(id, new NewSandboxJob(GrantId, mode, sql), caller ?? StaffCaller());

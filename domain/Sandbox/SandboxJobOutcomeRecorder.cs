@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+using Platform.Domain.Audit;
+using Platform.Domain.Errors;
+using Platform.Domain.Grants;
+using Platform.Domain.Jobs;
+using Platform.Domain.Masking;
+using Platform.Domain.Organizations;
+using Platform.Domain.Personnel;
+using Platform.Domain.Resources;
+using Platform.Domain.Security;
+using Platform.Domain.Time;
+
+namespace Platform.Domain.Sandbox;
+
+/// <summary>
+/// Records how a sandbox job ended (M5.1, M5.3): stores a released result before the record says <c>released</c>,
+/// cancels a job that must stop, and audits the outcome once (<c>sandbox.job_finished</c>). Split from
+/// <see cref="SandboxJobExecutor"/>.
+/// </summary>
+public sealed class SandboxJobOutcomeRecorder(
+    ISandboxJobStore jobs,
+    SandboxJobCanceller canceller,
+    ISandboxResultStore results,
+    IAuditTrail audit,
+    IClock clock,
+    ILogger<SandboxJobOutcomeRecorder> logger)
+{
+    private const int MaxWriteAttempts = QueuedJobProtocol<SandboxJob>.MaxWriteAttempts;
+
+    /// <summary>Stores a released result, then records the outcome; a job cancelled meanwhile stays cancelled and keeps no result.</summary>
+    public async Task FinishAsync(SandboxJob job, string etag, SandboxResult result, IReadOnlyList<SandboxJobTable> touched, CancellationToken cancellationToken)
+    {
+        if (result.Released)
+        {
+            await results.WriteAsync(new SandboxResultDocument(job.Id, result.Columns, result.Rows, result.Truncated, result.ResultHash!), cancellationToken);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var finished = SandboxJobRules.Finish(job, result, clock.UtcNow, touched);
+            try
+            {
+                var written = await jobs.ReplaceAsync(finished, etag, cancellationToken);
+                logger.LogInformation("Sandbox job {JobId} finished: {Status} {Code}.", job.Id, finished.Status.ToWire(), finished.Code);
+                await EnsureOutcomeAuditedAsync(new(finished, written), cancellationToken);
+                return;
+            }
+            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
+            {
+                var current = await jobs.GetAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"Sandbox job {job.Id} vanished.");
+                if (current.Value.IsFinished)
+                {
+                    if (result.Released && current.Value.Status != SandboxJobStatus.Released)
+                    {
+                        await results.DeleteAsync(job.Id, cancellationToken);
+                    }
+
+                    await EnsureOutcomeAuditedAsync(current, cancellationToken);
+                    return;
+                }
+
+                (job, etag) = (current.Value, current.ETag);
+            }
+        }
+    }
+
+    public async Task CancelAsync(string jobId, string reason, CancellationToken cancellationToken)
+    {
+        await canceller.CancelAsync(jobId, reason, cancellationToken);
+        if (await jobs.GetAsync(jobId, cancellationToken) is { } current)
+        {
+            await EnsureOutcomeAuditedAsync(current, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// M5.3: who ran what SQL over which grant, the data it touched, the result's hash and the check outcome. Recorded
+    /// once per job that a worker started (a job stopped while still queued is audited by its cancellation alone); the flag
+    /// on the record lets a redelivery finish what a crash between the two writes left undone.
+    /// </summary>
+    public async Task EnsureOutcomeAuditedAsync(Versioned<SandboxJob> found, CancellationToken cancellationToken)
+    {
+        var job = found.Value;
+        if (!job.IsFinished || job.OutcomeAudited || job.Attempts == 0)
+        {
+            return;
+        }
+
+        await audit.RecordAsync(SandboxJobAccess.SubmitterOf(job), "sandbox.job_finished", SandboxJobService.TargetOf(job.Id), SandboxJobOutcome.From(job), cancellationToken);
+        try
+        {
+            await jobs.ReplaceAsync(job with { OutcomeAudited = true }, found.ETag, cancellationToken);
+        }
+        catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
+        {
+            logger.LogWarning("Sandbox job {JobId} changed while its outcome was audited; the audit mark is left for a later delivery.", job.Id);
+        }
+    }
+}
