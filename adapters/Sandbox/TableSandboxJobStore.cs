@@ -116,6 +116,20 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
         return jobs;
     }
 
+    public async Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var released = SandboxJobStatus.Released.ToWire();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {released}");
+        var jobs = new List<SandboxJob>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, QueryPageSize, cancellationToken: cancellationToken))
+        {
+            jobs.Add(FromEntity(entity));
+        }
+
+        return jobs;
+    }
+
     private async Task<IReadOnlyList<SandboxJob>> ListActiveAsync(string ownerFilter, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);

@@ -189,7 +189,7 @@ public static class ProductRules
                     byResource[table.ResourceId] = entry;
                 }
 
-                entry.Fields.UnionWith(table.Fields);
+                entry.Fields.UnionWith(table.FieldsRead);
             }
         }
 
@@ -210,7 +210,7 @@ public static class ProductRules
             foreach (var table in job.Run?.Tables ?? [])
             {
                 var granted = grant.Tables.FirstOrDefault(t => t.ResourceId == table.ResourceId);
-                foreach (var name in table.Fields)
+                foreach (var name in table.FieldsRead)
                 {
                     var field = granted?.Fields.FirstOrDefault(f => f.Name == name);
                     personal |= field is null || field.Classification.IsPersonal;

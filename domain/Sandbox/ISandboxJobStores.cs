@@ -21,6 +21,9 @@ public interface ISandboxJobStore : IQueuedJobStore<SandboxJob>
     /// </summary>
     Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 
+    /// <summary>Every released job (all pages); the fingerprint match reads their fingerprints (issue 14 item 7).</summary>
+    Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Every job still queued whose last sign of life (created, requeued, started) is before <paramref name="sentBeforeUtc"/>, with its ETag (all pages).</summary>
     Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default);
 }

@@ -54,7 +54,8 @@ public sealed record SandboxJob(
     string? LastError = null,
     int RequeueCount = 0,
     DateTimeOffset? RequeuedAt = null,
-    string? AuditDetail = null)
+    string? AuditDetail = null,
+    ResultFingerprint? Fingerprint = null)
 {
     public bool IsFinished => SandboxJobRules.IsTerminal(Status);
 }
@@ -81,7 +82,17 @@ public sealed record SandboxJobRun(
 /// One granted table as a job read it: <paramref name="Source"/> is <c>library</c> (the authorized data library copy,
 /// whose <paramref name="Sha256"/> is given) or <c>sample</c> (the masked sample made by masking job <paramref name="SampleJobId"/>).
 /// </summary>
-public sealed record SandboxJobTable(string Name, string ResourceId, string Source, string? Sha256, string? SampleJobId, IReadOnlyList<string> Fields);
+public sealed record SandboxJobTable(string Name, string ResourceId, string Source, string? Sha256, string? SampleJobId, IReadOnlyList<string> Fields)
+{
+    /// <summary>
+    /// The granted fields the statement actually used (a <c>full</c> job's release analysis resolves every column use);
+    /// null when unknown (sample mode, jobs recorded before): then <see cref="Fields"/> count. Product risk flags follow these (M4.5.1).
+    /// </summary>
+    public IReadOnlyList<string>? UsedFields { get; init; }
+
+    /// <summary>What the job read of this table: the fields it used when known, else every loaded field.</summary>
+    public IReadOnlyList<string> FieldsRead => UsedFields ?? Fields;
+}
 
 /// <summary>Submission validation and the job's state transitions.</summary>
 public static class SandboxJobRules
@@ -150,7 +161,7 @@ public static class SandboxJobRules
                 result.Released ? result.Rows.Count : null,
                 result.Truncated,
                 result.Columns,
-                tables ?? [],
+                UsedBy(tables ?? [], result),
                 result.Elapsed,
                 result.LoadElapsed,
                 result.LoadNotes)
@@ -158,6 +169,16 @@ public static class SandboxJobRules
                 CheckElapsed = result.CheckElapsed,
             },
         };
+    }
+
+    /// <summary>Records on each loaded table the fields the statement used (when the analysis says so; a table it did not use, none).</summary>
+    public static IReadOnlyList<SandboxJobTable> UsedBy(IReadOnlyList<SandboxJobTable> tables, SandboxResult result)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(result);
+        return result.UsedFields is not { } used
+            ? tables
+            : tables.Select(t => t with { UsedFields = used.TryGetValue(t.Name, out var fields) ? fields : [] }).ToList();
     }
 
     /// <summary>Stops a queued or running job; finishing is final, so a finished job stays as it is.</summary>

@@ -23,6 +23,7 @@ public sealed class SandboxJobOutcomeRecorder(
     ISandboxResultStore results,
     IAuditTrail audit,
     IClock clock,
+    ResultFingerprintKeys fingerprintKeys,
     ILogger<SandboxJobOutcomeRecorder> logger)
 {
     private const int MaxWriteAttempts = QueuedJobProtocol<SandboxJob>.MaxWriteAttempts;
@@ -30,14 +31,16 @@ public sealed class SandboxJobOutcomeRecorder(
     /// <summary>Stores a released result, then records the outcome; a job cancelled meanwhile stays cancelled and keeps no result.</summary>
     public async Task FinishAsync(SandboxJob job, string etag, SandboxResult result, IReadOnlyList<SandboxJobTable> touched, CancellationToken cancellationToken)
     {
+        ResultFingerprint? fingerprint = null;
         if (result.Released)
         {
+            (result, fingerprint) = await FingerprintAsync(job, result, cancellationToken);
             await results.WriteAsync(new SandboxResultDocument(job.Id, result.Columns, result.Rows, result.Truncated, result.ResultHash!), cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
         {
-            var finished = SandboxJobRules.Finish(job, result, clock.UtcNow, touched);
+            var finished = SandboxJobRules.Finish(job, result, clock.UtcNow, touched) with { Fingerprint = fingerprint };
             try
             {
                 var written = await jobs.ReplaceAsync(finished, etag, cancellationToken);
@@ -62,6 +65,23 @@ public sealed class SandboxJobOutcomeRecorder(
                 (job, etag) = (current.Value, current.ETag);
             }
         }
+    }
+
+    /// <summary>
+    /// Issue 14 item 7: marks the released file for its grant and job — rows the statement left unordered are put in a keyed
+    /// per-job order (the hash is then that of the file as stored) — and fingerprints the bytes with the grant's key.
+    /// </summary>
+    private async Task<(SandboxResult Result, ResultFingerprint Fingerprint)> FingerprintAsync(SandboxJob job, SandboxResult result, CancellationToken cancellationToken)
+    {
+        var key = await fingerprintKeys.ForGrantAsync(job.GrantId, cancellationToken);
+        var reordered = !result.Ordered && result.Rows.Count > 1;
+        if (reordered)
+        {
+            var rows = ResultFingerprints.Permute(key, job.Id, result.Rows);
+            result = result with { Rows = rows, ResultHash = ResultCsv.Hash(result.Columns, rows) };
+        }
+
+        return (result, ResultFingerprints.Compute(key, ResultCsv.ToBytes(result.Columns, result.Rows), reordered));
     }
 
     public async Task CancelAsync(string jobId, string reason, CancellationToken cancellationToken)

@@ -34,6 +34,8 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<SandboxJobService>();
         services.TryAddSingleton<SandboxJobCanceller>();
         services.TryAddSingleton<SandboxStatementRunner>();
+        services.TryAddSingleton<ResultFingerprintKeys>();
+        services.TryAddSingleton<SandboxFingerprintService>();
         services.TryAddSingleton<SandboxJobOutcomeRecorder>();
         services.TryAddSingleton<SandboxJobExecutor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuspensionStep, SandboxSuspensionStep>());

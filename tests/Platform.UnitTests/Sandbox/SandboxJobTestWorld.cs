@@ -50,6 +50,9 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
     public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJobActivity>>(All.Where(j => (organizationId is null || j.OrganizationId == organizationId) && j.SubmittedAt >= fromUtc && j.SubmittedAt < toUtc).Select(SandboxJobActivity.Of).ToList());
 
+    public Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.Status == SandboxJobStatus.Released).ToList());
+
     public async Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
     {
         var queued = All.Where(j => j.Status == SandboxJobStatus.Queued
@@ -224,6 +227,18 @@ public sealed class SandboxJobTestWorld
 
     public InMemorySandboxJobStore Jobs { get; } = new();
 
+    public const string RootKey = "unit-test-pseudonymisation-root-key-0123456789abcdef";
+
+    /// <summary>The per-grant fingerprint keys (issue 14 item 7), from a root key in a fake secret store.</summary>
+    public ResultFingerprintKeys FingerprintKeys { get; } = new(FingerprintSecrets());
+
+    private static Platform.Domain.Secrets.ISecretStore FingerprintSecrets()
+    {
+        var secrets = new Mock<Platform.Domain.Secrets.ISecretStore>();
+        secrets.Setup(s => s.GetSecretAsync(Platform.Domain.Masking.MaskingJobExecutor.RootKeySecretName, It.IsAny<CancellationToken>())).ReturnsAsync(RootKey);
+        return secrets.Object;
+    }
+
     public RecordingSandboxJobQueue Queue { get; } = new();
 
     public InMemorySandboxResultStore Results { get; } = new();
@@ -282,7 +297,7 @@ public sealed class SandboxJobTestWorld
     public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
         => new(Jobs, Grants, Personnel,
             new SandboxStatementRunner(Jobs, Grants, Library, MaskingJobs, Artifacts, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Options, NullLogger<SandboxStatementRunner>.Instance),
-            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, NullLogger<SandboxJobOutcomeRecorder>.Instance),
+            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, FingerprintKeys, NullLogger<SandboxJobOutcomeRecorder>.Instance),
             Clock, Options, NullLogger<SandboxJobExecutor>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)
