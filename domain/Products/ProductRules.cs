@@ -197,7 +197,8 @@ public static class ProductRules
     }
 
     /// <summary>
-    /// M4.5.1, M4.5.2: a product's risk flags come from the classification of every field its source jobs read — a
+    /// M4.5.1, M4.5.2: a product's risk flags come from the classification of every field its source jobs' statements used
+    /// (<see cref="SandboxJobTable.FieldsRead"/>: the fields the release analysis resolved, else every loaded field) — a
     /// personal or sensitive-personal field makes it personal, a commercial-secret, trade-secret or
     /// confidential-business field makes it commercial-sensitive. A field the grant no longer describes counts as both.
     /// </summary>
