@@ -24,6 +24,7 @@ public sealed class SandboxJobOutcomeRecorder(
     IAuditTrail audit,
     IClock clock,
     ResultFingerprintKeys fingerprintKeys,
+    SandboxReleaseReview releaseReview,
     ILogger<SandboxJobOutcomeRecorder> logger)
 {
     private const int MaxWriteAttempts = QueuedJobProtocol<SandboxJob>.MaxWriteAttempts;
@@ -32,15 +33,23 @@ public sealed class SandboxJobOutcomeRecorder(
     public async Task FinishAsync(SandboxJob job, string etag, SandboxResult result, IReadOnlyList<SandboxJobTable> touched, CancellationToken cancellationToken)
     {
         ResultFingerprint? fingerprint = null;
+        IReadOnlyList<string>? checkers = null;
         if (result.Released)
         {
             (result, fingerprint) = await FingerprintAsync(job, result, cancellationToken);
+            // Issue 14 item 6: a grant whose authority requires a human release step holds the stored result until its checkers approve.
+            checkers = await releaseReview.CheckersForAsync(job, cancellationToken);
             await results.WriteAsync(new SandboxResultDocument(job.Id, result.Columns, result.Rows, result.Truncated, result.ResultHash!), cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
         {
             var finished = SandboxJobRules.Finish(job, result, clock.UtcNow, touched) with { Fingerprint = fingerprint };
+            if (checkers is not null)
+            {
+                finished = SandboxJobRules.AwaitRelease(finished, checkers);
+            }
+
             try
             {
                 var written = await jobs.ReplaceAsync(finished, etag, cancellationToken);
@@ -53,7 +62,7 @@ public sealed class SandboxJobOutcomeRecorder(
                 var current = await jobs.GetAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"Sandbox job {job.Id} vanished.");
                 if (current.Value.IsFinished)
                 {
-                    if (result.Released && current.Value.Status != SandboxJobStatus.Released)
+                    if (result.Released && current.Value.Status is not (SandboxJobStatus.Released or SandboxJobStatus.AwaitingRelease))
                     {
                         await results.DeleteAsync(job.Id, cancellationToken);
                     }
@@ -104,6 +113,12 @@ public sealed class SandboxJobOutcomeRecorder(
         if (!job.IsFinished || job.OutcomeAudited || job.Attempts == 0)
         {
             return;
+        }
+
+        if (job.Status == SandboxJobStatus.AwaitingRelease)
+        {
+            // Before the audit mark: a redelivery after a crash here signs the links again (slots and messages are keyed by job).
+            await releaseReview.IssueLinksAsync(job, cancellationToken);
         }
 
         await audit.RecordAsync(SandboxJobAccess.SubmitterOf(job), "sandbox.job_finished", SandboxJobService.TargetOf(job.Id), SandboxJobOutcome.From(job), cancellationToken);

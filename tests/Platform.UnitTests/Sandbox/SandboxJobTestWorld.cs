@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Platform.Domain.Agreements;
+using Platform.Domain.Approvals;
+using Platform.UnitTests.Approvals;
 using Platform.Domain.Catalog;
 using Platform.Domain.DataRequests;
 using Platform.Domain.Errors;
@@ -20,6 +22,28 @@ using Platform.UnitTests.Personnel;
 using Platform.UnitTests.Resources;
 
 namespace Platform.UnitTests.Sandbox;
+
+public sealed class InMemoryReleaseControlStore : ISandboxReleaseControlStore
+{
+    private readonly ConcurrentDictionary<string, Versioned<SandboxReleaseControl>> _controls = new();
+    private int _version;
+
+    public Task<Versioned<SandboxReleaseControl>?> GetAsync(string grantId, CancellationToken cancellationToken = default)
+        => Task.FromResult(_controls.GetValueOrDefault(grantId));
+
+    public Task<string> SaveAsync(SandboxReleaseControl control, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        var current = _controls.GetValueOrDefault(control.GrantId);
+        if ((ifMatch is null && current is not null) || (ifMatch is not null && current?.ETag != ifMatch))
+        {
+            throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "changed");
+        }
+
+        var etag = $"v{Interlocked.Increment(ref _version)}";
+        _controls[control.GrantId] = new Versioned<SandboxReleaseControl>(control, etag);
+        return Task.FromResult(etag);
+    }
+}
 
 public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJob>(j => j.Id, "sandbox_job"), ISandboxJobStore
 {
@@ -211,6 +235,10 @@ public sealed class SandboxJobTestWorld
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
         Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock);
+        var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
+        var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
+        Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, [new SandboxReleaseApprovalSubject(Jobs)]);
+        ReleaseReview = new SandboxReleaseReview(ReleaseControls, Jobs, Results, Approvals, linkSettings, Outbox, Audit, Clock);
 
         AddStaff(ClearedStaff, OperatorOrg, cleared: true);
         AddStaff(UnclearedStaff, OperatorOrg, cleared: false);
@@ -226,6 +254,16 @@ public sealed class SandboxJobTestWorld
     public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 2, 0, 0, TimeSpan.Zero));
 
     public InMemorySandboxJobStore Jobs { get; } = new();
+
+    public InMemoryReleaseControlStore ReleaseControls { get; } = new();
+
+    public InMemoryApprovalStore ApprovalStore { get; } = new();
+
+    public ApprovalService Approvals { get; }
+
+    public RecordingOutbox Outbox { get; } = new();
+
+    public SandboxReleaseReview ReleaseReview { get; }
 
     public const string RootKey = "unit-test-pseudonymisation-root-key-0123456789abcdef";
 
@@ -297,7 +335,7 @@ public sealed class SandboxJobTestWorld
     public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
         => new(Jobs, Grants, Personnel,
             new SandboxStatementRunner(Jobs, Grants, Library, MaskingJobs, Artifacts, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Options, NullLogger<SandboxStatementRunner>.Instance),
-            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, FingerprintKeys, NullLogger<SandboxJobOutcomeRecorder>.Instance),
+            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, FingerprintKeys, ReleaseReview, NullLogger<SandboxJobOutcomeRecorder>.Instance),
             Clock, Options, NullLogger<SandboxJobExecutor>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)
