@@ -278,6 +278,7 @@ public sealed class SandboxEngine : ISandboxEngine
             CheckElapsed = checkElapsed,
             UsedFields = plan.UsedFields,
             Ordered = plan.Ordered,
+            ReleasedCells = control.Cells,
         };
     }
 

@@ -23,7 +23,7 @@ public sealed class SandboxJobOutcomeRecorder(
     ISandboxResultStore results,
     IAuditTrail audit,
     IClock clock,
-    ResultFingerprintKeys fingerprintKeys,
+    SandboxReleaseGuard guard,
     SandboxReleaseReview releaseReview,
     ILogger<SandboxJobOutcomeRecorder> logger)
 {
@@ -34,9 +34,11 @@ public sealed class SandboxJobOutcomeRecorder(
     {
         ResultFingerprint? fingerprint = null;
         IReadOnlyList<string>? checkers = null;
+        // Issue 14 item 5: a result that differences an earlier one of the grant is withheld before anything is stored.
+        result = await guard.CheckDifferencingAsync(job, result, cancellationToken);
         if (result.Released)
         {
-            (result, fingerprint) = await FingerprintAsync(job, result, cancellationToken);
+            (result, fingerprint) = await guard.FingerprintAsync(job, result, cancellationToken);
             // Issue 14 item 6: a grant whose authority requires a human release step holds the stored result until its checkers approve.
             checkers = await releaseReview.CheckersForAsync(job, cancellationToken);
             await results.WriteAsync(new SandboxResultDocument(job.Id, result.Columns, result.Rows, result.Truncated, result.ResultHash!), cancellationToken);
@@ -74,23 +76,6 @@ public sealed class SandboxJobOutcomeRecorder(
                 (job, etag) = (current.Value, current.ETag);
             }
         }
-    }
-
-    /// <summary>
-    /// Issue 14 item 7: marks the released file for its grant and job — rows the statement left unordered are put in a keyed
-    /// per-job order (the hash is then that of the file as stored) — and fingerprints the bytes with the grant's key.
-    /// </summary>
-    private async Task<(SandboxResult Result, ResultFingerprint Fingerprint)> FingerprintAsync(SandboxJob job, SandboxResult result, CancellationToken cancellationToken)
-    {
-        var key = await fingerprintKeys.ForGrantAsync(job.GrantId, cancellationToken);
-        var reordered = !result.Ordered && result.Rows.Count > 1;
-        if (reordered)
-        {
-            var rows = ResultFingerprints.Permute(key, job.Id, result.Rows);
-            result = result with { Rows = rows, ResultHash = ResultCsv.Hash(result.Columns, rows) };
-        }
-
-        return (result, ResultFingerprints.Compute(key, ResultCsv.ToBytes(result.Columns, result.Rows), reordered));
     }
 
     public async Task CancelAsync(string jobId, string reason, CancellationToken cancellationToken)

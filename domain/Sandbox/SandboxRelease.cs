@@ -15,10 +15,11 @@ namespace Platform.Domain.Sandbox;
 /// The authority's release control of one grant (issue 14 item 6, the OpenSAFELY "airlock"): when <see cref="Required"/>,
 /// a <c>full</c> result is released only after every named output checker (an organisation) approves it.
 /// </summary>
-public sealed record SandboxReleaseControl(string GrantId, bool Required, IReadOnlyList<string> Checkers, string SetBy, DateTimeOffset SetAt);
+/// <param name="FullJobsPerDay">The grant's query budget (issue 14 item 5): <c>full</c> jobs per China day; null = the setting <c>Sandbox:FullJobsPerDay</c>.</param>
+public sealed record SandboxReleaseControl(string GrantId, bool Required, IReadOnlyList<string> Checkers, string SetBy, DateTimeOffset SetAt, int? FullJobsPerDay = null);
 
 /// <summary>What the authority sends (PUT /api/grants/{id}/release-control).</summary>
-public sealed record SandboxReleaseControlInput(bool? Required, IReadOnlyList<string?>? Checkers);
+public sealed record SandboxReleaseControlInput(bool? Required, IReadOnlyList<string?>? Checkers, int? FullJobsPerDay = null);
 
 /// <summary>Where release controls are kept, one per grant (Table storage, ETag concurrency).</summary>
 public interface ISandboxReleaseControlStore
@@ -95,6 +96,11 @@ public static class SandboxReleaseRules
             errors["checkers"] = [$"At most {MaxCheckers} checkers."];
         }
 
+        if (input.FullJobsPerDay is < 1 or > SandboxBudgetRules.MaxFullJobsPerDay)
+        {
+            errors["fullJobsPerDay"] = [$"A whole number from 1 to {SandboxBudgetRules.MaxFullJobsPerDay}, or null for the platform's default."];
+        }
+
         if (errors.Count > 0)
         {
             throw new DomainException(FailureKind.Unprocessable, InvalidControlCode, "The release control is invalid.", errors);
@@ -125,9 +131,9 @@ public sealed class SandboxReleaseControlService(ISandboxReleaseControlStore con
 
         var (required, checkers) = SandboxReleaseRules.Validate(grant, input, known);
         var current = await controls.GetAsync(grantId, cancellationToken);
-        var control = new SandboxReleaseControl(grantId, required, checkers, caller.Subject, clock.UtcNow);
+        var control = new SandboxReleaseControl(grantId, required, checkers, caller.Subject, clock.UtcNow, input.FullJobsPerDay);
         var etag = await controls.SaveAsync(control, current is null ? null : ifMatch ?? current.ETag, cancellationToken);
-        await audit.RecordAsync(caller, "sandbox.release_control_set", $"grants/{grantId}", new { control.Required, control.Checkers }, cancellationToken);
+        await audit.RecordAsync(caller, "sandbox.release_control_set", $"grants/{grantId}", new { control.Required, control.Checkers, control.FullJobsPerDay }, cancellationToken);
         return new Versioned<SandboxReleaseControl>(control, etag);
     }
 

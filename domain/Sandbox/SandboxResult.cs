@@ -66,6 +66,9 @@ public sealed record SandboxResult(
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? UsedFields { get; init; }
 
+    /// <summary>Issue 14 item 5: the released cells with their subjects (<c>full</c> mode), for the per-grant cell fingerprints.</summary>
+    public IReadOnlyList<ReleasedCell> ReleasedCells { get; init; } = [];
+
     /// <summary>The statement fixes the rows' order (ORDER BY); otherwise the platform may order them (a fingerprint, 14.7).</summary>
     public bool Ordered { get; init; } = true;
 

@@ -36,8 +36,10 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<SandboxJobCanceller>();
         services.TryAddSingleton<SandboxStatementRunner>();
         services.TryAddSingleton<ResultFingerprintKeys>();
+        services.TryAddSingleton<SandboxReleaseGuard>();
         services.TryAddSingleton<SandboxFingerprintService>();
         services.TryAddSingleton<SandboxReleaseControlService>();
+        services.TryAddSingleton<SandboxBudget>();
         services.TryAddSingleton<SandboxReleaseReview>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalDecisionHandler, SandboxReleaseReview>(provider => provider.GetRequiredService<SandboxReleaseReview>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalSubjectSource, SandboxReleaseApprovalSubject>());

@@ -140,6 +140,7 @@ var commonAppSettings = {
   Sandbox__DominanceContributors: '2'
   Sandbox__DominancePercent: '85'
   Sandbox__RoundingBase: '5'
+  Sandbox__FullJobsPerDay: '50'
   // Queued-job reconciler (operational timer, six-field NCrontab in UTC, every 5 minutes): a masking or sandbox job
   // queued longer than RequeueAfter without starting gets its message again, up to MaxRequeues times, then fails.
   Jobs__ReconcileSchedule: '0 */5 * * * *'

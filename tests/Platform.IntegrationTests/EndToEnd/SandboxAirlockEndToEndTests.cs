@@ -95,6 +95,31 @@ public sealed class SandboxAirlockEndToEndTests(PlatformHostFixture platform)
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    [Fact]
+    public async Task CountsDifferingByOnePersonAcrossTwoJobs_SecondWithheldThenBudgetSpent429()
+    {
+        var setup = await GrantedAsync(platform);
+        using var authority = platform.Client(Roles.Authority, "org-authority");
+        using var staff = StaffClient(platform, setup);
+        var set = await authority.PutAsJsonAsync($"/api/grants/{setup.GrantId}/release-control", new { required = false, fullJobsPerDay = 2 });
+        Assert.True(set.StatusCode == HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
+        var target = setup.People.First(p => p.District == "武昌区");
+
+        var everyone = await RunAsync(staff, setup, "full", $"SELECT district, count(*) AS people FROM {setup.TableName} GROUP BY district ORDER BY district");
+        var allButOne = await RunAsync(staff, setup, "full", $"SELECT district, count(*) AS people FROM {setup.TableName} WHERE age <> {target.Age} GROUP BY district ORDER BY district");
+        var third = await SubmitAsync(staff, setup, "full", $"SELECT district, count(*) AS people FROM {setup.TableName} GROUP BY district ORDER BY district");
+
+        Assert.Equal("released", everyone.GetProperty("status").GetString());
+        // Issue 14 item 5: 武昌区 differs from the earlier release by the few people of that age: the second result is withheld.
+        Assert.Equal(("withheld", "sandbox.output_withheld"), (allButOne.GetProperty("status").GetString(), allButOne.GetProperty("code").GetString()));
+        Assert.Equal(["differencing_across_results"], allButOne.GetProperty("checks").GetProperty("failedRules").EnumerateArray().Select(r => r.GetString()));
+        await FoundationEndToEndTests.AssertProblemAsync(await staff.GetAsync($"/api/sandbox/jobs/{allButOne.GetProperty("id").GetString()}/result"), HttpStatusCode.Conflict, "sandbox.result_withheld");
+        await FoundationEndToEndTests.AssertProblemAsync(third, HttpStatusCode.TooManyRequests, "sandbox.budget_exhausted");
+        Assert.NotNull(third.Headers.RetryAfter);
+        var budget = (await authority.GetFromJsonAsync<JsonElement>($"/api/grants/{setup.GrantId}/release-control")).GetProperty("budget");
+        Assert.Equal((2, 2, 0), (budget.GetProperty("perDay").GetInt32(), budget.GetProperty("usedToday").GetInt32(), budget.GetProperty("remaining").GetInt32()));
+    }
+
     /// <summary>The checker's signed link, read from its organisation's messages about the job.</summary>
     private static async Task<string> LinkAsync(HttpClient checker, string jobId)
     {

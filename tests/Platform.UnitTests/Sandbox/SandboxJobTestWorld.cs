@@ -23,6 +23,25 @@ using Platform.UnitTests.Resources;
 
 namespace Platform.UnitTests.Sandbox;
 
+public sealed class InMemoryCellFingerprintStore : ISandboxCellFingerprintStore
+{
+    public ConcurrentDictionary<string, ConcurrentDictionary<CellFingerprint, bool>> Cells { get; } = new();
+
+    public Task<IReadOnlyList<CellFingerprint>> ListAsync(string grantId, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<CellFingerprint>>(Cells.TryGetValue(grantId, out var cells) ? cells.Keys.ToList() : []);
+
+    public Task AddAsync(string grantId, IReadOnlyList<CellFingerprint> cells, CancellationToken cancellationToken = default)
+    {
+        var stored = Cells.GetOrAdd(grantId, _ => new());
+        foreach (var cell in cells)
+        {
+            stored[cell] = true;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class InMemoryReleaseControlStore : ISandboxReleaseControlStore
 {
     private readonly ConcurrentDictionary<string, Versioned<SandboxReleaseControl>> _controls = new();
@@ -73,6 +92,9 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
 
     public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJobActivity>>(All.Where(j => (organizationId is null || j.OrganizationId == organizationId) && j.SubmittedAt >= fromUtc && j.SubmittedAt < toUtc).Select(SandboxJobActivity.Of).ToList());
+
+    public Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default)
+        => Task.FromResult(All.Count(j => j.GrantId == grantId && j.Mode == SandboxMode.Full && j.SubmittedAt >= fromUtc));
 
     public Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.Status == SandboxJobStatus.Released).ToList());
@@ -233,7 +255,7 @@ public sealed class SandboxJobTestWorld
         SetAgreement(AgreementStatus.Active);
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
-        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, Audit, Clock);
+        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, Jobs, Options, Clock), Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock);
         var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
@@ -256,6 +278,8 @@ public sealed class SandboxJobTestWorld
     public InMemorySandboxJobStore Jobs { get; } = new();
 
     public InMemoryReleaseControlStore ReleaseControls { get; } = new();
+
+    public InMemoryCellFingerprintStore CellFingerprintStore { get; } = new();
 
     public InMemoryApprovalStore ApprovalStore { get; } = new();
 
@@ -335,7 +359,7 @@ public sealed class SandboxJobTestWorld
     public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
         => new(Jobs, Grants, Personnel,
             new SandboxStatementRunner(Jobs, Grants, Library, MaskingJobs, Artifacts, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Options, NullLogger<SandboxStatementRunner>.Instance),
-            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, FingerprintKeys, ReleaseReview, NullLogger<SandboxJobOutcomeRecorder>.Instance),
+            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, new SandboxReleaseGuard(FingerprintKeys, CellFingerprintStore, Options), ReleaseReview, NullLogger<SandboxJobOutcomeRecorder>.Instance),
             Clock, Options, NullLogger<SandboxJobExecutor>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)

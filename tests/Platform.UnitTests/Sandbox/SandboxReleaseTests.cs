@@ -155,3 +155,108 @@ public sealed class SandboxReleaseTests
 
     private static string TokenOf(string url) => url[(url.LastIndexOf('/') + 1)..];
 }
+
+/// <summary>Issue 14 item 5: the per-grant query budget of full jobs per China day.</summary>
+public sealed class SandboxBudgetTests
+{
+    private readonly SandboxJobTestWorld _world = new();
+
+    [Fact]
+    public void Of_LateEveningUtc_RenewsAtTheNextChinaMidnight()
+    {
+        // 2026-03-10 17:30 UTC is 01:30 on 11 March in China: the budget renews at 16:00 UTC on 11 March.
+        var budget = SandboxBudgetRules.Of(3, 1, new DateTimeOffset(2026, 3, 10, 17, 30, 0, TimeSpan.Zero));
+
+        Assert.Equal((3, 1, 2), (budget.PerDay, budget.UsedToday, budget.Remaining));
+        Assert.Equal(new DateTimeOffset(2026, 3, 11, 16, 0, 0, TimeSpan.Zero), budget.RenewsAt);
+    }
+
+    [Fact]
+    public void EnsureAvailable_Spent_429BudgetExhaustedWithRetryAfterUntilRenewal()
+    {
+        var now = new DateTimeOffset(2026, 3, 10, 2, 0, 0, TimeSpan.Zero);
+
+        var refused = Assert.Throws<RateLimitedException>(() => SandboxBudgetRules.EnsureAvailable(SandboxBudgetRules.Of(2, 2, now), "grt-1", now));
+
+        Assert.Equal((FailureKind.TooManyRequests, SandboxBudgetRules.ExhaustedCode), (refused.Kind, refused.Code));
+        Assert.Equal(TimeSpan.FromHours(14), refused.RetryAfter);
+    }
+
+    [Fact]
+    public async Task SubmitAsync_GrantBudgetSpent_FullRefusedSampleStillAccepted()
+    {
+        await _world.ReleaseControls.SaveAsync(new SandboxReleaseControl(GrantId, false, [], "authority-user", _world.Clock.UtcNow, FullJobsPerDay: 1), null);
+        await _world.SubmitAsync("sbx-1", "SELECT district, count(*) FROM t_people GROUP BY district");
+
+        var refused = await Assert.ThrowsAsync<RateLimitedException>(() => _world.SubmitAsync("sbx-2", "SELECT district, count(*) FROM t_people GROUP BY district"));
+        await _world.SubmitAsync("sbx-3", "SELECT district FROM t_people", mode: "sample");
+
+        Assert.Equal(SandboxBudgetRules.ExhaustedCode, refused.Code);
+        Assert.Null(await _world.Jobs.GetAsync("sbx-2"));
+        Assert.NotNull(await _world.Jobs.GetAsync("sbx-3"));
+    }
+
+    [Fact]
+    public void Validate_BudgetOutOfRange_422NamingFullJobsPerDay()
+    {
+        var grant = new Grant("grt-1", "agr-1", "scn-1", OperatorOrg, "drq-1", "org-provider", [], DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, GrantStatus.Active, null, null);
+
+        var refused = Assert.Throws<DomainException>(() => SandboxReleaseRules.Validate(grant, new SandboxReleaseControlInput(false, [], 0), new HashSet<string>()));
+
+        Assert.Equal(["fullJobsPerDay"], refused.Errors!.Keys);
+    }
+}
+
+/// <summary>Issue 14 item 5: per-grant cell fingerprints refuse a result that differences an earlier one.</summary>
+public sealed class CellFingerprintTests
+{
+    private static readonly byte[] Key = new byte[32];
+    private readonly SandboxJobTestWorld _world = new();
+
+    [Theory]
+    [InlineData(25, 24, 1)]
+    [InlineData(25, 16, 1)]
+    [InlineData(25, 25, 0)]
+    [InlineData(25, 15, 0)]
+    public void Conflicts_SameCellDifferingBy1ToKMinus1_Counted(long earlier, long now, int expected)
+    {
+        var before = CellFingerprints.Of(Key, [new ReleasedCell("武昌区", "count", earlier)]);
+        var after = CellFingerprints.Of(Key, [new ReleasedCell("武昌区", "count", now), new ReleasedCell("江岸区", "count", now - 1)]);
+
+        Assert.Equal(expected, CellFingerprints.Conflicts(after, before, 10));
+    }
+
+    [Fact]
+    public void Of_SameGroupOtherFamily_DifferentKeys()
+        => Assert.NotEqual(CellFingerprints.Of(Key, [new ReleasedCell("武昌区", "count", 1)])[0].Key, CellFingerprints.Of(Key, [new ReleasedCell("武昌区", "Sum:age", 1)])[0].Key);
+
+    [Fact]
+    public async Task RunAsync_SecondJobLeavesOutOnePerson_WithheldDifferencingAcrossResults()
+    {
+        await _world.SubmitAsync("sbx-1", "SELECT district, count(*) AS people FROM t_people GROUP BY district");
+        await _world.SubmitAsync("sbx-2", "SELECT x.district, count(*) AS n FROM t_people x WHERE x.age <> 20 GROUP BY x.district");
+        var runner = _world.Runner();
+
+        await runner.RunAsync("sbx-1", CancellationToken.None);
+        await runner.RunAsync("sbx-2", CancellationToken.None);
+
+        Assert.Equal(SandboxJobStatus.Released, _world.Jobs.Job("sbx-1").Status);
+        var second = _world.Jobs.Job("sbx-2");
+        Assert.Equal((SandboxJobStatus.Withheld, SandboxCodes.OutputWithheld), (second.Status, second.Code));
+        Assert.Equal([OutputRules.DifferencingAcrossResults], second.Checks!.Failures.Select(f => f.Rule));
+        Assert.False(_world.Results.Results.ContainsKey("sbx-2"));
+    }
+
+    [Fact]
+    public async Task RunAsync_SameCountsAgain_Released()
+    {
+        await _world.SubmitAsync("sbx-1", "SELECT district, count(*) AS people FROM t_people GROUP BY district");
+        await _world.SubmitAsync("sbx-2", "SELECT district, count(DISTINCT name) AS people FROM t_people GROUP BY district ORDER BY district");
+        var runner = _world.Runner();
+
+        await runner.RunAsync("sbx-1", CancellationToken.None);
+        await runner.RunAsync("sbx-2", CancellationToken.None);
+
+        Assert.Equal(SandboxJobStatus.Released, _world.Jobs.Job("sbx-2").Status);
+    }
+}
