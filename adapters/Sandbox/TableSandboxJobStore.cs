@@ -120,7 +120,7 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
     {
         await EnsureTableAsync(cancellationToken);
         var full = SandboxMode.Full.ToWire();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and GrantId eq {grantId} and {ModeColumn} eq {full} and SubmittedAt ge {fromUtc.ToUniversalTime()}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and GrantId eq {grantId} and Mode eq {full} and SubmittedAt ge {fromUtc.ToUniversalTime()}");
         var count = 0;
         await foreach (var _ in _table.QueryAsync<TableEntity>(filter, QueryPageSize, select: ["RowKey"], cancellationToken: cancellationToken))
         {
