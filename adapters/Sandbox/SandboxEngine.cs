@@ -276,6 +276,9 @@ public sealed class SandboxEngine : ISandboxEngine
         return new SandboxResult(request.Mode, SandboxStatus.Released, null, null, columns, rows, false, outcome, ResultCsv.Hash(columns, rows), watch.Elapsed, loadElapsed, notes)
         {
             CheckElapsed = checkElapsed,
+            UsedFields = plan.UsedFields,
+            Ordered = plan.Ordered,
+            ReleasedCells = control.Cells,
         };
     }
 

@@ -11,6 +11,8 @@ public static class SandboxServiceCollectionExtensions
     {
         services.TryAddSingleton<ISandboxJobStore, TableSandboxJobStore>();
         services.TryAddSingleton<ISandboxResultStore, BlobSandboxResultStore>();
+        services.TryAddSingleton<ISandboxReleaseControlStore, TableSandboxReleaseControlStore>();
+        services.TryAddSingleton<ISandboxCellFingerprintStore, TableSandboxCellFingerprintStore>();
         services.TryAddSingleton<ISandboxJobQueue, QueueSandboxJobQueue>();
 
         // The sandbox engine (M5.1): a fresh locked-down DuckDB per job, staging in the temp directory.

@@ -128,6 +128,34 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
         return jobs;
     }
 
+    public async Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var full = SandboxMode.Full.ToWire();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and GrantId eq {grantId} and Mode eq {full} and SubmittedAt ge {fromUtc.ToUniversalTime()}");
+        var count = 0;
+        await foreach (var _ in _table.QueryAsync<TableEntity>(filter, QueryPageSize, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public async Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var released = SandboxJobStatus.Released.ToWire();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {released}");
+        var jobs = new List<SandboxJob>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, QueryPageSize, cancellationToken: cancellationToken))
+        {
+            jobs.Add(FromEntity(entity));
+        }
+
+        return jobs;
+    }
+
     private async Task<IReadOnlyList<SandboxJob>> ListActiveAsync(string ownerFilter, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);

@@ -189,7 +189,7 @@ public static class ProductRules
                     byResource[table.ResourceId] = entry;
                 }
 
-                entry.Fields.UnionWith(table.Fields);
+                entry.Fields.UnionWith(table.FieldsRead);
             }
         }
 
@@ -197,7 +197,8 @@ public static class ProductRules
     }
 
     /// <summary>
-    /// M4.5.1, M4.5.2: a product's risk flags come from the classification of every field its source jobs read — a
+    /// M4.5.1, M4.5.2: a product's risk flags come from the classification of every field its source jobs' statements used
+    /// (<see cref="SandboxJobTable.FieldsRead"/>: the fields the release analysis resolved, else every loaded field) — a
     /// personal or sensitive-personal field makes it personal, a commercial-secret, trade-secret or
     /// confidential-business field makes it commercial-sensitive. A field the grant no longer describes counts as both.
     /// </summary>
@@ -210,7 +211,7 @@ public static class ProductRules
             foreach (var table in job.Run?.Tables ?? [])
             {
                 var granted = grant.Tables.FirstOrDefault(t => t.ResourceId == table.ResourceId);
-                foreach (var name in table.Fields)
+                foreach (var name in table.FieldsRead)
                 {
                     var field = granted?.Fields.FirstOrDefault(f => f.Name == name);
                     personal |= field is null || field.Classification.IsPersonal;

@@ -57,6 +57,12 @@ public sealed class DisclosureControl
 
     public long DifferencingCells { get; private set; }
 
+    /// <summary>
+    /// Issue 14 item 5: every released aggregate cell with the subjects behind it, keyed by its group (the row's dimension values)
+    /// and its family without table aliases — what the per-grant cell fingerprints compare across results.
+    /// </summary>
+    public List<ReleasedCell> Cells { get; } = [];
+
     /// <summary>True once more rows passed than the cap allows: stop reading, the result is withheld.</summary>
     public bool CapExceeded => ReleasedRows > maxRows;
 
@@ -143,6 +149,16 @@ public sealed class DisclosureControl
                     : format(i, values[i]);
         }
 
+        var group = string.Join('\u001F', Enumerable.Range(0, items.Count).Where(i => items[i].Kind == ReleaseItemKind.Dimension)
+            .Select(i => row[i] ?? "\u0000").Order(StringComparer.Ordinal));
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].IsAggregate && !suppressed[i] && items[i].Family is { } cellFamily)
+            {
+                Cells.Add(new ReleasedCell(group, WithoutAlias(cellFamily), subjects[i]));
+            }
+        }
+
         ReleasedRows++;
         return row;
     }
@@ -193,6 +209,14 @@ public sealed class DisclosureControl
                 .Select(rule => new OutputRuleResult(rule, OutputRuleStatus.NotEvaluated, [])))
             .ToList();
         return new OutputCheckOutcome(false, policy.MinRecordsPerRow, 0, 0, rules) { RoundingBase = policy.RoundingBase };
+    }
+
+    /// <summary><c>Sum:x.income</c> → <c>Sum:income</c>: an alias must not make one cell look like another.</summary>
+    private static string WithoutAlias(string family)
+    {
+        var colon = family.IndexOf(':', StringComparison.Ordinal);
+        var dot = family.LastIndexOf('.');
+        return colon >= 0 && dot > colon ? family[..(colon + 1)] + family[(dot + 1)..] : family;
     }
 
     /// <summary>Rounds to the nearest multiple of <paramref name="roundingBase"/>, halves away from zero.</summary>

@@ -20,6 +20,12 @@ public interface ISandboxJobStore : IQueuedJobStore<SandboxJob>
     /// were and how they stand, without their SQL (annual reports, M5.6).
     /// </summary>
     Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
+
+    /// <summary>How many <c>full</c> jobs over the grant were submitted at or after <paramref name="fromUtc"/> (issue 14 item 5, the query budget).</summary>
+    Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default);
+
+    /// <summary>Every released job (all pages); the fingerprint match reads their fingerprints (issue 14 item 7).</summary>
+    Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>A sandbox job as counted: whose, which mode, where it stands, when submitted.</summary>

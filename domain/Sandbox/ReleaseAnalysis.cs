@@ -61,6 +61,15 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
 
     /// <summary>True when the cheap statement's counts are exact subject counts: the exact statement never needs to run.</summary>
     public bool CheapIsExact => CheapStatement is not null && Multiplicity.Values.All(m => m == 1);
+
+    /// <summary>
+    /// The granted fields the user's statement uses, per table name (every column reference resolved, companions of the
+    /// platform not included): what a product built on the result derives its risk flags from (M4.5.1).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> UsedFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The statement has an ORDER BY: its rows' order is the user's, not the platform's to choose.</summary>
+    public bool Ordered { get; init; }
 }
 
 /// <summary>Why a statement is refused before it runs: the rule, the column or construct concerned, and a sentence.</summary>
@@ -151,7 +160,11 @@ public static class ReleaseAnalysis
         var analysis = new Analysis(tables, Math.Max(1, dominanceContributors));
         try
         {
-            var plan = analysis.Run(node);
+            var plan = analysis.Run(node) with
+            {
+                UsedFields = analysis.Used.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value.ToList(), StringComparer.Ordinal),
+                Ordered = analysis.Ordered,
+            };
             var exact = root.ToJsonString(SpliceOptions);
             if (analysis.CheapCompanions.Count == 0)
             {
@@ -191,6 +204,11 @@ public static class ReleaseAnalysis
         private readonly List<SelectEntry> entries = [];
         private readonly Dictionary<string, int> companions = new(StringComparer.Ordinal);
         private JsonArray selectList = [];
+
+        /// <summary>Every granted column a reference of the user's statement resolved to, per table name.</summary>
+        public SortedDictionary<string, SortedSet<string>> Used { get; } = new(StringComparer.Ordinal);
+
+        public bool Ordered { get; private set; }
 
         /// <summary>Subject companions that may count records instead of distinct keys, with the table's multiplicity.</summary>
         public Dictionary<int, long> CheapCompanions { get; } = [];
@@ -261,6 +279,7 @@ public static class ReleaseAnalysis
             {
                 foreach (var order in Array(modifier, "orders"))
                 {
+                    Ordered = true;
                     GroupOrOrder(order["expression"] as JsonObject, "ORDER BY");
                 }
             }
@@ -794,7 +813,7 @@ public static class ReleaseAnalysis
                 }
 
                 var (alias, table, field) = matches[0];
-                return new Bound(alias, table, field, table.PolicyOf(field));
+                return Use(new Bound(alias, table, field, table.PolicyOf(field)));
             }
 
             var prefix = names.Take(names.Count - 2).ToList();
@@ -818,7 +837,19 @@ public static class ReleaseAnalysis
                 return null!;
             }
 
-            return new Bound(owner, scoped, granted, scoped.PolicyOf(granted));
+            return Use(new Bound(owner, scoped, granted, scoped.PolicyOf(granted)));
+        }
+
+        private Bound Use(Bound bound)
+        {
+            if (!Used.TryGetValue(bound.Table.Name, out var fields))
+            {
+                fields = new SortedSet<string>(StringComparer.Ordinal);
+                Used[bound.Table.Name] = fields;
+            }
+
+            fields.Add(bound.Field.Name);
+            return bound;
         }
 
         [System.Diagnostics.CodeAnalysis.DoesNotReturn]

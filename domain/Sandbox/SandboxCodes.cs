@@ -23,6 +23,9 @@ public static class SandboxCodes
 /// <summary>The names of the output-check rules (M5.1), as reported in a check outcome.</summary>
 public static class OutputRules
 {
+    /// <summary>Issue 14 item 5: a released cell differs from a cell of an earlier released result of the grant by 1 to k−1 subjects.</summary>
+    public const string DifferencingAcrossResults = "differencing_across_results";
+
     /// <summary>Only aggregate rows leave the sandbox: the query must GROUP BY or aggregate the whole table.</summary>
     public const string NotAggregate = "not_aggregate";
 

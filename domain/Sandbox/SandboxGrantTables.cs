@@ -79,7 +79,8 @@ public sealed record SandboxJobOutcome(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     int Attempts,
-    string? AuditDetail = null)
+    string? AuditDetail = null,
+    ResultFingerprint? Fingerprint = null)
 {
     public static SandboxJobOutcome From(SandboxJob job)
     {
@@ -109,6 +110,8 @@ public sealed record SandboxJobOutcome(
             job.FinishedAt,
             job.Attempts,
             // Issue 14 item 4: the specific reason of a failure the submitter sees only generically, for the authority.
-            job.AuditDetail);
+            job.AuditDetail,
+            // Issue 14 item 7: the released file's fingerprint, so a leaked copy can be traced to this job.
+            job.Fingerprint);
     }
 }

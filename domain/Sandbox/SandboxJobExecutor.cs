@@ -19,22 +19,15 @@ namespace Platform.Domain.Sandbox;
 /// </summary>
 public sealed class SandboxJobExecutor(
     ISandboxJobStore jobs,
-    SandboxJobCanceller canceller,
     GrantService grants,
     PersonnelService personnel,
-    IAuthorizedDataLibrary library,
-    IMaskingJobStore maskingJobs,
-    IMaskingArtifactStore maskingArtifacts,
-    ISandboxResultStore results,
-    ISandboxEngine engine,
-    IAuditTrail audit,
+    SandboxStatementRunner runner,
+    SandboxJobOutcomeRecorder outcomes,
     IClock clock,
     SandboxJobOptions options,
     ILogger<SandboxJobExecutor> logger,
     JobHeartbeat? heartbeat = null) : IQueuedJobKind<SandboxJob>, IDisposable
 {
-    private const int MaxWriteAttempts = QueuedJobProtocol<SandboxJob>.MaxWriteAttempts;
-
     // Each job holds a whole engine (memory limit, threads) for its run; the queue may deliver many messages at once.
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentJobs, options.MaxConcurrentJobs);
 
@@ -97,7 +90,7 @@ public sealed class SandboxJobExecutor(
     };
 
     Task IQueuedJobKind<SandboxJob>.SettleAsync(Versioned<SandboxJob> found, bool gaveUpNow, CancellationToken cancellationToken)
-        => EnsureOutcomeAuditedAsync(found, cancellationToken);
+        => outcomes.EnsureOutcomeAuditedAsync(found, cancellationToken);
 
     private async Task RunStartedAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -105,7 +98,7 @@ public sealed class SandboxJobExecutor(
         var found = await jobs.GetAsync(jobId, cancellationToken) ?? throw new InvalidOperationException($"Sandbox job {jobId} vanished.");
         if (found.Value.IsFinished)
         {
-            await EnsureOutcomeAuditedAsync(found, cancellationToken);
+            await outcomes.EnsureOutcomeAuditedAsync(found, cancellationToken);
             return;
         }
 
@@ -129,7 +122,7 @@ public sealed class SandboxJobExecutor(
             var now = await jobs.GetAsync(jobId, cancellationToken);
             if (now is { Value.IsFinished: true })
             {
-                await EnsureOutcomeAuditedAsync(now, cancellationToken);
+                await outcomes.EnsureOutcomeAuditedAsync(now, cancellationToken);
                 return;
             }
 
@@ -155,218 +148,21 @@ public sealed class SandboxJobExecutor(
         }
         catch (DomainException e) when (e.Kind is not FailureKind.PreconditionFailed and not FailureKind.Unavailable)
         {
-            await CancelAsync(job.Id, StopReason(e), cancellationToken);
+            await outcomes.CancelAsync(job.Id, SandboxStatementRunner.StopReason(e), cancellationToken);
             return;
         }
 
         var selected = SandboxGrantTables.NamedIn(grant, job.Sql);
         var touched = selected.Select(table => SandboxGrantTables.Describe(table, job.Mode)).ToList();
-        var result = await NotReadyAsync(job, selected, cancellationToken)
-                     ?? await RunEngineAsync(job, staff, selected, cancellationToken);
-        if (result is null)
+        var run = await runner.RunAsync(job, staff, selected, cancellationToken);
+        if (run.StopReason is not null || run.Result is null)
         {
+            await outcomes.CancelAsync(job.Id, run.StopReason ?? "The job was stopped.", cancellationToken);
             return;
         }
 
-        await FinishAsync(job, etag, result, touched, cancellationToken);
+        await outcomes.FinishAsync(job, etag, run.Result, touched, cancellationToken);
     }
-
-    /// <summary>A <c>sample</c> job needs the masked sample of every table it reads; null when they are all there.</summary>
-    private async Task<SandboxResult?> NotReadyAsync(SandboxJob job, IReadOnlyList<GrantTable> tables, CancellationToken cancellationToken)
-    {
-        if (job.Mode != SandboxMode.Sample)
-        {
-            return null;
-        }
-
-        foreach (var table in tables)
-        {
-            var sample = (await maskingJobs.GetAsync(table.SampleJobId, cancellationToken))?.Value;
-            if (sample?.Status != MaskingJobStatus.Succeeded)
-            {
-                var state = sample is null ? "missing" : sample.Status.ToString().ToLowerInvariant();
-                return SandboxResult.Unreleased(job.Mode, SandboxStatus.Failed, SandboxJobCodes.SampleNotReady,
-                    $"The masked sample of table '{table.Name}' is not ready (masking job {table.SampleJobId} is {state}); run the job again once it has succeeded.",
-                    TimeSpan.Zero, TimeSpan.Zero, []);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Runs the engine while watching whether the job must stop; null when it was stopped (and recorded as cancelled).</summary>
-    private async Task<SandboxResult?> RunEngineAsync(SandboxJob job, Caller staff, IReadOnlyList<GrantTable> selected, CancellationToken cancellationToken)
-    {
-        var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
-        {
-            CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
-            Policies = SandboxGrantTables.PoliciesOf(table),
-            SubjectKey = table.SubjectKey,
-            MaxRecordsPerSubject = table.MaxRecordsPerSubject,
-        }).ToList();
-        var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var watching = new CancellationTokenSource();
-        var watcher = WatchAsync(job, staff, stop, watching.Token);
-        SandboxResult? result = null;
-        string? stopReason;
-        try
-        {
-            result = await engine.RunAsync(request, stop.Token);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // Stopped by the watcher; the reason is recorded below.
-        }
-        finally
-        {
-            await watching.CancelAsync();
-            stopReason = await watcher;
-        }
-
-        if (stopReason is not null)
-        {
-            // Even a result that came back as the stop arrived is not released to a suspended operator or a revoked grant.
-            await CancelAsync(job.Id, stopReason, cancellationToken);
-            return null;
-        }
-
-        return result ?? throw new InvalidOperationException($"Sandbox job {job.Id}: the engine stopped without a result or a reason.");
-    }
-
-    /// <summary>Polls until told to stop; cancels <paramref name="stop"/> and returns why when the job must end.</summary>
-    private async Task<string?> WatchAsync(SandboxJob job, Caller staff, CancellationTokenSource stop, CancellationToken watching)
-    {
-        var interval = TimeSpan.FromSeconds(options.CancellationPollSeconds);
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(interval, watching);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-
-            string? reason = null;
-            try
-            {
-                var current = (await jobs.GetAsync(job.Id, watching))?.Value;
-                if (current is null || current.Status == SandboxJobStatus.Cancelled)
-                {
-                    reason = current?.Detail ?? "The job was cancelled.";
-                }
-                else
-                {
-                    await grants.EnsureUsableAsync(job.GrantId, staff, watching);
-                }
-            }
-            catch (DomainException e) when (e.Kind is not FailureKind.PreconditionFailed and not FailureKind.Unavailable)
-            {
-                reason = StopReason(e);
-            }
-            catch (OperationCanceledException) when (watching.IsCancellationRequested)
-            {
-                return null;
-            }
-            catch (Exception e)
-            {
-                // A storage hiccup does not stop the job; the next poll looks again.
-                logger.LogWarning(e, "Sandbox job {JobId}: could not check whether it must stop.", job.Id);
-            }
-
-            if (reason is not null)
-            {
-                logger.LogInformation("Sandbox job {JobId} is being stopped: {Reason}", job.Id, reason);
-                await stop.CancelAsync();
-                return reason;
-            }
-        }
-    }
-
-    private async Task<Stream> OpenAsync(SandboxJob job, GrantTable table, CancellationToken cancellationToken)
-    {
-        if (job.Mode == SandboxMode.Full)
-        {
-            return await library.OpenReadAsync(table.Container, table.BlobPath, cancellationToken);
-        }
-
-        return await maskingArtifacts.OpenOutputReadAsync(table.SampleJobId, DataFormat.Csv, cancellationToken)
-               ?? throw new FileNotFoundException($"The masked sample of table '{table.Name}' is gone.");
-    }
-
-    /// <summary>Stores a released result, then records the outcome; a job cancelled meanwhile stays cancelled and keeps no result.</summary>
-    private async Task FinishAsync(SandboxJob job, string etag, SandboxResult result, IReadOnlyList<SandboxJobTable> touched, CancellationToken cancellationToken)
-    {
-        if (result.Released)
-        {
-            await results.WriteAsync(new SandboxResultDocument(job.Id, result.Columns, result.Rows, result.Truncated, result.ResultHash!), cancellationToken);
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            var finished = SandboxJobRules.Finish(job, result, clock.UtcNow, touched);
-            try
-            {
-                var written = await jobs.ReplaceAsync(finished, etag, cancellationToken);
-                logger.LogInformation("Sandbox job {JobId} finished: {Status} {Code}.", job.Id, finished.Status.ToWire(), finished.Code);
-                await EnsureOutcomeAuditedAsync(new(finished, written), cancellationToken);
-                return;
-            }
-            catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
-            {
-                var current = await jobs.GetAsync(job.Id, cancellationToken) ?? throw new InvalidOperationException($"Sandbox job {job.Id} vanished.");
-                if (current.Value.IsFinished)
-                {
-                    if (result.Released && current.Value.Status != SandboxJobStatus.Released)
-                    {
-                        await results.DeleteAsync(job.Id, cancellationToken);
-                    }
-
-                    await EnsureOutcomeAuditedAsync(current, cancellationToken);
-                    return;
-                }
-
-                (job, etag) = (current.Value, current.ETag);
-            }
-        }
-    }
-
-    private async Task CancelAsync(string jobId, string reason, CancellationToken cancellationToken)
-    {
-        await canceller.CancelAsync(jobId, reason, cancellationToken);
-        if (await jobs.GetAsync(jobId, cancellationToken) is { } current)
-        {
-            await EnsureOutcomeAuditedAsync(current, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// M5.3: who ran what SQL over which grant, the data it touched, the result's hash and the check outcome. Recorded
-    /// once per job that a worker started (a job stopped while still queued is audited by its cancellation alone); the flag
-    /// on the record lets a redelivery finish what a crash between the two writes left undone.
-    /// </summary>
-    private async Task EnsureOutcomeAuditedAsync(Versioned<SandboxJob> found, CancellationToken cancellationToken)
-    {
-        var job = found.Value;
-        if (!job.IsFinished || job.OutcomeAudited || job.Attempts == 0)
-        {
-            return;
-        }
-
-        await audit.RecordAsync(SandboxJobAccess.SubmitterOf(job), "sandbox.job_finished", SandboxJobService.TargetOf(job.Id), SandboxJobOutcome.From(job), cancellationToken);
-        try
-        {
-            await jobs.ReplaceAsync(job with { OutcomeAudited = true }, found.ETag, cancellationToken);
-        }
-        catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed)
-        {
-            logger.LogWarning("Sandbox job {JobId} changed while its outcome was audited; the audit mark is left for a later delivery.", job.Id);
-        }
-    }
-
-    private static string StopReason(DomainException e) => $"{e.Code}: {e.Message}";
 
     public void Dispose() => _slots.Dispose();
 }

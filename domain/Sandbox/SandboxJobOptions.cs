@@ -39,6 +39,9 @@ public sealed class SandboxJobOptions
     /// <summary>How often a running job looks whether it must stop (cancelled, operator suspended, grant revoked).</summary>
     public double CancellationPollSeconds { get; set; } = 1;
 
+    /// <summary>Issue 14 item 5: default query budget of a grant — <c>full</c> jobs per China day (the authority may set another per grant).</summary>
+    public int FullJobsPerDay { get; set; } = SandboxBudgetRules.DefaultFullJobsPerDay;
+
     public SandboxLimits ToLimits() => new(TimeSpan.FromSeconds(TimeoutSeconds), MemoryLimitMb, MaxThreads, MaxResultRows);
 
     public OutputCheckPolicy ToPolicy() => new(MinRecordsPerRow)
@@ -98,6 +101,11 @@ public sealed class SandboxJobOptions
         if (!double.IsFinite(CancellationPollSeconds) || CancellationPollSeconds < 0.05 || CancellationPollSeconds > 60)
         {
             failures.Add($"{SectionName}:{nameof(CancellationPollSeconds)} must be from 0.05 to 60 seconds; it is {CancellationPollSeconds}.");
+        }
+
+        if (FullJobsPerDay is < 1 or > SandboxBudgetRules.MaxFullJobsPerDay)
+        {
+            failures.Add($"{SectionName}:{nameof(FullJobsPerDay)} must be from 1 to {SandboxBudgetRules.MaxFullJobsPerDay}; it is {FullJobsPerDay}.");
         }
 
         return failures;

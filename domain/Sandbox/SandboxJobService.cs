@@ -61,6 +61,7 @@ public sealed class SandboxJobService(
     ISandboxResultStore results,
     GrantService grants,
     PersonnelService personnel,
+    SandboxBudget budget,
     IAuditTrail audit,
     IClock clock)
 {
@@ -80,6 +81,11 @@ public sealed class SandboxJobService(
         await personnel.EnsureClearedAsync(caller, cancellationToken);
         var mode = ParseSubmission(request);
         var grant = await grants.EnsureUsableAsync(request.GrantId!.Trim(), caller, cancellationToken);
+        if (mode == SandboxMode.Full)
+        {
+            // Issue 14 item 5 (M5.1): the grant's query budget of full jobs per China day.
+            await budget.EnsureAvailableAsync(grant.Id, cancellationToken);
+        }
 
         var job = new SandboxJob(id, grant.Id, caller.Organization, caller.Subject, mode, request.Sql!, SandboxJobStatus.Queued, clock.UtcNow,
             AgreementId: grant.AgreementId);

@@ -60,6 +60,18 @@ public sealed record SandboxResult(
     /// <summary>Time the release checks took outside the engine: analysis, rewrite and disclosure control of the rows.</summary>
     public TimeSpan CheckElapsed { get; init; }
 
+    /// <summary>
+    /// The granted fields the statement used, per table name, as the release analysis resolved them (<c>full</c> mode);
+    /// null when no analysis ran (<c>sample</c> mode, a refused statement): then every loaded field counts as used.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? UsedFields { get; init; }
+
+    /// <summary>Issue 14 item 5: the released cells with their subjects (<c>full</c> mode), for the per-grant cell fingerprints.</summary>
+    public IReadOnlyList<ReleasedCell> ReleasedCells { get; init; } = [];
+
+    /// <summary>The statement fixes the rows' order (ORDER BY); otherwise the platform may order them (a fingerprint, 14.7).</summary>
+    public bool Ordered { get; init; } = true;
+
     public static SandboxResult Unreleased(
         SandboxMode mode,
         SandboxStatus status,

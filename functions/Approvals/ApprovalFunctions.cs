@@ -49,7 +49,12 @@ public sealed record ApprovalDecisionView(
 /// limit the answer is 429 <c>approval.rate_limited</c> with <c>Retry-After</c>, and every refused attempt is counted as a
 /// security event per link and client per minute instead of growing the audit chain.
 /// </remarks>
-public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals, LinkAttemptGuard? attempts = null, IOptions<LinkAttemptOptions>? attemptOptions = null)
+public sealed class ApprovalFunctions(
+    ApiHandler api,
+    ApprovalService approvals,
+    IEnumerable<IApprovalDecisionHandler> handlers,
+    LinkAttemptGuard? attempts = null,
+    IOptions<LinkAttemptOptions>? attemptOptions = null)
 {
     [Function("GetApprovalPage")]
     [AllowAnonymousAccess]
@@ -105,7 +110,7 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals,
             if (!call.HasFormBody)
             {
                 var body = await call.ReadJsonAsync<ApprovalDecisionRequest>();
-                var decided = await approvals.DecideAsync(token, new ApprovalDecisionInput(body.Decision, body.Comment, body.Scores), new DurableWorkflowGateway(client), call.CancellationToken);
+                var decided = await approvals.DecideAsync(token, new ApprovalDecisionInput(body.Decision, body.Comment, body.Scores), Gateway(client), call.CancellationToken);
                 return ApiResults.Ok(ApprovalDecisionView.From(decided));
             }
 
@@ -113,7 +118,7 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals,
             try
             {
                 entered = ReadForm(await call.ReadFormAsync());
-                await approvals.DecideAsync(token, entered, new DurableWorkflowGateway(client), call.CancellationToken);
+                await approvals.DecideAsync(token, entered, Gateway(client), call.CancellationToken);
                 var recorded = await approvals.OpenAsync(token, call.CancellationToken);
                 return ApprovalPage.Result(StatusCodes.Status200OK, ApprovalPage.Render(recorded, "您的决定已记录，感谢您的评审。"));
             }
@@ -128,6 +133,9 @@ public sealed class ApprovalFunctions(ApiHandler api, ApprovalService approvals,
                 return ProblemPage(refused);
             }
         }));
+
+    /// <summary>Orchestrations, or the handler that owns the slot (e.g. the sandbox release step).</summary>
+    private DispatchingWorkflowGateway Gateway(DurableTaskClient client) => new(new DurableWorkflowGateway(client), handlers);
 
     /// <summary>Reads the page's form; a value that is not a decision or a whole-number score is a 422 naming the field.</summary>
     public static ApprovalDecisionInput ReadForm(IFormCollection form)

@@ -68,7 +68,8 @@ public sealed record SandboxJobView(
     IReadOnlyList<SandboxJobTable> Tables,
     IReadOnlyList<string> LoadNotes,
     int Attempts,
-    string? Result)
+    string? Result,
+    SandboxJobRelease? Release = null)
 {
     /// <summary>Issue 14 item 4: a full job that failed on the data shows no query timings.</summary>
     private static SandboxTimingsView TimingsOf(SandboxJob job)
@@ -98,7 +99,8 @@ public sealed record SandboxJobView(
         job.Run?.Tables ?? [],
         job.Run?.LoadNotes ?? [],
         job.Attempts,
-        job.Status == SandboxJobStatus.Released ? ApiRequestContext.LocationOf("sandbox", "jobs", job.Id, "result") : null);
+        job.Status == SandboxJobStatus.Released ? ApiRequestContext.LocationOf("sandbox", "jobs", job.Id, "result") : null,
+        job.Release);
 }
 
 /// <summary>A released result as JSON: the columns with their engine types, and the rows as text (null is SQL NULL).</summary>

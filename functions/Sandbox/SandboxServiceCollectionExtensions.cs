@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Domain.Agreements;
+using Platform.Domain.Approvals;
 using Platform.Domain.Oversight;
 using Platform.Domain.Sandbox;
 
@@ -33,6 +34,16 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<SandboxJobOptions>>().Value);
         services.TryAddSingleton<SandboxJobService>();
         services.TryAddSingleton<SandboxJobCanceller>();
+        services.TryAddSingleton<SandboxStatementRunner>();
+        services.TryAddSingleton<ResultFingerprintKeys>();
+        services.TryAddSingleton<SandboxReleaseGuard>();
+        services.TryAddSingleton<SandboxFingerprintService>();
+        services.TryAddSingleton<SandboxReleaseControlService>();
+        services.TryAddSingleton<SandboxBudget>();
+        services.TryAddSingleton<SandboxReleaseReview>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalDecisionHandler, SandboxReleaseReview>(provider => provider.GetRequiredService<SandboxReleaseReview>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalSubjectSource, SandboxReleaseApprovalSubject>());
+        services.TryAddSingleton<SandboxJobOutcomeRecorder>();
         services.TryAddSingleton<SandboxJobExecutor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISuspensionStep, SandboxSuspensionStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, SandboxAgreementRevocationStep>());

@@ -140,6 +140,7 @@ var commonAppSettings = {
   Sandbox__DominanceContributors: '2'
   Sandbox__DominancePercent: '85'
   Sandbox__RoundingBase: '5'
+  Sandbox__FullJobsPerDay: '50'
   // Queued-job reconciler (operational timer, six-field NCrontab in UTC, every 20 seconds): a masking or sandbox job
   // queued longer than RequeueAfter without starting gets its message again, and a running job whose worker has not
   // beaten for HeartbeatTimeout (workers beat every HeartbeatInterval) is handed back; up to MaxRequeues times, then fails.

@@ -35,7 +35,7 @@ public sealed class ProductEndToEndTests(PlatformHostFixture platform)
         Assert.Equal(setup.ReleasedJobId, created.GetProperty("sources")[0].GetProperty("jobId").GetString());
         var used = created.GetProperty("usedData")[0];
         Assert.Equal(setup.Sandbox.ProviderId, used.GetProperty("providerId").GetString());
-        // The job record keeps the tables it loaded with their granted fields: that is what the output could draw on.
+        // The job record keeps per table the granted fields its statement used (name is granted but unused): what the output draws on.
         Assert.Equal(["age", "district"], used.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
         Assert.Equal($"product-compliance-{id}-r1", created.GetProperty("rounds")[0].GetProperty("instanceId").GetString());
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);

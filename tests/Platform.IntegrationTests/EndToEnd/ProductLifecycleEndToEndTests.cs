@@ -97,7 +97,7 @@ public sealed class ProductLifecycleEndToEndTests(PlatformHostFixture platform)
     [Fact]
     public async Task Product_JobUsedPersonalFieldBodySaysNotPersonal_FullTrackAndCallsNeedAuthorisation()
     {
-        var setup = await ReleasedOutputAsync(platform, withPersonalField: true);
+        var setup = await ReleasedOutputAsync(platform);
         using var authority = platform.Client(Roles.Authority, "org-authority");
         using var owner = platform.Client(Roles.Operator, setup.Sandbox.OperatorId);
         using var provider = platform.Client(Roles.Provider, setup.Sandbox.ProviderId);

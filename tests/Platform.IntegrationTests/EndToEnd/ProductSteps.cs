@@ -16,12 +16,13 @@ public static class ProductSteps
 
     /// <summary>A grant over the register (SandboxScenario) and a released aggregate over it by the operator's staff.</summary>
     /// <summary>
-    /// A released full-mode output. Without <paramref name="withPersonalField"/> the grant leaves out the personal field
-    /// `name`, so products built on it carry no personal information (M4.5.1: their flags come from the granted fields).
+    /// A released full-mode output over a grant of every field of the register, the personal field `name` included: the
+    /// aggregate uses district and age only, so products built on it carry no personal information (M4.5.1: their flags
+    /// come from the fields the statement used, not from every granted field).
     /// </summary>
-    public static async Task<ProductSetup> ReleasedOutputAsync(PlatformHostFixture platform, string useCategory = "public-good", bool withPersonalField = false)
+    public static async Task<ProductSetup> ReleasedOutputAsync(PlatformHostFixture platform, string useCategory = "public-good")
     {
-        var sandbox = await SandboxScenario.GrantedAsync(platform, useCategory, withPersonalField ? null : ["district", "age"]);
+        var sandbox = await SandboxScenario.GrantedAsync(platform, useCategory);
         using var owner = platform.Client(Roles.Operator, sandbox.OperatorId);
         var grant = await owner.GetFromJsonAsync<JsonElement>($"/api/grants/{sandbox.GrantId}");
         using var staff = SandboxScenario.StaffClient(platform, sandbox);

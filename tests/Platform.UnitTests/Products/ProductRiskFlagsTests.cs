@@ -31,6 +31,26 @@ public sealed class ProductRiskFlagsTests
     }
 
     [Fact]
+    public void RiskFlagsOf_PersonalFieldLoadedButNotUsedByTheStatement_NotPersonal()
+    {
+        // Issue 14 depth fix: the flags follow the fields the statement used, not every field the grant loaded.
+        var job = Using("district", "age", "name");
+        job = job with { Run = job.Run! with { Tables = [job.Run.Tables[0] with { UsedFields = ["district", "age"] }] } };
+
+        Assert.Equal((false, false), ProductRules.RiskFlagsOf([(job, _world.Grant)]));
+        Assert.Equal(["age", "district"], Assert.Single(ProductRules.UsedDataOf([(job, _world.Grant)])).Fields);
+    }
+
+    [Fact]
+    public void RiskFlagsOf_PersonalFieldUsedByTheStatement_Personal()
+    {
+        var job = Using("district", "name");
+        job = job with { Run = job.Run! with { Tables = [job.Run.Tables[0] with { UsedFields = ["name"] }] } };
+
+        Assert.Equal((true, false), ProductRules.RiskFlagsOf([(job, _world.Grant)]));
+    }
+
+    [Fact]
     public void RiskFlagsOf_FieldTheGrantDoesNotDescribe_CountsAsBoth()
         => Assert.Equal((true, true), ProductRules.RiskFlagsOf([(Using("mystery"), _world.Grant)]));
 

@@ -304,4 +304,65 @@ public sealed class SandboxJobExecutorTests
 
         Assert.Empty(_world.Jobs.All);
     }
+
+    [Fact]
+    public async Task RunAsync_Released_RecordsTheFieldsTheStatementUsedAndAFingerprintInJobAndAudit()
+    {
+        await _world.SubmitAsync("sbx-1", GroupByDistrict);
+
+        await _world.Runner().RunAsync("sbx-1", CancellationToken.None);
+
+        var job = _world.Jobs.Job("sbx-1");
+        var table = Assert.Single(job.Run!.Tables);
+        Assert.Equal(["age", "district"], table.UsedFields);
+        Assert.Contains("name", table.Fields);
+        Assert.NotNull(job.Fingerprint);
+        Assert.False(job.Fingerprint!.Reordered);
+        var outcome = Assert.IsType<SandboxJobOutcome>(Assert.Single(_world.Audit.Records, r => r.Action == "sandbox.job_finished").Payload);
+        Assert.Equal(job.Fingerprint, outcome.Fingerprint);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnorderedResult_StoredInTheKeyedOrderWhoseHashAndFingerprintMatchTheFile()
+    {
+        await _world.SubmitAsync("sbx-1", "SELECT district, count(*) AS people FROM t_people GROUP BY district");
+
+        await _world.Runner().RunAsync("sbx-1", CancellationToken.None);
+
+        var job = _world.Jobs.Job("sbx-1");
+        var stored = _world.Results.Results["sbx-1"];
+        Assert.True(job.Fingerprint!.Reordered);
+        Assert.Equal(ResultCsv.Hash(stored.Columns, stored.Rows), job.ResultHash);
+        var key = await _world.FingerprintKeys.ForGrantAsync(GrantId);
+        Assert.Equal(FingerprintMatchKinds.Exact, ResultFingerprints.Match(key, job.Fingerprint, ResultCsv.ToBytes(stored.Columns, stored.Rows)));
+    }
+
+    [Fact]
+    public async Task MatchAsync_LeakedResultFile_NamesTheJobAndIsAudited()
+    {
+        await _world.SubmitAsync("sbx-1", GroupByDistrict);
+        await _world.SubmitAsync("sbx-2", "SELECT district, count(*) AS people FROM t_people GROUP BY district");
+        var runner = _world.Runner();
+        await runner.RunAsync("sbx-1", CancellationToken.None);
+        await runner.RunAsync("sbx-2", CancellationToken.None);
+        var stored = _world.Results.Results["sbx-2"];
+        var service = new SandboxFingerprintService(_world.Jobs, _world.FingerprintKeys, _world.Audit);
+
+        var result = await service.MatchAsync(ResultCsv.ToBytes(stored.Columns, stored.Rows), new Platform.Domain.Security.Caller("auth-1", Platform.Domain.Security.Roles.Authority, "authority"));
+
+        var match = Assert.Single(result.Matches);
+        Assert.Equal(("sbx-2", FingerprintMatchKinds.Exact, GrantId), (match.JobId, match.Match, match.GrantId));
+        Assert.Single(_world.Audit.Records, r => r.Action == "sandbox.fingerprint_matched");
+    }
+
+    [Fact]
+    public async Task MatchAsync_OperatorStaff_Forbidden()
+    {
+        var service = new SandboxFingerprintService(_world.Jobs, _world.FingerprintKeys, _world.Audit);
+
+        var refused = await Assert.ThrowsAsync<Platform.Domain.Errors.DomainException>(() =>
+            service.MatchAsync([1, 2, 3], new Platform.Domain.Security.Caller("staff", Platform.Domain.Security.Roles.Personnel, "op-1")));
+
+        Assert.Equal("auth.forbidden_role", refused.Code);
+    }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Platform.Domain.Agreements;
+using Platform.Domain.Approvals;
+using Platform.UnitTests.Approvals;
 using Platform.Domain.Catalog;
 using Platform.Domain.DataRequests;
 using Platform.Domain.Errors;
@@ -20,6 +22,47 @@ using Platform.UnitTests.Personnel;
 using Platform.UnitTests.Resources;
 
 namespace Platform.UnitTests.Sandbox;
+
+public sealed class InMemoryCellFingerprintStore : ISandboxCellFingerprintStore
+{
+    public ConcurrentDictionary<string, ConcurrentDictionary<CellFingerprint, bool>> Cells { get; } = new();
+
+    public Task<IReadOnlyList<CellFingerprint>> ListAsync(string grantId, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<CellFingerprint>>(Cells.TryGetValue(grantId, out var cells) ? cells.Keys.ToList() : []);
+
+    public Task AddAsync(string grantId, IReadOnlyList<CellFingerprint> cells, CancellationToken cancellationToken = default)
+    {
+        var stored = Cells.GetOrAdd(grantId, _ => new());
+        foreach (var cell in cells)
+        {
+            stored[cell] = true;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class InMemoryReleaseControlStore : ISandboxReleaseControlStore
+{
+    private readonly ConcurrentDictionary<string, Versioned<SandboxReleaseControl>> _controls = new();
+    private int _version;
+
+    public Task<Versioned<SandboxReleaseControl>?> GetAsync(string grantId, CancellationToken cancellationToken = default)
+        => Task.FromResult(_controls.GetValueOrDefault(grantId));
+
+    public Task<string> SaveAsync(SandboxReleaseControl control, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        var current = _controls.GetValueOrDefault(control.GrantId);
+        if ((ifMatch is null && current is not null) || (ifMatch is not null && current?.ETag != ifMatch))
+        {
+            throw new DomainException(FailureKind.PreconditionFailed, "concurrency.etag_mismatch", "changed");
+        }
+
+        var etag = $"v{Interlocked.Increment(ref _version)}";
+        _controls[control.GrantId] = new Versioned<SandboxReleaseControl>(control, etag);
+        return Task.FromResult(etag);
+    }
+}
 
 public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJob>(j => j.Id, "sandbox_job"), ISandboxJobStore
 {
@@ -49,6 +92,12 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
 
     public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJobActivity>>(All.Where(j => (organizationId is null || j.OrganizationId == organizationId) && j.SubmittedAt >= fromUtc && j.SubmittedAt < toUtc).Select(SandboxJobActivity.Of).ToList());
+
+    public Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default)
+        => Task.FromResult(All.Count(j => j.GrantId == grantId && j.Mode == SandboxMode.Full && j.SubmittedAt >= fromUtc));
+
+    public Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.Status == SandboxJobStatus.Released).ToList());
 
     public async Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)
     {
@@ -217,8 +266,12 @@ public sealed class SandboxJobTestWorld
         SetAgreement(AgreementStatus.Active);
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
-        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, Audit, Clock);
+        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, Jobs, Options, Clock), Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock);
+        var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
+        var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
+        Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, [new SandboxReleaseApprovalSubject(Jobs)]);
+        ReleaseReview = new SandboxReleaseReview(ReleaseControls, Jobs, Results, Approvals, linkSettings, Outbox, Audit, Clock);
 
         AddStaff(ClearedStaff, OperatorOrg, cleared: true);
         AddStaff(UnclearedStaff, OperatorOrg, cleared: false);
@@ -234,6 +287,30 @@ public sealed class SandboxJobTestWorld
     public FixedClock Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 2, 0, 0, TimeSpan.Zero));
 
     public InMemorySandboxJobStore Jobs { get; } = new();
+
+    public InMemoryReleaseControlStore ReleaseControls { get; } = new();
+
+    public InMemoryCellFingerprintStore CellFingerprintStore { get; } = new();
+
+    public InMemoryApprovalStore ApprovalStore { get; } = new();
+
+    public ApprovalService Approvals { get; }
+
+    public RecordingOutbox Outbox { get; } = new();
+
+    public SandboxReleaseReview ReleaseReview { get; }
+
+    public const string RootKey = "unit-test-pseudonymisation-root-key-0123456789abcdef";
+
+    /// <summary>The per-grant fingerprint keys (issue 14 item 7), from a root key in a fake secret store.</summary>
+    public ResultFingerprintKeys FingerprintKeys { get; } = new(FingerprintSecrets());
+
+    private static Platform.Domain.Secrets.ISecretStore FingerprintSecrets()
+    {
+        var secrets = new Mock<Platform.Domain.Secrets.ISecretStore>();
+        secrets.Setup(s => s.GetSecretAsync(Platform.Domain.Masking.MaskingJobExecutor.RootKeySecretName, It.IsAny<CancellationToken>())).ReturnsAsync(RootKey);
+        return secrets.Object;
+    }
 
     public RecordingSandboxJobQueue Queue { get; } = new();
 
@@ -291,8 +368,10 @@ public sealed class SandboxJobTestWorld
     }
 
     public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
-        => new(Jobs, Canceller, Grants, Personnel, Library, MaskingJobs, Artifacts, Results, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Audit, Clock, Options,
-            NullLogger<SandboxJobExecutor>.Instance);
+        => new(Jobs, Grants, Personnel,
+            new SandboxStatementRunner(Jobs, Grants, Library, MaskingJobs, Artifacts, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Options, NullLogger<SandboxStatementRunner>.Instance),
+            new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, new SandboxReleaseGuard(FingerprintKeys, CellFingerprintStore, Options), ReleaseReview, NullLogger<SandboxJobOutcomeRecorder>.Instance),
+            Clock, Options, NullLogger<SandboxJobExecutor>.Instance);
 
     public Task<Versioned<SandboxJob>> SubmitAsync(string id, string sql, string mode = "full", Caller? caller = null)
         => Service.SubmitAsync(id, new NewSandboxJob(GrantId, mode, sql), caller ?? StaffCaller());
