@@ -40,6 +40,7 @@ public static class PortalStylesheet
         dl.facts dd{margin:0;word-break:break-word}
         .table-wrap{overflow-x:auto;margin:.5rem 0}
         table{border-collapse:collapse;width:100%;font-size:.95rem}
+        .table-wrap table{min-width:36rem}
         caption{text-align:left;font-weight:600;padding:.25rem 0}
         th,td{border:1px solid #d0d7de;padding:.4rem .5rem;text-align:left;vertical-align:top}
         thead th{background:#eef2f6}
