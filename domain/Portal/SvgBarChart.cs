@@ -16,15 +16,15 @@ public sealed record ChartData(string Id, string Title, string Description, stri
 /// <summary>
 /// Renders a chart as a horizontal bar chart in inline SVG, server-side and without script. Text alternatives (WCAG 2.1
 /// 1.1.1): the SVG is <c>role="img"</c> labelled by its <c>&lt;title&gt;</c> and <c>&lt;desc&gt;</c> (the desc lists every
-/// value), the figure has a caption, and the same numbers follow as a data table. Colours come from the stylesheet by
+/// value), the figure has a caption, and the same numbers follow as a data table (in a <c>&lt;details&gt;</c> to keep the page short). Colours come from the stylesheet by
 /// class (no inline style, so a strict Content-Security-Policy holds); every label is HTML-encoded.
 /// </summary>
 public static class SvgBarChart
 {
-    public const int Width = 640;
-    public const int RowHeight = 36;
-    public const int LabelWidth = 200;
-    public const int ValueWidth = 80;
+    public const int Width = 480;
+    public const int RowHeight = 30;
+    public const int LabelWidth = 110;
+    public const int ValueWidth = 60;
     private const int Top = 8;
 
     public static string Render(ChartData chart)
@@ -63,14 +63,14 @@ public static class SvgBarChart
         }
 
         html.Append("</svg>");
-        html.Append("<table class=\"chart-data\"><caption>").Append(E(chart.Title)).Append("（数据表）</caption><thead><tr><th scope=\"col\">类别</th><th scope=\"col\">")
+        html.Append("<details><summary>查看数据表</summary><table class=\"chart-data\"><caption>").Append(E(chart.Title)).Append("（数据表）</caption><thead><tr><th scope=\"col\">类别</th><th scope=\"col\">")
             .Append(E(chart.Unit)).Append("</th></tr></thead><tbody>");
         foreach (var bar in chart.Bars)
         {
             html.Append("<tr><th scope=\"row\">").Append(E(bar.Label)).Append("</th><td>").Append(E(Number(bar.Value))).Append("</td></tr>");
         }
 
-        html.Append("</tbody></table></figure>");
+        html.Append("</tbody></table></details></figure>");
         return html.ToString();
     }
 
@@ -87,5 +87,5 @@ public static class SvgBarChart
         return $"{chart.Description}：{string.Join("；", parts)}。合计 {Number(chart.Total)}{chart.Unit}。";
     }
 
-    private static string Clip(string label) => label.Length <= 12 ? label : label[..11] + "…";
+    private static string Clip(string label) => label.Length <= 7 ? label : label[..6] + "…";
 }

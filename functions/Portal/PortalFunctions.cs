@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Platform.Domain.Disclosure;
+using Platform.Domain.Errors;
 using Platform.Domain.Portal;
 using Platform.Domain.Products;
 using Platform.Domain.Resources;
@@ -14,6 +15,36 @@ using Platform.Functions.Resources;
 
 namespace Platform.Functions.Portal;
 
+/// <summary>
+/// Runs a portal page through the one request pipeline. A refusal (4xx domain failure: bad query, unknown or
+/// unpublished id) is a Chinese error page with the same status and stable code for browsers (Accept: text/html) and
+/// problem details as on every route for other clients; 5xx failures always go to the problem-details mapper.
+/// </summary>
+public static class PortalRun
+{
+    public static Task<IActionResult> PageAsync(ApiHandler api, HttpRequest request, Func<ApiRequestContext, Task<IActionResult>> body)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(body);
+        return api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        {
+            try
+            {
+                return await body(call);
+            }
+            catch (DomainException refused) when (WantsHtml(call.Request) && ProblemDetailsMapper.StatusOf(refused.Kind) is >= 400 and < 500)
+            {
+                var status = ProblemDetailsMapper.StatusOf(refused.Kind);
+                return new PortalPageResult(PortalPages.Problem(status, refused.Code), cacheControl: "no-store", statusCode: status);
+            }
+        });
+    }
+
+    /// <summary>True when the client lists text/html among what it accepts (browsers do; HttpClient and curl by default do not).</summary>
+    public static bool WantsHtml(HttpRequest request)
+        => request.GetTypedHeaders().Accept?.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)) == true;
+}
+
 /// <summary>The portal's home page and its stylesheet (docs/api.md#public-portal).</summary>
 public sealed class PortalHomeFunctions(ApiHandler api, PortalCatalog catalog, PortalProducts products, DisclosureService disclosure, IClock clock)
 {
@@ -22,7 +53,7 @@ public sealed class PortalHomeFunctions(ApiHandler api, PortalCatalog catalog, P
     [OpenApiOperation(Summary = "Public portal home page (HTML, Chinese): headline figures and charts", Tags = ["portal"])]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> Home([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal")] HttpRequest request)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => PortalRun.PageAsync(api, request, async call =>
         {
             var now = clock.UtcNow;
             var year = ChinaTime.LegalDate(now).Year;
@@ -62,7 +93,7 @@ public sealed class PortalCatalogFunctions(ApiHandler api, PortalCatalog catalog
     [OpenApiQueryParameter("page", typeof(int), Description = "1-based page number (20 a page).")]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal/resources")] HttpRequest request)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => PortalRun.PageAsync(api, request, async call =>
         {
             var query = call.Request.Query;
             var filter = new CatalogFilter(
@@ -82,7 +113,7 @@ public sealed class PortalCatalogFunctions(ApiHandler api, PortalCatalog catalog
     [OpenApiOperation(Summary = "Public portal: one published resource (HTML): fields with classification and grade, masked sample, update history; 404 unless published", Tags = ["portal"])]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal/resources/{id}")] HttpRequest request, string id)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => PortalRun.PageAsync(api, request, async call =>
         {
             var resource = await published.GetAsync(call.RouteId(id, ResourceFunctions.IdPrefix), call.CancellationToken);
             var entry = await samples.ViewAsync(resource, call.CancellationToken);
@@ -102,7 +133,7 @@ public sealed class PortalProductFunctions(ApiHandler api, PortalProducts produc
     [OpenApiQueryParameter("page", typeof(int), Description = "1-based page number (20 a page).")]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal/products")] HttpRequest request)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => PortalRun.PageAsync(api, request, async call =>
         {
             var query = call.Request.Query;
             var category = QueryValues.OptionalChoice(query, "category", ProductRules.PublicGood, ProductRules.Industry);
@@ -127,8 +158,8 @@ public sealed class PortalProductFunctions(ApiHandler api, PortalProducts produc
     [OpenApiOperation(Summary = "Public portal: one published product's public page (HTML); never its internal record; 404 unless published", Tags = ["portal"])]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal/products/{id}")] HttpRequest request, string id)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
-            (IActionResult)new PortalPageResult(PortalPages.Product(await products.GetAsync(call.RouteId(id, Products.ProductFunctions.IdPrefix), call.CancellationToken))));
+        => PortalRun.PageAsync(api, request, async call =>
+            new PortalPageResult(PortalPages.Product(await products.GetAsync(call.RouteId(id, Products.ProductFunctions.IdPrefix), call.CancellationToken))));
 }
 
 /// <summary>The disclosure pages (M4.7.4): authorisations, operators, yearly snapshots, with CSV downloads beside each table.</summary>
@@ -144,7 +175,7 @@ public sealed class PortalDisclosureFunctions(ApiHandler api, DisclosureService 
     [OpenApiQueryParameter("operatorPage", typeof(int), Description = "Page of the operator list.")]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> Index([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal/disclosure")] HttpRequest request)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => PortalRun.PageAsync(api, request, async call =>
         {
             var authorizationPage = PortalPaging.ParsePage(call.Request.Query["page"].ToString());
             var operatorPage = PortalPaging.ParsePage(call.Request.Query["operatorPage"].ToString());
@@ -171,7 +202,7 @@ public sealed class PortalDisclosureFunctions(ApiHandler api, DisclosureService 
     [OpenApiOperation(Summary = "Public portal: an operator's authorisations, products and resource use (HTML) with CSV links", Tags = ["portal"])]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> Operator([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal/disclosure/operators/{id}")] HttpRequest request, string id)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => PortalRun.PageAsync(api, request, async call =>
         {
             var query = call.Request.Query;
             var pages = (Auth: PortalPaging.ParsePage(query["authPage"].ToString()), Products: PortalPaging.ParsePage(query["productPage"].ToString()), Usage: PortalPaging.ParsePage(query["usagePage"].ToString()));
@@ -186,7 +217,7 @@ public sealed class PortalDisclosureFunctions(ApiHandler api, DisclosureService 
     [OpenApiOperation(Summary = "Public portal: a published yearly disclosure snapshot (HTML) with its CSV link; 404 until published", Tags = ["portal"])]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(string), ContentType = "text/html")]
     public Task<IActionResult> Snapshot([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "portal/disclosure/snapshots/{year}")] HttpRequest request, string year)
-        => api.RunAsync(request, ApiAccess.Anonymous, async call =>
+        => PortalRun.PageAsync(api, request, async call =>
         {
             var number = PortalPaging.ParsePage(call.Request.Query["page"].ToString());
             var operatorPage = PortalPaging.ParsePage(call.Request.Query["operatorPage"].ToString());

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 
 namespace Platform.Functions.Portal;
 
@@ -10,7 +11,8 @@ namespace Platform.Functions.Portal;
 /// Cache-Control, 304 Not Modified when If-None-Match names the ETag, and a strict Content-Security-Policy (nothing
 /// but the app's own stylesheet loads; no script at all; no framing).
 /// </summary>
-public sealed class PortalPageResult(string body, string contentType = PortalPageResult.HtmlType, string cacheControl = PortalPageResult.PageCacheControl) : IActionResult
+public sealed class PortalPageResult(string body, string contentType = PortalPageResult.HtmlType, string cacheControl = PortalPageResult.PageCacheControl, int statusCode = StatusCodes.Status200OK)
+    : IActionResult, IStatusCodeActionResult
 {
     public const string HtmlType = "text/html; charset=utf-8";
     public const string CssType = "text/css; charset=utf-8";
@@ -23,6 +25,9 @@ public sealed class PortalPageResult(string body, string contentType = PortalPag
     public string Body { get; } = body;
 
     public string ContentType { get; } = contentType;
+
+    /// <summary>200 for pages; the 4xx of an error page (which is never cached).</summary>
+    public int? StatusCode { get; } = statusCode;
 
     /// <summary>The strong ETag of the bytes: the same page gives the same ETag on every instance behind a CDN.</summary>
     public string ETag => EntityTag(_bytes);
@@ -60,13 +65,13 @@ public sealed class PortalPageResult(string body, string contentType = PortalPag
         response.Headers["X-Content-Type-Options"] = "nosniff";
         response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         response.Headers["X-Frame-Options"] = "DENY";
-        if (Matches(request.Headers.IfNoneMatch.ToString(), etag))
+        if (statusCode == StatusCodes.Status200OK && Matches(request.Headers.IfNoneMatch.ToString(), etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return;
         }
 
-        response.StatusCode = StatusCodes.Status200OK;
+        response.StatusCode = statusCode;
         response.ContentType = ContentType;
         response.ContentLength = _bytes.Length;
         if (!HttpMethods.IsHead(request.Method))

@@ -294,6 +294,19 @@ public static class PortalPages
         return Document($"{s.Year}年度授权运营信息", PortalSection.Disclosure, body.ToString());
     }
 
+    /// <summary>The error page of a refused portal request: what went wrong in Chinese, the stable code, a way back.</summary>
+    public static string Problem(int status, string code)
+    {
+        var (title, explanation) = status switch
+        {
+            404 => ("页面未找到", "您访问的数据资源、数据产品或公开信息不存在，或尚未发布。"),
+            400 => ("请求有误", "查询条件或页码不正确，请返回后重新检索。"),
+            _ => ("无法处理请求", "请求无法处理，请返回首页。"),
+        };
+        var body = $"<h1>{E(title)}</h1><p role=\"alert\">{E(explanation)}</p><p class=\"muted\">错误代码：<code>{E(code)}</code>（HTTP {status}）</p><p>{Link(PortalPaths.Base, "返回首页")}</p>";
+        return Document(title, PortalSection.Home, body);
+    }
+
     /// <summary>M4.7.4 对象、内容、范围和时限 as one table.</summary>
     private static string AuthorizationTable(string caption, IEnumerable<AuthorizationDisclosure> items)
         => Table(caption, ["授权对象", "授权内容（实施方案）", "授权范围", "授权期限", "遴选方式", "状态"],

@@ -40,6 +40,7 @@ public static class PortalStylesheet
         dl.facts dd{margin:0;word-break:break-word}
         .table-wrap{overflow-x:auto;margin:.5rem 0}
         table{border-collapse:collapse;width:100%;font-size:.95rem}
+        .table-wrap table{min-width:36rem}
         caption{text-align:left;font-weight:600;padding:.25rem 0}
         th,td{border:1px solid #d0d7de;padding:.4rem .5rem;text-align:left;vertical-align:top}
         thead th{background:#eef2f6}
@@ -50,13 +51,15 @@ public static class PortalStylesheet
         button{background:#0b5cad;color:#ffffff;border-color:#0b5cad;font-weight:600;cursor:pointer}
         nav.pages{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:1rem 0}
         nav.pages a{display:inline-block;min-height:44px;line-height:44px}
-        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}
+        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}
         figure.chart{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:.75rem}
         figure.chart figcaption{font-weight:600;margin-bottom:.25rem}
         figure.chart svg{width:100%;height:auto;display:block}
         .chart-bar{fill:#0b5cad}
         .chart-label,.chart-value{fill:#1f2328;font-size:14px}
-        table.chart-data{margin-top:.5rem;font-size:.85rem}
+        figure.chart details{margin-top:.5rem}
+        figure.chart summary{cursor:pointer;color:#0b5cad;min-height:44px;line-height:44px}
+        table.chart-data{margin-top:.25rem;font-size:.9rem}
         .withheld{color:#57606a;font-style:italic}
         footer.site-footer{max-width:64rem;margin:1rem auto 2rem;padding:0 1rem;color:#57606a;font-size:.85rem;text-align:center}
         @media (max-width:40rem){main{margin:0;border-radius:0;padding:.75rem}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.5rem}h1{font-size:1.3rem}}

@@ -326,6 +326,31 @@ public sealed class PortalPageResultTests
         Assert.Equal("", second.Body);
     }
 
+    [Fact]
+    public async Task Execute_ErrorPageWithIfNoneMatch_ItsStatusNotCachedNever304()
+    {
+        var page = new PortalPageResult(PortalPages.Problem(404, "product.not_found"), cacheControl: "no-store", statusCode: StatusCodes.Status404NotFound);
+
+        var answer = await RunAsync(page, page.ETag);
+
+        Assert.Equal(StatusCodes.Status404NotFound, answer.Response.StatusCode);
+        Assert.Equal("no-store", answer.Response.Headers.CacheControl.ToString());
+        Assert.Contains("页面未找到", answer.Body, StringComparison.Ordinal);
+        Assert.Contains("<code>product.not_found</code>", answer.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/html,application/xhtml+xml,*/*;q=0.8", true)]
+    [InlineData("application/json", false)]
+    [InlineData("", false)]
+    public void WantsHtml_Accept_OnlyWhenTextHtmlIsListed(string accept, bool expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Accept = accept;
+
+        Assert.Equal(expected, PortalRun.WantsHtml(context.Request));
+    }
+
     private static async Task<(HttpResponse Response, string Body)> RunAsync(PortalPageResult page, string? ifNoneMatch)
     {
         var context = new DefaultHttpContext();
