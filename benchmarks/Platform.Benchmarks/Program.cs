@@ -16,17 +16,20 @@ using Platform.IntegrationTests.Infrastructure;
 // The in-memory baseline host logs every gRPC call at Information by default; that would measure the console.
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
 var quick = args.Contains("--quick");
+// `--rows N` overrides the row count of --masking and --sandbox (e.g. 10,000,000).
+var rowsAt = Array.IndexOf(args, "--rows");
+int? rowsArgument = rowsAt >= 0 && rowsAt + 1 < args.Length ? int.Parse(args[rowsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
 if (args.Contains("--masking"))
 {
     // `--masking [--quick]`: the masking engine alone, no storage; 1,000,000 rows (100,000 with --quick).
-    await MaskingBenchmark.RunAsync(quick ? 100_000 : 1_000_000);
+    await MaskingBenchmark.RunAsync(rowsArgument ?? (quick ? 100_000 : 1_000_000));
     return;
 }
 
 if (args.Contains("--sandbox"))
 {
     // `--sandbox [--quick]`: issue 7's measure; 1,000,000 granted rows, 5 repetitions (100,000 and 3 with --quick).
-    await SandboxBenchmark.RunAsync(quick ? 100_000 : 1_000_000, quick ? 3 : 5);
+    await SandboxBenchmark.RunAsync(rowsArgument ?? (quick ? 100_000 : 1_000_000), quick ? 3 : 5);
     return;
 }
 
@@ -236,10 +239,14 @@ internal static class MaskingBenchmark
         var keepAll = declared.Select(f => f with { Classification = FieldClassification.Public, IdentifierKind = f.IdentifierKind ?? IdentifierKind.FreeText, IsQuasiIdentifier = false }).ToArray();
         var key = PseudonymisationKey.Derive(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "agr-benchmark");
 
-        await MeasureAsync("warm-up (baseline, not counted)", path, keepAll, MaskingPurpose.Sample, null, bytes, null);
-        var baseline = await MeasureAsync("baseline: parse + write, no masking", path, keepAll, MaskingPurpose.Sample, null, bytes, null);
-        await MeasureAsync("masking, sample rules, every row", path, declared, MaskingPurpose.Sample, null, bytes, baseline);
-        await MeasureAsync("masking, provisioning (HMAC pseudonyms), every row", path, declared, MaskingPurpose.Provisioning, key, bytes, baseline);
+        // Issue 18.3: the baseline is single-threaded parse + write; masking runs once on one thread and once on every core.
+        var cores = Environment.ProcessorCount;
+        await MeasureAsync("warm-up (baseline, not counted)", path, keepAll, MaskingPurpose.Sample, null, bytes, null, 1);
+        var baseline = await MeasureAsync("baseline: parse + write, no masking, 1 thread", path, keepAll, MaskingPurpose.Sample, null, bytes, null, 1);
+        await MeasureAsync("masking, sample rules, every row, 1 thread", path, declared, MaskingPurpose.Sample, null, bytes, baseline, 1);
+        await MeasureAsync($"masking, sample rules, every row, {cores} blocks side by side", path, declared, MaskingPurpose.Sample, null, bytes, baseline, cores);
+        await MeasureAsync("masking, provisioning (HMAC pseudonyms), every row, 1 thread", path, declared, MaskingPurpose.Provisioning, key, bytes, baseline, 1);
+        await MeasureAsync($"masking, provisioning (HMAC pseudonyms), every row, {cores} blocks side by side", path, declared, MaskingPurpose.Provisioning, key, bytes, baseline, cores);
         File.Delete(path);
     }
 
@@ -259,7 +266,7 @@ internal static class MaskingBenchmark
         new("备注", FieldType.String, FieldClassification.Internal, FieldGrade.General, null, false),
     ];
 
-    private static async Task<double> MeasureAsync(string name, string path, IReadOnlyList<FieldDefinition> fields, MaskingPurpose purpose, PseudonymisationKey? key, long bytes, double? baseline)
+    private static async Task<double> MeasureAsync(string name, string path, IReadOnlyList<FieldDefinition> fields, MaskingPurpose purpose, PseudonymisationKey? key, long bytes, double? baseline, int parallelism)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -282,6 +289,7 @@ internal static class MaskingBenchmark
             Purpose = purpose,
             Today = new DateOnly(2026, 1, 1),
             Key = key,
+            Parallelism = parallelism,
         }, Stream.Null);
         var seconds = watch.Elapsed.TotalSeconds;
         if (report.MalformedRowCount > 0 || report.SuspectedIdentifiers.Any(s => s.Field != "备注"))

@@ -64,11 +64,12 @@ public sealed record GrantView(
 public sealed record GrantUsabilityView(string GrantId, bool Usable, DateTimeOffset CheckedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Tables);
 
 /// <summary>Grants issued on provisioning (M4.3, M5.1): what sandbox jobs may read.</summary>
-public sealed class GrantFunctions(ApiHandler api, GrantService grants, IClock clock)
+public sealed class GrantFunctions(ApiHandler api, GrantService grants, GrantLibraryConversion conversion, IClock clock)
 {
     public const string IdPrefix = "grt";
     private static readonly ApiAccess Readers = ApiAccess.RolesOf(Roles.Operator, Roles.Personnel, Roles.Authority, Roles.Supervisor);
     private static readonly ApiAccess Users = ApiAccess.RolesOf(Roles.Operator, Roles.Personnel);
+    private static readonly ApiAccess AuthorityOnly = ApiAccess.RolesOf(Roles.Authority);
 
     [Function("ListGrants")]
     [OpenApiOperation(Summary = "List grants (an operator and its staff see their own; the authority all)", Tags = ["grants"])]
@@ -108,4 +109,16 @@ public sealed class GrantFunctions(ApiHandler api, GrantService grants, IClock c
             var grant = await grants.EnsureUsableAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
             return ApiResults.Ok(new GrantUsabilityView(grant.Id, true, clock.UtcNow, grant.ExpiresAt, grant.Tables.Select(t => t.Name).ToList()));
         });
+
+    [Function("ConvertGrantLibrary")]
+    [OpenApiOperation(
+        Summary = "Rewrite the grant's CSV library copies as Parquet (issue 18.1, one-off; the authority only)",
+        Description = "Idempotent: tables already Parquet are left alone. The grant records the new copy (path, SHA-256, format), the change is audited, then the CSV copy is removed.",
+        Tags = ["grants"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(LibraryConversionOutcome))]
+    [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "grant.not_found")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.library_not_convertible")]
+    public Task<IActionResult> ConvertLibrary([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "grants/{id}/library/conversion")] HttpRequest request, string id)
+        => api.RunAsync(request, AuthorityOnly, async call =>
+            ApiResults.Ok(await conversion.ConvertAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken)));
 }
