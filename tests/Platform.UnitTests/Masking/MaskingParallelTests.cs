@@ -85,7 +85,7 @@ public class MaskingParallelTests
             var name = Surnames[random.Next(Surnames.Length)] + GivenNames[random.Next(GivenNames.Length)];
             var id = $"42010119{random.Next(50, 99)}0101{random.Next(1000, 9999)}";
             var mobile = $"13{random.Next(100_000_000, 999_999_999)}";
-            var remark = random.Next(10) == 0 ? $"联系电话 13{random.Next(100_000_000, 999_999_999)}" : random.Next(3) == 0 ? "" : $"备注{i}";
+            var remark = random.Next(10) == 0 ? $"13{random.Next(100_000_000, 999_999_999)}" : random.Next(3) == 0 ? "" : $"备注{i}";
             text.Append(CultureInfo.InvariantCulture,
                 $"{name},{id},{mobile},{districts[random.Next(districts.Length)]},{(random.Next(2) == 0 ? "男" : "女")},{random.Next(1000, 90000)}.{random.Next(10)},{remark}\r\n");
         }
