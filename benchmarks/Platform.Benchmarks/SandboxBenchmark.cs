@@ -140,7 +140,7 @@ internal static class SandboxBenchmark
                 {
                     var (elapsed, parquetRows) = await PlainParquetQueryAsync(localCopy, plainSql);
                     parquetAndQuery.Add(elapsed);
-                    if (!parquetRows.Select(Key).SequenceEqual(plainRows.Select(Key)))
+                    if (!parquetRows.Select(row => Key(row, 2)).SequenceEqual(plainRows.Select(row => Key(row, 2))))
                     {
                         throw new InvalidOperationException($"{name}: plain DuckDB over the Parquet copy grouped differently from the CSV.");
                     }
@@ -167,7 +167,9 @@ internal static class SandboxBenchmark
 
             // The benchmark must measure the same answer: the released rows are the plain engine's rows minus the groups under k.
             var last = jobs[^1];
-            if (last.Rows.Count + last.Suppressed != plainRows.Count || last.Rows.Select(Key).Except(plainRows.Select(Key)).Any())
+            // Groups are compared by their key columns: released counts are rounded (issue 14), plain DuckDB's are exact.
+            var keyColumns = name.StartsWith("Q2", StringComparison.Ordinal) ? 2 : 1;
+            if (last.Rows.Count + last.Suppressed != plainRows.Count || last.Rows.Select(row => Key(row, keyColumns)).Except(plainRows.Select(row => Key(row, keyColumns))).Any())
             {
                 throw new InvalidOperationException($"{name}: the sandbox released {last.Rows.Count} rows and suppressed {last.Suppressed}, plain DuckDB computed {plainRows.Count}; not the same result.");
             }
@@ -195,7 +197,7 @@ internal static class SandboxBenchmark
         }
     }
 
-    private static string Key(string row) => row.Split(',')[0] + (row.Split(',').Length > 1 ? "," + row.Split(',')[1] : "");
+    private static string Key(string row, int columns) => string.Join(",", row.Split(',').Take(columns));
 
     private static async Task<JobTiming> RunJobAsync(HttpClient staff, SandboxSetup setup, string sql)
     {
