@@ -24,7 +24,8 @@ public sealed record GrantFieldView(
 
 /// <summary>
 /// One table of a grant: <c>name</c> is how SQL refers to it, <c>fields</c> the granted columns (M5.1). The copy
-/// itself stays inside the platform; its row count and SHA-256 are shown so results can be traced to it.
+/// itself stays inside the platform; its row count and SHA-256 are shown so results can be traced to it, and its
+/// <c>format</c> (<c>parquet</c>, or <c>csv</c> for a copy made before issue 18 and not yet converted).
 /// </summary>
 public sealed record GrantTableView(
     string Name,
@@ -35,7 +36,8 @@ public sealed record GrantTableView(
     long RowCount,
     string Sha256,
     string SampleJobId,
-    string? SubjectKey);
+    string? SubjectKey,
+    LibraryFormat Format = LibraryFormat.Csv);
 
 /// <summary>A grant as its readers see it; <c>status</c> is <c>expired</c> once <c>expiresAt</c> has passed.</summary>
 public sealed record GrantView(
@@ -56,7 +58,7 @@ public sealed record GrantView(
         grant.Id, grant.AgreementId, grant.ScenarioId, grant.OperatorId, grant.DataRequestId, grant.ProviderId, grant.StatusAt(now),
         grant.Tables.Select(t => new GrantTableView(t.Name, t.ResourceId, t.ResourceName, t.ProviderId,
             t.Fields.Select(GrantFieldView.From).ToList(), t.RowCount, t.Sha256, t.SampleJobId,
-            t.SubjectKey ?? ColumnPolicies.SubjectKeyOf(t.Fields.Select(f => new FieldDefinition(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind, false))))).ToList(),
+            t.SubjectKey ?? ColumnPolicies.SubjectKeyOf(t.Fields.Select(f => new FieldDefinition(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind, false))), t.Format)).ToList(),
         grant.IssuedAt, grant.ExpiresAt, grant.RevokedAt, grant.RevokeReason);
 }
 
