@@ -1,17 +1,21 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Platform.Domain.Catalog;
 using Platform.Domain.Grants;
 
 namespace Platform.Adapters.Grants;
 
 /// <summary>
 /// The authorized data library 授权数据资源库 (M4.3) in Blob storage: one private container per agreement
-/// (<c>library-{agreementId}</c>), one CSV blob per provisioned resource. Blobs are written through a block-blob stream
-/// that commits on dispose, so a reader never sees half a copy; the SHA-256 and row count are kept as metadata too.
+/// (<c>library-{agreementId}</c>), one blob per provisioned resource: Parquet typed by the catalogue since issue 18.1
+/// (<see cref="LibraryParquet"/>), CSV before. Blobs are committed whole, so a reader never sees half a copy; the
+/// SHA-256, row count and format are kept as metadata too. The Parquet file is made in a user-only temporary file that is
+/// deleted once uploaded.
 /// </summary>
 public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthorizedDataLibrary
 {
@@ -43,7 +47,131 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
         return result;
     }
 
+    public async Task<LibraryCopyResult> WriteColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, Func<Stream, CancellationToken, Task<LibraryCopyResult>> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var csv = TempPath(".csv");
+        try
+        {
+            LibraryCopyResult written;
+            await using (var file = CreateTemp(csv))
+            {
+                written = await write(file, cancellationToken);
+            }
+
+            return await StoreParquetAsync(container, LibraryParquet.ParquetPathFor(csvBlobPath), csv, fields, written.MalformedRowCount, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    public async Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
+    {
+        var csv = TempPath(".csv");
+        try
+        {
+            await using (var file = CreateTemp(csv))
+            {
+                await CopyToAsync(container, csvBlobPath, file, cancellationToken);
+            }
+
+            return await StoreParquetAsync(container, LibraryParquet.ParquetPathFor(csvBlobPath), csv, fields, 0, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    public async Task DeleteAsync(string container, string blobPath, CancellationToken cancellationToken = default) =>
+        await blobs.GetBlobContainerClient(container).GetBlobClient(blobPath).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+
+    /// <summary>Reads the copy as CSV: a Parquet copy is written back as CSV into a temporary file deleted when the stream is closed.</summary>
     public async Task<Stream> OpenReadAsync(string container, string blobPath, CancellationToken cancellationToken = default)
+    {
+        if (!blobPath.EndsWith(LibraryParquet.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            return await OpenStoredAsync(container, blobPath, cancellationToken);
+        }
+
+        var parquet = TempPath(LibraryParquet.Extension);
+        var csv = TempPath(".csv");
+        try
+        {
+            await using (var file = CreateTemp(parquet))
+            {
+                await CopyToAsync(container, blobPath, file, cancellationToken);
+            }
+
+            await Task.Run(() => LibraryParquet.ParquetToCsv(parquet, csv), cancellationToken);
+            return new FileStream(csv, FileMode.Open, FileAccess.Read, FileShare.Delete, BufferBytes, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        }
+        catch
+        {
+            File.Delete(csv);
+            throw;
+        }
+        finally
+        {
+            File.Delete(parquet);
+        }
+    }
+
+    private async Task<LibraryCopyResult> StoreParquetAsync(string container, string blobPath, string csv, IReadOnlyList<FieldDefinition> fields, long malformed, CancellationToken cancellationToken)
+    {
+        var parquet = TempPath(LibraryParquet.Extension);
+        try
+        {
+            var rows = await Task.Run(() => LibraryParquet.CsvToParquet(csv, parquet, fields), cancellationToken);
+            string sha256;
+            await using (var file = File.OpenRead(parquet))
+            {
+                sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+            }
+
+            var client = (await ContainerAsync(container, cancellationToken)).GetBlobClient(blobPath);
+            await client.UploadAsync(parquet, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = LibraryParquet.ContentType },
+                Metadata = new Dictionary<string, string>
+                {
+                    ["sha256"] = sha256,
+                    ["rows"] = rows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["format"] = "parquet",
+                },
+                TransferOptions = new StorageTransferOptions { InitialTransferSize = RangeBytes, MaximumTransferSize = RangeBytes, MaximumConcurrency = ParallelRanges },
+            }, cancellationToken);
+            return new LibraryCopyResult(sha256, new FileInfo(parquet).Length, rows, malformed) { Format = LibraryFormat.Parquet, BlobPath = blobPath };
+        }
+        finally
+        {
+            File.Delete(parquet);
+        }
+    }
+
+    private static string TempPath(string extension) => Path.Combine(Path.GetTempPath(), $"library-{Guid.NewGuid():N}{extension}");
+
+    private static FileStream CreateTemp(string path)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+            BufferSize = BufferBytes,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(path, options);
+    }
+
+    private async Task<Stream> OpenStoredAsync(string container, string blobPath, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Diagnostics;
 using DuckDB.NET.Data;
+using Platform.Adapters.Grants;
 using Platform.Domain.Catalog;
+using Platform.Domain.Grants;
 using Platform.Domain.Sandbox;
 
 namespace Platform.Adapters.Sandbox;
@@ -318,7 +320,8 @@ public sealed class SandboxEngine : ISandboxEngine
 
     private async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, List<string> notes, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(stagingDirectory, $"sandbox-{Guid.NewGuid():N}.csv");
+        var parquet = table.Format == LibraryFormat.Parquet;
+        var path = Path.Combine(stagingDirectory, $"sandbox-{Guid.NewGuid():N}{(parquet ? LibraryParquet.Extension : ".csv")}");
         var loaded = new List<FieldDefinition>();
         try
         {
@@ -347,31 +350,23 @@ public sealed class SandboxEngine : ISandboxEngine
                 }
             }
 
-            // The dialect is pinned (RFC 4180) rather than sniffed: a sniffed comment character would drop rows starting with '#'.
-            var source = $"read_csv({Literal(path)}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
-                "comment = '', skip = 0, encoding = 'utf-8', allow_quoted_nulls = false)";
-            var headers = new List<string>();
-            await using (var describe = Command(connection, $"DESCRIBE SELECT * FROM {source}"))
-            await using (var reader = await describe.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    headers.Add(reader.GetString(0));
-                }
-            }
+            // Issue 18.1: a Parquet copy is read with the engine's Parquet reader, its columns already typed; a CSV copy in
+            // the pinned RFC 4180 dialect, every value as text.
+            var source = parquet ? LibraryParquet.ParquetSource(path) : LibraryParquet.CsvSource(path);
+            var described = LibraryParquet.Describe(connection, source);
 
-            var columns = new List<(FieldDefinition Field, string Header)>();
+            var columns = new List<(FieldDefinition Field, string Header, string Type)>();
             foreach (var field in table.Fields)
             {
-                var header = headers.FirstOrDefault(h => string.Equals(h, field.Name, StringComparison.OrdinalIgnoreCase));
-                if (header is null)
+                var header = described.FirstOrDefault(h => string.Equals(h.Name, field.Name, StringComparison.OrdinalIgnoreCase));
+                if (header.Name is null)
                 {
                     notes.Add($"{table.Name}.{field.Name}: granted but not present in the data; not loaded.");
                     continue;
                 }
 
                 loaded.Add(field);
-                columns.Add((field, header));
+                columns.Add((field, header.Name, header.Type));
             }
 
             if (loaded.Count == 0)
@@ -379,12 +374,13 @@ public sealed class SandboxEngine : ISandboxEngine
                 throw new SandboxLoadException($"None of the granted fields of table '{table.Name}' are present in its data.");
             }
 
-            // Only the granted columns are ever copied out of the file. One pass casts every column to its declared type;
-            // when a value does not parse (masked data can break a declared type), the table is loaded again through a
-            // text staging table that finds the columns to keep as text. Both give the same table when every value parses.
-            var typedInOnePass = columns.Select(column => column.Field.Type == FieldType.String
+            // Only the granted columns are ever copied out of the file. One pass casts every column to its declared type
+            // (a Parquet column already of that type is taken as it is); when a value does not parse (masked data can break a
+            // declared type), the table is loaded again through a text staging table that finds the columns to keep as
+            // text. Both give the same table when every value parses.
+            var typedInOnePass = columns.Select(column => column.Type == LibraryParquet.DescribedType(column.Field.Type)
                 ? $"{Quote(column.Header)} AS {Quote(column.Field.Name)}"
-                : $"CAST(NULLIF({Quote(column.Header)}, '') AS {SqlType(column.Field.Type)}) AS {Quote(column.Field.Name)}");
+                : $"CAST(NULLIF({AsText(column.Header, column.Type)}, '') AS {SqlType(column.Field.Type)}) AS {Quote(column.Field.Name)}");
             try
             {
                 Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", typedInOnePass)} FROM {source}");
@@ -394,7 +390,7 @@ public sealed class SandboxEngine : ISandboxEngine
             {
             }
 
-            Execute(connection, $"CREATE TABLE {Quote(StagingTable)} AS SELECT {string.Join(", ", columns.Select(c => $"{Quote(c.Header)} AS {Quote(c.Field.Name)}"))} FROM {source}");
+            Execute(connection, $"CREATE TABLE {Quote(StagingTable)} AS SELECT {string.Join(", ", columns.Select(c => $"{AsText(c.Header, c.Type)} AS {Quote(c.Field.Name)}"))} FROM {source}");
         }
         finally
         {
@@ -408,6 +404,9 @@ public sealed class SandboxEngine : ISandboxEngine
         Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", casts)} FROM {Quote(StagingTable)}");
         Execute(connection, $"DROP TABLE {Quote(StagingTable)}");
     }
+
+    /// <summary>A column as text (a CSV column already is).</summary>
+    private static string AsText(string header, string type) => type == "VARCHAR" ? Quote(header) : $"CAST({Quote(header)} AS VARCHAR)";
 
     /// <summary>
     /// The fields whose every value parses as the declared type. Masked data can legitimately break a declared
@@ -443,16 +442,7 @@ public sealed class SandboxEngine : ISandboxEngine
         return typed;
     }
 
-    private static string SqlType(FieldType type) => type switch
-    {
-        FieldType.String => "VARCHAR",
-        FieldType.Integer => "BIGINT",
-        FieldType.Decimal => "DOUBLE",
-        FieldType.Date => "DATE",
-        FieldType.DateTime => "TIMESTAMPTZ",
-        FieldType.Boolean => "BOOLEAN",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown field type."),
-    };
+    private static string SqlType(FieldType type) => LibraryParquet.SqlType(type);
 
     private static void LockDown(DuckDBConnection connection)
     {
@@ -569,8 +559,6 @@ public sealed class SandboxEngine : ISandboxEngine
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static void Validate(SandboxRequest request)
     {

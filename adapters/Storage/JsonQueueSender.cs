@@ -10,6 +10,12 @@ namespace Platform.Adapters.Storage;
 public sealed class JsonQueueSender(QueueServiceClient queues, string queueName)
 {
     private static readonly JsonSerializerOptions MessageJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Raised with the queue's name after each message is sent, for a queue listener in the same process (the local host
+    /// polls that queue at once instead of at its next idle poll; issue 18.2). Nothing listens on Azure.
+    /// </summary>
+    public static event Action<string>? Sent;
     private readonly QueueClient _queue = queues.GetQueueClient(queueName);
     private int _created;
 
@@ -25,12 +31,14 @@ public sealed class JsonQueueSender(QueueServiceClient queues, string queueName)
         try
         {
             await _queue.SendMessageAsync(text, cancellationToken);
+            Sent?.Invoke(_queue.Name);
         }
         catch (Azure.RequestFailedException missing) when (missing.ErrorCode == "QueueNotFound")
         {
             // Storage was reset since the queue was created: create it again rather than failing every send.
             await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             await _queue.SendMessageAsync(text, cancellationToken);
+            Sent?.Invoke(_queue.Name);
         }
     }
 }

@@ -16,17 +16,20 @@ using Platform.IntegrationTests.Infrastructure;
 // The in-memory baseline host logs every gRPC call at Information by default; that would measure the console.
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
 var quick = args.Contains("--quick");
+// `--rows N` overrides the row count of --masking and --sandbox (e.g. 10,000,000).
+var rowsAt = Array.IndexOf(args, "--rows");
+int? rowsArgument = rowsAt >= 0 && rowsAt + 1 < args.Length ? int.Parse(args[rowsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : null;
 if (args.Contains("--masking"))
 {
     // `--masking [--quick]`: the masking engine alone, no storage; 1,000,000 rows (100,000 with --quick).
-    await MaskingBenchmark.RunAsync(quick ? 100_000 : 1_000_000);
+    await MaskingBenchmark.RunAsync(rowsArgument ?? (quick ? 100_000 : 1_000_000));
     return;
 }
 
 if (args.Contains("--sandbox"))
 {
     // `--sandbox [--quick]`: issue 7's measure; 1,000,000 granted rows, 5 repetitions (100,000 and 3 with --quick).
-    await SandboxBenchmark.RunAsync(quick ? 100_000 : 1_000_000, quick ? 3 : 5);
+    await SandboxBenchmark.RunAsync(rowsArgument ?? (quick ? 100_000 : 1_000_000), quick ? 3 : 5);
     return;
 }
 
@@ -228,18 +231,22 @@ internal static class MaskingBenchmark
         Console.WriteLine($"# Masking benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}");
         Console.WriteLine($"Generated {rows:N0} rows, {bytes / 1048576.0:F1} MiB in {generated.Elapsed.TotalSeconds:F1} s ({path}).");
         Console.WriteLine();
-        Console.WriteLine("| run | rows/s | MB/s | seconds | peak managed heap MiB | vs baseline |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| run | rows/s | MB/s | seconds | CPU seconds (process) | peak managed heap MiB | vs baseline |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
 
         var declared = Fields();
         // Public fields that declare an identifier kind are kept and not scanned: exactly parse + write.
         var keepAll = declared.Select(f => f with { Classification = FieldClassification.Public, IdentifierKind = f.IdentifierKind ?? IdentifierKind.FreeText, IsQuasiIdentifier = false }).ToArray();
         var key = PseudonymisationKey.Derive(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "agr-benchmark");
 
-        await MeasureAsync("warm-up (baseline, not counted)", path, keepAll, MaskingPurpose.Sample, null, bytes, null);
-        var baseline = await MeasureAsync("baseline: parse + write, no masking", path, keepAll, MaskingPurpose.Sample, null, bytes, null);
-        await MeasureAsync("masking, sample rules, every row", path, declared, MaskingPurpose.Sample, null, bytes, baseline);
-        await MeasureAsync("masking, provisioning (HMAC pseudonyms), every row", path, declared, MaskingPurpose.Provisioning, key, bytes, baseline);
+        // Issue 18.3: the baseline is single-threaded parse + write; masking runs once on one thread and once on every core.
+        var cores = Environment.ProcessorCount;
+        await MeasureAsync("warm-up (baseline, not counted)", path, keepAll, MaskingPurpose.Sample, null, bytes, null, 1);
+        var baseline = await MeasureAsync("baseline: parse + write, no masking, 1 thread", path, keepAll, MaskingPurpose.Sample, null, bytes, null, 1);
+        await MeasureAsync("masking, sample rules, every row, 1 thread", path, declared, MaskingPurpose.Sample, null, bytes, baseline, 1);
+        await MeasureAsync($"masking, sample rules, every row, {cores} blocks side by side", path, declared, MaskingPurpose.Sample, null, bytes, baseline, cores);
+        await MeasureAsync("masking, provisioning (HMAC pseudonyms), every row, 1 thread", path, declared, MaskingPurpose.Provisioning, key, bytes, baseline, 1);
+        await MeasureAsync($"masking, provisioning (HMAC pseudonyms), every row, {cores} blocks side by side", path, declared, MaskingPurpose.Provisioning, key, bytes, baseline, cores);
         File.Delete(path);
     }
 
@@ -259,7 +266,7 @@ internal static class MaskingBenchmark
         new("备注", FieldType.String, FieldClassification.Internal, FieldGrade.General, null, false),
     ];
 
-    private static async Task<double> MeasureAsync(string name, string path, IReadOnlyList<FieldDefinition> fields, MaskingPurpose purpose, PseudonymisationKey? key, long bytes, double? baseline)
+    private static async Task<double> MeasureAsync(string name, string path, IReadOnlyList<FieldDefinition> fields, MaskingPurpose purpose, PseudonymisationKey? key, long bytes, double? baseline, int parallelism)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -275,6 +282,7 @@ internal static class MaskingBenchmark
             }
         });
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         var report = await MaskingEngine.RunAsync(input, DataFormat.Csv, fields, new MaskingOptions
@@ -282,8 +290,10 @@ internal static class MaskingBenchmark
             Purpose = purpose,
             Today = new DateOnly(2026, 1, 1),
             Key = key,
+            Parallelism = parallelism,
         }, Stream.Null);
         var seconds = watch.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         if (report.MalformedRowCount > 0 || report.SuspectedIdentifiers.Any(s => s.Field != "备注"))
         {
             throw new InvalidOperationException($"The generated file is not what the benchmark means to measure: {report.MalformedRowCount} malformed rows.");
@@ -294,7 +304,7 @@ internal static class MaskingBenchmark
 
         var rowsPerSecond = report.RowsIn / seconds;
         var ratio = baseline is { } b ? $"{b / rowsPerSecond:F2}x the time" : "-";
-        Console.WriteLine($"| {name} | {rowsPerSecond:N0} | {bytes / 1e6 / seconds:F1} | {seconds:F1} | {peak / 1048576.0:F0} | {ratio} |");
+        Console.WriteLine($"| {name} | {rowsPerSecond:N0} | {bytes / 1e6 / seconds:F1} | {seconds:F1} | {cpuSeconds:F1} | {peak / 1048576.0:F0} | {ratio} |");
         return rowsPerSecond;
     }
 

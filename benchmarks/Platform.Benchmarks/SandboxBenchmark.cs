@@ -69,11 +69,12 @@ internal static class SandboxBenchmark
         var library = new BlobAuthorizedDataLibrary(new BlobServiceClient(AzuriteFixture.ConnectionString));
         var sequential = new List<double>();
         var ranged = new List<double>();
+        var blob = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(grant.Container).GetBlobClient(grant.BlobPath);
         for (var i = 0; i <= repetitions; i++)
         {
-            var copy = Path.Combine(Path.GetTempPath(), $"sandbox-bench-copy-{Guid.NewGuid():N}.csv");
+            var copy = Path.Combine(Path.GetTempPath(), $"sandbox-bench-copy-{Guid.NewGuid():N}{Path.GetExtension(grant.BlobPath)}");
             var watch = Stopwatch.StartNew();
-            await using (var input = await library.OpenReadAsync(grant.Container, grant.BlobPath))
+            await using (var input = await blob.OpenReadAsync())
             await using (var file = File.Create(copy))
             {
                 await input.CopyToAsync(file);
@@ -95,13 +96,21 @@ internal static class SandboxBenchmark
             File.Delete(copy);
         }
 
-        Console.WriteLine($"Library copy: {grant.RowCount:N0} rows; reading it from blob storage into a file, p50: one sequential stream {Median(sequential):F0} ms, ranges side by side (what the worker does) {Median(ranged):F0} ms.");
+        // Issue 18: the second baseline is plain DuckDB over the same library copy as a local file (read_parquet + the query).
+        var localCopy = Path.Combine(Path.GetTempPath(), $"sandbox-bench-copy-{rows}{Path.GetExtension(grant.BlobPath)}");
+        await using (var file = File.Create(localCopy))
+        {
+            await library.CopyToAsync(grant.Container, grant.BlobPath, file);
+        }
+
+        var parquetCopy = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet;
+        Console.WriteLine($"Library copy: {grant.RowCount:N0} rows, {grant.Format.ToString().ToLowerInvariant()}, {new FileInfo(localCopy).Length / 1048576.0:F1} MiB; reading it from blob storage into a file, p50: one sequential stream {Median(sequential):F0} ms, ranges side by side (what the worker does) {Median(ranged):F0} ms.");
         Console.WriteLine();
 
         using var staff = SandboxScenario.StaffClient(platform.Fixture, setup);
         staff.Timeout = TimeSpan.FromMinutes(5);
-        Console.WriteLine("| query | sandbox end-to-end | queue wait | load | query + checks | rest of worker | HTTP + polling | plain DuckDB load+query | plain DuckDB query only | sandbox − load+query | sandbox ÷ load+query | goal max(+1 s, 1.5×) | checks: analysis + SDC (job) | checks: companions in engine | checks ÷ query | goal ≤ 20 % |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| query | sandbox end-to-end | queue wait | load | query + checks | rest of worker | HTTP + polling | plain DuckDB load+query (CSV) | plain DuckDB read_parquet+query | plain DuckDB query only | sandbox − read_parquet+query | sandbox ÷ read_parquet+query | goal (issue 18) | checks: analysis + SDC (job) | checks: companions in engine | checks ÷ query | goal ≤ 20 % |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (name, template) in Queries)
         {
             var sandboxSql = string.Format(CultureInfo.InvariantCulture, template, setup.TableName);
@@ -114,6 +123,7 @@ internal static class SandboxBenchmark
             }
 
             var loadAndQuery = new List<double>();
+            var parquetAndQuery = new List<double>();
             var queryOnly = new List<double>();
             List<string> plainRows = [];
             await PlainLoadAndQueryAsync(csvPath, plainSql);
@@ -121,6 +131,20 @@ internal static class SandboxBenchmark
             {
                 (var elapsed, plainRows) = await PlainLoadAndQueryAsync(csvPath, plainSql);
                 loadAndQuery.Add(elapsed);
+            }
+
+            if (parquetCopy)
+            {
+                await PlainParquetQueryAsync(localCopy, plainSql);
+                for (var i = 0; i < repetitions; i++)
+                {
+                    var (elapsed, parquetRows) = await PlainParquetQueryAsync(localCopy, plainSql);
+                    parquetAndQuery.Add(elapsed);
+                    if (!parquetRows.Select(row => Key(row, 2)).SequenceEqual(plainRows.Select(row => Key(row, 2))))
+                    {
+                        throw new InvalidOperationException($"{name}: plain DuckDB over the Parquet copy grouped differently from the CSV.");
+                    }
+                }
             }
 
             // Issue 14: the same statement as the worker runs it (with the platform's companion aggregates), on the same loaded table.
@@ -143,7 +167,9 @@ internal static class SandboxBenchmark
 
             // The benchmark must measure the same answer: the released rows are the plain engine's rows minus the groups under k.
             var last = jobs[^1];
-            if (last.Rows.Count + last.Suppressed != plainRows.Count || last.Rows.Select(Key).Except(plainRows.Select(Key)).Any())
+            // Groups are compared by their key columns: released counts are rounded (issue 14), plain DuckDB's are exact.
+            var keyColumns = name.StartsWith("Q2", StringComparison.Ordinal) ? 2 : 1;
+            if (last.Rows.Count + last.Suppressed != plainRows.Count || last.Rows.Select(row => Key(row, keyColumns)).Except(plainRows.Select(row => Key(row, keyColumns))).Any())
             {
                 throw new InvalidOperationException($"{name}: the sandbox released {last.Rows.Count} rows and suppressed {last.Suppressed}, plain DuckDB computed {plainRows.Count}; not the same result.");
             }
@@ -152,23 +178,26 @@ internal static class SandboxBenchmark
             var companions = Math.Max(0, Median(rewrittenOnly) - Median(queryOnly));
             var checkShare = (checkCpu + companions) / Median(queryOnly);
             var sandbox = Median(jobs.Select(j => j.EndToEnd));
-            var baseline = Median(loadAndQuery);
-            var goal = Math.Max(baseline + 1000, baseline * 1.5);
+            var csvBaseline = Median(loadAndQuery);
+            var baseline = parquetCopy ? Median(parquetAndQuery) : csvBaseline;
+            // Issue 18, Measure: at 1,000,000 rows within 300 ms of plain read_parquet + query; at 10,000,000 within 1.5× of it.
+            var goal = rows >= 10_000_000 ? baseline * 1.5 : baseline + 300;
             Console.WriteLine(
                 $"| {name} | {sandbox:F0} | {Median(jobs.Select(j => j.QueueWait)):F0} | {Median(jobs.Select(j => j.Load)):F0} | {Median(jobs.Select(j => j.Query)):F0} | " +
                 $"{Median(jobs.Select(j => j.Worker - j.Load - j.Query)):F0} | {Median(jobs.Select(j => j.EndToEnd - j.QueueWait - j.Worker)):F0} | " +
-                $"{baseline:F0} | {Median(queryOnly):F0} | {sandbox - baseline:+0;-0} | {sandbox / baseline:F2}× | {(sandbox <= goal ? "met" : "missed")} (≤ {goal:F0}) | " +
+                $"{csvBaseline:F0} | {(parquetCopy ? Median(parquetAndQuery).ToString("F0", CultureInfo.InvariantCulture) : "-")} | {Median(queryOnly):F0} | {sandbox - baseline:+0;-0} | {sandbox / baseline:F2}× | {(sandbox <= goal ? "met" : "missed")} (≤ {goal:F0}) | " +
                 $"{checkCpu:F1} | {companions:F0} | {checkShare:P0} | {(checkShare <= 0.2 ? "met" : "missed")} |");
         }
 
         File.Delete(csvPath);
+        File.Delete(localCopy);
         if (_failedPolls > 0)
         {
             Console.WriteLine($"({_failedPolls} status poll(s) answered 5xx and were repeated.)");
         }
     }
 
-    private static string Key(string row) => row.Split(',')[0] + (row.Split(',').Length > 1 ? "," + row.Split(',')[1] : "");
+    private static string Key(string row, int columns) => string.Join(",", row.Split(',').Take(columns));
 
     private static async Task<JobTiming> RunJobAsync(HttpClient staff, SandboxSetup setup, string sql)
     {
@@ -224,6 +253,24 @@ internal static class SandboxBenchmark
     {
         var watch = Stopwatch.StartNew();
         await using var connection = await PlainConnectionAsync(csvPath);
+        var rows = await QueryAsync(connection, sql);
+        return (watch.Elapsed.TotalMilliseconds, rows);
+    }
+
+    /// <summary>Plain DuckDB over the library's Parquet copy as a local file: a new connection, the query over read_parquet.</summary>
+    private static async Task<(double Elapsed, List<string> Rows)> PlainParquetQueryAsync(string parquetPath, string sql)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var connection = new DuckDBConnection("DataSource=:memory:");
+        await connection.OpenAsync();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SET threads = 2";
+            await command.ExecuteNonQueryAsync();
+            command.CommandText = $"CREATE VIEW {PlainTable} AS SELECT * FROM read_parquet('{parquetPath}')";
+            await command.ExecuteNonQueryAsync();
+        }
+
         var rows = await QueryAsync(connection, sql);
         return (watch.Elapsed.TotalMilliseconds, rows);
     }

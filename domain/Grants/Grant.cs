@@ -61,6 +61,25 @@ public sealed record GrantTable(
 
     /// <summary>The most records one subject has in the copy (counted at provisioning); null when unknown or without subjects.</summary>
     public long? MaxRecordsPerSubject { get; init; }
+
+    /// <summary>
+    /// How the copy at <see cref="BlobPath"/> is stored (issue 18.1): Parquet typed by the catalogue since the columnar
+    /// library; CSV on grants provisioned before it (absent on those records), until converted.
+    /// </summary>
+    public LibraryFormat Format { get; init; } = LibraryFormat.Csv;
+}
+
+/// <summary>The file format of a library copy (issue 18.1); the read path follows the format recorded on the grant.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(WireEnumConverter<LibraryFormat>))]
+public enum LibraryFormat
+{
+    /// <summary>UTF-8 CSV, header = the granted fields in order (every copy made before the columnar library).</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("csv")]
+    Csv,
+
+    /// <summary>Parquet, one column per granted field typed by the catalogue's field type, compressed, in row groups.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("parquet")]
+    Parquet,
 }
 
 /// <summary>
@@ -105,7 +124,14 @@ public interface IGrantStore
 }
 
 /// <summary>What a copy into the library wrote.</summary>
-public sealed record LibraryCopyResult(string Sha256, long Bytes, long RowCount, long MalformedRowCount);
+public sealed record LibraryCopyResult(string Sha256, long Bytes, long RowCount, long MalformedRowCount)
+{
+    /// <summary>How the copy is stored; <see cref="Sha256"/> and <see cref="Bytes"/> are of the stored file.</summary>
+    public LibraryFormat Format { get; init; } = LibraryFormat.Csv;
+
+    /// <summary>Where the copy was stored when the store chose another name than asked for (a Parquet copy ends in <c>.parquet</c>).</summary>
+    public string? BlobPath { get; init; }
+}
 
 /// <summary>
 /// The operator's authorized data library 授权数据资源库 (M4.3): one blob container per agreement, inside the platform.
@@ -119,11 +145,33 @@ public interface IAuthorizedDataLibrary
     /// </summary>
     Task<LibraryCopyResult> WriteAsync(string container, string blobPath, Func<Stream, CancellationToken, Task<LibraryCopyResult>> write, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a copy; <see cref="FileNotFoundException"/> when it is gone.</summary>
+    /// <summary>
+    /// Writes the copy <paramref name="write"/> makes as CSV in the store's columnar form, typed by
+    /// <paramref name="fields"/> (issue 18.1); the result says the format and path it was stored under. A store without a
+    /// columnar form keeps the CSV.
+    /// </summary>
+    Task<LibraryCopyResult> WriteColumnarAsync(string container, string csvBlobPath, IReadOnlyList<Catalog.FieldDefinition> fields, Func<Stream, CancellationToken, Task<LibraryCopyResult>> write, CancellationToken cancellationToken = default)
+        => WriteAsync(container, csvBlobPath, write, cancellationToken);
+
+    /// <summary>
+    /// Rewrites an existing CSV copy in the columnar form (the one-off conversion of issue 18.1), leaving the CSV in place;
+    /// null when the store has no columnar form. Repeating it writes the same file again.
+    /// </summary>
+    Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<Catalog.FieldDefinition> fields, CancellationToken cancellationToken = default)
+        => Task.FromResult<LibraryCopyResult?>(null);
+
+    /// <summary>Removes a copy (a CSV copy once its columnar form is recorded on the grant); nothing when it is gone.</summary>
+    Task DeleteAsync(string container, string blobPath, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// Reads a copy as UTF-8 CSV with a header row, whatever its stored format (the masking worker reads samples from it);
+    /// <see cref="FileNotFoundException"/> when it is gone.
+    /// </summary>
     Task<Stream> OpenReadAsync(string container, string blobPath, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Copies a copy whole into <paramref name="destination"/>, written in order (the sandbox stages it as a file);
+    /// Copies a copy whole, as stored (CSV or Parquet), into <paramref name="destination"/>, written in order (the sandbox
+    /// stages it as a file);
     /// <see cref="FileNotFoundException"/> when it is gone. A store may read ranges side by side.
     /// </summary>
     async Task CopyToAsync(string container, string blobPath, Stream destination, CancellationToken cancellationToken = default)

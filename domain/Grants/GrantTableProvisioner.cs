@@ -45,29 +45,52 @@ public sealed class GrantTableProvisioner(
 
         // M4.3: only the approved fields are copied; the provider's file itself never leaves its area. Issue 14 item 0:
         // identifiers enter the library only as keyed per-agreement pseudonyms, derived attributes only where requested.
-        var copy = await library.WriteAsync(container, blobPath, async (output, token) =>
+        // Issue 18.1: the store keeps the copy columnar (Parquet typed by the catalogue), so a sandbox job does not parse CSV.
+        var copy = await library.WriteColumnarAsync(container, blobPath, columns.Select(c => c.Field).ToList(), async (output, token) =>
         {
-            using var pseudonymiser = key is null ? null : new Pseudonymiser(key);
+            // Issue 18.3: rows are projected on every core, each worker with its own keyed-hash state (reused for every value).
+            var pseudonymisers = new System.Collections.Concurrent.ConcurrentBag<Pseudonymiser>();
             // Issue 14: the most records of one subject lets the release checks count records for a lower bound of subjects.
             var perSubject = new Dictionary<string, int>(StringComparer.Ordinal);
-            await using var input = await resourceData.OpenReadAsync(data.StorageName, token);
-            var written = await LibraryCopier.CopyAsync(input, data.Format, data.Encoding, sources, columns.Select(c => c.Field.Name).ToList(),
-                values =>
+            var projection = new LibraryProjection(
+                () =>
                 {
-                    var row = columns.Select((column, i) => LibraryColumns.Transform(column, values[sourceOf[i]], pseudonymiser, today)).ToArray();
+                    var pseudonymiser = key is null ? null : new Pseudonymiser(key);
+                    if (pseudonymiser is not null)
+                    {
+                        pseudonymisers.Add(pseudonymiser);
+                    }
+
+                    return values => columns.Select((column, i) => LibraryColumns.Transform(column, values[sourceOf[i]], pseudonymiser, today)).ToArray();
+                },
+                row =>
+                {
                     if (subjectColumn >= 0 && row[subjectColumn] is { Length: > 0 } subject)
                     {
                         perSubject[subject] = perSubject.GetValueOrDefault(subject) + 1;
                     }
-
-                    return row;
                 },
-                output, token);
+                Environment.ProcessorCount);
+            LibraryCopyResult written;
+            try
+            {
+                await using var input = await resourceData.OpenReadAsync(data.StorageName, token);
+                written = await LibraryCopier.CopyAsync(input, data.Format, data.Encoding, sources, columns.Select(c => c.Field.Name).ToList(), projection, output, token);
+            }
+            finally
+            {
+                foreach (var pseudonymiser in pseudonymisers)
+                {
+                    pseudonymiser.Dispose();
+                }
+            }
+
             maxRecordsPerSubject = subjectColumn < 0 ? null : perSubject.Count == 0 ? 1 : perSubject.Values.Max();
             return written;
         }, cancellationToken);
+        blobPath = copy.BlobPath ?? blobPath;
         await audit.RecordAsync(Caller.System, "data_request.provisioned", DataRequestContract.TargetOf(request.Id),
-            new { item.ResourceId, container, blobPath, item.Fields, copy.Sha256, copy.RowCount, copy.MalformedRowCount }, cancellationToken);
+            new { item.ResourceId, container, blobPath, item.Fields, copy.Sha256, copy.RowCount, copy.MalformedRowCount, format = copy.Format }, cancellationToken);
 
         await QueueSampleAsync(request, item, container, blobPath, copy.Sha256, cancellationToken);
         return new GrantTable(GrantRules.TableNameFor(item.ResourceId), item.ResourceId, item.ResourceName, item.ProviderId, columns.Select(GrantRules.ToGrantField).ToList(),
@@ -75,6 +98,7 @@ public sealed class GrantTableProvisioner(
         {
             SubjectKey = subjectKey,
             MaxRecordsPerSubject = maxRecordsPerSubject,
+            Format = copy.Format,
         };
     }
 

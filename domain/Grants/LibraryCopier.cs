@@ -23,12 +23,28 @@ public static class LibraryCopier
         IReadOnlyList<string> approvedFields,
         Stream output,
         CancellationToken cancellationToken = default)
-        => CopyAsync(input, inputFormat, encoding, approvedFields, approvedFields, null, output, cancellationToken);
+        => CopyAsync(input, inputFormat, encoding, approvedFields, approvedFields, (LibraryProjection?)null, output, cancellationToken);
 
     /// <summary>
     /// Reads <paramref name="approvedFields"/> of each record and writes the row <paramref name="project"/> makes of them under
     /// <paramref name="header"/> (issue 14 item 0: pseudonyms and derived attributes instead of raw identifiers); without a
     /// projection the fields are copied as they are.
+    /// </summary>
+    public static Task<LibraryCopyResult> CopyAsync(
+        Stream input,
+        DataFormat inputFormat,
+        InputEncoding encoding,
+        IReadOnlyList<string> approvedFields,
+        IReadOnlyList<string> header,
+        Func<string?[], string?[]>? project,
+        Stream output,
+        CancellationToken cancellationToken = default)
+        => CopyAsync(input, inputFormat, encoding, approvedFields, header, project is null ? null : new LibraryProjection(() => project), output, cancellationToken);
+
+    /// <summary>
+    /// As above, with the projection made by <paramref name="projection"/>: blocks of rows are projected side by side, each
+    /// worker with its own projector, and written in input order (issue 18.3); the output is the same whatever the
+    /// parallelism.
     /// </summary>
     public static async Task<LibraryCopyResult> CopyAsync(
         Stream input,
@@ -36,7 +52,7 @@ public static class LibraryCopier
         InputEncoding encoding,
         IReadOnlyList<string> approvedFields,
         IReadOnlyList<string> header,
-        Func<string?[], string?[]>? project,
+        LibraryProjection? projection,
         Stream output,
         CancellationToken cancellationToken = default)
     {
@@ -51,7 +67,7 @@ public static class LibraryCopier
         ArgumentNullException.ThrowIfNull(header);
         await using var hashing = new HashingWriteStream(output);
         using var source = await DecodingCharSource.OpenAsync(input, encoding, cancellationToken).ConfigureAwait(false);
-        var writer = new ProjectingWriter(new CsvRecordWriter(hashing, header, utf8Bom: false), project, approvedFields.Count);
+        var writer = new ProjectingWriter(new CsvRecordWriter(hashing, header, utf8Bom: false), projection, approvedFields.Count, cancellationToken);
         var (rows, malformed) = inputFormat == DataFormat.Csv
             ? await CopyCsvAsync(source, approvedFields, writer, cancellationToken).ConfigureAwait(false)
             : await CopyJsonLinesAsync(source, approvedFields, writer, cancellationToken).ConfigureAwait(false);
@@ -129,30 +145,111 @@ public static class LibraryCopier
         return (rows, malformed);
     }
 
-    /// <summary>Writes each record as read, or the row the projection makes of its values.</summary>
-    private sealed class ProjectingWriter(CsvRecordWriter inner, Func<string?[], string?[]>? project, int width)
+    /// <summary>
+    /// Writes each record as read, or the row the projection makes of its values: on this thread when the projection's
+    /// parallelism is 1, else in blocks projected side by side and written in input order.
+    /// </summary>
+    private sealed class ProjectingWriter
     {
-        private readonly string?[] texts = new string?[width];
+        private readonly CsvRecordWriter inner;
+        private readonly LibraryProjection? projection;
+        private readonly Func<string?[], string?[]>[] projectors;
+        private readonly string?[] texts;
+        private readonly CancellationToken cancellationToken;
+        private readonly Queue<Task<string?[][]>> inFlight = new();
+        private List<string?[]>? block;
+        private long blocksDispatched;
+
+        public ProjectingWriter(CsvRecordWriter inner, LibraryProjection? projection, int width, CancellationToken cancellationToken)
+        {
+            this.inner = inner;
+            this.projection = projection;
+            this.cancellationToken = cancellationToken;
+            texts = new string?[width];
+            projectors = projection is null ? [] : Enumerable.Range(0, projection.Parallelism).Select(_ => projection.Create()).ToArray();
+        }
 
         public void Write(ReadOnlySpan<CellValue> row)
         {
-            if (project is null)
+            if (projection is null)
             {
                 inner.Write(row);
                 return;
             }
 
-            for (var i = 0; i < texts.Length; i++)
+            if (projectors.Length == 1)
             {
-                texts[i] = row[i].Text;
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    texts[i] = row[i].Text;
+                }
+
+                WriteProjected(projectors[0](texts));
+                return;
             }
 
-            inner.Write(project(texts).Select(CellValue.String).ToArray());
+            var values = new string?[texts.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = row[i].Text;
+            }
+
+            (block ??= new List<string?[]>(projection.BlockRows)).Add(values);
         }
 
-        public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) => inner.FlushIfFullAsync(cancellationToken);
+        public async ValueTask FlushIfFullAsync(CancellationToken token)
+        {
+            if (block is { Count: var count } && count >= projection!.BlockRows)
+            {
+                await DispatchAsync().ConfigureAwait(false);
+            }
 
-        public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+            await inner.FlushIfFullAsync(token).ConfigureAwait(false);
+        }
+
+        public async ValueTask FlushAsync(CancellationToken token)
+        {
+            if (block is { Count: > 0 })
+            {
+                await DispatchAsync().ConfigureAwait(false);
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await WriteOldestAsync().ConfigureAwait(false);
+            }
+
+            await inner.FlushAsync(token).ConfigureAwait(false);
+        }
+
+        private async Task DispatchAsync()
+        {
+            if (inFlight.Count == projectors.Length)
+            {
+                await WriteOldestAsync().ConfigureAwait(false);
+            }
+
+            // Round robin: the block that used this projector before is at least as many blocks older, so it is written.
+            var project = projectors[blocksDispatched++ % projectors.Length];
+            var rows = block!;
+            block = null;
+            inFlight.Enqueue(Task.Run(() => rows.Select(values => project(values)).ToArray(), cancellationToken));
+        }
+
+        private async Task WriteOldestAsync()
+        {
+            foreach (var projected in await inFlight.Dequeue().ConfigureAwait(false))
+            {
+                WriteProjected(projected);
+                await inner.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private void WriteProjected(string?[] projected)
+        {
+            projection!.Observe?.Invoke(projected);
+            inner.Write(projected.Select(CellValue.String).ToArray());
+        }
     }
 
     /// <summary>Passes writes through to the library blob while hashing and counting them; leaves the inner stream open.</summary>
@@ -218,3 +315,10 @@ public static class LibraryCopier
         }
     }
 }
+
+/// <summary>
+/// How the library copier makes each output row (issue 14 item 0, issue 18.3). <paramref name="Create"/> makes one
+/// projector per worker (keyed-hash state is not shared between threads); <paramref name="Observe"/> sees every output row
+/// in input order, on one thread.
+/// </summary>
+public sealed record LibraryProjection(Func<Func<string?[], string?[]>> Create, Action<string?[]>? Observe = null, int Parallelism = 1, int BlockRows = 2048);

@@ -73,6 +73,13 @@ public static class MaskingEngine
         private readonly CancellationToken cancellationToken;
 
         private readonly FieldMasker[] maskers;
+
+        // Issue 18.3: with Parallelism > 1, blocks of rows are scanned and masked side by side, each block by its own set of
+        // maskers (their pseudonym memos and HMAC state are not shared), and written in input order.
+        private readonly FieldMasker[][] maskerSets;
+        private readonly Queue<Task<Block>> inFlight = new();
+        private Block? block;
+        private long blocksDispatched;
         private readonly int[] scannedFields;
         private readonly IdentifierKinds[] suspectableKinds;
         private readonly long[] suspectCounts;
@@ -110,12 +117,17 @@ public static class MaskingEngine
             this.progress = progress;
             this.cancellationToken = cancellationToken;
 
-            maskers = new FieldMasker[fields.Count];
+            maskerSets = new FieldMasker[options.Parallelism][];
+            maskers = maskerSets[0] = new FieldMasker[fields.Count];
             try
             {
-                for (var i = 0; i < fields.Count; i++)
+                for (var set = 0; set < maskerSets.Length; set++)
                 {
-                    maskers[i] = new FieldMasker(fields[i], options.Purpose, options.Key);
+                    maskerSets[set] ??= new FieldMasker[fields.Count];
+                    for (var i = 0; i < fields.Count; i++)
+                    {
+                        maskerSets[set][i] = new FieldMasker(fields[i], options.Purpose, options.Key);
+                    }
                 }
             }
             catch
@@ -147,13 +159,30 @@ public static class MaskingEngine
         public async Task<MaskingReport> ExecuteAsync(DecodingCharSource source)
         {
             var columnNames = fields.Select(field => field.Name).ToArray();
-            if (inputFormat == DataFormat.Csv)
+            try
             {
-                await ReadCsvAsync(source, columnNames).ConfigureAwait(false);
+                if (inputFormat == DataFormat.Csv)
+                {
+                    await ReadCsvAsync(source, columnNames).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ReadJsonLinesAsync(source, columnNames).ConfigureAwait(false);
+                }
+
+                await DispatchAsync(force: true).ConfigureAwait(false);
+                while (inFlight.Count > 0)
+                {
+                    await WriteOldestAsync().ConfigureAwait(false);
+                }
             }
-            else
+            finally
             {
-                await ReadJsonLinesAsync(source, columnNames).ConfigureAwait(false);
+                // A failed run still waits for the blocks being masked before its maskers are disposed.
+                foreach (var pending in inFlight)
+                {
+                    await ((Task)pending).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                }
             }
 
             await EmitReservoirAsync().ConfigureAwait(false);
@@ -173,9 +202,12 @@ public static class MaskingEngine
 
         public void Dispose()
         {
-            foreach (var masker in maskers)
+            foreach (var set in maskerSets)
             {
-                masker?.Dispose();
+                foreach (var masker in set ?? [])
+                {
+                    masker?.Dispose();
+                }
             }
         }
 
@@ -226,6 +258,7 @@ public static class MaskingEngine
 
                 Process(row);
                 await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+                await DispatchAsync(force: false).ConfigureAwait(false);
             }
         }
 
@@ -294,6 +327,7 @@ public static class MaskingEngine
                 anyDeclared |= reader.MatchedColumns > 0;
                 Process(reader.Values);
                 await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+                await DispatchAsync(force: false).ConfigureAwait(false);
             }
 
             droppedColumns = reader.DroppedNames.Order(StringComparer.Ordinal).ToArray();
@@ -330,8 +364,14 @@ public static class MaskingEngine
 
         private void Process(CellValue[] row)
         {
+            if (maskerSets.Length > 1)
+            {
+                ProcessInBlock(row);
+                return;
+            }
+
             var index = validRows++;
-            ScanForIdentifiers(row);
+            ScanForIdentifiers(row, suspectCounts, suspectKinds);
             switch (options.Sampling.Mode)
             {
                 case SamplingMode.None:
@@ -397,7 +437,95 @@ public static class MaskingEngine
             rowsOut++;
         }
 
-        private void ScanForIdentifiers(CellValue[] row)
+        /// <summary>
+        /// Parallel path: the sampling decision is taken here, in input order with the same random draws as the sequential
+        /// path; scanning and masking happen in the block's task.
+        /// </summary>
+        private void ProcessInBlock(CellValue[] row)
+        {
+            var index = validRows++;
+            var emit = options.Sampling.Mode switch
+            {
+                SamplingMode.None => true,
+                SamplingMode.Fraction => random.NextDouble() < options.Sampling.Fraction,
+                _ => false,
+            };
+            if (options.Sampling.Mode == SamplingMode.RowCount)
+            {
+                Offer(row, index);
+            }
+
+            block ??= new Block(options.BlockRows);
+            block.Rows[block.Count] = (CellValue[])row.Clone();
+            block.Emit[block.Count++] = emit;
+        }
+
+        /// <summary>Hands a full block (or, at the end, the last one) to a task, first writing the oldest when as many are in flight as allowed.</summary>
+        private async Task DispatchAsync(bool force)
+        {
+            if (block is null || block.Count == 0 || (block.Count < block.Rows.Length && !force))
+            {
+                return;
+            }
+
+            if (inFlight.Count == maskerSets.Length)
+            {
+                await WriteOldestAsync().ConfigureAwait(false);
+            }
+
+            // Round robin: the block that used this set before is at least Parallelism blocks older, so it has been written.
+            var set = maskerSets[blocksDispatched++ % maskerSets.Length];
+            var full = block;
+            block = null;
+            inFlight.Enqueue(Task.Run(() => MaskBlock(full, set), cancellationToken));
+        }
+
+        private Block MaskBlock(Block full, FieldMasker[] set)
+        {
+            full.SuspectCounts = new long[fields.Count];
+            full.SuspectKinds = new IdentifierKinds[fields.Count];
+            for (var r = 0; r < full.Count; r++)
+            {
+                var row = full.Rows[r];
+                ScanForIdentifiers(row, full.SuspectCounts, full.SuspectKinds);
+                if (!full.Emit[r])
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = set[i].Apply(row[i]);
+                }
+            }
+
+            return full;
+        }
+
+        private async Task WriteOldestAsync()
+        {
+            var done = await inFlight.Dequeue().ConfigureAwait(false);
+            for (var i = 0; i < fields.Count; i++)
+            {
+                suspectCounts[i] += done.SuspectCounts[i];
+                suspectKinds[i] |= done.SuspectKinds[i];
+            }
+
+            for (var r = 0; r < done.Count; r++)
+            {
+                if (!done.Emit[r])
+                {
+                    continue;
+                }
+
+                writer!.Write(done.Rows[r]);
+                classes?.Add(done.Rows[r]);
+                rowsOut++;
+                await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private void ScanForIdentifiers(CellValue[] row, long[] counts, IdentifierKinds[] kindsFound)
         {
             foreach (var i in scannedFields)
             {
@@ -410,8 +538,8 @@ public static class MaskingEngine
                 var kinds = IdentifierRecognizer.Recognize(cell.Text, options.Today) & suspectableKinds[i];
                 if (kinds != IdentifierKinds.None)
                 {
-                    suspectCounts[i]++;
-                    suspectKinds[i] |= kinds;
+                    counts[i]++;
+                    kindsFound[i] |= kinds;
                 }
             }
         }
@@ -444,6 +572,20 @@ public static class MaskingEngine
                 DroppedColumns = droppedColumns,
                 MissingColumns = missingColumns,
             };
+        }
+
+        /// <summary>A block of rows read in order, each marked whether it is written; masked in place by its task.</summary>
+        private sealed class Block(int capacity)
+        {
+            public CellValue[][] Rows { get; } = new CellValue[capacity][];
+
+            public bool[] Emit { get; } = new bool[capacity];
+
+            public int Count { get; set; }
+
+            public long[] SuspectCounts { get; set; } = [];
+
+            public IdentifierKinds[] SuspectKinds { get; set; } = [];
         }
 
         private static string Sample(IReadOnlyList<string> names) =>

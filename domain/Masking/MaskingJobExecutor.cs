@@ -147,6 +147,8 @@ public sealed class MaskingJobExecutor(
             Encoding = job.LibraryInput is null ? input.Encoding : InputEncoding.Utf8,
             OutputFormat = job.OutputFormat,
             ProgressInterval = options.ProgressRows,
+            // Issue 18.3: keyed pseudonyms are the costly part of provisioning; blocks of rows are hashed on every core.
+            Parallelism = job.Purpose == MaskingPurpose.Provisioning ? Environment.ProcessorCount : 1,
         };
 
         MaskingReport? report = null;

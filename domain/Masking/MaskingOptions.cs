@@ -36,6 +36,17 @@ public sealed record MaskingOptions
     /// <summary>Rows between two progress reports.</summary>
     public int ProgressInterval { get; init; } = 10_000;
 
+    /// <summary>
+    /// How many blocks of rows are masked side by side (issue 18.3); 1 (the default) masks on the reading thread. The output
+    /// is the same byte for byte whatever the value: blocks are written in input order, and sampling is decided in input
+    /// order. The job worker uses every core for provisioning (HMAC per identifier), where it measured faster; for the
+    /// sample rules it measured slower on a loaded 2-core machine (BENCHMARKS.md, issue 18).
+    /// </summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>Rows per block when <see cref="Parallelism"/> is above 1.</summary>
+    public int BlockRows { get; init; } = 2048;
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Sampling);
@@ -43,5 +54,7 @@ public sealed record MaskingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxEquivalenceClasses, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(ProgressInterval, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Parallelism, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BlockRows, 1);
     }
 }

@@ -63,6 +63,7 @@ public sealed class SandboxStatementRunner(
         var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
         {
             CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
+            Format = job.Mode == SandboxMode.Full ? table.Format : LibraryFormat.Csv,
             Policies = SandboxGrantTables.PoliciesOf(table),
             SubjectKey = table.SubjectKey,
             MaxRecordsPerSubject = table.MaxRecordsPerSubject,

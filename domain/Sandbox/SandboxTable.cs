@@ -18,6 +18,12 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     public Func<Stream, CancellationToken, Task>? CopyCsvToAsync { get; init; }
 
     /// <summary>
+    /// What <see cref="OpenCsv"/> and <see cref="CopyCsvToAsync"/> give (issue 18.1): CSV by default, or the library's
+    /// Parquet copy, which the engine reads with its Parquet reader instead of parsing text.
+    /// </summary>
+    public Grants.LibraryFormat Format { get; init; } = Grants.LibraryFormat.Csv;
+
+    /// <summary>
     /// The column policy of each granted field as the grant records it (issue 14 item 1); a field missing here gets the
     /// policy derived from its catalogue facts (<see cref="ColumnPolicies.Derive(FieldDefinition)"/>).
     /// </summary>

@@ -24,7 +24,8 @@ public sealed record GrantFieldView(
 
 /// <summary>
 /// One table of a grant: <c>name</c> is how SQL refers to it, <c>fields</c> the granted columns (M5.1). The copy
-/// itself stays inside the platform; its row count and SHA-256 are shown so results can be traced to it.
+/// itself stays inside the platform; its row count and SHA-256 are shown so results can be traced to it, and its
+/// <c>format</c> (<c>parquet</c>, or <c>csv</c> for a copy made before issue 18 and not yet converted).
 /// </summary>
 public sealed record GrantTableView(
     string Name,
@@ -35,7 +36,8 @@ public sealed record GrantTableView(
     long RowCount,
     string Sha256,
     string SampleJobId,
-    string? SubjectKey);
+    string? SubjectKey,
+    LibraryFormat Format = LibraryFormat.Csv);
 
 /// <summary>A grant as its readers see it; <c>status</c> is <c>expired</c> once <c>expiresAt</c> has passed.</summary>
 public sealed record GrantView(
@@ -56,7 +58,7 @@ public sealed record GrantView(
         grant.Id, grant.AgreementId, grant.ScenarioId, grant.OperatorId, grant.DataRequestId, grant.ProviderId, grant.StatusAt(now),
         grant.Tables.Select(t => new GrantTableView(t.Name, t.ResourceId, t.ResourceName, t.ProviderId,
             t.Fields.Select(GrantFieldView.From).ToList(), t.RowCount, t.Sha256, t.SampleJobId,
-            t.SubjectKey ?? ColumnPolicies.SubjectKeyOf(t.Fields.Select(f => new FieldDefinition(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind, false))))).ToList(),
+            t.SubjectKey ?? ColumnPolicies.SubjectKeyOf(t.Fields.Select(f => new FieldDefinition(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind, false))), t.Format)).ToList(),
         grant.IssuedAt, grant.ExpiresAt, grant.RevokedAt, grant.RevokeReason);
 }
 
@@ -64,11 +66,12 @@ public sealed record GrantView(
 public sealed record GrantUsabilityView(string GrantId, bool Usable, DateTimeOffset CheckedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Tables);
 
 /// <summary>Grants issued on provisioning (M4.3, M5.1): what sandbox jobs may read.</summary>
-public sealed class GrantFunctions(ApiHandler api, GrantService grants, IClock clock)
+public sealed class GrantFunctions(ApiHandler api, GrantService grants, GrantLibraryConversion conversion, IClock clock)
 {
     public const string IdPrefix = "grt";
     private static readonly ApiAccess Readers = ApiAccess.RolesOf(Roles.Operator, Roles.Personnel, Roles.Authority, Roles.Supervisor);
     private static readonly ApiAccess Users = ApiAccess.RolesOf(Roles.Operator, Roles.Personnel);
+    private static readonly ApiAccess AuthorityOnly = ApiAccess.RolesOf(Roles.Authority);
 
     [Function("ListGrants")]
     [OpenApiOperation(Summary = "List grants (an operator and its staff see their own; the authority all)", Tags = ["grants"])]
@@ -108,4 +111,16 @@ public sealed class GrantFunctions(ApiHandler api, GrantService grants, IClock c
             var grant = await grants.EnsureUsableAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
             return ApiResults.Ok(new GrantUsabilityView(grant.Id, true, clock.UtcNow, grant.ExpiresAt, grant.Tables.Select(t => t.Name).ToList()));
         });
+
+    [Function("ConvertGrantLibrary")]
+    [OpenApiOperation(
+        Summary = "Rewrite the grant's CSV library copies as Parquet (issue 18.1, one-off; the authority only)",
+        Description = "Idempotent: tables already Parquet are left alone. The grant records the new copy (path, SHA-256, format), the change is audited, then the CSV copy is removed.",
+        Tags = ["grants"])]
+    [OpenApiResponse(StatusCodes.Status200OK, typeof(LibraryConversionOutcome))]
+    [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "grant.not_found")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.library_not_convertible")]
+    public Task<IActionResult> ConvertLibrary([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "grants/{id}/library/conversion")] HttpRequest request, string id)
+        => api.RunAsync(request, AuthorityOnly, async call =>
+            ApiResults.Ok(await conversion.ConvertAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken)));
 }

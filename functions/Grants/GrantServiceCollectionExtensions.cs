@@ -13,6 +13,7 @@ public static class GrantServiceCollectionExtensions
         services.TryAddSingleton<GrantService>();
         services.TryAddSingleton<GrantTableProvisioner>();
         services.TryAddSingleton<GrantProvisioning>();
+        services.TryAddSingleton<GrantLibraryConversion>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, GrantRevocationStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IScopeRevocationStep, GrantRevocationStep>());
         return services;

@@ -17,7 +17,9 @@ if (args.Length > 0 && args[0] == "token")
     return MintDevelopmentToken(app, args[1..]);
 }
 
-// Otherwise run the platform's functions locally on Azurite, as `func start` would.
+// Otherwise run the platform's functions locally on Azurite, as `func start` would. A queue the app sends to in this process
+// is polled at once rather than at the listener's next idle poll (issue 18.2).
+Platform.Adapters.Storage.JsonQueueSender.Sent += Platform.LocalHost.Queues.QueueWakeUps.Notify;
 return await LocalFunctionsHost.RunAsync(app, args);
 
 static int MintDevelopmentToken(FunctionsAppDefinition app, string[] arguments)

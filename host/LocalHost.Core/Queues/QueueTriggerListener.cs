@@ -73,8 +73,9 @@ public sealed class QueueTriggerListener : BackgroundService
                 QueueMessage[] messages = (await _queue.ReceiveMessagesAsync(_queues.BatchSize, _host.QueueMessageLease, stoppingToken)).Value;
                 if (messages.Length == 0)
                 {
-                    await Task.Delay(idleDelay, stoppingToken);
-                    idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, _queues.MaxPollingInterval.Ticks));
+                    // Back off while idle, but poll at once when this process sends to the queue (issue 18.2).
+                    var woken = await QueueWakeUps.WaitAsync(QueueName, idleDelay, stoppingToken);
+                    idleDelay = woken ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, _queues.MaxPollingInterval.Ticks));
                     continue;
                 }
 
@@ -157,6 +158,11 @@ public sealed class QueueTriggerListener : BackgroundService
                 else
                 {
                     await _queue.UpdateMessageAsync(message.MessageId, receipt.Value, visibilityTimeout: _queues.VisibilityTimeout, cancellationToken: CancellationToken.None);
+                    if (_queues.VisibilityTimeout == TimeSpan.Zero)
+                    {
+                        // Visible again at once: the retry need not wait for the idle back-off.
+                        QueueWakeUps.Notify(QueueName);
+                    }
                 }
 
                 return;

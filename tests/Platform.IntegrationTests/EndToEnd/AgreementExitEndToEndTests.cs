@@ -45,7 +45,9 @@ public sealed class AgreementExitEndToEndTests
             var grant = await authority.GetFromJsonAsync<JsonElement>($"/api/grants/{setup.GrantId}");
             var table = grant.GetProperty("tables")[0];
             var library = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(GrantRules.ContainerFor(setup.AgreementId));
-            var libraryBlob = GrantRules.BlobPathFor(grant.GetProperty("dataRequestId").GetString()!, table.GetProperty("resourceId").GetString()!);
+            // Issue 18.1: the copy is stored as Parquet beside where the CSV used to be.
+            var libraryBlob = Platform.Adapters.Grants.LibraryParquet.ParquetPathFor(
+                GrantRules.BlobPathFor(grant.GetProperty("dataRequestId").GetString()!, table.GetProperty("resourceId").GetString()!));
 
             // What must go, hashed by the test itself before the exit starts.
             var expected = new Dictionary<string, string>(StringComparer.Ordinal)

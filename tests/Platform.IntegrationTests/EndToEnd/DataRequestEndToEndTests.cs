@@ -6,6 +6,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Platform.Adapters.DataRequests;
+using Platform.Adapters.Grants;
 using Platform.Domain.Grants;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
@@ -108,11 +109,20 @@ public sealed class DataRequestEndToEndTests
             var usable = await owner.GetAsync($"/api/grants/{grantId}/usability");
             Assert.Equal(HttpStatusCode.OK, usable.StatusCode);
 
-            // The library copy, read straight from storage: only the approved columns, none of the identifiers.
-            var blob = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(GrantRules.ContainerFor(agreementId))
-                .GetBlobClient(GrantRules.BlobPathFor(requestId, register));
-            var copy = Encoding.UTF8.GetString((await blob.DownloadContentAsync()).Value.Content.ToArray());
-            var lines = copy.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            // The library copy, read straight from storage: one Parquet file (issue 18.1), no CSV beside it; read back as CSV, only
+            // the approved columns, none of the identifiers.
+            var container = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(GrantRules.ContainerFor(agreementId));
+            var parquetPath = LibraryParquet.ParquetPathFor(GrantRules.BlobPathFor(requestId, register));
+            var stored = (await container.GetBlobClient(parquetPath).DownloadContentAsync()).Value.Content.ToArray();
+            Assert.Equal("PAR1", Encoding.ASCII.GetString(stored, 0, 4));
+            Assert.False((await container.GetBlobClient(GrantRules.BlobPathFor(requestId, register)).ExistsAsync()).Value);
+            string copy;
+            await using (var read = await new BlobAuthorizedDataLibrary(new BlobServiceClient(AzuriteFixture.ConnectionString)).OpenReadAsync(container.Name, parquetPath))
+            {
+                copy = await new StreamReader(read, Encoding.UTF8).ReadToEndAsync();
+            }
+
+            var lines = copy.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')).ToArray();
             Assert.Equal("区县,服务事项", lines[0]);
             Assert.Equal(7, lines.Length);
             ResourceScenario.AssertNoOriginalValue(people, copy);

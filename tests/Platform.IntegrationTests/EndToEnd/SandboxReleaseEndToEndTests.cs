@@ -121,6 +121,8 @@ public sealed class SandboxReleaseEndToEndTests(PlatformHostFixture platform)
 
         var table = grant.GetProperty("tables")[0];
         Assert.Equal("id_number", table.GetProperty("subjectKey").GetString());
+        // Issue 18.1: the copy is Parquet; read as CSV below through the library, which converts it.
+        Assert.Equal("parquet", table.GetProperty("format").GetString());
         var fields = table.GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => (f.GetProperty("policy").GetString(), f.GetProperty("holds").GetString()));
         Assert.Equal(("identifier", "pseudonym"), fields["id_number"]);
         Assert.Equal(("identifier", "pseudonym"), fields["name"]);

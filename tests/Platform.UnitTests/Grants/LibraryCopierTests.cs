@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Platform.Domain.Catalog;
 using Platform.Domain.Grants;
 using Platform.Domain.Masking;
 using Xunit;
@@ -77,6 +78,45 @@ public sealed class LibraryCopierTests
         var refused = await Assert.ThrowsAsync<MaskingInputException>(() => CopyAsync("", DataFormat.Csv, ["a"]));
 
         Assert.Equal(MaskingFailureCodes.EmptyInput, refused.Code);
+    }
+
+    [Fact]
+    public async Task CopyAsync_ProjectionInParallelBlocks_SameBytesAndObservedOrderAsSequential()
+    {
+        var csv = new StringBuilder("姓名,手机,区县\r\n");
+        var random = new Random(20261206);
+        for (var i = 0; i < 2_000; i++)
+        {
+            csv.Append(i % 331 == 7 ? "坏行\r\n" : $"张{random.Next(300)},139{random.Next(10_000_000, 99_999_999)},区{i % 13}\r\n");
+        }
+
+        var key = PseudonymisationKey.Derive(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(), "agr-1");
+        async Task<(byte[] Bytes, LibraryCopyResult Result, List<string> Observed)> RunAsync(int parallelism)
+        {
+            var observed = new List<string>();
+            var projection = new LibraryProjection(
+                () =>
+                {
+                    var pseudonymiser = new Pseudonymiser(key);
+                    return values => [pseudonymiser.Apply(IdentifierKind.Name, values[0]), pseudonymiser.Apply(IdentifierKind.Mobile, values[1]), values[2]];
+                },
+                row => observed.Add(row[0]!),
+                parallelism,
+                BlockRows: 9);
+            using var output = new MemoryStream();
+            var result = await LibraryCopier.CopyAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, InputEncoding.Utf8,
+                ["姓名", "手机", "区县"], ["姓名", "手机", "区县"], projection, output);
+            return (output.ToArray(), result, observed);
+        }
+
+        var sequential = await RunAsync(1);
+        var parallel = await RunAsync(3);
+
+        Assert.Equal(sequential.Bytes, parallel.Bytes);
+        Assert.Equal(sequential.Result, parallel.Result);
+        Assert.Equal(sequential.Observed, parallel.Observed);
+        Assert.Equal(1_993, sequential.Result.RowCount);
+        Assert.StartsWith("nam_", sequential.Observed[0], StringComparison.Ordinal);
     }
 
     private static async Task<(string Text, LibraryCopyResult Result)> CopyAsync(string input, DataFormat format, IReadOnlyList<string> fields)

@@ -1,0 +1,152 @@
+using DuckDB.NET.Data;
+using Platform.Domain.Catalog;
+
+namespace Platform.Adapters.Grants;
+
+/// <summary>
+/// The columnar form of a library copy (issue 18.1): the CSV the copier writes, read once with the pinned RFC 4180
+/// dialect the sandbox used to read it with, each granted column cast to the catalogue's type, and stored as Parquet
+/// (zstd, row groups of <see cref="RowGroupRows"/> rows). A sandbox job then loads typed columns with the engine's
+/// Parquet reader instead of parsing text at every job. A column whose values do not all parse as its declared type
+/// stays text, as the CSV load keeps it (the engine then notes it the same way).
+/// </summary>
+public static class LibraryParquet
+{
+    /// <summary>Rows per row group: a few MiB compressed each, so a reader fetches and decodes them side by side.</summary>
+    public const int RowGroupRows = 122_880;
+
+    public const string ContentType = "application/vnd.apache.parquet";
+
+    public const string Extension = ".parquet";
+
+    /// <summary>The engine type a catalogue field type loads as.</summary>
+    public static string SqlType(FieldType type) => type switch
+    {
+        FieldType.String => "VARCHAR",
+        FieldType.Integer => "BIGINT",
+        FieldType.Decimal => "DOUBLE",
+        FieldType.Date => "DATE",
+        FieldType.DateTime => "TIMESTAMPTZ",
+        FieldType.Boolean => "BOOLEAN",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown field type."),
+    };
+
+    /// <summary>How <c>DESCRIBE</c> names <see cref="SqlType"/>.</summary>
+    public static string DescribedType(FieldType type) => type == FieldType.DateTime ? "TIMESTAMP WITH TIME ZONE" : SqlType(type);
+
+    /// <summary>
+    /// The pinned dialect (RFC 4180) rather than a sniffed one: a sniffed comment character would drop rows starting with
+    /// '#'. Every value is read as text; unquoted empty values are null.
+    /// </summary>
+    public static string CsvSource(string path) =>
+        $"read_csv({Literal(path)}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', " +
+        "comment = '', skip = 0, encoding = 'utf-8', allow_quoted_nulls = false)";
+
+    public static string ParquetSource(string path) => $"read_parquet({Literal(path)})";
+
+    /// <summary>The <paramref name="path"/> name for a copy stored as Parquet (<c>x.csv</c> → <c>x.parquet</c>).</summary>
+    public static string ParquetPathFor(string csvBlobPath) =>
+        csvBlobPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? csvBlobPath[..^4] + Extension : csvBlobPath + Extension;
+
+    /// <summary>Writes <paramref name="csvPath"/> (header = field names) as Parquet typed by <paramref name="fields"/>; returns the row count.</summary>
+    public static long CsvToParquet(string csvPath, string parquetPath, IReadOnlyList<FieldDefinition> fields, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        using var connection = Open(threads);
+        var source = CsvSource(csvPath);
+        var headers = Describe(connection, source).Select(c => c.Name).ToList();
+        var columns = fields
+            .Select(field => (Field: field, Header: headers.FirstOrDefault(h => string.Equals(h, field.Name, StringComparison.OrdinalIgnoreCase))))
+            .Where(c => c.Header is not null)
+            .Select(c => (c.Field, Header: c.Header!))
+            .ToList();
+        // Columns of the file that are not granted fields are kept as text (the copier writes exactly the granted fields).
+        var extra = headers.Where(h => !columns.Any(c => c.Header == h)).ToList();
+        var text = new HashSet<string>(StringComparer.Ordinal);
+        string Select() => string.Join(", ", columns
+            .Select(c => c.Field.Type == FieldType.String || text.Contains(c.Header)
+                ? $"{Quote(c.Header)} AS {Quote(c.Field.Name)}"
+                : $"CAST(NULLIF({Quote(c.Header)}, '') AS {SqlType(c.Field.Type)}) AS {Quote(c.Field.Name)}")
+            .Concat(extra.Select(Quote)));
+
+        try
+        {
+            return Copy(connection, $"SELECT {Select()} FROM {source}", parquetPath);
+        }
+        catch (DuckDBException e) when (e.Message.StartsWith("Conversion Error", StringComparison.Ordinal))
+        {
+        }
+
+        // A value that does not parse as its declared type: that column stays text, as the sandbox's CSV load keeps it.
+        var typed = columns.Where(c => c.Field.Type != FieldType.String).ToList();
+        var probes = typed.Select(c =>
+            $"count(*) FILTER (WHERE NULLIF({Quote(c.Header)}, '') IS NOT NULL AND TRY_CAST(NULLIF({Quote(c.Header)}, '') AS {SqlType(c.Field.Type)}) IS NULL)");
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT {string.Join(", ", probes)} FROM {source}";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            for (var i = 0; i < typed.Count; i++)
+            {
+                if (reader.GetInt64(i) > 0)
+                {
+                    text.Add(typed[i].Header);
+                }
+            }
+        }
+
+        return Copy(connection, $"SELECT {Select()} FROM {source}", parquetPath);
+    }
+
+    /// <summary>Writes a Parquet copy back as UTF-8 CSV with a header (the masking worker reads samples from CSV); returns the row count.</summary>
+    public static long ParquetToCsv(string parquetPath, string csvPath, int? threads = null)
+    {
+        using var connection = Open(threads);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"COPY (SELECT * FROM {ParquetSource(parquetPath)}) TO {Literal(csvPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')";
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>The columns of <paramref name="source"/> (a table function) with their engine types.</summary>
+    public static List<(string Name, string Type)> Describe(DuckDBConnection connection, string source)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var columns = new List<(string Name, string Type)>();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"DESCRIBE SELECT * FROM {source}";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return columns;
+    }
+
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static long Copy(DuckDBConnection connection, string select, string parquetPath)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"COPY ({select}) TO {Literal(parquetPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {RowGroupRows})";
+        return command.ExecuteNonQuery();
+    }
+
+    private static DuckDBConnection Open(int? threads)
+    {
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        // Rows keep their order (the copy is the provider's order); UTC for timestamps; no extension is fetched.
+        string[] settings = ["SET preserve_insertion_order = true", "SET TimeZone = 'UTC'", "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false"];
+        foreach (var setting in threads is { } n ? [.. settings, $"SET threads = {n}"] : settings)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = setting;
+            command.ExecuteNonQuery();
+        }
+
+        return connection;
+    }
+}

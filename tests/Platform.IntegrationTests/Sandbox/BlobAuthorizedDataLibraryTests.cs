@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Storage.Blobs;
+using Platform.Adapters.Grants;
+using Platform.Domain.Catalog;
+using Platform.Domain.Grants;
+using Platform.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Platform.IntegrationTests.Sandbox;
+
+/// <summary>Issue 18.1: the authorized data library keeps copies as Parquet; CSV copies stay readable and convert once.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
+{
+    private const string Csv = "区县,人数,收入\n武昌区,25,1000.5\n\"江岸区，临江\",,\n洪山区,7,-3\n";
+
+    private static readonly IReadOnlyList<FieldDefinition> Fields =
+    [
+        new("区县", FieldType.String, FieldClassification.Public, FieldGrade.General, null, false),
+        new("人数", FieldType.Integer, FieldClassification.Internal, FieldGrade.General, null, false),
+        new("收入", FieldType.Decimal, FieldClassification.SensitivePersonal, FieldGrade.General, null, false),
+    ];
+
+    private readonly BlobAuthorizedDataLibrary _library = new(new BlobServiceClient(AzuriteFixture.ConnectionString));
+    private readonly string _container = $"library-test-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task WriteColumnarAsync_CsvCopy_StoredAsParquetWithItsHashAndReadBackAsCsv()
+    {
+        Assert.NotNull(azurite);
+
+        var result = await _library.WriteColumnarAsync(_container, "req-1/res-1.csv", Fields, WriteCsv);
+
+        Assert.Equal(LibraryFormat.Parquet, result.Format);
+        Assert.Equal("req-1/res-1.parquet", result.BlobPath);
+        Assert.Equal(3, result.RowCount);
+        Assert.Equal(1, result.MalformedRowCount);
+        var stored = await StoredBytesAsync(result.BlobPath!);
+        Assert.Equal("PAR1", Encoding.ASCII.GetString(stored[..4]));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(stored)), result.Sha256);
+        Assert.Equal(stored.Length, result.Bytes);
+        Assert.Equal("区县,人数,收入\n武昌区,25,1000.5\n江岸区，临江,,\n洪山区,7,-3.0\n", await ReadTextAsync(result.BlobPath!));
+    }
+
+    [Fact]
+    public async Task ConvertToColumnarAsync_CsvCopyTwice_SameParquetAndTheCsvStillReadable()
+    {
+        Assert.NotNull(azurite);
+        await _library.WriteAsync(_container, "req-2/res-2.csv", async (output, token) =>
+        {
+            await output.WriteAsync(Encoding.UTF8.GetBytes(Csv), token);
+            return new LibraryCopyResult("", 0, 3, 0);
+        });
+
+        var first = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields);
+        var second = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields);
+
+        Assert.NotNull(first);
+        Assert.Equal(first, second);
+        Assert.Equal(3, first.RowCount);
+        Assert.Equal(Csv, await ReadTextAsync("req-2/res-2.csv"));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await StoredBytesAsync(first.BlobPath!))), first.Sha256);
+        await _library.DeleteAsync(_container, "req-2/res-2.csv");
+        await Assert.ThrowsAsync<FileNotFoundException>(() => _library.OpenReadAsync(_container, "req-2/res-2.csv"));
+    }
+
+    private static async Task<LibraryCopyResult> WriteCsv(Stream output, CancellationToken token)
+    {
+        await output.WriteAsync(Encoding.UTF8.GetBytes(Csv), token);
+        return new LibraryCopyResult("csv-hash", Csv.Length, 3, 1);
+    }
+
+    private async Task<byte[]> StoredBytesAsync(string blobPath)
+    {
+        using var bytes = new MemoryStream();
+        await _library.CopyToAsync(_container, blobPath, bytes);
+        return bytes.ToArray();
+    }
+
+    private async Task<string> ReadTextAsync(string blobPath)
+    {
+        await using var stream = await _library.OpenReadAsync(_container, blobPath);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return (await reader.ReadToEndAsync()).Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+}
