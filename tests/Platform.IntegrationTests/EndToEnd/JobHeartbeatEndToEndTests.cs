@@ -6,6 +6,7 @@ using Platform.Adapters.Sandbox;
 using Platform.Domain.Security;
 using Platform.IntegrationTests.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
@@ -17,7 +18,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// ends sooner.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class JobHeartbeatEndToEndTests
+public sealed class JobHeartbeatEndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RecoveryLimit = TimeSpan.FromMinutes(2);
 
@@ -56,6 +57,7 @@ public sealed class JobHeartbeatEndToEndTests
             }
 
             var recovery = DateTime.UtcNow - restartedAt;
+            output.WriteLine($"Job {jobId} ended {ended.GetProperty("status").GetString()} {recovery.TotalSeconds:F1} s after the restart.");
             Assert.True(recovery < RecoveryLimit, $"ended {recovery} after the restart");
             Assert.Contains($"Running sandbox job {jobId} lost its worker", second.Output, StringComparison.Ordinal);
             var record = (await new TableSandboxJobStore(new TableServiceClient(AzuriteFixture.ConnectionString)).GetAsync(jobId))!.Value;
