@@ -9,8 +9,9 @@ using Platform.Domain.Jobs;
 namespace Platform.Functions.Jobs;
 
 /// <summary>
-/// The operational timer that re-sends the messages of jobs stuck as queued. Schedule: six-field NCrontab in UTC from
-/// <c>Jobs:ReconcileSchedule</c> (default every 5 minutes). Not time-compressed: it repairs plumbing, not legal deadlines.
+/// The operational timer that re-sends the messages of jobs stuck as queued and hands back running jobs whose worker
+/// died. Schedule: six-field NCrontab in UTC from <c>Jobs:ReconcileSchedule</c> (default every 20 seconds). Not
+/// time-compressed: it repairs plumbing, not legal deadlines.
 /// </summary>
 public sealed partial class JobReconciliationFunctions(QueuedJobReconciler reconciler, ILogger<JobReconciliationFunctions> logger)
 {
@@ -18,9 +19,13 @@ public sealed partial class JobReconciliationFunctions(QueuedJobReconciler recon
     public async Task Reconcile([TimerTrigger("%Jobs:ReconcileSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var summary = await reconciler.RunAsync(cancellationToken);
-        LogReconciled(logger, summary.Requeued, summary.GaveUp, summary.Skipped, summary.Errors);
+        if (summary != new ReconciliationSummary(0, 0, 0, 0))
+        {
+            // Every 20 seconds by default: a run that found nothing to do is not worth a log line.
+            LogReconciled(logger, summary.Requeued, summary.HandedBack, summary.GaveUp, summary.Skipped, summary.Errors);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queued jobs reconciled: {Requeued} requeued, {GaveUp} marked failed, {Skipped} skipped, {Errors} errors")]
-    private static partial void LogReconciled(ILogger logger, int requeued, int gaveUp, int skipped, int errors);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued jobs reconciled: {Requeued} requeued, {HandedBack} handed back, {GaveUp} marked failed, {Skipped} skipped, {Errors} errors")]
+    private static partial void LogReconciled(ILogger logger, int requeued, int handedBack, int gaveUp, int skipped, int errors);
 }

@@ -98,6 +98,23 @@ public sealed class JobHeartbeatReconciliationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ListQueuedSentBefore_RecordWrittenBeforeTheQueuedAtColumn_FoundByItsTimes()
+    {
+        var job = Running(_now.AddMinutes(-10)) with { Status = SandboxJobStatus.Queued, StartedAt = null };
+        await Store.AddAsync(job);
+        var table = _tables.GetTableClient(TableSandboxJobStore.TableName);
+        var entity = (await table.GetEntityAsync<TableEntity>("sandbox-job", job.Id)).Value;
+        Assert.True(entity.Remove("QueuedAt"));
+        await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
+
+        var found = await Store.ListQueuedSentBeforeAsync(_now.AddMinutes(1));
+        var notYet = await Store.ListQueuedSentBeforeAsync(_now.AddMinutes(-20));
+
+        Assert.Contains(found, j => j.Value.Id == job.Id);
+        Assert.DoesNotContain(notYet, j => j.Value.Id == job.Id);
+    }
+
+    [Fact]
     public async Task DuplicateMessages_AfterHandBack_OnlyOneDeliveryRunsTheJob()
     {
         var job = Running(_now.AddMinutes(-5));
