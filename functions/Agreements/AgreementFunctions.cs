@@ -17,7 +17,7 @@ namespace Platform.Functions.Agreements;
 /// <param name="SignedOn">The legal signing date (CST, not in the future); absent, the day the agreement is entered.</param>
 /// <param name="Scope">Optional: a narrower scope than the plan's (M3.3); left out, the agreement covers the plan's scope.</param>
 public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn,
-    DateOnly? SignedOn = null, ScopeRequest? Scope = null);
+    DateOnly? SignedOn = null, ScopeRequest? Scope = null, string? ReexaminationOverrideReason = null);
 
 /// <summary>A stated scope on the wire: GB/T 2260 region, resource ids, domains with their providers.</summary>
 public sealed record ScopeRequest(PlanMode? Mode, string? Region, IReadOnlyList<string?>? ResourceIds, IReadOnlyList<DomainScope?>? Domains)
@@ -64,7 +64,8 @@ public sealed record AgreementView(
     string LifecycleInstanceId,
     IReadOnlyList<OperatorEvaluation> Evaluations,
     AgreementExit? Exit,
-    AgreementScopeView Scope)
+    AgreementScopeView Scope,
+    ReexaminationOverride? ReexaminationOverride = null)
 {
     /// <summary>The view of <paramref name="a"/>; <paramref name="evaluations"/> (M5.7) are loaded only where one agreement is read.</summary>
     public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null, AuthorizationScope? planScope = null) => new(
@@ -72,7 +73,7 @@ public sealed record AgreementView(
         a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
         a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
         a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? [], a.Exit,
-        new AgreementScopeView(a.PlanVersion ?? 1, planScope, a.Scope));
+        new AgreementScopeView(a.PlanVersion ?? 1, planScope, a.Scope), a.ReexaminationOverride);
 }
 
 /// <summary>Authorized operation agreements (M3.4–M3.6).</summary>
@@ -93,7 +94,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var created = await agreements.CreateAsync(
                 ids.New(IdPrefix),
-                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn, body.Scope?.ToScope()),
+                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn, body.Scope?.ToScope(), body.ReexaminationOverrideReason),
                 call.Caller,
                 new DurableWorkflowGateway(client),
                 call.CancellationToken);
