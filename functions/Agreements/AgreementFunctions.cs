@@ -77,7 +77,7 @@ public sealed record AgreementView(
 }
 
 /// <summary>Authorized operation agreements (M3.4–M3.6).</summary>
-public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, PlanService plans, IdGenerator ids)
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, PlanService plans, IdGenerator ids, BreachWatchService breaches)
 {
     public const string IdPrefix = "agr";
     private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
@@ -144,15 +144,19 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         });
 
     [Function("RecordAgreementBreach")]
-    [OpenApiOperation(Summary = "Record a breach with its rectification deadline (M3.6)", Tags = ["agreements"])]
+    [OpenApiOperation(Summary = "Record a breach with its rectification deadline (M3.6, M5.8): the operator is told; a durable watch reminds it before the deadline and tells the authority at it unless rectified", Tags = ["agreements"])]
     [OpenApiRequestBody(typeof(RecordBreachRequest))]
     [OpenApiResponse(StatusCodes.Status201Created, typeof(AgreementView))]
-    public Task<IActionResult> RecordBreach([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches")] HttpRequest request, string id)
+    public Task<IActionResult> RecordBreach(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client)
         => api.RunAsync<RecordBreachRequest>(request, Authority, async (call, body) =>
         {
             var agreementId = call.RouteId(id, IdPrefix);
             var breachId = ids.New("brc");
             var updated = await agreements.RecordBreachAsync(agreementId, breachId, body.Description, body.RectifyBy, call.IfMatch(), call.Caller, call.CancellationToken);
+            await breaches.StartAsync(updated.Value, breachId, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Created(ApiRequestContext.LocationOf("agreements", agreementId, "breaches", breachId), AgreementView.From(updated.Value), updated.ETag);
         });
 
@@ -160,10 +164,17 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
     [OpenApiOperation(Summary = "Record that a breach was rectified", Tags = ["agreements"])]
     [OpenApiRequestBody(typeof(RectifyBreachRequest))]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
-    public Task<IActionResult> Rectify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches/{breachId}/rectification")] HttpRequest request, string id, string breachId)
+    public Task<IActionResult> Rectify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches/{breachId}/rectification")] HttpRequest request,
+        string id,
+        string breachId,
+        [DurableClient] DurableTaskClient client)
         => api.RunAsync<RectifyBreachRequest>(request, Authority, async (call, body) =>
         {
-            var updated = await agreements.RectifyBreachAsync(call.RouteId(id, IdPrefix), call.RouteId(breachId, "brc", "breachId"), body.Note, call.IfMatch(), call.Caller, call.CancellationToken);
+            var rectifiedId = call.RouteId(breachId, "brc", "breachId");
+            var updated = await agreements.RectifyBreachAsync(call.RouteId(id, IdPrefix), rectifiedId, body.Note, call.IfMatch(), call.Caller, call.CancellationToken);
+            // M5.8: the watch ends; the escalation step re-reads the breach, so a rectification racing the deadline is not escalated.
+            await breaches.RectifiedAsync(updated.Value.Id, rectifiedId, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Ok(AgreementView.From(updated.Value), updated.ETag);
         });
 
