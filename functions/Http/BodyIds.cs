@@ -39,6 +39,7 @@ public static class BodyIds
         ["sandboxJobId"] = ["sbx"],
         ["jobId"] = ["msk", "sbx"],
         ["staffId"] = ["stf"],
+        ["staffIds"] = ["stf"],
         ["personnelId"] = ["stf"],
         ["incidentId"] = ["inc"],
         ["qualityIssueId"] = ["qis"],
