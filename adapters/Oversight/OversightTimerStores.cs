@@ -87,6 +87,18 @@ public sealed class TableEvaluationStore(TableServiceClient tables) : IEvaluatio
         return evaluations.OrderBy(e => e.Year).ToList();
     }
 
+    public async Task<IReadOnlyList<OperatorEvaluation>> ListByOperatorAsync(string operatorId, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var evaluations = new List<OperatorEvaluation>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"OperatorId eq {operatorId}"), cancellationToken: cancellationToken))
+        {
+            evaluations.Add(FromEntity(entity));
+        }
+
+        return evaluations;
+    }
+
     private static string RowKey(int year) => year.ToString("D4", CultureInfo.InvariantCulture);
 
     private static OperatorEvaluation FromEntity(TableEntity entity)

@@ -116,6 +116,9 @@ public sealed record Agreement(
     /// <summary>The exit after expiry or termination: the hold and the destruction certificates (SPEC §2.2).</summary>
     public AgreementExit? Exit { get; init; }
 
+    /// <summary>M5.7: the authority signed although the operator was under re-examination, with its reason.</summary>
+    public Oversight.ReexaminationOverride? ReexaminationOverride { get; init; }
+
     public DateOnly SigningDate => SignedOn ?? ChinaTime.LegalDate(SignedAt);
 
     /// <summary>In force (M3.4): data may be used only while the agreement is active or expiring.</summary>

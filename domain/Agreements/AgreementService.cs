@@ -11,7 +11,7 @@ namespace Platform.Domain.Agreements;
 /// <param name="SignedOn">The legal signing date (CST); absent, the agreement was signed on the day it is entered.</param>
 /// <param name="Scope">A narrower scope than the plan's, stated by the authority (M3.3); null = the plan's scope.</param>
 public sealed record NewAgreement(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn,
-    DateOnly? SignedOn = null, Platform.Domain.Plans.AuthorizationScope? Scope = null);
+    DateOnly? SignedOn = null, Platform.Domain.Plans.AuthorizationScope? Scope = null, string? ReexaminationOverrideReason = null);
 
 /// <summary>Input of the agreement-lifecycle orchestration: the legal milestones and how fast time runs.</summary>
 public sealed record AgreementLifecycleInput(string AgreementId, DateTime AnchorUtc, IReadOnlyList<AgreementMilestone> Milestones, double TimeCompression);
@@ -108,6 +108,9 @@ public sealed class AgreementService(
                 new Dictionary<string, string[]> { ["operatorId"] = [$"Unmet: {string.Join(", ", unmet)}."] });
         }
 
+        // M5.7: a fail evaluation puts the operator under re-examination; only the authority's explicit override signs anyway.
+        var overrideReason = Oversight.ReexaminationRules.EnsureMaySign(await qualification.ReexaminationAsync(request.OperatorId, cancellationToken), request.ReexaminationOverrideReason);
+
         var planVersion = await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
         AgreementRules.EnsureWithinPlanScope(planVersion.Scope, request.Scope);
         var signedAt = clock.UtcNow;
@@ -117,9 +120,14 @@ public sealed class AgreementService(
             AgreementRules.InitialStatus(request.StartsOn, today), AgreementRules.FilingDueOn(signedOn), null, false, [], [], null, null, caller.Subject, request.Scope, planVersion.Version)
         {
             SignedOn = signedOn,
+            ReexaminationOverride = overrideReason is null ? null : new Oversight.ReexaminationOverride(overrideReason, signedAt, caller.Subject),
         };
         var etag = await store.AddAsync(agreement, cancellationToken);
         await audit.RecordAsync(caller, "agreement.created", $"agreements/{id}", agreement, cancellationToken);
+        if (agreement.ReexaminationOverride is { } overridden)
+        {
+            await audit.RecordAsync(caller, "agreement.reexamination_overridden", $"agreements/{id}", overridden, cancellationToken);
+        }
         await workflows.StartAsync(
             LifecycleOrchestrator,
             LifecycleInstanceId(id),

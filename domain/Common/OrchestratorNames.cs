@@ -13,4 +13,5 @@ public static class OrchestratorNames
     public const string DataRequest = "DataRequestOrchestrator";
     public const string ProductCompliance = "ProductComplianceOrchestrator";
     public const string QualityIssue = "QualityIssueOrchestrator";
+    public const string BreachWatch = "BreachWatchOrchestrator";
 }

@@ -14,7 +14,7 @@ public static class DisclosureCsv
 {
     /// <summary>
     /// One table for an operator's whole disclosure, so it opens in any spreadsheet: <c>section</c> says what a row is
-    /// (<c>authorization</c>, <c>product</c>, <c>resource-usage</c>) and only that section's columns are filled.
+    /// (<c>authorization</c>, <c>product</c>, <c>resource-usage</c>, <c>reexamination</c>) and only that section's columns are filled.
     /// </summary>
     public static readonly IReadOnlyList<string> OperatorColumns =
     [
@@ -65,6 +65,12 @@ public static class DisclosureCsv
             yield return Row(d, "resource-usage", u.GrantId, u.ResourceName, agreementId: u.AgreementId, resourceId: u.ResourceId, resourceName: u.ResourceName,
                 providerId: u.ProviderId, providerName: u.ProviderName, grantedFieldCount: u.GrantedFieldCount.ToString(CultureInfo.InvariantCulture),
                 grantedAt: Instant(u.GrantedAt), expiresAt: Instant(u.ExpiresAt), status: Wire(u.Status));
+        }
+
+        if (d.Reexamination is { } r)
+        {
+            // M5.7: the fail evaluation that put the operator under re-examination.
+            yield return Row(d, "reexamination", $"{r.AgreementId}-{r.Year}", $"{r.Year} 年度运营评估不合格，待重新审查", agreementId: r.AgreementId, status: "reexamination");
         }
     }
 

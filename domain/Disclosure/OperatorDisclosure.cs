@@ -32,7 +32,8 @@ public sealed record OperatorDisclosure(
     string Region,
     IReadOnlyList<AuthorizationDisclosure> Authorizations,
     IReadOnlyList<PublishedProductSummary> Products,
-    IReadOnlyList<ResourceUsageDisclosure> ResourceUsage);
+    IReadOnlyList<ResourceUsageDisclosure> ResourceUsage,
+    Oversight.Reexamination? Reexamination = null);
 
 /// <summary>A calendar year in China Standard Time, as instants: [start, end).</summary>
 public sealed record DisclosurePeriod(int Year)
@@ -55,7 +56,8 @@ public sealed class OperatorDisclosureService(
     IPlanStore plans,
     IGrantStore grants,
     IClock clock,
-    IProductReadModel products)
+    IProductReadModel products,
+    Oversight.IEvaluationStore evaluations)
 {
     private const int PageSize = 200;
 
@@ -136,7 +138,9 @@ public sealed class OperatorDisclosureService(
             organization.Id, organization.Name, organization.CreditCode, organization.Region,
             authorizations.OrderBy(a => a.AgreementId, StringComparer.Ordinal).ToList(),
             productList,
-            usage.OrderBy(u => u.GrantId, StringComparer.Ordinal).ThenBy(u => u.ResourceId, StringComparer.Ordinal).ToList());
+            usage.OrderBy(u => u.GrantId, StringComparer.Ordinal).ThenBy(u => u.ResourceId, StringComparer.Ordinal).ToList(),
+            // M5.7: an operator under re-examination after a fail evaluation is disclosed as such.
+            Oversight.ReexaminationRules.Pending(await evaluations.ListByOperatorAsync(organization.Id, cancellationToken)));
     }
 
     /// <summary>Held at some moment of the period: issued before it ended, and neither expired nor revoked before it began.</summary>

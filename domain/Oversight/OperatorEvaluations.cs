@@ -40,6 +40,60 @@ public interface IEvaluationStore
 
     /// <summary>The agreement's evaluations, oldest year first.</summary>
     Task<IReadOnlyList<OperatorEvaluation>> ListAsync(string agreementId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every evaluation of the operator under any of its agreements.</summary>
+    Task<IReadOnlyList<OperatorEvaluation>> ListByOperatorAsync(string operatorId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The operator is marked for re-examination (M5.7): the fail evaluation that put it there.</summary>
+public sealed record Reexamination(string AgreementId, int Year, int Score, string DocumentRef, DateTimeOffset EvaluatedAt);
+
+/// <summary>The authority's explicit decision to sign with an operator under re-examination anyway (M5.7), audited.</summary>
+public sealed record ReexaminationOverride(string Reason, DateTimeOffset At, string By);
+
+public static class ReexaminationRules
+{
+    public const string UnderReexaminationCode = "agreement.operator_under_reexamination";
+    public const int MaxReasonLength = 2000;
+
+    /// <summary>
+    /// M5.7 (重要依据): a <c>fail</c> evaluation marks the operator for re-examination while it is the latest evaluation of
+    /// its agreement; a later evaluation of that agreement that passes lifts the mark. The most recent fail wins.
+    /// </summary>
+    public static Reexamination? Pending(IEnumerable<OperatorEvaluation> evaluations)
+    {
+        ArgumentNullException.ThrowIfNull(evaluations);
+        return evaluations
+            .GroupBy(e => e.AgreementId, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(e => e.Year).Last())
+            .Where(e => e.Grade == EvaluationGrade.Fail)
+            .OrderByDescending(e => e.Year).ThenByDescending(e => e.RecordedAt)
+            .Select(e => new Reexamination(e.AgreementId, e.Year, e.Score, e.DocumentRef, e.RecordedAt))
+            .FirstOrDefault();
+    }
+
+    /// <summary>
+    /// M5.7: signing with an operator under re-examination is 409 <c>agreement.operator_under_reexamination</c> unless the
+    /// authority gives an explicit override with a reason; returns the trimmed reason when the override applies, null when none is needed.
+    /// </summary>
+    public static string? EnsureMaySign(Reexamination? pending, string? overrideReason)
+    {
+        var reason = string.IsNullOrWhiteSpace(overrideReason) ? null : overrideReason.Trim();
+        if (reason?.Length > MaxReasonLength)
+        {
+            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", "The override reason is too long.",
+                new Dictionary<string, string[]> { ["reexaminationOverrideReason"] = [$"At most {MaxReasonLength} characters."] });
+        }
+
+        if (pending is null)
+        {
+            return null;
+        }
+
+        return reason ?? throw new DomainException(FailureKind.Conflict, UnderReexaminationCode,
+            $"The operator is under re-examination after its {pending.Year} evaluation of agreement {pending.AgreementId} was 'fail' (M5.7); "
+            + "sign only with an explicit override: reexaminationOverrideReason.");
+    }
 }
 
 public static class EvaluationRules

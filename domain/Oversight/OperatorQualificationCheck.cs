@@ -58,7 +58,7 @@ public static class QualificationConditions
 /// M3.5 holds for the whole authorisation, not only at signing: the operator's qualification is re-checked when it submits
 /// a scenario or a data request, with confirmed security incidents taken into account automatically.
 /// </summary>
-public sealed class OperatorQualificationCheck(IOrganizationStore organizations, IIncidentStore incidents, IClock clock)
+public sealed class OperatorQualificationCheck(IOrganizationStore organizations, IIncidentStore incidents, IClock clock, IEvaluationStore evaluations)
 {
     /// <summary>Throws 422 <c>organization.not_qualified</c>, each error naming an unmet condition of M3.5.</summary>
     public async Task EnsureQualifiedAsync(string operatorId, CancellationToken cancellationToken = default)
@@ -81,6 +81,10 @@ public sealed class OperatorQualificationCheck(IOrganizationStore organizations,
         var recent = await incidents.ListReportedBetweenAsync(operatorId, now.AddYears(-QualificationConditions.IncidentYears).AddDays(-1), now.AddMinutes(1), cancellationToken);
         return QualificationConditions.Unmet(organization?.Qualification, recent, ChinaTime.Today(clock));
     }
+
+    /// <summary>M5.7: the fail evaluation that keeps the operator under re-examination, or null.</summary>
+    public async Task<Reexamination?> ReexaminationAsync(string operatorId, CancellationToken cancellationToken = default)
+        => ReexaminationRules.Pending(await evaluations.ListByOperatorAsync(operatorId, cancellationToken));
 
     private static string[] Describe(string condition) => condition switch
     {

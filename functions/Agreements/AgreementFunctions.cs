@@ -17,7 +17,7 @@ namespace Platform.Functions.Agreements;
 /// <param name="SignedOn">The legal signing date (CST, not in the future); absent, the day the agreement is entered.</param>
 /// <param name="Scope">Optional: a narrower scope than the plan's (M3.3); left out, the agreement covers the plan's scope.</param>
 public sealed record CreateAgreementRequest(string PlanId, string OperatorId, SelectionMethod SelectionMethod, string DecisionRecord, DateOnly StartsOn, DateOnly EndsOn,
-    DateOnly? SignedOn = null, ScopeRequest? Scope = null);
+    DateOnly? SignedOn = null, ScopeRequest? Scope = null, string? ReexaminationOverrideReason = null);
 
 /// <summary>A stated scope on the wire: GB/T 2260 region, resource ids, domains with their providers.</summary>
 public sealed record ScopeRequest(PlanMode? Mode, string? Region, IReadOnlyList<string?>? ResourceIds, IReadOnlyList<DomainScope?>? Domains)
@@ -64,7 +64,8 @@ public sealed record AgreementView(
     string LifecycleInstanceId,
     IReadOnlyList<OperatorEvaluation> Evaluations,
     AgreementExit? Exit,
-    AgreementScopeView Scope)
+    AgreementScopeView Scope,
+    ReexaminationOverride? ReexaminationOverride = null)
 {
     /// <summary>The view of <paramref name="a"/>; <paramref name="evaluations"/> (M5.7) are loaded only where one agreement is read.</summary>
     public static AgreementView From(Agreement a, IReadOnlyList<OperatorEvaluation>? evaluations = null, AuthorizationScope? planScope = null) => new(
@@ -72,11 +73,11 @@ public sealed record AgreementView(
         a.Status, a.FilingDueOn, a.Filing, a.FilingOverdue, a.Milestones,
         a.Milestones.Where(m => AgreementRules.DaysBefore(m.Kind) > 0).ToList(),
         a.Breaches, a.Termination, a.Revocation, AgreementService.LifecycleInstanceId(a.Id), evaluations ?? [], a.Exit,
-        new AgreementScopeView(a.PlanVersion ?? 1, planScope, a.Scope));
+        new AgreementScopeView(a.PlanVersion ?? 1, planScope, a.Scope), a.ReexaminationOverride);
 }
 
 /// <summary>Authorized operation agreements (M3.4–M3.6).</summary>
-public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, PlanService plans, IdGenerator ids)
+public sealed class AgreementFunctions(ApiHandler api, AgreementService agreements, AgreementExitService exits, EvaluationService evaluations, PlanService plans, IdGenerator ids, BreachWatchService breaches)
 {
     public const string IdPrefix = "agr";
     private static readonly ApiAccess Authority = ApiAccess.RolesOf(Roles.Authority);
@@ -93,7 +94,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var created = await agreements.CreateAsync(
                 ids.New(IdPrefix),
-                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn, body.Scope?.ToScope()),
+                new NewAgreement(body.PlanId, body.OperatorId, body.SelectionMethod, body.DecisionRecord, body.StartsOn, body.EndsOn, body.SignedOn, body.Scope?.ToScope(), body.ReexaminationOverrideReason),
                 call.Caller,
                 new DurableWorkflowGateway(client),
                 call.CancellationToken);
@@ -143,15 +144,19 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         });
 
     [Function("RecordAgreementBreach")]
-    [OpenApiOperation(Summary = "Record a breach with its rectification deadline (M3.6)", Tags = ["agreements"])]
+    [OpenApiOperation(Summary = "Record a breach with its rectification deadline (M3.6, M5.8): the operator is told; a durable watch reminds it before the deadline and tells the authority at it unless rectified", Tags = ["agreements"])]
     [OpenApiRequestBody(typeof(RecordBreachRequest))]
     [OpenApiResponse(StatusCodes.Status201Created, typeof(AgreementView))]
-    public Task<IActionResult> RecordBreach([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches")] HttpRequest request, string id)
+    public Task<IActionResult> RecordBreach(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client)
         => api.RunAsync<RecordBreachRequest>(request, Authority, async (call, body) =>
         {
             var agreementId = call.RouteId(id, IdPrefix);
             var breachId = ids.New("brc");
             var updated = await agreements.RecordBreachAsync(agreementId, breachId, body.Description, body.RectifyBy, call.IfMatch(), call.Caller, call.CancellationToken);
+            await breaches.StartAsync(updated.Value, breachId, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Created(ApiRequestContext.LocationOf("agreements", agreementId, "breaches", breachId), AgreementView.From(updated.Value), updated.ETag);
         });
 
@@ -159,10 +164,17 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
     [OpenApiOperation(Summary = "Record that a breach was rectified", Tags = ["agreements"])]
     [OpenApiRequestBody(typeof(RectifyBreachRequest))]
     [OpenApiResponse(StatusCodes.Status200OK, typeof(AgreementView))]
-    public Task<IActionResult> Rectify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches/{breachId}/rectification")] HttpRequest request, string id, string breachId)
+    public Task<IActionResult> Rectify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agreements/{id}/breaches/{breachId}/rectification")] HttpRequest request,
+        string id,
+        string breachId,
+        [DurableClient] DurableTaskClient client)
         => api.RunAsync<RectifyBreachRequest>(request, Authority, async (call, body) =>
         {
-            var updated = await agreements.RectifyBreachAsync(call.RouteId(id, IdPrefix), call.RouteId(breachId, "brc", "breachId"), body.Note, call.IfMatch(), call.Caller, call.CancellationToken);
+            var rectifiedId = call.RouteId(breachId, "brc", "breachId");
+            var updated = await agreements.RectifyBreachAsync(call.RouteId(id, IdPrefix), rectifiedId, body.Note, call.IfMatch(), call.Caller, call.CancellationToken);
+            // M5.8: the watch ends; the escalation step re-reads the breach, so a rectification racing the deadline is not escalated.
+            await breaches.RectifiedAsync(updated.Value.Id, rectifiedId, new DurableWorkflowGateway(client), call.CancellationToken);
             return ApiResults.Ok(AgreementView.From(updated.Value), updated.ETag);
         });
 

@@ -14,13 +14,16 @@ public sealed record CreateOrganizationRequest(string Name, OrganizationKind Kin
 public sealed record QualificationRequest(bool NoSecurityIncidentsLast3Years, bool CreditRecordClean, bool ExecutivesRecordClean, bool PersonnelCompliant, string Evidence);
 
 public sealed record OrganizationView(
-    string Id, string Name, OrganizationKind Kind, string CreditCode, string Region, bool Qualified, OrganizationQualification? Qualification, DateTimeOffset CreatedAt)
+    string Id, string Name, OrganizationKind Kind, string CreditCode, string Region, bool Qualified, OrganizationQualification? Qualification, DateTimeOffset CreatedAt,
+    Platform.Domain.Oversight.Reexamination? Reexamination = null)
 {
-    public static OrganizationView From(Organization o) => new(o.Id, o.Name, o.Kind, o.CreditCode, o.Region, o.Qualified, o.Qualification, o.CreatedAt);
+    /// <param name="reexamination">M5.7: the fail evaluation that keeps an operator under re-examination (shown with its qualification).</param>
+    public static OrganizationView From(Organization o, Platform.Domain.Oversight.Reexamination? reexamination = null)
+        => new(o.Id, o.Name, o.Kind, o.CreditCode, o.Region, o.Qualified, o.Qualification, o.CreatedAt, reexamination);
 }
 
 /// <summary>Organisations registered by the authority and operator qualification facts (M3.5).</summary>
-public sealed class OrganizationFunctions(ApiHandler api, OrganizationService organizations, IdGenerator ids)
+public sealed class OrganizationFunctions(ApiHandler api, OrganizationService organizations, IdGenerator ids, Platform.Domain.Oversight.OperatorQualificationCheck qualification)
 {
     public const string IdPrefix = "org";
 
@@ -42,7 +45,8 @@ public sealed class OrganizationFunctions(ApiHandler api, OrganizationService or
         => api.RunAsync(request, ApiAccess.SignedIn, async call =>
         {
             var found = await organizations.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(OrganizationView.From(found.Value), found.ETag);
+            var reexamination = found.Value.Kind == OrganizationKind.Operator ? await qualification.ReexaminationAsync(found.Value.Id, call.CancellationToken) : null;
+            return ApiResults.Ok(OrganizationView.From(found.Value, reexamination), found.ETag);
         });
 
     [Function("RecordQualification")]

@@ -18,6 +18,10 @@ public static class OversightServiceCollectionExtensions
         services.TryAddSingleton<IncidentService>();
         services.TryAddSingleton<OperatorQualificationCheck>();
         services.TryAddSingleton<SuspensionService>();
+        // M5.8: the breach watch and its activities.
+        services.TryAddSingleton<BreachWatchService>();
+        services.TryAddTransient<Platform.Orchestrations.Oversight.RemindBreachActivity>();
+        services.TryAddTransient<Platform.Orchestrations.Oversight.EscalateBreachActivity>();
         services.TryAddSingleton<IOperatorAccessGuard>(sp => sp.GetRequiredService<SuspensionService>());
         return services.AddOversightTimers(configuration);
     }

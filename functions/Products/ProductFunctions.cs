@@ -5,7 +5,9 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Platform.Domain.Approvals;
 using Platform.Domain.Organizations;
+using Platform.Domain.ProductCompliance;
 using Platform.Domain.Products;
+using Platform.Domain.Scenarios;
 using Platform.Domain.Security;
 using Platform.Functions.Auth;
 using Platform.Functions.Http;
@@ -57,7 +59,8 @@ public sealed record ProductRoundView(
     DateTimeOffset? EndedAt,
     string? EndReason);
 
-public sealed record ProductReviewDecisionView(string Slot, string Reviewer, ApprovalDecisionKind Decision, string? Comment, DateTimeOffset DecidedAt);
+/// <param name="State"><c>decided</c>; the decision, comment and time are withheld (null) from the product's owner while the round is open.</param>
+public sealed record ProductReviewDecisionView(string Slot, string Reviewer, string State, ApprovalDecisionKind? Decision, string? Comment, DateTimeOffset? DecidedAt);
 
 /// <summary>What callers see of a product: its content, lineage, review rounds and registration.</summary>
 public sealed record ProductView(
@@ -89,11 +92,17 @@ public sealed record ProductView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static ProductView From(Product p) => new(
+    /// <summary>The product as <paramref name="caller"/> may see it: sealed review rounds while open (M4.5.1).</summary>
+    public static ProductView From(Product p, Caller caller) => new(
         p.Id, p.OwnerOrgId, p.OwnerKind, p.OperatorId, p.AgreementId, p.ScenarioId, p.ScenarioTitle, p.Kind, p.Name, p.Description, p.Price, PriceCapService.Currency,
         p.UseCategory, p.InvolvesPersonalInfo, p.InvolvesTradeSecrets, p.ConsentEvidence, p.Sources, p.UsedData, p.DerivedFrom, p.Lineage, p.Status, p.CurrentRound.Number,
         p.Rounds.Select(r => new ProductRoundView(r.Number, r.InstanceId, r.StartedAt, r.Track, r.Findings, Math.Max(r.FindingCount, r.Findings?.Count ?? 0), r.ChecksRecordedAt,
-            r.Decisions.Select(d => new ProductReviewDecisionView(d.Slot, d.Reviewer, d.Decision.Kind, d.Decision.Comment, d.Decision.DecidedAt)).ToList(),
+            r.Decisions.Select(d => (Decision: d, Visibility: ProductReviewSealing.Of(d, r, caller)))
+                .Where(d => d.Visibility != ReviewVisibility.Hidden)
+                .Select(d => d.Visibility == ReviewVisibility.Full
+                    ? new ProductReviewDecisionView(d.Decision.Slot, d.Decision.Reviewer, "decided", d.Decision.Decision.Kind, d.Decision.Decision.Comment, d.Decision.Decision.DecidedAt)
+                    : new ProductReviewDecisionView(d.Decision.Slot, d.Decision.Reviewer, "decided", null, null, null))
+                .ToList(),
             r.Outcome, r.OutcomeComment, r.EndedAt, r.EndReason)).ToList(),
         p.Registration?.Number, p.Registration?.RegisteredOn, p.CreatedAt, p.UpdatedAt);
 }
@@ -143,7 +152,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductCommands commands, P
         => api.RunAsync<CreateProductRequest>(request, Makers, async (call, body) =>
         {
             var created = await commands.CreateAsync(ids.New(IdPrefix), body.ToDraft(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
-            return ApiResults.Created(ApiRequestContext.LocationOf("products", created.Value.Id), ProductView.From(created.Value), created.ETag);
+            return ApiResults.Created(ApiRequestContext.LocationOf("products", created.Value.Id), ProductView.From(created.Value, call.Caller), created.ETag);
         });
 
     [Function("ListPublishedProducts")]
@@ -177,7 +186,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductCommands commands, P
         => api.RunAsync(request, Readers, async call =>
         {
             var found = await products.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(ProductView.From(found.Value), found.ETag);
+            return ApiResults.Ok(ProductView.From(found.Value, call.Caller), found.ETag);
         });
 
     [Function("ListProducts")]
@@ -189,7 +198,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductCommands commands, P
         {
             var paging = call.Paging();
             var (items, next) = await products.ListAsync(call.Caller, paging.PageSize, paging.ContinuationToken, call.CancellationToken);
-            return ApiResults.Ok(new Page<ProductView>(items.Select(ProductView.From).ToList(), next));
+            return ApiResults.Ok(new Page<ProductView>(items.Select(p => ProductView.From(p, call.Caller)).ToList(), next));
         });
 
     [Function("ResubmitProduct")]
@@ -204,7 +213,7 @@ public sealed class ProductFunctions(ApiHandler api, ProductCommands commands, P
         => api.RunAsync<ResubmitProductRequest>(request, Makers, async (call, body) =>
         {
             var updated = await commands.ResubmitAsync(call.RouteId(id, IdPrefix), body.ToDraft(), call.IfMatch(), call.Caller, new DurableWorkflowGateway(client), call.CancellationToken);
-            return ApiResults.Ok(ProductView.From(updated.Value), updated.ETag);
+            return ApiResults.Ok(ProductView.From(updated.Value, call.Caller), updated.ETag);
         });
 
     [Function("CallProduct")]

@@ -66,8 +66,8 @@ public sealed class OperatorSecurityEndToEndTests
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
 
         var drilled = await operatorClient.PostAsJsonAsync($"/api/{target}/emergency-plan/drills", new { drilledOn = TodayCst.ToString("yyyy-MM-dd"), scenario = "数据库勒索病毒应急演练" });
-        var invalid = await operatorClient.PostAsJsonAsync($"/api/{target}/trainings", new { heldOn = TodayCst.AddDays(1).ToString("yyyy-MM-dd"), topic = "", staffIds = new[] { "stf-01jd8x3kq7m4r6t9v2w5y8z1ab" } });
-        var foreignStaff = await operatorClient.PostAsJsonAsync($"/api/{target}/trainings", new { heldOn = TodayCst.ToString("yyyy-MM-dd"), topic = "数据分类分级", staffIds = new[] { "stf-01jd8x3kq7m4r6t9v2w5y8z1ab" } });
+        var invalid = await operatorClient.PostAsJsonAsync($"/api/{target}/trainings", new { heldOn = TodayCst.AddDays(1).ToString("yyyy-MM-dd"), topic = "", staffIds = new[] { staffId } });
+        var foreignStaff = await operatorClient.PostAsJsonAsync($"/api/{target}/trainings", new { heldOn = TodayCst.ToString("yyyy-MM-dd"), topic = "数据分类分级", staffIds = new[] { ResourceId.New("stf", DateTimeOffset.UtcNow) } });
         var after = await authority.GetFromJsonAsync<JsonElement>($"/api/{target}");
         var audit = await supervisor.GetFromJsonAsync<JsonElement>($"/api/audit?target={Uri.EscapeDataString(target)}");
 

@@ -32,7 +32,7 @@ public static class ScopeTestDoubles
         var incidents = new Mock<IIncidentStore>();
         incidents.Setup(i => i.ListReportedBetweenAsync(It.IsAny<string?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
-        return new AuthorizationBinding(CoveringAll(resources), new OperatorQualificationCheck(QualifiedOrganizations().Object, incidents.Object, clock));
+        return new AuthorizationBinding(CoveringAll(resources), new OperatorQualificationCheck(QualifiedOrganizations().Object, incidents.Object, clock, NoEvaluations().Object));
     }
 
     private static Mock<IOrganizationStore> QualifiedOrganizations()
@@ -43,5 +43,14 @@ public static class ScopeTestDoubles
                 new Organization(id, $"单位{id}", OrganizationKind.Operator, "91420100MA4K0000X0", "420100", DateTimeOffset.UnixEpoch, "seed",
                     new OrganizationQualification(true, true, true, true, "核查报告", DateTimeOffset.UnixEpoch, "seed")), "o1"));
         return organizations;
+    }
+
+    /// <summary>An evaluation store without evaluations: nobody is under re-examination (M5.7).</summary>
+    public static Mock<IEvaluationStore> NoEvaluations(params OperatorEvaluation[] evaluations)
+    {
+        var store = new Mock<IEvaluationStore>();
+        store.Setup(s => s.ListByOperatorAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string operatorId, CancellationToken _) => (IReadOnlyList<OperatorEvaluation>)evaluations.Where(e => e.OperatorId == operatorId).ToList());
+        return store;
     }
 }

@@ -3,6 +3,7 @@ using Moq;
 using Platform.Domain.Agreements;
 using Platform.Domain.Catalog;
 using Platform.Domain.Disclosure;
+using Platform.Domain.Oversight;
 using Platform.Domain.Errors;
 using Platform.Domain.Grants;
 using Platform.Domain.Organizations;
@@ -137,13 +138,27 @@ public sealed class DisclosureTests
             SignedAgreement("agr-later", now, new DateOnly(2027, 2, 1), new DateOnly(2029, 1, 31), operatorId: "org-op-2")).Object;
         var organizations = Organizations();
         var plans = PlanStore(ApprovedPlan("plan-1", new DateOnly(2025, 12, 1))).Object;
-        var operators = new OperatorDisclosureService(organizations, agreements, plans, Grants(), clock, EmptyProductReadModel.Instance);
+        var operators = new OperatorDisclosureService(organizations, agreements, plans, Grants(), clock, EmptyProductReadModel.Instance, Platform.UnitTests.Agreements.ScopeTestDoubles.NoEvaluations().Object);
         return new DisclosureSnapshotService(new DisclosureService(agreements, organizations, plans), operators, organizations, store, audit, clock);
     }
 
-    private static OperatorDisclosureService OperatorService(IProductReadModel? products)
+    private static OperatorDisclosureService OperatorService(IProductReadModel? products, params OperatorEvaluation[] evaluations)
         => new(Organizations(), AgreementStore(SignedAgreement("agr-1", Now.AddMonths(-1), new DateOnly(2026, 11, 1), new DateOnly(2029, 10, 31))).Object,
-            PlanStore(ApprovedPlan("plan-1", new DateOnly(2026, 9, 1))).Object, Grants(), new FixedClock(Now), products ?? EmptyProductReadModel.Instance);
+            PlanStore(ApprovedPlan("plan-1", new DateOnly(2026, 9, 1))).Object, Grants(), new FixedClock(Now), products ?? EmptyProductReadModel.Instance,
+            Platform.UnitTests.Agreements.ScopeTestDoubles.NoEvaluations(evaluations).Object);
+
+    [Fact]
+    public async Task OperatorDisclosure_FailEvaluation_ShownAsReexaminationInJsonAndCsv()
+    {
+        var fail = new OperatorEvaluation("agr-1", "org-op-1", 2026, EvaluationGrade.Fail, 41, "数据安全问题突出", "评估〔2027〕3号", Now, "authority-1");
+
+        var disclosure = await OperatorService(null, fail).GetAsync("org-op-1");
+        var csv = DisclosureCsv.ForOperator(disclosure);
+
+        Assert.Equal(("agr-1", 2026), (disclosure.Reexamination?.AgreementId, disclosure.Reexamination?.Year));
+        Assert.Contains("reexamination,org-op-1,", csv, StringComparison.Ordinal);
+        Assert.Contains("2026 年度运营评估不合格，待重新审查", csv, StringComparison.Ordinal);
+    }
 
     private static IOrganizationStore Organizations()
     {
