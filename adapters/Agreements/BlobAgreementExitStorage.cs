@@ -11,7 +11,7 @@ using Platform.Domain.Grants;
 namespace Platform.Adapters.Agreements;
 
 /// <summary>
-/// What a grant left in Blob storage (SPEC §2.2 exit): the library copy of each table (<c>library-{agreementId}</c>),
+/// What a grant left in Blob storage (docs/lifecycles.md exit): the library copy of each table (<c>library-{agreementId}</c>),
 /// every blob of the masked-sample job of each table (<c>masking-output/{sampleJobId}/</c>) and every stored result of
 /// the sandbox jobs run on the grant (<c>sandbox-results/{jobId}/</c>, the jobs found by their <c>GrantId</c> column).
 /// Each blob is read whole to hash it before anything is deleted; deletion skips blobs already gone.

@@ -73,7 +73,7 @@ public sealed record AgreementRevocation(string Reason, DateTimeOffset At, IRead
 public sealed record DestroyedBlob(string Container, string Name, long Bytes, string Sha256);
 
 /// <summary>
-/// What the exit destroyed for one grant (SPEC §2.2, M3.6): its library copies, the masked samples made for them and the
+/// What the exit destroyed for one grant (docs/lifecycles.md, M3.6): its library copies, the masked samples made for them and the
 /// stored results of its sandbox jobs; <paramref name="Step"/> names the orchestration step that deleted them.
 /// </summary>
 public sealed record DestructionCertificate(string GrantId, IReadOnlyList<DestroyedBlob> Blobs, DateTimeOffset DestroyedAt, string Step);
@@ -113,7 +113,7 @@ public sealed record Agreement(
     /// <summary>The legal signing date (CST) the authority stated; agreements entered before it was recorded were signed on the day of entry.</summary>
     public DateOnly? SignedOn { get; init; }
 
-    /// <summary>The exit after expiry or termination: the hold and the destruction certificates (SPEC §2.2).</summary>
+    /// <summary>The exit after expiry or termination: the hold and the destruction certificates (docs/lifecycles.md).</summary>
     public AgreementExit? Exit { get; init; }
 
     /// <summary>M5.7: the authority signed although the operator was under re-examination, with its reason.</summary>

@@ -38,7 +38,7 @@ public interface IAgreementExitStorage
     Task DeleteAsync(IReadOnlyList<DestroyedBlob> blobs, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Pure rules of the exit (SPEC §2.2, M3.6).</summary>
+/// <summary>Pure rules of the exit (docs/lifecycles.md, M3.6).</summary>
 public static class AgreementExitRules
 {
     /// <summary>When the agreement ended: its termination, or the end of its last day (CST) when it expired.</summary>
@@ -84,7 +84,7 @@ public static class AgreementExitRules
 }
 
 /// <summary>
-/// The exit of an ended agreement (SPEC §2.2, M3.6): after the hold, the authorised library copies of its grants, the
+/// The exit of an ended agreement (docs/lifecycles.md, M3.6): after the hold, the authorised library copies of its grants, the
 /// masked samples made for them and the stored results of its sandbox jobs are deleted, and a destruction certificate per
 /// grant (blob names, sizes, SHA-256 read before deletion, when, by which step) goes on the agreement and in the audit log.
 /// Published products stay. Each method is an idempotent step of the exit orchestration.

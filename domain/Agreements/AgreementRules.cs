@@ -73,7 +73,7 @@ public static class AgreementRules
     }
 
     /// <summary>
-    /// M3.4, SPEC §2.2: nothing that uses data (scenario submission, data requests, grants, sandbox jobs, product
+    /// M3.4, docs/lifecycles.md: nothing that uses data (scenario submission, data requests, grants, sandbox jobs, product
     /// registration and calls) works outside <c>active</c>/<c>expiring</c>; 409 <c>agreement.not_in_force</c> with the dates.
     /// The one guard every such command calls.
     /// </summary>

@@ -56,14 +56,13 @@ public interface IAgreementRevocationStep
 
 public sealed class AgreementService(
     IAgreementStore store,
-    IOrganizationStore organizations,
+    AgreementOperatorCheck operatorCheck,
     IPlanApprovalCheck plans,
     IAuditTrail audit,
     INotificationOutbox outbox,
     IClock clock,
     TimeCompression compression,
-    IEnumerable<IAgreementRevocationStep> revocationSteps,
-    Oversight.OperatorQualificationCheck qualification)
+    IEnumerable<IAgreementRevocationStep> revocationSteps)
 {
     public const string LifecycleKind = "agreement-lifecycle";
     public const string LifecycleOrchestrator = OrchestratorNames.AgreementLifecycle;
@@ -84,32 +83,7 @@ public sealed class AgreementService(
         var today = ChinaTime.Today(clock);
         var signedOn = request.SignedOn ?? today;
         AgreementRules.ValidateSigning(signedOn, request.EndsOn, today);
-        var operatorOrganization = await organizations.GetAsync(request.OperatorId, cancellationToken);
-        if (operatorOrganization is null || operatorOrganization.Value.Kind != OrganizationKind.Operator)
-        {
-            throw new DomainException(FailureKind.Unprocessable, "agreement.invalid", $"'{request.OperatorId}' is not a registered operator.",
-                new Dictionary<string, string[]> { ["operatorId"] = ["Must name an organisation of kind operator."] });
-        }
-
-        if (!operatorOrganization.Value.Qualified)
-        {
-            // M3.5: only a qualified operator may be authorised.
-            throw new DomainException(FailureKind.Unprocessable, "agreement.operator_not_qualified",
-                "The operator does not meet the qualification conditions of M3.5 (security incidents, credit, executives, personnel).",
-                new Dictionary<string, string[]> { ["operatorId"] = ["Operator is not qualified."] });
-        }
-
-        // M3.5: a security incident the authority confirmed within the last 3 years disqualifies, whatever the recorded facts say.
-        var unmet = await qualification.UnmetAsync(request.OperatorId, cancellationToken);
-        if (unmet.Count > 0)
-        {
-            throw new DomainException(FailureKind.Unprocessable, "agreement.operator_not_qualified",
-                $"The operator does not meet the qualification conditions of M3.5: {string.Join(", ", unmet)}.",
-                new Dictionary<string, string[]> { ["operatorId"] = [$"Unmet: {string.Join(", ", unmet)}."] });
-        }
-
-        // M5.7: a fail evaluation puts the operator under re-examination; only the authority's explicit override signs anyway.
-        var overrideReason = Oversight.ReexaminationRules.EnsureMaySign(await qualification.ReexaminationAsync(request.OperatorId, cancellationToken), request.ReexaminationOverrideReason);
+        var overrideReason = await operatorCheck.EnsureMaySignAsync(request, cancellationToken);
 
         var planVersion = await plans.EnsureApprovedAsync(request.PlanId, cancellationToken);
         AgreementRules.EnsureWithinPlanScope(planVersion.Scope, request.Scope);

@@ -4,7 +4,7 @@ using Platform.Domain.Sandbox;
 
 namespace Platform.Domain.Grants;
 
-/// <summary>Grant states (SPEC §2.5, §2.7); part of the public API. <c>expired</c> is also shown once the expiry has passed.</summary>
+/// <summary>Grant states (docs/lifecycles.md, domain/Sandbox/README.md); part of the public API. <c>expired</c> is also shown once the expiry has passed.</summary>
 public enum GrantStatus
 {
     Active,
@@ -83,7 +83,7 @@ public enum LibraryFormat
 }
 
 /// <summary>
-/// What a sandbox job may read (SPEC §2.5, §2.7): the tables provisioned for one data request's approved items from one
+/// What a sandbox job may read (docs/lifecycles.md, domain/Sandbox/README.md): the tables provisioned for one data request's approved items from one
 /// provider, under one agreement and scenario, until <see cref="ExpiresAt"/> (never after the agreement's end, M3.4).
 /// </summary>
 public sealed record Grant(

@@ -4,7 +4,6 @@ using Platform.Domain.Errors;
 using Platform.Domain.Masking;
 using Platform.Domain.Resources;
 using Platform.Domain.Sandbox;
-using Platform.Domain.Secrets;
 using Platform.Domain.Security;
 using Platform.Domain.Time;
 
@@ -18,15 +17,13 @@ public sealed class GrantTableProvisioner(
     IResourceStore resources,
     IResourceDataStore resourceData,
     IAuthorizedDataLibrary library,
-    IMaskingJobStore maskingJobs,
-    IMaskingJobQueue maskingQueue,
+    LibrarySampleJobs sampleJobs,
     IAuditTrail audit,
     IClock clock,
-    ResourceOptions resourceOptions,
-    ISecretStore? secrets = null)
+    PseudonymisationRootKey? rootKey = null)
 {
-    /// <summary>The secret the per-agreement pseudonymisation keys are derived from (SPEC §2.6, Key Vault).</summary>
-    public const string RootKeySecretName = "pseudonymisation-root-key";
+    /// <summary>The secret the per-agreement pseudonymisation keys are derived from (domain/Masking/README.md, Key Vault).</summary>
+    public const string RootKeySecretName = PseudonymisationRootKey.SecretName;
 
     public async Task<GrantTable> ProvisionAsync(DataRequest request, DataRequestItem item, string container, CancellationToken cancellationToken)
     {
@@ -35,7 +32,7 @@ public sealed class GrantTableProvisioner(
         var data = resource.Data ?? throw new InvalidOperationException($"Resource {item.ResourceId} has no uploaded data to provision.");
         var columns = LibraryColumns.Plan(resource.Fields, item.Fields);
         var blobPath = GrantRules.BlobPathFor(request.Id, item.ResourceId);
-        var key = LibraryColumns.NeedsKey(columns) ? await KeyAsync(request.AgreementId, cancellationToken) : null;
+        var key = LibraryColumns.NeedsKey(columns) ? await (rootKey ?? throw new InvalidOperationException("Provisioning identifier fields needs the secret store for the pseudonymisation key.")).ForAgreementAsync(request.AgreementId, cancellationToken) : null;
         var today = ChinaTime.Today(clock);
         var sources = columns.Select(c => c.Source).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var sourceOf = columns.Select(c => sources.FindIndex(s => string.Equals(s, c.Source, StringComparison.OrdinalIgnoreCase))).ToArray();
@@ -92,7 +89,7 @@ public sealed class GrantTableProvisioner(
         await audit.RecordAsync(Caller.System, "data_request.provisioned", DataRequestContract.TargetOf(request.Id),
             new { item.ResourceId, container, blobPath, item.Fields, copy.Sha256, copy.RowCount, copy.MalformedRowCount, format = copy.Format }, cancellationToken);
 
-        await QueueSampleAsync(request, item, container, blobPath, copy.Sha256, cancellationToken);
+        await sampleJobs.QueueAsync(request, item, container, blobPath, copy.Sha256, cancellationToken);
         return new GrantTable(GrantRules.TableNameFor(item.ResourceId), item.ResourceId, item.ResourceName, item.ProviderId, columns.Select(GrantRules.ToGrantField).ToList(),
             container, blobPath, copy.Sha256, copy.RowCount, copy.MalformedRowCount, item.SampleJobId)
         {
@@ -100,40 +97,5 @@ public sealed class GrantTableProvisioner(
             MaxRecordsPerSubject = maxRecordsPerSubject,
             Format = copy.Format,
         };
-    }
-
-    /// <summary>The agreement's pseudonymisation key (M4.4: one key per agreement, so operators cannot link records).</summary>
-    private async Task<PseudonymisationKey> KeyAsync(string agreementId, CancellationToken cancellationToken)
-    {
-        var store = secrets ?? throw new InvalidOperationException("Provisioning identifier fields needs the secret store for the pseudonymisation key.");
-        var bytes = System.Text.Encoding.UTF8.GetBytes(await store.GetSecretAsync(RootKeySecretName, cancellationToken));
-        if (bytes.Length < PseudonymisationKey.MinRootKeyBytes)
-        {
-            throw new InvalidOperationException(
-                $"Secret '{RootKeySecretName}' (setting Secrets:{RootKeySecretName}) must be at least {PseudonymisationKey.MinRootKeyBytes} bytes; generate one with `openssl rand -base64 48`.");
-        }
-
-        return PseudonymisationKey.Derive(bytes, agreementId);
-    }
-
-    /// <summary>M4.4: the masked sample of the copy, for <c>sample</c> mode; the masking worker makes it from the library copy.</summary>
-    private async Task QueueSampleAsync(DataRequest request, DataRequestItem item, string container, string blobPath, string sha256, CancellationToken cancellationToken)
-    {
-        var job = new MaskingJob(
-            item.SampleJobId, item.ResourceId, item.ProviderId, MaskingJobOrigin.Request, MaskingPurpose.Sample, SamplingPlan.Rows(resourceOptions.SampleRows),
-            resourceOptions.SampleSeed, null, DataFormat.Csv, sha256, MaskingJobStatus.Queued, clock.UtcNow, Caller.System.Subject, Roles.System, request.OperatorId,
-            LibraryInput: new MaskingLibraryInput(container, blobPath, item.Fields));
-        try
-        {
-            await maskingJobs.AddAsync(job, cancellationToken);
-            await audit.RecordAsync(Caller.System, "masking_job.created", $"masking/jobs/{job.Id}",
-                new { job.ResourceId, job.Purpose, job.Sampling, job.Seed, library = blobPath, request = request.Id }, cancellationToken);
-        }
-        catch (DomainException e) when (e.Kind == FailureKind.Conflict)
-        {
-            // Recorded by an earlier delivery; queue it again in case that queueing was lost (the worker skips finished jobs).
-        }
-
-        await maskingQueue.EnqueueAsync(job.Id, cancellationToken);
     }
 }

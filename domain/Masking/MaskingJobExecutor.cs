@@ -18,20 +18,16 @@ namespace Platform.Domain.Masking;
 /// </summary>
 public sealed class MaskingJobExecutor(
     IMaskingJobStore jobs,
-    IResourceStore resources,
-    IResourceDataStore data,
+    MaskingJobResource resource,
     IMaskingArtifactStore artifacts,
-    ISecretStore secrets,
-    ResourceService catalogue,
     IAuditTrail audit,
     IClock clock,
     MaskingJobOptions options,
     ILogger<MaskingJobExecutor> logger,
-    Platform.Domain.Grants.IAuthorizedDataLibrary? library = null,
     JobHeartbeat? heartbeat = null) : IQueuedJobKind<MaskingJob>
 {
     /// <summary>Key Vault secret (locally the setting <c>Secrets:pseudonymisation-root-key</c>) from which each agreement's key is derived.</summary>
-    public const string RootKeySecretName = "pseudonymisation-root-key";
+    public const string RootKeySecretName = PseudonymisationRootKey.SecretName;
 
     public const string GaveUpCode = "masking.gave_up";
     public const string InputChangedCode = "masking.input_changed";
@@ -65,7 +61,7 @@ public sealed class MaskingJobExecutor(
         }
 
         await Protocol.RunAttemptAsync(job.Id, async () => job = await ExecuteAsync(job, etag, cancellationToken), cancellationToken);
-        await RecordOutcomeOnResourceAsync(job, cancellationToken);
+        await resource.RecordOutcomeAsync(job, cancellationToken);
     }
 
     /// <summary>
@@ -112,14 +108,14 @@ public sealed class MaskingJobExecutor(
             logger.LogWarning("Masking job {JobId} failed ({Code}): {Reason}", found.Value.Id, found.Value.Failure?.Code, found.Value.Failure?.Reason);
         }
 
-        await RecordOutcomeOnResourceAsync(found.Value, cancellationToken);
+        await resource.RecordOutcomeAsync(found.Value, cancellationToken);
     }
 
     /// <summary>Runs the engine and records the result; returns the job as it ended (succeeded or failed).</summary>
     private async Task<MaskingJob> ExecuteAsync(MaskingJob job, string etag, CancellationToken cancellationToken)
     {
-        var resource = (await resources.GetAsync(job.ResourceId, cancellationToken))?.Value;
-        if (resource?.Data is not { } input)
+        var catalogued = await resource.GetAsync(job, cancellationToken);
+        if (catalogued?.Data is not { } input)
         {
             return await FailAsync(job, etag, InputMissingCode, "The resource or its uploaded data no longer exists.", cancellationToken);
         }
@@ -134,14 +130,14 @@ public sealed class MaskingJobExecutor(
 
         // A library copy holds only the granted fields, as UTF-8 CSV; the upload holds them all in its own format.
         var fields = job.LibraryInput is { } copy
-            ? Platform.Domain.Grants.GrantRules.GrantedFields(resource.Fields, copy.Fields)
-            : resource.Fields;
+            ? Platform.Domain.Grants.GrantRules.GrantedFields(catalogued.Fields, copy.Fields)
+            : catalogued.Fields;
         var inputFormat = job.LibraryInput is null ? input.Format : DataFormat.Csv;
         var engineOptions = new MaskingOptions
         {
             Purpose = job.Purpose,
             Today = ChinaTime.Today(clock),
-            Key = await KeyForAsync(job, fields, cancellationToken),
+            Key = await resource.KeyForAsync(job, fields, cancellationToken),
             Sampling = job.Sampling,
             Seed = job.Seed,
             Encoding = job.LibraryInput is null ? input.Encoding : InputEncoding.Utf8,
@@ -156,7 +152,7 @@ public sealed class MaskingJobExecutor(
         var progress = new JobProgressRecorder(jobs, job, etag, clock, TimeSpan.FromSeconds(options.ProgressSeconds), logger);
         try
         {
-            await using var source = await OpenInputAsync(job, input, cancellationToken);
+            await using var source = await resource.OpenInputAsync(job, input, cancellationToken);
             await using var target = await artifacts.OpenOutputWriteAsync(job, cancellationToken);
             report = await MaskingEngine.RunAsync(source, inputFormat, fields, engineOptions, target, progress, cancellationToken);
         }
@@ -193,37 +189,6 @@ public sealed class MaskingJobExecutor(
         return job;
     }
 
-    private Task<Stream> OpenInputAsync(MaskingJob job, ResourceData input, CancellationToken cancellationToken)
-    {
-        if (job.LibraryInput is not { } copy)
-        {
-            return data.OpenReadAsync(input.StorageName, cancellationToken);
-        }
-
-        return library is null
-            ? throw new InvalidOperationException("Masking job names a library copy but no authorized data library is registered.")
-            : library.OpenReadAsync(copy.Container, copy.BlobPath, cancellationToken);
-    }
-
-    /// <summary>M4.4: provisioning pseudonymises with the agreement's own key, derived from the root key in the secret store.</summary>
-    private async Task<PseudonymisationKey?> KeyForAsync(MaskingJob job, IReadOnlyList<Domain.Catalog.FieldDefinition> fields, CancellationToken cancellationToken)
-    {
-        if (job.AgreementId is null || !MaskingPolicy.NeedsKey(fields, job.Purpose))
-        {
-            return null;
-        }
-
-        var rootKey = await secrets.GetSecretAsync(RootKeySecretName, cancellationToken);
-        var bytes = Encoding.UTF8.GetBytes(rootKey);
-        if (bytes.Length < PseudonymisationKey.MinRootKeyBytes)
-        {
-            throw new InvalidOperationException(
-                $"Secret '{RootKeySecretName}' (setting Secrets:{RootKeySecretName}) must be at least {PseudonymisationKey.MinRootKeyBytes} bytes; generate one with `openssl rand -base64 48`.");
-        }
-
-        return PseudonymisationKey.Derive(bytes, job.AgreementId);
-    }
-
     private async Task<MaskingJob> FailAsync(MaskingJob job, string etag, string code, string reason, CancellationToken cancellationToken)
     {
         var failed = job with { Status = MaskingJobStatus.Failed, CompletedAt = clock.UtcNow, Failure = new MaskingJobFailure(code, reason) };
@@ -233,19 +198,6 @@ public sealed class MaskingJobExecutor(
         return failed;
     }
 
-    /// <summary>A catalogue sample job tells its resource how it ended (idempotent on the resource's side).</summary>
-    private Task RecordOutcomeOnResourceAsync(MaskingJob job, CancellationToken cancellationToken)
-    {
-        if (job.Origin != MaskingJobOrigin.Submission || !job.IsFinished)
-        {
-            return Task.CompletedTask;
-        }
-
-        var outcome = job.Status == MaskingJobStatus.Succeeded
-            ? new SampleOutcome(job.Id, true, job.Summary?.RowsOut, job.Summary?.SuspectedIdentifierFields ?? [], null, null)
-            : new SampleOutcome(job.Id, false, null, [], job.Failure?.Code, job.Failure?.Reason);
-        return catalogue.RecordSampleOutcomeAsync(job.ResourceId, outcome, cancellationToken);
-    }
 }
 
 /// <summary>

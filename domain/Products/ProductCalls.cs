@@ -76,7 +76,7 @@ public sealed class ProductCallService(IProductStore products, IProductUsageStor
             await accessGuard.EnsureNotSuspendedAsync(caller.Organization, cancellationToken);
         }
 
-        // M3.4, SPEC §2.2: a published product stays, but its metered calls stop with the agreement it was made under.
+        // M3.4, docs/lifecycles.md: a published product stays, but its metered calls stop with the agreement it was made under.
         if (product.AgreementId is { } agreementId && (await agreements.GetAsync(agreementId, cancellationToken))?.Value is { } agreement)
         {
             AgreementRules.EnsureInForce(agreement);

@@ -19,13 +19,11 @@ public sealed class ProductDrafting(
     IProductStore store,
     IScenarioStore scenarios,
     IAgreementStore agreements,
-    IGrantStore grants,
-    ISandboxJobStore jobs,
+    ProductSourceResolver sourceResolver,
     DeveloperAdmissionService admissions,
     PriceCapService priceCaps,
     IOperatorAccessGuard accessGuard,
-    IClock clock,
-    AgreementScopeGuard scope)
+    IClock clock)
 {
     public Task<Product> BuildAsync(string id, ProductDraft draft, Caller caller, CancellationToken cancellationToken = default)
     {
@@ -78,34 +76,7 @@ public sealed class ProductDrafting(
         // M3.4: products are registered only while the agreement is in force.
         AgreementRules.EnsureInForce(agreement);
 
-        var sources = new List<(SandboxJob Job, Grant Grant)>();
-        for (var i = 0; i < jobIds.Count; i++)
-        {
-            var job = string.IsNullOrWhiteSpace(jobIds[i]) || jobIds[i]!.Length > 64 ? null : (await jobs.GetAsync(jobIds[i]!.Trim(), cancellationToken))?.Value;
-            var grant = job is null ? null : (await grants.GetAsync(job.GrantId, cancellationToken))?.Value;
-            var problem = job is null || job.OrganizationId != caller.Organization ? "No sandbox job of your organisation's staff has this id."
-                : job.Mode != SandboxMode.Full ? "Only full-mode outputs (over the authorized data library) can become products; sample outputs are for development."
-                : job.Status != SandboxJobStatus.Released ? $"The job's output was not released (status {job.Status.ToString().ToLowerInvariant()})."
-                : grant is null || grant.ScenarioId != scenario.Id ? "The job ran over a grant of another scenario."
-                : sources.Any(s => s.Job.Id == job.Id) ? "Named twice."
-                : null;
-            if (problem is not null)
-            {
-                errors[$"sourceJobIds[{i}]"] = [problem];
-            }
-            else
-            {
-                sources.Add((job!, grant!));
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new DomainException(FailureKind.Unprocessable, "product.invalid_source", "Some sandbox outputs named cannot be used for this product.", errors);
-        }
-
-        // M3.3, M5.5.4: a product is registered only from data inside the authorised scope.
-        await scope.EnsureCoversAsync(agreement, sources.SelectMany((s, i) => s.Grant.Tables.Select(t => new ScopeItem($"sourceJobIds[{i}]", t.ResourceId, t.ProviderId))), cancellationToken);
+        var sources = await sourceResolver.ResolveAsync(jobIds, caller, scenario, agreement, errors, cancellationToken);
         var useCategory = ProductWire.Of(scenario.Content.UseCategory);
         ProductRules.CheckPrice(useCategory, content.Kind, content.Price, await priceCaps.CapOfAsync(content.Kind, cancellationToken));
         // M4.5.1, M4.5.2: the flags come from the fields the source jobs used; the operator may add a flag, never remove one.

@@ -4,7 +4,7 @@ using Platform.Domain.Catalog;
 namespace Platform.Domain.Sandbox;
 
 /// <summary>
-/// How a <c>full</c> job may use a granted field (SPEC §2.7, issue 14 item 1; M4.4 "data usable but not visible"). Ordered
+/// How a <c>full</c> job may use a granted field (domain/Sandbox/README.md, issue 14 item 1; M4.4 "data usable but not visible"). Ordered
 /// from the most to the least permissive: a provider may move a field to a later member (tighten), never back.
 /// </summary>
 [JsonConverter(typeof(WireEnumConverter<ColumnPolicy>))]

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Platform.Domain.Sandbox;
 
 /// <summary>
-/// Statistical disclosure control of a <c>full</c> result, row by row as the engine streams it (SPEC §2.7, issue 14 items
+/// Statistical disclosure control of a <c>full</c> result, row by row as the engine streams it (domain/Sandbox/README.md, issue 14 items
 /// 2–3; M4.4). Works only on the platform's companion columns (<see cref="ReleasePlan"/>), never on what the user's SQL
 /// says about itself:
 /// <list type="number">

@@ -3,7 +3,7 @@ using Platform.Domain.Catalog;
 
 namespace Platform.Domain.Sandbox;
 
-/// <summary>The disclosure-control settings of <c>full</c> results (SPEC §2.7, issue 14 items 2–3).</summary>
+/// <summary>The disclosure-control settings of <c>full</c> results (domain/Sandbox/README.md, issue 14 items 2–3).</summary>
 /// <param name="MinRecordsPerRow">k: the fewest distinct data subjects behind a released row and behind each released cell (default 10).</param>
 public sealed record OutputCheckPolicy(int MinRecordsPerRow)
 {
@@ -68,7 +68,7 @@ public enum OutputRuleStatus
 /// <param name="Rule">One of <see cref="OutputRules"/>.</param>
 public sealed record OutputRuleResult(string Rule, OutputRuleStatus Status, IReadOnlyList<string> Reasons);
 
-/// <summary>How a <c>full</c> job's output fared against the output checks (SPEC §2.7).</summary>
+/// <summary>How a <c>full</c> job's output fared against the output checks (domain/Sandbox/README.md).</summary>
 /// <param name="SuppressedRows">Rows withheld because fewer than k records stood behind them (how many, never which).</param>
 public sealed record OutputCheckOutcome(
     bool Passed,

@@ -82,7 +82,7 @@ public sealed record ReleaseAnalysisResult(ReleasePlan? Plan, IReadOnlyList<Rele
 }
 
 /// <summary>
-/// The release analysis of a <c>full</c> statement (SPEC §2.7, issue 14 items 1–2; M4.4 "data usable but not visible"):
+/// The release analysis of a <c>full</c> statement (domain/Sandbox/README.md, issue 14 items 1–2; M4.4 "data usable but not visible"):
 /// it works on the engine's own parse tree (<c>json_serialize_sql</c>), resolves every column use to the granted column
 /// it stands for, and admits only a grammar whose cells it can reason about:
 /// <code>

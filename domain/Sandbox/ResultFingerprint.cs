@@ -177,14 +177,5 @@ public static class ResultFingerprints
 public sealed class ResultFingerprintKeys(ISecretStore secrets)
 {
     public async Task<byte[]> ForGrantAsync(string grantId, CancellationToken cancellationToken = default)
-    {
-        var root = Encoding.UTF8.GetBytes(await secrets.GetSecretAsync(MaskingJobExecutor.RootKeySecretName, cancellationToken));
-        if (root.Length < PseudonymisationKey.MinRootKeyBytes)
-        {
-            throw new InvalidOperationException(
-                $"Secret '{MaskingJobExecutor.RootKeySecretName}' (setting Secrets:{MaskingJobExecutor.RootKeySecretName}) must be at least {PseudonymisationKey.MinRootKeyBytes} bytes; generate one with `openssl rand -base64 48`.");
-        }
-
-        return ResultFingerprints.DeriveKey(root, grantId);
-    }
+        => ResultFingerprints.DeriveKey(await new PseudonymisationRootKey(secrets).ReadAsync(cancellationToken), grantId);
 }

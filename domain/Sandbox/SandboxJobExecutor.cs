@@ -19,8 +19,7 @@ namespace Platform.Domain.Sandbox;
 /// </summary>
 public sealed class SandboxJobExecutor(
     ISandboxJobStore jobs,
-    GrantService grants,
-    PersonnelService personnel,
+    SandboxRunPreconditions preconditions,
     SandboxStatementRunner runner,
     SandboxJobOutcomeRecorder outcomes,
     IClock clock,
@@ -139,12 +138,7 @@ public sealed class SandboxJobExecutor(
         Grant grant;
         try
         {
-            // M4.4, M5.5: what held at submission must still hold now. The two checks read different records; asked side
-            // by side, they delay the job by one round of reads, not two.
-            var cleared = personnel.EnsureClearedAsync(staff, cancellationToken);
-            var usable = grants.EnsureUsableAsync(job.GrantId, staff, cancellationToken);
-            await Task.WhenAll(cleared, usable);
-            grant = await usable;
+            grant = await preconditions.EnsureStillHoldAsync(job, staff, cancellationToken);
         }
         catch (DomainException e) when (e.Kind is not FailureKind.PreconditionFailed and not FailureKind.Unavailable)
         {

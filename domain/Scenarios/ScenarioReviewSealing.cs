@@ -17,7 +17,7 @@ public enum ReviewVisibility
 }
 
 /// <summary>
-/// Sealed reviews (SPEC §1, M4.2 impartial review): while a round is open each reviewer sees only its own decision, the
+/// Sealed reviews (docs/api.md, M4.2 impartial review): while a round is open each reviewer sees only its own decision, the
 /// operator sees which slots are pending or decided but no decision or comment; the authority and supervisors see
 /// everything. Once the round has ended, everyone who may read the subject sees every review.
 /// </summary>

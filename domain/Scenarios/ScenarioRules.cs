@@ -146,7 +146,7 @@ public static class ScenarioRules
     }
 
     /// <summary>
-    /// SPEC §2.4, M4.2: who is asked, in parallel — the authority, every provider whose data is needed (the holder of
+    /// docs/lifecycles.md, M4.2: who is asked, in parallel — the authority, every provider whose data is needed (the holder of
     /// each resource and, for data shared in, its original provider; once each), and the experts the authority added
     /// (M2.3), who stay on for later rounds.
     /// </summary>

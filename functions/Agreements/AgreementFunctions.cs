@@ -137,7 +137,7 @@ public sealed class AgreementFunctions(ApiHandler api, AgreementService agreemen
         {
             var workflows = new DurableWorkflowGateway(client);
             var updated = await agreements.TerminateAsync(call.RouteId(id, IdPrefix), body.Ground, body.Detail, call.IfMatch(), call.Caller, workflows, call.CancellationToken);
-            // SPEC §2.2: the hold starts now; the lifecycle starts the same exit instance again after revoking, which starts nothing twice.
+            // docs/lifecycles.md: the hold starts now; the lifecycle starts the same exit instance again after revoking, which starts nothing twice.
             await exits.BeginAsync(updated.Value.Id, workflows, call.CancellationToken);
             var current = await agreements.GetAsync(updated.Value.Id, call.Caller, call.CancellationToken);
             return ApiResults.Ok(AgreementView.From(current.Value), current.ETag);

@@ -18,6 +18,7 @@ public static class AgreementServiceCollectionExtensions
         services.TryAddSingleton(provider => new AgreementExitSettings(
             DurationSetting.TryParse(provider.GetRequiredService<IOptions<AgreementOptions>>().Value.ExitHold, out var hold) ? hold : AgreementExitSettings.DefaultHold));
         services.TryAddSingleton<AgreementService>();
+        services.TryAddSingleton<AgreementOperatorCheck>();
         services.TryAddSingleton<AgreementExitService>();
         services.TryAddSingleton<IPlanApprovalCheck, PlanApprovalCheck>();
         services.TryAddTransient<RecordAgreementMilestoneActivity>();

@@ -12,6 +12,8 @@ public static class GrantServiceCollectionExtensions
     {
         services.TryAddSingleton<GrantService>();
         services.TryAddSingleton<GrantTableProvisioner>();
+        services.TryAddSingleton<LibrarySampleJobs>();
+        services.TryAddSingleton<Platform.Domain.Masking.PseudonymisationRootKey>();
         services.TryAddSingleton<GrantProvisioning>();
         services.TryAddSingleton<GrantLibraryConversion>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgreementRevocationStep, GrantRevocationStep>());

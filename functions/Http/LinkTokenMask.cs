@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Platform.Functions.Http;
 
 /// <summary>
-/// Signed link tokens are credentials (SPEC §4: "link tokens never appear in logs"). Every path or URL the request
+/// Signed link tokens are credentials (docs/api.md: "link tokens never appear in logs"). Every path or URL the request
 /// log and the problem details write goes through <see cref="Mask"/>, which keeps the route and hides the token.
 /// </summary>
 public static partial class LinkTokenMask

@@ -20,6 +20,8 @@ public static class MaskingServiceCollectionExtensions
         services.TryAddSingleton<MaskingJobAccess>();
         services.TryAddSingleton<MaskingJobService>();
         services.TryAddSingleton<MaskingJobExecutor>();
+        services.TryAddSingleton<MaskingJobResource>();
+        services.TryAddSingleton<PseudonymisationRootKey>();
         return services;
     }
 }

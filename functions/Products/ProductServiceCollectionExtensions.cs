@@ -14,6 +14,7 @@ public static class ProductServiceCollectionExtensions
     public static IServiceCollection AddProducts(this IServiceCollection services)
     {
         services.TryAddSingleton<ProductDrafting>();
+        services.TryAddSingleton<ProductSourceResolver>();
         services.TryAddSingleton<ProductCommands>();
         services.TryAddSingleton<ProductQueries>();
         services.TryAddSingleton<ProductWithdrawal>();

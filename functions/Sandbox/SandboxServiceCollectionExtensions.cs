@@ -35,6 +35,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<SandboxJobService>();
         services.TryAddSingleton<SandboxJobCanceller>();
         services.TryAddSingleton<SandboxStatementRunner>();
+        services.TryAddSingleton<SandboxRunPreconditions>();
         services.TryAddSingleton<ResultFingerprintKeys>();
         services.TryAddSingleton<SandboxReleaseGuard>();
         services.TryAddSingleton<SandboxFingerprintService>();

@@ -101,7 +101,7 @@ public sealed record ScenarioView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    /// <summary>The scenario as <paramref name="caller"/> may see it: sealed reviews while a round is open (SPEC §1).</summary>
+    /// <summary>The scenario as <paramref name="caller"/> may see it: sealed reviews while a round is open (docs/api.md).</summary>
     public static ScenarioView From(Scenario s, Caller caller)
     {
         var rounds = s.Rounds.Select(r => new ScenarioRoundView(r.Number, r.InstanceId, r.StartedAt, r.DueAt, r.Outcome, r.EndedAt,

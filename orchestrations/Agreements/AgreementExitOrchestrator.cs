@@ -7,7 +7,7 @@ namespace Platform.Orchestrations.Agreements;
 public sealed record AgreementExitResult(string AgreementId, IReadOnlyList<string> GrantsCertified);
 
 /// <summary>
-/// The exit of an ended agreement (SPEC §2.2, M3.6), instance <c>agreement-exit-{agreementId}</c>: waits out the hold
+/// The exit of an ended agreement (docs/lifecycles.md, M3.6), instance <c>agreement-exit-{agreementId}</c>: waits out the hold
 /// with a durable timer (compressed like every lifecycle), then for each grant inventories its copies (SHA-256 read
 /// before anything is deleted), deletes them and records the destruction certificate, and finally marks the exit done.
 /// Every step is an idempotent activity, so a host killed between or inside steps finishes them on restart with each

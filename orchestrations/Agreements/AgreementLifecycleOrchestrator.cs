@@ -10,7 +10,7 @@ public sealed record AgreementLifecycleResult(string AgreementId, string Outcome
 /// The agreement-lifecycle (M3.4–M3.6, M5.6): waits with durable timers for the filing deadline, the
 /// reminders 180/90/30 days before the end and the expiry, each at its compressed time; termination arrives as an
 /// external event and ends it early. A signed agreement comes into force at 00:00 CST of its start date (M3.4).
-/// Expiry or termination runs the revocation step once, then starts the exit (hold, destruction; SPEC §2.2).
+/// Expiry or termination runs the revocation step once, then starts the exit (hold, destruction; docs/lifecycles.md).
 /// </summary>
 public sealed class AgreementLifecycleOrchestrator : TaskOrchestrator<AgreementLifecycleInput, AgreementLifecycleResult>
 {

@@ -14,7 +14,7 @@ using static Platform.IntegrationTests.EndToEnd.PlatformScenario;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The exit of a terminated agreement (issue 15 item 4, SPEC §2.2, M3.6) on a host whose lifecycles run 360 times
+/// The exit of a terminated agreement (issue 15 item 4, docs/lifecycles.md, M3.6) on a host whose lifecycles run 360 times
 /// faster, with a one-hour hold (ten seconds): the library copy, the masked sample and the sandbox results are gone from
 /// Blob storage, one destruction certificate names each with the SHA-256 it had, and the audit chain verifies. The host
 /// is killed (SIGKILL) the moment the first copy disappears, in the middle of the exit steps, and restarted.

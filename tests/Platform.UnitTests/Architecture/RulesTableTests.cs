@@ -95,6 +95,22 @@ public sealed partial class RulesTableTests
     }
 
     [Fact]
+    public void Code_Comments_CiteArticlesOrDocsNotAnOutsideSpecification()
+    {
+        // A reader of the repository alone must be able to follow every rule: comments cite the Measures (M4.3) or docs/.
+        var outside = new[] { "domain", "adapters", "orchestrations", "functions", "host", "tests" }
+            .SelectMany(folder => Directory.EnumerateFiles(RepositoryFiles.PathOf(folder), "*.cs", SearchOption.AllDirectories))
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                           && !file.EndsWith("RulesTableTests.cs", StringComparison.Ordinal))
+            .Where(file => File.ReadAllText(file).Contains("SPEC \u00a7", StringComparison.Ordinal))
+            .Select(file => Path.GetRelativePath(RepositoryFiles.Root, file))
+            .ToList();
+
+        Assert.True(outside.Count == 0, $"Files citing sections of the outside specification instead of articles or docs/:\n{string.Join('\n', outside)}");
+    }
+
+    [Fact]
     public void TestSourceCatalog_ThisAssembly_FindsExactlyTheTestsReflectionFinds()
     {
         var byReflection = typeof(RulesTableTests).Assembly.GetTypes()

@@ -246,7 +246,7 @@ public sealed class DataRequestTestWorld
     /// <summary>Provisioning over <paramref name="grantStore"/> and this world's other stores.</summary>
     public GrantProvisioning NewGrantProvisioning(IGrantStore grantStore)
         => new(grantStore, Store, Agreements.Object,
-            new GrantTableProvisioner(Resources, Data, Library, MaskingJobs, MaskingQueue, Audit, Clock, new ResourceOptions { SampleRows = 5, SampleSeed = 7 }),
+            new GrantTableProvisioner(Resources, Data, Library, new LibrarySampleJobs(MaskingJobs, MaskingQueue, Audit, Clock, new ResourceOptions { SampleRows = 5, SampleSeed = 7 }), Audit, Clock),
             Outbox, Audit, Clock, Platform.UnitTests.Agreements.ScopeTestDoubles.CoveringAll(Resources));
 
     public async Task<DataRequest> CurrentAsync(string id) => (await Store.GetAsync(id))!.Value;

@@ -31,8 +31,8 @@ public sealed class LibrarySampleMaskingTests
             DataFormat.Csv, written.Sha256, MaskingJobStatus.Queued, _world.Clock.UtcNow, "system", "system", "org-op",
             LibraryInput: new MaskingLibraryInput("library-agr-1", "drq-1/res-1.csv", ["姓名", "区县"]));
         await _world.JobStore.AddAsync(job);
-        var runner = new MaskingJobExecutor(_world.JobStore, _world.Resources, _world.Data, _world.Artifacts, _world.Secrets, _world.Service, _world.Audit, _world.Clock,
-            new MaskingJobOptions(), NullLogger<MaskingJobExecutor>.Instance, _library);
+        var runner = new MaskingJobExecutor(_world.JobStore, new MaskingJobResource(_world.Resources, _world.Data, new PseudonymisationRootKey(_world.Secrets), _world.Service, _library), _world.Artifacts, _world.Audit, _world.Clock,
+            new MaskingJobOptions(), NullLogger<MaskingJobExecutor>.Instance);
 
         await runner.RunAsync("msk-lib", CancellationToken.None);
 

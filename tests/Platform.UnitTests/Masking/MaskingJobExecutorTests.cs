@@ -20,7 +20,7 @@ public sealed class MaskingJobExecutorTests
 
     public MaskingJobExecutorTests()
     {
-        _runner = new MaskingJobExecutor(_world.JobStore, _world.Resources, _world.Data, _world.Artifacts, _world.Secrets, _world.Service, _world.Audit, _world.Clock,
+        _runner = new MaskingJobExecutor(_world.JobStore, new MaskingJobResource(_world.Resources, _world.Data, new PseudonymisationRootKey(_world.Secrets), _world.Service), _world.Artifacts, _world.Audit, _world.Clock,
             new MaskingJobOptions { ProgressRows = 2, ProgressSeconds = 0.01 }, NullLogger<MaskingJobExecutor>.Instance);
     }
 

@@ -90,8 +90,9 @@ public sealed class ProductTestWorld
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }),
             new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), null), Clock);
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, []);
-        var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object, grants.Object, jobs.Object, Admissions, PriceCaps, Guard.Object, Clock,
-            Platform.UnitTests.Agreements.ScopeTestDoubles.CoveringAll(new Mock<Platform.Domain.Resources.IResourceStore>().Object));
+        var drafting = new ProductDrafting(Store, Scenarios.Object, Agreements.Object,
+            new ProductSourceResolver(jobs.Object, grants.Object, Platform.UnitTests.Agreements.ScopeTestDoubles.CoveringAll(new Mock<Platform.Domain.Resources.IResourceStore>().Object)),
+            Admissions, PriceCaps, Guard.Object, Clock);
         Queries = new ProductQueries(Store, Usage);
         Commands = new ProductCommands(Store, drafting, Queries, PriceCaps, Guard.Object, Audit, Clock, new TimeCompression(60));
         Record = new ProductComplianceRecord(Store, grants.Object, Results.Object, Audit, Clock);

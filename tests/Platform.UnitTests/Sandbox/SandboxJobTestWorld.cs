@@ -368,7 +368,7 @@ public sealed class SandboxJobTestWorld
     }
 
     public SandboxJobExecutor Runner(ISandboxEngine? engine = null)
-        => new(Jobs, Grants, Personnel,
+        => new(Jobs, new SandboxRunPreconditions(Personnel, Grants),
             new SandboxStatementRunner(Jobs, Grants, Library, MaskingJobs, Artifacts, engine ?? new Platform.Adapters.Sandbox.SandboxEngine(), Options, NullLogger<SandboxStatementRunner>.Instance),
             new SandboxJobOutcomeRecorder(Jobs, Canceller, Results, Audit, Clock, new SandboxReleaseGuard(FingerprintKeys, CellFingerprintStore, Options), ReleaseReview, NullLogger<SandboxJobOutcomeRecorder>.Instance),
             Clock, Options, NullLogger<SandboxJobExecutor>.Instance);
