@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Platform.UnitTests.Agreements;
 
-/// <summary>The exit of an ended agreement (issue 15 item 4, SPEC §2.2, M3.6): hold, then destruction with one certificate per grant.</summary>
+/// <summary>The exit of an ended agreement (issue 15 item 4, docs/lifecycles.md, M3.6): hold, then destruction with one certificate per grant.</summary>
 public sealed class AgreementExitTests
 {
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 2, 0, 0, TimeSpan.Zero);
