@@ -58,6 +58,12 @@ public sealed class TableAnnualReportStore(TableServiceClient tables, string tab
     public async Task<AuthorityAnnualReport?> GetAuthorityReportAsync(int year, CancellationToken cancellationToken = default)
         => (await _authorityReports.GetAsync(year.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken))?.Value;
 
+    public Task<Versioned<AuthorityAnnualReport>?> GetAuthorityReportVersionedAsync(int year, CancellationToken cancellationToken = default)
+        => _authorityReports.GetAsync(year.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    public Task<string> ReplaceAuthorityReportAsync(AuthorityAnnualReport report, string ifMatch, CancellationToken cancellationToken = default)
+        => _authorityReports.ReplaceAsync(report.Id, report, ifMatch, new Dictionary<string, object> { ["Year"] = report.Year }, cancellationToken);
+
     private static Dictionary<string, object> Columns(OperatorAnnualReport report) => new()
     {
         ["Year"] = report.Year,

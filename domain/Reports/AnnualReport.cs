@@ -109,9 +109,21 @@ public sealed record PlatformFigures(
     int SuspensionsImposed,
     int OperatorsSuspended);
 
+/// <summary>The parts of the authority's report it writes itself; each at most <see cref="AnnualReportRules.MaxSectionLength"/> characters.</summary>
+public sealed record AuthorityReportNarrative(
+    string? Summary = null,
+    string? OperatorsOversight = null,
+    string? DataSecurity = null,
+    string? ProblemsAndMeasures = null,
+    string? NextYearPlan = null)
+{
+    public static readonly AuthorityReportNarrative Empty = new();
+}
+
 /// <summary>
 /// The authority's annual report to its superior (M5.6): the operators' pre-filled counts added up, plus the platform's
-/// own figures for the year.
+/// own figures for the year, and the sections the authority writes; submitted once, marked late after its due date
+/// (<c>Reports:AuthorityReportDueMonthDay</c> of the following year, CST). Due date and time are filled when read.
 /// </summary>
 public sealed record AuthorityAnnualReport(
     string Id,
@@ -120,7 +132,16 @@ public sealed record AuthorityAnnualReport(
     OperatorActivityCounts OperatorTotals,
     IReadOnlyList<string> OperatorIds,
     DateTimeOffset CreatedAt,
-    DateOnly OperatorReportsDueOn);
+    DateOnly OperatorReportsDueOn,
+    AuthorityReportNarrative? Narrative = null,
+    OperatorReportStatus Status = OperatorReportStatus.Draft,
+    DateOnly? DueOn = null,
+    DateTimeOffset? DueAt = null,
+    DateTimeOffset? UpdatedAt = null,
+    string? UpdatedBy = null,
+    DateTimeOffset? SubmittedAt = null,
+    string? SubmittedBy = null,
+    bool Late = false);
 
 /// <summary>How far the operators' reports have come, computed when read.</summary>
 public sealed record OperatorReportProgress(int Requested, int Submitted, int SubmittedLate, int Overdue);
@@ -149,4 +170,10 @@ public interface IAnnualReportStore
     Task<bool> TryAddAuthorityReportAsync(AuthorityAnnualReport report, CancellationToken cancellationToken = default);
 
     Task<AuthorityAnnualReport?> GetAuthorityReportAsync(int year, CancellationToken cancellationToken = default);
+
+    /// <summary>The authority's report on the year with its ETag; null when none was drafted.</summary>
+    Task<Versioned<AuthorityAnnualReport>?> GetAuthorityReportVersionedAsync(int year, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the authority's report if its ETag still matches (412 <c>concurrency.etag_mismatch</c> otherwise); returns the new ETag.</summary>
+    Task<string> ReplaceAuthorityReportAsync(AuthorityAnnualReport report, string ifMatch, CancellationToken cancellationToken = default);
 }

@@ -82,6 +82,13 @@ public sealed class AnnualReportOptions
     /// <summary>The day (MM-dd, CST) of the year after the reporting year by which operators submit their reports.</summary>
     public string OperatorReportDueMonthDay { get; set; } = DefaultDueMonthDay;
 
+    public const string DefaultAuthorityDueMonthDay = "03-31";
+
+    /// <summary>The day (MM-dd, CST) of the year after the reporting year by which the authority submits its report to its superior.</summary>
+    public string AuthorityReportDueMonthDay { get; set; } = DefaultAuthorityDueMonthDay;
+
+    public ReportDueDay AuthorityDueDay => ReportDueDay.Parse(AuthorityReportDueMonthDay);
+
     /// <summary>The table that holds the reports.</summary>
     public string TableName { get; set; } = DefaultTableName;
 
@@ -102,6 +109,11 @@ public sealed class AnnualReportOptions
         if (!ReportDueDay.TryParse(OperatorReportDueMonthDay, out _))
         {
             problems.Add($"{SectionName}:{nameof(OperatorReportDueMonthDay)} must be a day of the year written MM-dd (such as {DefaultDueMonthDay}; 02-29 is not allowed); got '{OperatorReportDueMonthDay}'.");
+        }
+
+        if (!ReportDueDay.TryParse(AuthorityReportDueMonthDay, out _))
+        {
+            problems.Add($"{SectionName}:{nameof(AuthorityReportDueMonthDay)} must be a day of the year written MM-dd (such as {DefaultAuthorityDueMonthDay}; 02-29 is not allowed); got '{AuthorityReportDueMonthDay}'.");
         }
 
         if (TableName is not { Length: >= 3 and <= 63 } || !char.IsAsciiLetter(TableName[0]) || !TableName.All(char.IsAsciiLetterOrDigit))

@@ -20,8 +20,7 @@ public sealed class AnnualReportRequests(
     IAnnualReportStore store,
     IAgreementStore agreements,
     IOrganizationStore organizations,
-    OperatorActivityCounter counter,
-    PlatformFiguresCounter figures,
+    AnnualReportCounters counters,
     INotificationOutbox outbox,
     IAuditTrail audit,
     IClock clock,
@@ -53,7 +52,7 @@ public sealed class AnnualReportRequests(
 
         // One pass over each record table for all operators still without a report.
         var missing = operators.Select(g => g.Key).Where(id => !stored.ContainsKey(id)).ToList();
-        var counts = missing.Count == 0 ? new Dictionary<string, OperatorActivityCounts>() : await counter.CountAsync(missing, year, cancellationToken);
+        var counts = missing.Count == 0 ? new Dictionary<string, OperatorActivityCounts>() : await counters.Operators.CountAsync(missing, year, cancellationToken);
         int created = 0, existing = stored.Count;
         var reports = new List<OperatorAnnualReport>();
         foreach (var group in operators)
@@ -93,7 +92,7 @@ public sealed class AnnualReportRequests(
         {
             var authorityReport = new AuthorityAnnualReport(
                 year.ToString(System.Globalization.CultureInfo.InvariantCulture), year,
-                await figures.CountAsync(year, inForce, cancellationToken),
+                await counters.Platform.CountAsync(year, inForce, cancellationToken),
                 AnnualReportRules.Total(reports.Select(r => r.Counts)),
                 reports.Select(r => r.OperatorId).ToList(), clock.UtcNow, dueOn);
             authorityCreated = await store.TryAddAuthorityReportAsync(authorityReport, cancellationToken);
@@ -106,6 +105,14 @@ public sealed class AnnualReportRequests(
         await outbox.SendAsync(AnnualReportNotices.AuthorityDrafted(year, reports.Count, dueOn, clock.UtcNow), cancellationToken);
         return new AnnualReportRequestOutcome(year, created, existing, authorityCreated);
     }
+}
+
+/// <summary>The two counters the yearly request uses: the operators' activity and the platform's own figures (M5.6).</summary>
+public sealed class AnnualReportCounters(OperatorActivityCounter operators, PlatformFiguresCounter platform)
+{
+    public OperatorActivityCounter Operators { get; } = operators;
+
+    public PlatformFiguresCounter Platform { get; } = platform;
 }
 
 /// <summary>The platform's own figures of a year for the authority's report (M5.6): agreements, incidents, suspensions.</summary>

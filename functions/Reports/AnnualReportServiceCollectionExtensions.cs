@@ -19,6 +19,8 @@ public static class AnnualReportServiceCollectionExtensions
         services.TryAddSingleton<AnnualReportService>();
         services.TryAddSingleton<AnnualReportRequests>();
         services.TryAddSingleton<PlatformFiguresCounter>();
+        services.TryAddSingleton<AnnualReportCounters>();
+        services.TryAddSingleton<AuthorityReportService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeadlineSweepStep, AnnualReportDeadlineStep>());
         return services;
     }

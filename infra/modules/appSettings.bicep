@@ -165,6 +165,8 @@ var commonAppSettings = {
   // it as %Reports:AnnualReportSchedule%), due by the end of this day (MM-dd, CST) of the following year.
   Reports__AnnualReportSchedule: '0 0 16 31 12 *'
   Reports__OperatorReportDueMonthDay: '01-31'
+  // The authority's own yearly report to its superior is due by the end of this day (MM-dd, CST) of the following year.
+  Reports__AuthorityReportDueMonthDay: '03-31'
   Reports__TableName: 'annualreports'
   // The address book (contacts and webhooks per organisation; personal data, read by the organisation and the authority).
   Contacts__TableName: 'contacts'

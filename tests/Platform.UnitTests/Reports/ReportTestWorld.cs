@@ -61,6 +61,12 @@ public sealed class InMemoryAnnualReportStore : IAnnualReportStore
     public async Task<AuthorityAnnualReport?> GetAuthorityReportAsync(int year, CancellationToken cancellationToken = default)
         => (await _authorityReports.GetCoreAsync(year.ToString(System.Globalization.CultureInfo.InvariantCulture)))?.Value;
 
+    public Task<Versioned<AuthorityAnnualReport>?> GetAuthorityReportVersionedAsync(int year, CancellationToken cancellationToken = default)
+        => _authorityReports.GetCoreAsync(year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public Task<string> ReplaceAuthorityReportAsync(AuthorityAnnualReport report, string ifMatch, CancellationToken cancellationToken = default)
+        => _authorityReports.ReplaceCoreAsync(report, ifMatch);
+
     private async Task<IReadOnlyList<Versioned<OperatorAnnualReport>>> VersionedAsync(IEnumerable<OperatorAnnualReport> reports)
     {
         var list = new List<Versioned<OperatorAnnualReport>>();
@@ -107,7 +113,7 @@ public sealed class ReportTestWorld
 
         Counter = new OperatorActivityCounter(scenarioStore.Object, requestStore.Object, grantStore.Object, jobStore.Object, incidentStore.Object, EmptyProductReadModel.Instance);
         Service = new AnnualReportService(Store, Outbox, Audit, Clock, new AnnualReportOptions());
-        ReportRequests = new AnnualReportRequests(Store, agreementStore.Object, organizations.Object, Counter, new PlatformFiguresCounter(incidentStore.Object, suspensions.Object),
+        ReportRequests = new AnnualReportRequests(Store, agreementStore.Object, organizations.Object, new AnnualReportCounters(Counter, new PlatformFiguresCounter(incidentStore.Object, suspensions.Object)),
             Outbox, Audit, Clock, new AnnualReportOptions());
         Sweep = new AnnualReportDeadlineStep(Store, Outbox, Audit);
     }
