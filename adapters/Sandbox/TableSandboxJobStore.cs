@@ -161,8 +161,9 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
         await EnsureTableAsync(cancellationToken);
         var queued = SandboxJobStatus.Queued.ToWire();
         var running = SandboxJobStatus.Running.ToWire();
+        var held = SandboxJobStatus.AwaitingRelease.ToWire();
         var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")} and {ownerFilter} and " +
-                     $"({TableClient.CreateQueryFilter($"Status eq {queued}")} or {TableClient.CreateQueryFilter($"Status eq {running}")})";
+                     $"({TableClient.CreateQueryFilter($"Status eq {queued}")} or {TableClient.CreateQueryFilter($"Status eq {running}")} or {TableClient.CreateQueryFilter($"Status eq {held}")})";
         var jobs = new List<SandboxJob>();
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {

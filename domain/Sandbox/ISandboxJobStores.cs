@@ -9,10 +9,10 @@ public interface ISandboxJobStore : IQueuedJobStore<SandboxJob>
     /// <summary>Stores a new job; 409 <c>sandbox_job.already_exists</c> when its id is taken.</summary>
     Task<string> AddAsync(SandboxJob job, CancellationToken cancellationToken = default);
 
-    /// <summary>The queued and running jobs of an operator's staff.</summary>
+    /// <summary>The jobs of an operator's staff a stop still applies to (queued, running, awaiting release; <see cref="SandboxJobRules.IsStoppable"/>).</summary>
     Task<IReadOnlyList<SandboxJob>> ListActiveByOrganizationAsync(string organizationId, CancellationToken cancellationToken = default);
 
-    /// <summary>The queued and running jobs over the grants of an agreement.</summary>
+    /// <summary>The jobs over the grants of an agreement a stop still applies to (queued, running, awaiting release).</summary>
     Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -127,6 +127,14 @@ public static class SandboxJobRules
 
     public static bool IsTerminal(SandboxJobStatus status) => status is not (SandboxJobStatus.Queued or SandboxJobStatus.Running);
 
+    /// <summary>
+    /// What a suspension (M5.5), the end of an agreement (M3.6) or a narrowed scope (M3.3) still stops: a job queued,
+    /// running, or finished but held for the output checkers (issue 14 item 6) — a held result is not released to an
+    /// operator that may no longer use the grant.
+    /// </summary>
+    public static bool IsStoppable(SandboxJobStatus status)
+        => status is SandboxJobStatus.Queued or SandboxJobStatus.Running or SandboxJobStatus.AwaitingRelease;
+
     /// <summary>Checks what a submitter sends; throws a 400 <see cref="DomainException"/> keyed by JSON path.</summary>
     public static SandboxMode ParseSubmission(string? mode, string? sql)
     {
@@ -263,7 +271,7 @@ public static class SandboxJobRules
     public static SandboxJob Cancel(SandboxJob job, string reason, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (job.IsFinished)
+        if (!IsStoppable(job.Status))
         {
             return job;
         }

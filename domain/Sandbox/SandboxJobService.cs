@@ -212,7 +212,7 @@ public sealed class SandboxJobService(
 /// <see cref="SandboxJobService"/> because the stop steps are built into the suspension service and the agreement service,
 /// which the grant checks of submission depend on: the steps must not depend back on them.
 /// </summary>
-public sealed class SandboxJobCanceller(ISandboxJobStore store, IAuditTrail audit, IClock clock)
+public sealed class SandboxJobCanceller(ISandboxJobStore store, IAuditTrail audit, IClock clock, ISandboxResultStore? results = null)
 {
     private const int MaxWriteAttempts = 10;
 
@@ -259,6 +259,12 @@ public sealed class SandboxJobCanceller(ISandboxJobStore store, IAuditTrail audi
             catch (DomainException e) when (e.Kind == FailureKind.PreconditionFailed && attempt < MaxWriteAttempts)
             {
                 continue;
+            }
+
+            if (current.Value.Status == SandboxJobStatus.AwaitingRelease && results is not null)
+            {
+                // The held result goes with the job; the checkers' links answer that the job no longer awaits release.
+                await results.DeleteAsync(id, cancellationToken);
             }
 
             await audit.RecordAsync(Caller.System, "sandbox.job_cancelled", SandboxJobService.TargetOf(id),

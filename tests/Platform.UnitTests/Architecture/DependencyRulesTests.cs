@@ -78,6 +78,27 @@ public sealed class DependencyRulesTests
         Assert.Contains(stores, name => name.Contains("Masking", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void PlatformClasses_ConstructorDependencies_AtMostEight()
+    {
+        // One use case per class: a class that needs more than eight collaborators is doing more than one job.
+        // Records and option/value types are not services; a record's positional constructor is its shape.
+        var crowded = new[] { Domain, Orchestrations, Functions, Assembly.Load("Platform.Adapters") }
+            .SelectMany(assembly => assembly.GetTypes())
+            .Where(type => type is { IsClass: true, IsAbstract: false } && !IsRecord(type) && !type.Name.Contains('<'))
+            .Select(type => (type, count: type.GetConstructors().Select(c => c.GetParameters().Length).DefaultIfEmpty(0).Max()))
+            .Where(entry => entry.count > MaxConstructorDependencies)
+            .Select(entry => $"{entry.type.FullName} ({entry.count})")
+            .Order()
+            .ToList();
+
+        Assert.True(crowded.Count == 0, $"Classes with more than {MaxConstructorDependencies} constructor dependencies:\n{string.Join('\n', crowded)}");
+    }
+
+    private const int MaxConstructorDependencies = 8;
+
+    private static bool IsRecord(Type type) => type.GetMethod("<Clone>$") is not null;
+
     private static List<string> ReferencesMatching(Assembly assembly, Func<string, bool> forbidden) =>
         [.. assembly.GetReferencedAssemblies().Select(reference => reference.Name ?? "").Where(forbidden).Order()];
 

@@ -85,10 +85,10 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
     }
 
     public Task<IReadOnlyList<SandboxJob>> ListActiveByOrganizationAsync(string organizationId, CancellationToken cancellationToken = default)
-        => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.OrganizationId == organizationId && !j.IsFinished).ToList());
+        => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.OrganizationId == organizationId && SandboxJobRules.IsStoppable(j.Status)).ToList());
 
     public Task<IReadOnlyList<SandboxJob>> ListActiveByAgreementAsync(string agreementId, CancellationToken cancellationToken = default)
-        => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.AgreementId == agreementId && !j.IsFinished).ToList());
+        => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.AgreementId == agreementId && SandboxJobRules.IsStoppable(j.Status)).ToList());
 
     public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJobActivity>>(All.Where(j => (organizationId is null || j.OrganizationId == organizationId) && j.SubmittedAt >= fromUtc && j.SubmittedAt < toUtc).Select(SandboxJobActivity.Of).ToList());
@@ -267,7 +267,7 @@ public sealed class SandboxJobTestWorld
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
         Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, Jobs, Options, Clock), Audit, Clock);
-        Canceller = new SandboxJobCanceller(Jobs, Audit, Clock);
+        Canceller = new SandboxJobCanceller(Jobs, Audit, Clock, Results);
         var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
         Approvals = new ApprovalService(ApprovalStore, signer, Audit, Clock, [new SandboxReleaseApprovalSubject(Jobs)]);

@@ -141,6 +141,27 @@ public sealed class SandboxReleaseTests
     }
 
     [Fact]
+    public async Task CancelForOperatorAsync_ResultHeldForCheckers_CancelledResultDeletedAndLateApprovalReleasesNothing()
+    {
+        await RequireCheckerAsync();
+        await _world.SubmitAsync("sbx-1", Sql);
+        await _world.Runner().RunAsync("sbx-1", CancellationToken.None);
+
+        // M5.5: the operator is suspended while its result waits for the checker.
+        var stopped = await _world.Canceller.CancelForOperatorAsync(_world.Jobs.Job("sbx-1").OrganizationId, "operator suspended");
+        var late = await Assert.ThrowsAsync<DomainException>(() => _world.Approvals.DecideAsync(TokenOf(_world.Outbox.Sent[0].Link!),
+            new ApprovalDecisionInput(ApprovalDecisionKind.Approve, null, null),
+            new DispatchingWorkflowGateway(new RecordingWorkflowGateway(instanceRunning: false), [_world.ReleaseReview])));
+
+        Assert.Equal(1, stopped);
+        Assert.Equal(FailureKind.Gone, late.Kind);
+        Assert.Equal(SandboxJobStatus.Cancelled, _world.Jobs.Job("sbx-1").Status);
+        Assert.False(_world.Results.Results.ContainsKey("sbx-1"));
+        Assert.DoesNotContain(_world.Audit.Records, r => r.Action == "sandbox.release_approved");
+        await Assert.ThrowsAsync<DomainException>(() => _world.Service.GetReleasedAsync("sbx-1", StaffCaller()));
+    }
+
+    [Fact]
     public async Task SetAsync_OperatorNamesChecker_403()
     {
         var service = new SandboxReleaseControlService(_world.ReleaseControls, _world.GrantStore, Moq.Mock.Of<Platform.Domain.Organizations.IOrganizationStore>(), _world.Audit, _world.Clock);
