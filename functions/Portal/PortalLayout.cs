@@ -136,7 +136,9 @@ public static class PortalLayout
         return html.Append("</tbody></table></div>").ToString();
     }
 
-    public static string Link(string href, string text) => $"<a href=\"{E(href)}\">{E(text)}</a>";
+    /// <summary>A link; a blank text (an organisation registered without a name) shows the id the link names, so every link has discernible text (WCAG 2.4.4).</summary>
+    public static string Link(string href, string? text)
+        => $"<a href=\"{E(href)}\">{E(string.IsNullOrWhiteSpace(text) ? Uri.UnescapeDataString(href.Split('?')[0].TrimEnd('/').Split('/')[^1]) : text)}</a>";
 
     /// <summary>A CSV download link beside a table (M4.7.4 disclosure in a machine-readable form).</summary>
     public static string CsvLink(string href, string what) => $"<p class=\"downloads\"><a href=\"{E(href)}\" download>下载{E(what)}（CSV）</a></p>";

@@ -65,11 +65,11 @@ public sealed class SandboxAirlockEndToEndTests(PlatformHostFixture platform)
 
         // Issue 14 item 7: the file leaks; the supervisor traces it to this job.
         using var supervisor = platform.Client(Roles.Supervisor, "org-supervisor");
-        var match = await supervisor.PostAsync("/api/sandbox/fingerprints/match", new ByteArrayContent(csv));
+        var match = await supervisor.PostAsync("/api/sandbox/fingerprints/match", CsvBody(csv));
         Assert.Equal(HttpStatusCode.OK, match.StatusCode);
         var matches = (await match.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("matches").EnumerateArray().ToList();
         Assert.Equal((jobId, "exact"), (matches[0].GetProperty("jobId").GetString(), matches[0].GetProperty("match").GetString()));
-        var forbidden = await staff.PostAsync("/api/sandbox/fingerprints/match", new ByteArrayContent(csv));
+        var forbidden = await staff.PostAsync("/api/sandbox/fingerprints/match", CsvBody(csv));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 
@@ -151,5 +151,12 @@ public sealed class SandboxAirlockEndToEndTests(PlatformHostFixture platform)
         {
             SetupLock.Release();
         }
+    }
+
+    private static ByteArrayContent CsvBody(byte[] csv)
+    {
+        var content = new ByteArrayContent(csv);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        return content;
     }
 }

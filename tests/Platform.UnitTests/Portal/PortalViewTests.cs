@@ -19,6 +19,13 @@ namespace Platform.UnitTests.Portal;
 public sealed class PortalTextTests
 {
     [Fact]
+    public void Link_BlankText_ShowsTheIdItLinksToSoTheLinkHasText()
+    {
+        Assert.Equal("<a href=\"/api/portal/disclosure/operators/org-1\">org-1</a>", PortalLayout.Link("/api/portal/disclosure/operators/org-1", " "));
+        Assert.Equal("<a href=\"/api/portal/products/prd-1\">养老&lt;b&gt;</a>", PortalLayout.Link("/api/portal/products/prd-1", "养老<b>"));
+    }
+
+    [Fact]
     public void E_MarkupQuotesAndChinese_MarkupEscapedChineseKept()
     {
         var encoded = PortalText.E("<script>alert(\"x\")</script>&'养老'");
