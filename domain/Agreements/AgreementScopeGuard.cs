@@ -82,13 +82,11 @@ public sealed class AgreementScopeGuard(IPlanStore plans, IResourceStore resourc
 
     private async Task<ScopedResource> DescribeAsync(string resourceId, string? providerId, CancellationToken cancellationToken)
     {
-        var resource = IsStorableKey(resourceId) ? (await resources.GetAsync(resourceId, cancellationToken))?.Value : null;
+        var resource = ResourceId.IsLookupKey(resourceId) ? (await resources.GetAsync(resourceId, cancellationToken))?.Value : null;
         var provider = resource?.ProviderId ?? providerId;
-        var region = provider is not null && IsStorableKey(provider) ? (await organizations.GetAsync(provider, cancellationToken))?.Value.Region : null;
+        var region = provider is not null && ResourceId.IsLookupKey(provider) ? (await organizations.GetAsync(provider, cancellationToken))?.Value.Region : null;
         return new ScopedResource(resourceId, provider, region, resource?.Domain);
     }
-
-    private static bool IsStorableKey(string id) => id.Length is > 0 and <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 }
 
 /// <summary>

@@ -16,6 +16,14 @@ public static class ResourceId
 
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
+    /// <summary>
+    /// Whether a value taken from a request may be used to look a record up at all: at most 128 characters, none that a
+    /// table key cannot hold or that would change the storage URL (<c>/ \ # ?</c>, control characters). A value that is
+    /// not is simply not found; shape rules with their 422 are in <see cref="Parse"/> and the body reader.
+    /// </summary>
+    public static bool IsLookupKey(string id)
+        => id.Length is > 0 and <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
     /// <summary>Returns the canonical (lower-case) id, or throws 400 <c>request.invalid_id</c> naming <paramref name="field"/>.</summary>
     public static string Parse(string? value, string prefix, string field = "id")
         => TryParse(value, prefix, out var id)

@@ -36,7 +36,7 @@ public sealed class DataRequestItemResolver(IResourceStore resources, Authorizat
         for (var i = 0; i < requested.Count; i++)
         {
             var need = needs.First(n => n.ResourceId == requested[i].ResourceId);
-            var resource = IsStorableKey(requested[i].ResourceId) ? (await resources.GetAsync(requested[i].ResourceId, cancellationToken))?.Value : null;
+            var resource = ResourceId.IsLookupKey(requested[i].ResourceId) ? (await resources.GetAsync(requested[i].ResourceId, cancellationToken))?.Value : null;
             if (resource is null || resource.Status != ResourceStatus.Published)
             {
                 notPublished[$"items[{i}].resourceId"] = [$"Resource '{requested[i].ResourceId}' is not published in the catalogue."];
@@ -77,6 +77,4 @@ public sealed class DataRequestItemResolver(IResourceStore resources, Authorizat
 
         return items;
     }
-
-    private static bool IsStorableKey(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 }

@@ -151,6 +151,5 @@ public sealed class DeveloperAdmissionService(IDeveloperAdmissionStore store, IO
     }
 
     private async Task<bool> IsKindAsync(string id, OrganizationKind kind, CancellationToken cancellationToken)
-        => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c))
-           && (await organizations.GetAsync(id, cancellationToken))?.Value.Kind == kind;
+        => ResourceId.IsLookupKey(id) && (await organizations.GetAsync(id, cancellationToken))?.Value.Kind == kind;
 }

@@ -40,7 +40,7 @@ public sealed class QualityIssueService(
         }
 
         var valid = QualityIssueRules.Validate(draft);
-        var resource = IsStorableKey(valid.ResourceId) ? (await resources.GetAsync(valid.ResourceId, cancellationToken))?.Value : null;
+        var resource = ResourceId.IsLookupKey(valid.ResourceId) ? (await resources.GetAsync(valid.ResourceId, cancellationToken))?.Value : null;
         if (resource is null || resource.Status != ResourceStatus.Published)
         {
             throw new DomainException(FailureKind.Unprocessable, QualityIssueRules.ResourceNotFoundCode, "Quality issues are raised against published resources of the catalogue.",
@@ -174,8 +174,6 @@ public sealed class QualityIssueService(
         => new(updated, await store.ReplaceAsync(updated, current.ETag, cancellationToken));
 
     private static DomainException NotFound(string id) => new(FailureKind.NotFound, QualityIssueRules.NotFoundCode, $"Quality issue '{id}' does not exist.");
-
-    private static bool IsStorableKey(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     private async Task<string> OrganizationNameAsync(string id, CancellationToken cancellationToken)
         => (await organizations.GetAsync(id, cancellationToken))?.Value.Name ?? id;

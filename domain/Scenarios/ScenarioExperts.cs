@@ -37,7 +37,7 @@ public sealed class ScenarioExperts(ScenarioService scenarios, IScenarioStore st
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < wanted.Count; i++)
         {
-            var expert = ScenarioService.IsSafeId(wanted[i]) ? (await organizations.GetAsync(wanted[i], cancellationToken))?.Value : null;
+            var expert = ResourceId.IsLookupKey(wanted[i]) ? (await organizations.GetAsync(wanted[i], cancellationToken))?.Value : null;
             if (expert is not null && operatorOrganization is not null && ScenarioRules.ReviewerConflict(expert, operatorOrganization) is { } conflict)
             {
                 throw new DomainException(FailureKind.Conflict, "scenario.reviewer_conflict", $"'{wanted[i]}' cannot review this scenario: {conflict}");

@@ -100,8 +100,6 @@ public sealed class ScenarioService(
             cancellationToken);
     }
 
-    internal static bool IsSafeId(string id) => id.Length <= 128 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
-
     private static bool MayRead(Scenario scenario, Caller caller) => caller.Role switch
     {
         Roles.Authority or Roles.Supervisor => true,

@@ -61,7 +61,7 @@ public sealed class ScenarioSubmissionCheck(
         var published = new Dictionary<string, ResourceHolder>(StringComparer.Ordinal);
         foreach (var need in content.DataNeeds)
         {
-            var resource = ScenarioService.IsSafeId(need.ResourceId) ? (await resources.GetAsync(need.ResourceId, cancellationToken))?.Value : null;
+            var resource = ResourceId.IsLookupKey(need.ResourceId) ? (await resources.GetAsync(need.ResourceId, cancellationToken))?.Value : null;
             if (resource?.Status == ResourceStatus.Published)
             {
                 published[need.ResourceId] = new ResourceHolder(resource.Id, resource.ProviderId, resource.SharedFrom);
@@ -88,6 +88,6 @@ public sealed class ScenarioSubmissionCheck(
 
     private async Task<bool> IsOrganizationOfKindAsync(string id, OrganizationKind kind, CancellationToken cancellationToken)
     {
-        return ScenarioService.IsSafeId(id) && (await organizations.GetAsync(id, cancellationToken))?.Value.Kind == kind;
+        return ResourceId.IsLookupKey(id) && (await organizations.GetAsync(id, cancellationToken))?.Value.Kind == kind;
     }
 }

@@ -6,6 +6,22 @@ namespace Platform.UnitTests.Http;
 
 public sealed class ResourceIdTests
 {
+    [Theory]
+    [InlineData("res-01jd8x3kq7m4r6t9v2w5y8z1ab", true)]
+    [InlineData("org-provider-1", true)]
+    [InlineData("", false)]
+    [InlineData("a/b", false)]
+    [InlineData("..\\x", false)]
+    [InlineData("x#y", false)]
+    [InlineData("x?y", false)]
+    [InlineData("x\ny", false)]
+    public void IsLookupKey_ValuesFromRequests_OnlyStorableKeysLookedUp(string id, bool expected)
+        => Assert.Equal(expected, Platform.Domain.Common.ResourceId.IsLookupKey(id));
+
+    [Fact]
+    public void IsLookupKey_LongerThan128_NotLookedUp()
+        => Assert.False(Platform.Domain.Common.ResourceId.IsLookupKey(new string('a', 129)));
+
     [Fact]
     public void New_ThenParse_ReturnsTheSameId()
     {
