@@ -204,6 +204,35 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
         }
     }
 
+    public async Task<long?> LengthAsync(string container, string blobPath, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var properties = await blobs.GetBlobContainerClient(container).GetBlobClient(blobPath).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return properties.Value.ContentLength;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new FileNotFoundException($"The library copy '{container}/{blobPath}' is gone.", blobPath, e);
+        }
+    }
+
+    public async Task CopyRangeToAsync(string container, string blobPath, long offset, long length, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        try
+        {
+            var download = await blobs.GetBlobContainerClient(container).GetBlobClient(blobPath)
+                .DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken);
+            await using var content = download.Value.Content;
+            await content.CopyToAsync(destination, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new FileNotFoundException($"The library copy '{container}/{blobPath}' is gone.", blobPath, e);
+        }
+    }
+
     private async Task<BlobContainerClient> ContainerAsync(string name, CancellationToken cancellationToken)
     {
         var container = blobs.GetBlobContainerClient(name);

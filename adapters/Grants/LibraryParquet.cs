@@ -49,7 +49,7 @@ public static class LibraryParquet
         csvBlobPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? csvBlobPath[..^4] + Extension : csvBlobPath + Extension;
 
     /// <summary>Writes <paramref name="csvPath"/> (header = field names) as Parquet typed by <paramref name="fields"/>; returns the row count.</summary>
-    public static long CsvToParquet(string csvPath, string parquetPath, IReadOnlyList<FieldDefinition> fields, int? threads = null)
+    public static long CsvToParquet(string csvPath, string parquetPath, IReadOnlyList<FieldDefinition> fields, int? threads = null, int rowGroupRows = RowGroupRows)
     {
         ArgumentNullException.ThrowIfNull(fields);
         using var connection = Open(threads);
@@ -71,7 +71,7 @@ public static class LibraryParquet
 
         try
         {
-            return Copy(connection, $"SELECT {Select()} FROM {source}", parquetPath);
+            return Copy(connection, $"SELECT {Select()} FROM {source}", parquetPath, rowGroupRows);
         }
         catch (DuckDBException e) when (e.Message.StartsWith("Conversion Error", StringComparison.Ordinal))
         {
@@ -95,7 +95,7 @@ public static class LibraryParquet
             }
         }
 
-        return Copy(connection, $"SELECT {Select()} FROM {source}", parquetPath);
+        return Copy(connection, $"SELECT {Select()} FROM {source}", parquetPath, rowGroupRows);
     }
 
     /// <summary>Writes a Parquet copy back as UTF-8 CSV with a header (the masking worker reads samples from CSV); returns the row count.</summary>
@@ -127,10 +127,10 @@ public static class LibraryParquet
 
     public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private static long Copy(DuckDBConnection connection, string select, string parquetPath)
+    private static long Copy(DuckDBConnection connection, string select, string parquetPath, int rowGroupRows = RowGroupRows)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"COPY ({select}) TO {Literal(parquetPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {RowGroupRows})";
+        command.CommandText = $"COPY ({select}) TO {Literal(parquetPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {rowGroupRows})";
         return command.ExecuteNonQuery();
     }
 

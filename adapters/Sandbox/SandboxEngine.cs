@@ -30,15 +30,21 @@ public sealed class SandboxEngine : ISandboxEngine
     // can quote data values and are not shown for full-mode jobs.
     private static readonly string[] SchemaOnlyErrorKinds = ["Parser Error", "Binder Error", "Catalog Error", "Not implemented Error", "Syntax Error"];
 
+    /// <summary>Below this, a Parquet copy is read whole: one request beats the footer and chunk requests of a ranged read.</summary>
+    public const long DefaultRangedReadMinBytes = 4 * 1024 * 1024;
+
     private readonly string stagingDirectory;
+    private readonly long rangedReadMinBytes;
 
     /// <param name="stagingDirectory">
-    /// Where a table's CSV is copied for the engine to read while loading (deleted before the user's SQL runs);
-    /// the system temp directory by default.
+    /// Where a table's copy is staged for the engine to read (deleted when the job ends, or right after loading when it is
+    /// copied into the job's database); the system temp directory by default.
     /// </param>
-    public SandboxEngine(string? stagingDirectory = null)
+    /// <param name="rangedReadMinBytes">The size from which a Parquet copy is read by column chunks (issue 18).</param>
+    public SandboxEngine(string? stagingDirectory = null, long rangedReadMinBytes = DefaultRangedReadMinBytes)
     {
         this.stagingDirectory = stagingDirectory ?? Path.GetTempPath();
+        this.rangedReadMinBytes = rangedReadMinBytes;
     }
 
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken)
@@ -47,7 +53,6 @@ public sealed class SandboxEngine : ISandboxEngine
         var mode = request.Mode;
         var limits = request.Limits;
         var notes = new List<string>();
-        var loadWatch = Stopwatch.StartNew();
 
         await using var connection = new DuckDBConnection("DataSource=:memory:");
         await connection.OpenAsync(cancellationToken);
@@ -60,25 +65,8 @@ public sealed class SandboxEngine : ISandboxEngine
         Execute(connection, "SET autoload_known_extensions = false");
         Execute(connection, "SET allow_community_extensions = false");
 
-        foreach (var table in request.Tables)
-        {
-            try
-            {
-                await LoadTableAsync(connection, table, notes, cancellationToken);
-            }
-            catch (DuckDBException e) when (IsOutOfMemory(e))
-            {
-                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.MemoryLimitExceeded, $"Loading table '{table.Name}' needed more than the memory limit of {limits.MemoryLimitMb} MiB.", TimeSpan.Zero, loadWatch.Elapsed, notes);
-            }
-            catch (Exception e) when (e is DuckDBException or SandboxLoadException or IOException)
-            {
-                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.LoadFailed, LoadErrorDetail(table, e, mode), TimeSpan.Zero, loadWatch.Elapsed, notes);
-            }
-        }
-
-        var loadElapsed = loadWatch.Elapsed;
-        LockDown(connection);
-
+        // The statement is judged before any data is loaded: parsing needs no data, a refused statement costs no load, and a
+        // full job then loads only the columns its rewritten statement can read (issue 18).
         var watch = Stopwatch.StartNew();
         var gate = StatementGate.PreCheck(request.Sql);
         if (gate.Allowed)
@@ -95,44 +83,94 @@ public sealed class SandboxEngine : ISandboxEngine
 
         if (!gate.Allowed)
         {
-            return SandboxResult.Unreleased(mode, SandboxStatus.Refused, gate.Code, gate.Detail!, watch.Elapsed, loadElapsed, notes);
+            return SandboxResult.Unreleased(mode, SandboxStatus.Refused, gate.Code, gate.Detail!, watch.Elapsed, TimeSpan.Zero, notes);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limits.Timeout);
+        ReleasePlan? plan = null;
+        var analysed = Stopwatch.StartNew();
+        if (mode == SandboxMode.Full)
+        {
+            var analysis = ReleaseAnalysis.Analyse(gate.Ast!, request.Tables, request.Policy.DominanceContributors);
+            if (analysis.Plan is null)
+            {
+                var refused = DisclosureControl.Refused(analysis.Refusals, request.Policy);
+                return SandboxResult.Unreleased(mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(refused), watch.Elapsed, TimeSpan.Zero, notes, refused)
+                    with { CheckElapsed = analysed.Elapsed };
+            }
+
+            plan = analysis.Plan;
+        }
+
+        analysed.Stop();
+        watch.Stop();
+        var staged = new List<string>();
         try
         {
-            return mode == SandboxMode.Sample
-                ? await RunSampleAsync(connection, request, watch, loadElapsed, notes, timeout.Token)
-                : await RunFullAsync(connection, request, gate.Ast!, watch, loadElapsed, notes, timeout.Token);
-        }
-        catch (Exception e) when (IsInterruption(e) && !cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
-        {
-            return FailedOnData(mode, SandboxCodes.TimedOut, $"The query ran longer than the limit of {limits.Timeout.TotalSeconds:0.###} s and was stopped.", watch.Elapsed, loadElapsed, notes);
-        }
-        catch (Exception e) when (IsInterruption(e) && cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("The sandbox job was cancelled.", e, cancellationToken);
-        }
-        catch (DuckDBException e)
-        {
-            var message = FirstLine(e.Message);
-            if (IsOutOfMemory(e))
+            var loadWatch = Stopwatch.StartNew();
+            foreach (var table in request.Tables)
             {
-                return FailedOnData(mode, SandboxCodes.MemoryLimitExceeded, $"The query needed more than the memory limit of {limits.MemoryLimitMb} MiB.", watch.Elapsed, loadElapsed, notes);
+                try
+                {
+                    await LoadTableAsync(connection, table, plan?.FieldsRead(table.Name), staged, notes, cancellationToken);
+                }
+                catch (DuckDBException e) when (IsOutOfMemory(e))
+                {
+                    return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.MemoryLimitExceeded, $"Loading table '{table.Name}' needed more than the memory limit of {limits.MemoryLimitMb} MiB.", TimeSpan.Zero, loadWatch.Elapsed, notes);
+                }
+                catch (Exception e) when (e is DuckDBException or SandboxLoadException or IOException or InvalidDataException)
+                {
+                    return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.LoadFailed, LoadErrorDetail(table, e, mode), TimeSpan.Zero, loadWatch.Elapsed, notes);
+                }
             }
 
-            if (message.StartsWith("Permission Error", StringComparison.Ordinal))
+            var loadElapsed = loadWatch.Elapsed;
+            LockDown(connection, staged);
+            watch.Start();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(limits.Timeout);
+            try
             {
-                return SandboxResult.Unreleased(mode, SandboxStatus.Refused, SandboxCodes.StatementRefused, message, watch.Elapsed, loadElapsed, notes);
+                return plan is null
+                    ? await RunSampleAsync(connection, request, watch, loadElapsed, notes, timeout.Token)
+                    : await RunFullAsync(connection, request, plan, analysed.Elapsed, watch, loadElapsed, notes, timeout.Token);
             }
-
-            if (mode == SandboxMode.Full && !IsSchemaOnly(e.Message))
+            catch (Exception e) when (IsInterruption(e) && !cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
             {
-                return FailedOnData(mode, SandboxCodes.QueryFailed, FirstParagraph(e.Message), watch.Elapsed, loadElapsed, notes);
+                return FailedOnData(mode, SandboxCodes.TimedOut, $"The query ran longer than the limit of {limits.Timeout.TotalSeconds:0.###} s and was stopped.", watch.Elapsed, loadElapsed, notes);
             }
+            catch (Exception e) when (IsInterruption(e) && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The sandbox job was cancelled.", e, cancellationToken);
+            }
+            catch (DuckDBException e)
+            {
+                var message = FirstLine(e.Message);
+                if (IsOutOfMemory(e))
+                {
+                    return FailedOnData(mode, SandboxCodes.MemoryLimitExceeded, $"The query needed more than the memory limit of {limits.MemoryLimitMb} MiB.", watch.Elapsed, loadElapsed, notes);
+                }
 
-            return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.QueryFailed, QueryErrorDetail(e.Message, mode), watch.Elapsed, loadElapsed, notes);
+                if (message.StartsWith("Permission Error", StringComparison.Ordinal))
+                {
+                    return SandboxResult.Unreleased(mode, SandboxStatus.Refused, SandboxCodes.StatementRefused, message, watch.Elapsed, loadElapsed, notes);
+                }
+
+                if (mode == SandboxMode.Full && !IsSchemaOnly(e.Message))
+                {
+                    return FailedOnData(mode, SandboxCodes.QueryFailed, FirstParagraph(e.Message), watch.Elapsed, loadElapsed, notes);
+                }
+
+                return SandboxResult.Unreleased(mode, SandboxStatus.Failed, SandboxCodes.QueryFailed, QueryErrorDetail(e.Message, mode), watch.Elapsed, loadElapsed, notes);
+            }
+        }
+        finally
+        {
+            // The files the job's views read go with the job; the engine lets go of them first.
+            await connection.CloseAsync();
+            foreach (var file in staged)
+            {
+                File.Delete(file);
+            }
         }
     }
 
@@ -175,20 +213,14 @@ public sealed class SandboxEngine : ISandboxEngine
     private static async Task<SandboxResult> RunFullAsync(
         DuckDBConnection connection,
         SandboxRequest request,
-        string ast,
+        ReleasePlan plan,
+        TimeSpan analysisElapsed,
         Stopwatch watch,
         TimeSpan loadElapsed,
         List<string> notes,
         CancellationToken token)
     {
         var checks = Stopwatch.StartNew();
-        var analysis = ReleaseAnalysis.Analyse(ast, request.Tables, request.Policy.DominanceContributors);
-        if (analysis.Plan is not { } plan)
-        {
-            var refused = DisclosureControl.Refused(analysis.Refusals, request.Policy);
-            return SandboxResult.Unreleased(request.Mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(refused), watch.Elapsed, loadElapsed, notes, refused)
-                with { CheckElapsed = checks.Elapsed };
-        }
 
         // The engine writes back the statement the analysis checked, with the platform's companion aggregates appended:
         // what runs is what was judged.
@@ -267,7 +299,7 @@ public sealed class SandboxEngine : ISandboxEngine
             },
             CancellationToken.None);
 
-        var checkElapsed = checks.Elapsed + controlElapsed;
+        var checkElapsed = analysisElapsed + checks.Elapsed + controlElapsed;
         var outcome = control.Complete();
         if (!outcome.Passed)
         {
@@ -318,45 +350,30 @@ public sealed class SandboxEngine : ISandboxEngine
         return released;
     }
 
-    private async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, List<string> notes, CancellationToken cancellationToken)
+    /// <param name="fieldsRead">The granted fields the statement can read (full mode), or null for all of them.</param>
+    /// <param name="staged">Gets the files the job's views keep reading after the load (the lockdown allows only these).</param>
+    private async Task LoadTableAsync(DuckDBConnection connection, SandboxTable table, IReadOnlyList<string>? fieldsRead, List<string> staged, List<string> notes, CancellationToken cancellationToken)
     {
         var parquet = table.Format == LibraryFormat.Parquet;
         var path = Path.Combine(stagingDirectory, $"sandbox-{Guid.NewGuid():N}{(parquet ? LibraryParquet.Extension : ".csv")}");
+        var fields = fieldsRead is null ? table.Fields : table.Fields.Where(f => fieldsRead.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         var loaded = new List<FieldDefinition>();
+        var keep = false;
         try
         {
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                Options = FileOptions.Asynchronous,
-            };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            await using (var file = new FileStream(path, options))
-            {
-                if (table.CopyCsvToAsync is { } copy)
-                {
-                    await copy(file, cancellationToken);
-                }
-                else
-                {
-                    await using var input = await table.OpenCsv(cancellationToken);
-                    await input.CopyToAsync(file, cancellationToken);
-                }
-            }
+            await StageAsync(connection, table, fieldsRead is null || !parquet ? null : fields.Select(f => f.Name).ToList(), path, cancellationToken);
 
             // Issue 18.1: a Parquet copy is read with the engine's Parquet reader, its columns already typed; a CSV copy in
             // the pinned RFC 4180 dialect, every value as text.
             var source = parquet ? LibraryParquet.ParquetSource(path) : LibraryParquet.CsvSource(path);
             var described = LibraryParquet.Describe(connection, source);
+            if (!table.Fields.Any(field => described.Any(h => string.Equals(h.Name, field.Name, StringComparison.OrdinalIgnoreCase))))
+            {
+                throw new SandboxLoadException($"None of the granted fields of table '{table.Name}' are present in its data.");
+            }
 
             var columns = new List<(FieldDefinition Field, string Header, string Type)>();
-            foreach (var field in table.Fields)
+            foreach (var field in fields)
             {
                 var header = described.FirstOrDefault(h => string.Equals(h.Name, field.Name, StringComparison.OrdinalIgnoreCase));
                 if (header.Name is null)
@@ -369,9 +386,28 @@ public sealed class SandboxEngine : ISandboxEngine
                 columns.Add((field, header.Name, header.Type));
             }
 
+            // Issue 18: a Parquet copy whose columns already have their declared types is not copied into the job's database
+            // at all: a view reads the staged file (the only file the lockdown lets the engine open) straight into the query.
+            // A table without a subject key counts records by row number (the release checks' rowid).
+            if (parquet && columns.All(column => column.Type == LibraryParquet.DescribedType(column.Field.Type)))
+            {
+                var select = columns.Select(column => $"{Quote(column.Header)} AS {Quote(column.Field.Name)}").ToList();
+                var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => string.Equals(f.Name, subject, StringComparison.OrdinalIgnoreCase));
+                if ((!keyed || select.Count == 0) && !loaded.Any(f => string.Equals(f.Name, "rowid", StringComparison.OrdinalIgnoreCase)))
+                {
+                    select.Add("file_row_number AS rowid");
+                }
+
+                Execute(connection, $"CREATE VIEW {Quote(table.Name)} AS SELECT {string.Join(", ", select)} FROM read_parquet({LibraryParquet.Literal(path)}, file_row_number = true)");
+                staged.Add(path);
+                keep = true;
+                return;
+            }
+
             if (loaded.Count == 0)
             {
-                throw new SandboxLoadException($"None of the granted fields of table '{table.Name}' are present in its data.");
+                Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT NULL::INTEGER AS \"__sdc_empty\" FROM {source}");
+                return;
             }
 
             // Only the granted columns are ever copied out of the file. One pass casts every column to its declared type
@@ -394,7 +430,10 @@ public sealed class SandboxEngine : ISandboxEngine
         }
         finally
         {
-            File.Delete(path);
+            if (!keep)
+            {
+                File.Delete(path);
+            }
         }
 
         var typed = TypedColumns(connection, table, loaded, notes);
@@ -403,6 +442,46 @@ public sealed class SandboxEngine : ISandboxEngine
             : Quote(field.Name));
         Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", casts)} FROM {Quote(StagingTable)}");
         Execute(connection, $"DROP TABLE {Quote(StagingTable)}");
+    }
+
+    /// <summary>
+    /// Copies the table's data into <paramref name="path"/>: only the footer and the chunks of <paramref name="parquetColumns"/>
+    /// when the copy is Parquet, the store reads ranges and the copy is large enough for that to pay (issue 18); else whole.
+    /// </summary>
+    private async Task StageAsync(DuckDBConnection connection, SandboxTable table, IReadOnlyList<string>? parquetColumns, string path, CancellationToken cancellationToken)
+    {
+        if (parquetColumns is not null && table.Ranges is { } ranges)
+        {
+            var length = await ranges.LengthAsync(cancellationToken);
+            if (length >= rangedReadMinBytes)
+            {
+                await ParquetColumnFetch.FetchAsync(connection, ranges, length, path, parquetColumns, cancellationToken);
+                return;
+            }
+        }
+
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var file = new FileStream(path, options);
+        if (table.CopyCsvToAsync is { } copy)
+        {
+            await copy(file, cancellationToken);
+        }
+        else
+        {
+            await using var input = await table.OpenCsv(cancellationToken);
+            await input.CopyToAsync(file, cancellationToken);
+        }
     }
 
     /// <summary>A column as text (a CSV column already is).</summary>
@@ -444,8 +523,14 @@ public sealed class SandboxEngine : ISandboxEngine
 
     private static string SqlType(FieldType type) => LibraryParquet.SqlType(type);
 
-    private static void LockDown(DuckDBConnection connection)
+    private static void LockDown(DuckDBConnection connection, IReadOnlyList<string> staged)
     {
+        if (staged.Count > 0)
+        {
+            // The job's own staged copies stay readable to its views; no other file.
+            Execute(connection, $"SET allowed_paths = [{string.Join(", ", staged.Select(LibraryParquet.Literal))}]");
+        }
+
         Execute(connection, "SET enable_external_access = false");
         Execute(connection, "SET lock_configuration = true");
     }

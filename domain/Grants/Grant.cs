@@ -179,4 +179,14 @@ public interface IAuthorizedDataLibrary
         await using var source = await OpenReadAsync(container, blobPath, cancellationToken);
         await source.CopyToAsync(destination, cancellationToken);
     }
+
+    /// <summary>
+    /// The stored byte length of a copy, or null when this store cannot read ranges (the sandbox then copies it whole);
+    /// <see cref="FileNotFoundException"/> when it is gone.
+    /// </summary>
+    Task<long?> LengthAsync(string container, string blobPath, CancellationToken cancellationToken = default) => Task.FromResult<long?>(null);
+
+    /// <summary>Copies <paramref name="length"/> stored bytes from <paramref name="offset"/> into <paramref name="destination"/> (issue 18: the sandbox reads only the column chunks a statement uses).</summary>
+    Task CopyRangeToAsync(string container, string blobPath, long offset, long length, Stream destination, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException("This library store cannot read ranges.");
 }

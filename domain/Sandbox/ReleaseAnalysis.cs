@@ -68,6 +68,16 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> UsedFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>
+    /// The granted fields the platform's companions read besides <see cref="UsedFields"/> (the subject keys), per table name:
+    /// with <see cref="UsedFields"/>, every column the rewritten statement can touch, so the engine loads only these (issue 18).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> CompanionFields { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The granted fields <see cref="Statement"/> and <see cref="CheapStatement"/> may read from table <paramref name="table"/>.</summary>
+    public IReadOnlyList<string> FieldsRead(string table) =>
+        [.. (UsedFields.GetValueOrDefault(table) ?? []).Concat(CompanionFields.GetValueOrDefault(table) ?? []).Distinct(StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>The statement has an ORDER BY: its rows' order is the user's, not the platform's to choose.</summary>
     public bool Ordered { get; init; }
 }
@@ -163,6 +173,7 @@ public static class ReleaseAnalysis
             var plan = analysis.Run(node) with
             {
                 UsedFields = analysis.Used.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value.ToList(), StringComparer.Ordinal),
+                CompanionFields = analysis.CompanionReads.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value.ToList(), StringComparer.Ordinal),
                 Ordered = analysis.Ordered,
             };
             var exact = root.ToJsonString(SpliceOptions);
@@ -207,6 +218,9 @@ public static class ReleaseAnalysis
 
         /// <summary>Every granted column a reference of the user's statement resolved to, per table name.</summary>
         public SortedDictionary<string, SortedSet<string>> Used { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Granted columns only the platform's companions read (subject keys), per table name.</summary>
+        public SortedDictionary<string, SortedSet<string>> CompanionReads { get; } = new(StringComparer.Ordinal);
 
         public bool Ordered { get; private set; }
 
@@ -369,6 +383,12 @@ public static class ReleaseAnalysis
             var table = scope[alias];
             var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => Same(f.Name, subject));
             var ordinal = Companion(AggregateNode("count", [ColumnRef(alias, keyed ? table.EffectiveSubjectKey! : "rowid")], feeding, true), tag);
+            if (keyed)
+            {
+                var reads = CompanionReads.TryGetValue(table.Name, out var known) ? known : CompanionReads[table.Name] = new SortedSet<string>(StringComparer.Ordinal);
+                reads.Add(table.Fields.First(f => Same(f.Name, table.EffectiveSubjectKey!)).Name);
+            }
+
             if (scope.Count == 1 && (!keyed || table.MaxRecordsPerSubject is >= 1))
             {
                 CheapCompanions[ordinal] = keyed ? table.MaxRecordsPerSubject!.Value : 1;

@@ -64,6 +64,11 @@ public sealed class SandboxStatementRunner(
         {
             CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
             Format = job.Mode == SandboxMode.Full ? table.Format : LibraryFormat.Csv,
+            Ranges = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet
+                ? new SandboxTableRanges(
+                    async token => await library.LengthAsync(table.Container, table.BlobPath, token) ?? -1,
+                    (offset, length, destination, token) => library.CopyRangeToAsync(table.Container, table.BlobPath, offset, length, destination, token))
+                : null,
             Policies = SandboxGrantTables.PoliciesOf(table),
             SubjectKey = table.SubjectKey,
             MaxRecordsPerSubject = table.MaxRecordsPerSubject,

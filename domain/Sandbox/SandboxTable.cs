@@ -24,6 +24,12 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     public Grants.LibraryFormat Format { get; init; } = Grants.LibraryFormat.Csv;
 
     /// <summary>
+    /// Ranged reads of the stored copy (issue 18): with them the engine fetches only the parts of a Parquet copy that the
+    /// statement's columns live in (its footer, then those column chunks) instead of the whole file.
+    /// </summary>
+    public SandboxTableRanges? Ranges { get; init; }
+
+    /// <summary>
     /// The column policy of each granted field as the grant records it (issue 14 item 1); a field missing here gets the
     /// policy derived from its catalogue facts (<see cref="ColumnPolicies.Derive(FieldDefinition)"/>).
     /// </summary>
@@ -95,3 +101,8 @@ public interface ISandboxEngine
     /// </summary>
     Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken cancellationToken);
 }
+
+/// <summary>The byte length of a stored copy (negative when the store cannot read ranges) and a way to copy one range of it (issue 18: column pruning of Parquet copies).</summary>
+public sealed record SandboxTableRanges(
+    Func<CancellationToken, Task<long>> LengthAsync,
+    Func<long, long, Stream, CancellationToken, Task> CopyRangeToAsync);

@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using Platform.Adapters.Grants;
+using Platform.Adapters.Sandbox;
+using Platform.Domain.Catalog;
+using Platform.Domain.Grants;
+using Platform.Domain.Sandbox;
+using Xunit;
+using static Platform.UnitTests.Sandbox.SandboxTestData;
+
+namespace Platform.UnitTests.Sandbox;
+
+/// <summary>
+/// Issue 18 (column pruning): a full job reads only the footer and the column chunks its rewritten statement can touch from
+/// a Parquet copy, the job's view reads that sparse file, and the released result is the one a whole copy gives.
+/// </summary>
+public sealed class ParquetColumnFetchTests : IDisposable
+{
+    private static readonly IReadOnlyList<FieldDefinition> Fields =
+    [
+        Field("region"),
+        Field("industry"),
+        Field("amount", FieldClassification.Internal, FieldType.Decimal),
+        Field("employees", FieldClassification.Internal, FieldType.Integer),
+        Field("registered_on", FieldClassification.Public, FieldType.Date),
+        new("mobile", FieldType.String, FieldClassification.Personal, FieldGrade.General, IdentifierKind.Mobile, false),
+        Field("note", FieldClassification.Internal),
+    ];
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("parquet-fetch-").FullName;
+    private readonly string _staging = Directory.CreateTempSubdirectory("parquet-staging-").FullName;
+
+    public void Dispose()
+    {
+        Directory.Delete(_directory, recursive: true);
+        Directory.Delete(_staging, recursive: true);
+    }
+
+    public static TheoryData<string> Statements => new()
+    {
+        "SELECT region, count(*) AS n, sum(amount) AS total, avg(amount) AS mean FROM t GROUP BY region ORDER BY region",
+        "SELECT region, industry, count(*) AS n, avg(employees) AS e, max(amount) AS top FROM t WHERE registered_on >= DATE '2020-01-01' AND amount > 50 GROUP BY region, industry ORDER BY region, industry",
+        "SELECT industry, count(*) AS n, quantile_cont(amount, 0.5) AS median, median(employees) AS m FROM t GROUP BY industry ORDER BY industry",
+        "SELECT count(DISTINCT mobile) AS people, count(*) AS n FROM t WHERE region = '武汉市'",
+    };
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public async Task Full_RangedReadOfParquetCopy_SameResultAsWholeCopy(string sql)
+    {
+        var parquet = WriteCopy(60_000);
+        var fetched = new ConcurrentBag<(long Offset, long Length)>();
+
+        var whole = await RunFull(sql, Whole(parquet), long.MaxValue);
+        var ranged = await RunFull(sql, Ranged(parquet, fetched), 0);
+
+        Assert.True(whole.Released, whole.Detail);
+        Assert.True(ranged.Released, ranged.Detail);
+        Assert.Equal(whole.Columns, ranged.Columns);
+        Assert.Equal(whole.Rows, ranged.Rows);
+        Assert.NotEmpty(ranged.Rows);
+        Assert.True(fetched.Sum(r => r.Length) < new FileInfo(parquet).Length, "a ranged read fetched the whole copy");
+    }
+
+    [Fact]
+    public async Task Full_RangedReadOfParquetCopy_FetchesNoChunkOfAColumnNotRead()
+    {
+        var parquet = WriteCopy(120_000, rowGroupRows: 40_000);
+        var fetched = new ConcurrentBag<(long Offset, long Length)>();
+
+        var result = await RunFull("SELECT region, count(*) AS n, sum(amount) AS total FROM t GROUP BY region", Ranged(parquet, fetched), 0);
+
+        Assert.True(result.Released, result.Detail);
+        var chunks = Chunks(parquet);
+        // Chunks of unread columns between read ones may come along when they are smaller than the gap worth a request of
+        // its own; the large ones (the free-text notes here) must not.
+        Assert.True(chunks.Count(c => c.Column == "note" && c.Length > 256 * 1024) >= 2, "the test copy should have several large chunks of an unread column");
+        // The footer is read as the file's last 64 KiB, which may hold the end of the last chunk.
+        var length = new FileInfo(parquet).Length;
+        var requested = fetched.Where(r => r.Offset + r.Length < length).ToList();
+        foreach (var chunk in chunks.Where(c => c.Column is "note"))
+        {
+            Assert.DoesNotContain(requested, r => r.Offset < chunk.Offset + chunk.Length && chunk.Offset < r.Offset + r.Length);
+        }
+
+        foreach (var chunk in chunks.Where(c => c.Column is "region" or "amount"))
+        {
+            Assert.Contains(fetched, r => r.Offset <= chunk.Offset && chunk.Offset + chunk.Length <= r.Offset + r.Length);
+        }
+    }
+
+    [Fact]
+    public async Task Full_StatementRefusedByTheAnalysis_LoadsNothing()
+    {
+        var touched = 0;
+        var table = new SandboxTable("t", Fields, _ => { Interlocked.Increment(ref touched); throw new InvalidOperationException("loaded"); })
+        {
+            Format = LibraryFormat.Parquet,
+            Ranges = new SandboxTableRanges(_ => { Interlocked.Increment(ref touched); return Task.FromResult(1L << 30); }, (_, _, _, _) => throw new InvalidOperationException("loaded")),
+        };
+
+        var result = await RunFull("SELECT mobile, count(*) AS n FROM t GROUP BY mobile", table, 0);
+
+        Assert.Equal(SandboxStatus.Withheld, result.Status);
+        Assert.Equal(0, touched);
+        Assert.Equal(TimeSpan.Zero, result.LoadElapsed);
+    }
+
+    [Fact]
+    public async Task Full_ParquetCopyReadThroughAView_StagedFileGoneAfterTheJob()
+    {
+        var parquet = WriteCopy(5_000);
+
+        var result = await RunFull("SELECT region, count(*) AS n FROM t GROUP BY region", Ranged(parquet, []), 0);
+
+        Assert.True(result.Released, result.Detail);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_staging));
+    }
+
+    [Fact]
+    public void Merge_NearbyRangesAndFooter_OneRequestPerRunCutAtTheFooter()
+    {
+        var merged = ParquetColumnFetch.Merge([(1000, 100), (0, 500), (600, 100), (10_000_000, 100), (19_999_000, 5_000)], 20_000_000);
+
+        Assert.Equal([(0L, 1100L), (10_000_000L, 100L), (19_999_000L, 1000L)], merged);
+    }
+
+    private Task<SandboxResult> RunFull(string sql, SandboxTable table, long rangedReadMinBytes) =>
+        new SandboxEngine(_staging, rangedReadMinBytes).RunAsync(new SandboxRequest([table], sql, SandboxMode.Full, Limits, new OutputCheckPolicy(10)), CancellationToken.None);
+
+    private static SandboxTable Whole(string parquet) =>
+        new("t", Fields, _ => Task.FromResult<Stream>(new MemoryStream(File.ReadAllBytes(parquet)))) { Format = LibraryFormat.Parquet };
+
+    private static SandboxTable Ranged(string parquet, ConcurrentBag<(long, long)> fetched) => Whole(parquet) with
+    {
+        Ranges = new SandboxTableRanges(
+            _ => Task.FromResult(new FileInfo(parquet).Length),
+            async (offset, length, destination, token) =>
+            {
+                fetched.Add((offset, length));
+                var bytes = new byte[length];
+                await using var file = File.OpenRead(parquet);
+                file.Position = offset;
+                await file.ReadExactlyAsync(bytes, token);
+                await destination.WriteAsync(bytes, token);
+            }),
+    };
+
+    /// <summary>A copy as provisioning writes it (row groups of 10,000 rows here, so that it has several).</summary>
+    private string WriteCopy(int rows, int rowGroupRows = 10_000)
+    {
+        var csv = new StringBuilder("region,industry,amount,employees,registered_on,mobile,note\n");
+        string[] regions = ["武汉市", "宜昌市", "襄阳市"];
+        string[] industries = ["制造业", "建筑业", "信息技术"];
+        var random = new Random(7);
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{regions[i % 3]},{industries[(i / 3) % 3]},{random.Next(1, 100_000) / 100.0},{random.Next(1, 500)},{new DateOnly(2010, 1, 1).AddDays(random.Next(5000)):yyyy-MM-dd},mob_{random.NextInt64():x16},备注{random.NextInt64():x16}{random.Next()}\n");
+        }
+
+        var csvPath = Path.Combine(_directory, $"{Guid.NewGuid():N}.csv");
+        var parquet = Path.ChangeExtension(csvPath, ".parquet");
+        File.WriteAllText(csvPath, csv.ToString(), new UTF8Encoding(false));
+        LibraryParquet.CsvToParquet(csvPath, parquet, Fields, threads: 1, rowGroupRows: rowGroupRows);
+        return parquet;
+    }
+
+    private static List<(string Column, long Offset, long Length)> Chunks(string parquet)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT path_in_schema, coalesce(nullif(dictionary_page_offset, 0), data_page_offset), total_compressed_size FROM parquet_metadata({LibraryParquet.Literal(parquet)})";
+        using var reader = command.ExecuteReader();
+        var chunks = new List<(string, long, long)>();
+        while (reader.Read())
+        {
+            chunks.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return chunks;
+    }
+}
