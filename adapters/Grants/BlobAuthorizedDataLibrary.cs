@@ -47,7 +47,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
         return result;
     }
 
-    public async Task<LibraryCopyResult> WriteColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, Func<Stream, CancellationToken, Task<LibraryCopyResult>> write, CancellationToken cancellationToken = default)
+    public async Task<LibraryCopyResult> WriteColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, string? subjectKey, Func<Stream, CancellationToken, Task<LibraryCopyResult>> write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
         var csv = TempPath(".csv");
@@ -59,7 +59,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
                 written = await write(file, cancellationToken);
             }
 
-            return await StoreParquetAsync(container, LibraryParquet.ParquetPathFor(csvBlobPath), csv, fields, written.MalformedRowCount, cancellationToken);
+            return await StoreParquetAsync(container, LibraryParquet.ParquetPathFor(csvBlobPath), csv, fields, subjectKey, written.MalformedRowCount, cancellationToken);
         }
         finally
         {
@@ -67,7 +67,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
         }
     }
 
-    public async Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
+    public async Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, string? subjectKey, CancellationToken cancellationToken = default)
     {
         var csv = TempPath(".csv");
         try
@@ -77,7 +77,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
                 await CopyToAsync(container, csvBlobPath, file, cancellationToken);
             }
 
-            return await StoreParquetAsync(container, LibraryParquet.ParquetPathFor(csvBlobPath), csv, fields, 0, cancellationToken);
+            return await StoreParquetAsync(container, LibraryParquet.ParquetPathFor(csvBlobPath), csv, fields, subjectKey, 0, cancellationToken);
         }
         finally
         {
@@ -119,12 +119,13 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
         }
     }
 
-    private async Task<LibraryCopyResult> StoreParquetAsync(string container, string blobPath, string csv, IReadOnlyList<FieldDefinition> fields, long malformed, CancellationToken cancellationToken)
+    private async Task<LibraryCopyResult> StoreParquetAsync(string container, string blobPath, string csv, IReadOnlyList<FieldDefinition> fields, string? subjectKey, long malformed, CancellationToken cancellationToken)
     {
         var parquet = TempPath(LibraryParquet.Extension);
         try
         {
             var rows = await Task.Run(() => LibraryParquet.CsvToParquet(csv, parquet, fields), cancellationToken);
+            var mostPerSubject = subjectKey is null ? null : await Task.Run(() => LibraryParquet.IndexSubjects(parquet, subjectKey), cancellationToken);
             string sha256;
             await using (var file = File.OpenRead(parquet))
             {
@@ -143,7 +144,10 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
                 },
                 TransferOptions = new StorageTransferOptions { InitialTransferSize = RangeBytes, MaximumTransferSize = RangeBytes, MaximumConcurrency = ParallelRanges },
             }, cancellationToken);
-            return new LibraryCopyResult(sha256, new FileInfo(parquet).Length, rows, malformed) { Format = LibraryFormat.Parquet, BlobPath = blobPath };
+            return new LibraryCopyResult(sha256, new FileInfo(parquet).Length, rows, malformed)
+            {
+                Format = LibraryFormat.Parquet, BlobPath = blobPath, SubjectIndexed = mostPerSubject is not null, MaxRecordsPerSubject = mostPerSubject,
+            };
         }
         finally
         {

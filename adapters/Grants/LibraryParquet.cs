@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using Platform.Domain.Catalog;
+using Platform.Domain.Grants;
 
 namespace Platform.Adapters.Grants;
 
@@ -98,12 +99,61 @@ public static class LibraryParquet
         return Copy(connection, $"SELECT {Select()} FROM {source}", parquetPath, rowGroupRows);
     }
 
+    /// <summary>
+    /// Issue 14 (M5.1): rewrites the copy at <paramref name="parquetPath"/> with the platform's subject index column
+    /// (<see cref="SubjectIndex"/>) for <paramref name="subjectKey"/>, rows in their order; returns the most records of one
+    /// subject (1 when none has a subject), or null when the copy has no such column (nothing is written then).
+    /// </summary>
+    public static long? IndexSubjects(string parquetPath, string subjectKey, int? threads = null, int rowGroupRows = RowGroupRows)
+    {
+        ArgumentNullException.ThrowIfNull(subjectKey);
+        using var connection = Open(threads);
+        var source = $"read_parquet({Literal(parquetPath)}, file_row_number = true)";
+        var columns = Describe(connection, ParquetSource(parquetPath));
+        var header = columns.FirstOrDefault(c => string.Equals(c.Name, subjectKey, StringComparison.OrdinalIgnoreCase)).Name;
+        if (header is null || columns.Any(c => c.Name == SubjectIndex.Column))
+        {
+            return null;
+        }
+
+        // An empty value is no subject, as the pseudonymiser leaves it; subjects with more than one record get 1, 2, ... in
+        // the order of their pseudonyms, the others 0.
+        var key = $"NULLIF(CAST(src.{Quote(header)} AS VARCHAR), '')";
+        var indexed = parquetPath + ".indexed";
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText =
+                $"COPY (WITH src AS (SELECT * FROM {source}), " +
+                $"counts AS (SELECT {key} AS subject, count(*) AS records FROM src WHERE {key} IS NOT NULL GROUP BY 1), " +
+                "repeated AS (SELECT subject, row_number() OVER (ORDER BY subject) AS id FROM counts WHERE records > 1) " +
+                $"SELECT src.* EXCLUDE (file_row_number), CAST(CASE WHEN {key} IS NULL THEN NULL ELSE coalesce(repeated.id, 0) END AS BIGINT) AS {Quote(SubjectIndex.Column)} " +
+                $"FROM src LEFT JOIN repeated ON {key} = repeated.subject ORDER BY src.file_row_number) " +
+                $"TO {Literal(indexed)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {rowGroupRows})";
+            command.ExecuteNonQuery();
+        }
+
+        long most;
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT coalesce(max(records), 1) FROM (SELECT count(*) AS records FROM {ParquetSource(indexed)} " +
+                                  $"WHERE {Quote(SubjectIndex.Column)} > 0 GROUP BY {Quote(SubjectIndex.Column)})";
+            most = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        File.Move(indexed, parquetPath, overwrite: true);
+        return most;
+    }
+
+    /// <summary>The columns of a copy a reader outside the sandbox sees: all but the platform's subject index.</summary>
+    private static string DataColumns(DuckDBConnection connection, string source) =>
+        Describe(connection, source).Any(c => c.Name == SubjectIndex.Column) ? $"* EXCLUDE ({Quote(SubjectIndex.Column)})" : "*";
+
     /// <summary>Writes a Parquet copy back as UTF-8 CSV with a header (the masking worker reads samples from CSV); returns the row count.</summary>
     public static long ParquetToCsv(string parquetPath, string csvPath, int? threads = null)
     {
         using var connection = Open(threads);
         using var command = connection.CreateCommand();
-        command.CommandText = $"COPY (SELECT * FROM {ParquetSource(parquetPath)}) TO {Literal(csvPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')";
+        command.CommandText = $"COPY (SELECT {DataColumns(connection, ParquetSource(parquetPath))} FROM {ParquetSource(parquetPath)}) TO {Literal(csvPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')";
         return command.ExecuteNonQuery();
     }
 

@@ -359,9 +359,12 @@ public sealed class SandboxEngine : ISandboxEngine
         var fields = fieldsRead is null ? table.Fields : table.Fields.Where(f => fieldsRead.Contains(f.Name, StringComparer.OrdinalIgnoreCase)).ToList();
         var loaded = new List<FieldDefinition>();
         var keep = false;
+        var indexColumn = string.Empty;
         try
         {
-            await StageAsync(connection, table, fieldsRead is null || !parquet ? null : fields.Select(f => f.Name).ToList(), path, cancellationToken);
+            // The platform's subject index (Grants.SubjectIndex) is read only by the release checks' companions.
+            var index = parquet && fieldsRead is not null && fieldsRead.Contains(SubjectIndex.Column, StringComparer.Ordinal);
+            await StageAsync(connection, table, fieldsRead is null || !parquet ? null : [.. fields.Select(f => f.Name), .. index ? [SubjectIndex.Column] : Array.Empty<string>()], path, cancellationToken);
 
             // Issue 18.1: a Parquet copy is read with the engine's Parquet reader, its columns already typed; a CSV copy in
             // the pinned RFC 4180 dialect, every value as text.
@@ -392,6 +395,7 @@ public sealed class SandboxEngine : ISandboxEngine
             if (parquet && columns.All(column => column.Type == LibraryParquet.DescribedType(column.Field.Type)))
             {
                 var select = columns.Select(column => $"{Quote(column.Header)} AS {Quote(column.Field.Name)}").ToList();
+                select.AddRange(IndexColumn(index, described));
                 var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => string.Equals(f.Name, subject, StringComparison.OrdinalIgnoreCase));
                 if ((!keyed || select.Count == 0) && !loaded.Any(f => string.Equals(f.Name, "rowid", StringComparison.OrdinalIgnoreCase)))
                 {
@@ -416,7 +420,9 @@ public sealed class SandboxEngine : ISandboxEngine
             // text. Both give the same table when every value parses.
             var typedInOnePass = columns.Select(column => column.Type == LibraryParquet.DescribedType(column.Field.Type)
                 ? $"{Quote(column.Header)} AS {Quote(column.Field.Name)}"
-                : $"CAST(NULLIF({AsText(column.Header, column.Type)}, '') AS {SqlType(column.Field.Type)}) AS {Quote(column.Field.Name)}");
+                : $"CAST(NULLIF({AsText(column.Header, column.Type)}, '') AS {SqlType(column.Field.Type)}) AS {Quote(column.Field.Name)}")
+                .Concat(IndexColumn(index, described));
+            indexColumn = string.Concat(IndexColumn(index, described).Select(column => ", " + column));
             try
             {
                 Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", typedInOnePass)} FROM {source}");
@@ -426,7 +432,7 @@ public sealed class SandboxEngine : ISandboxEngine
             {
             }
 
-            Execute(connection, $"CREATE TABLE {Quote(StagingTable)} AS SELECT {string.Join(", ", columns.Select(c => $"{AsText(c.Header, c.Type)} AS {Quote(c.Field.Name)}"))} FROM {source}");
+            Execute(connection, $"CREATE TABLE {Quote(StagingTable)} AS SELECT {string.Join(", ", columns.Select(c => $"{AsText(c.Header, c.Type)} AS {Quote(c.Field.Name)}"))}{indexColumn} FROM {source}");
         }
         finally
         {
@@ -440,7 +446,7 @@ public sealed class SandboxEngine : ISandboxEngine
         var casts = loaded.Select(field => typed.Contains(field)
             ? $"CAST(NULLIF({Quote(field.Name)}, '') AS {SqlType(field.Type)}) AS {Quote(field.Name)}"
             : Quote(field.Name));
-        Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", casts)} FROM {Quote(StagingTable)}");
+        Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", casts)}{indexColumn} FROM {Quote(StagingTable)}");
         Execute(connection, $"DROP TABLE {Quote(StagingTable)}");
     }
 
@@ -483,6 +489,10 @@ public sealed class SandboxEngine : ISandboxEngine
             await input.CopyToAsync(file, cancellationToken);
         }
     }
+
+    /// <summary>The subject index column when the checks read it and the copy has it (Grants.SubjectIndex).</summary>
+    private static IEnumerable<string> IndexColumn(bool wanted, List<(string Name, string Type)> described) =>
+        wanted && described.Any(h => h.Name == SubjectIndex.Column) ? [Quote(SubjectIndex.Column)] : [];
 
     /// <summary>A column as text (a CSV column already is).</summary>
     private static string AsText(string header, string type) => type == "VARCHAR" ? Quote(header) : $"CAST({Quote(header)} AS VARCHAR)";

@@ -62,6 +62,9 @@ public sealed record GrantTable(
     /// <summary>The most records one subject has in the copy (counted at provisioning); null when unknown or without subjects.</summary>
     public long? MaxRecordsPerSubject { get; init; }
 
+    /// <summary>The copy carries the subject index column (<see cref="SubjectIndex"/>); false on copies made before it.</summary>
+    public bool SubjectIndexed { get; init; }
+
     /// <summary>
     /// How the copy at <see cref="BlobPath"/> is stored (issue 18.1): Parquet typed by the catalogue since the columnar
     /// library; CSV on grants provisioned before it (absent on those records), until converted.
@@ -131,6 +134,25 @@ public sealed record LibraryCopyResult(string Sha256, long Bytes, long RowCount,
 
     /// <summary>Where the copy was stored when the store chose another name than asked for (a Parquet copy ends in <c>.parquet</c>).</summary>
     public string? BlobPath { get; init; }
+
+    /// <summary>The copy carries the platform's subject index column (<see cref="SubjectIndex.Column"/>); issue 14 item 2.</summary>
+    public bool SubjectIndexed { get; init; }
+
+    /// <summary>The most records one subject has in the copy, when the store counted it (with the subject index).</summary>
+    public long? MaxRecordsPerSubject { get; init; }
+}
+
+/// <summary>
+/// Issue 14 item 2 and the Measure of issue 14 (M5.1): the library copy of a table with a subject key carries one more
+/// column, written by the platform at provisioning and never granted, that makes exact per-cell subject counts cheap.
+/// It is null where the record has no subject, 0 where its subject has exactly one record in the copy (nearly always),
+/// and otherwise a small number shared by all the records of that subject. The distinct subjects behind a cell are then
+/// <c>count(*) FILTER (index = 0) + count(DISTINCT index) FILTER (index &gt; 0)</c>: exact, with the costly distinct
+/// count over the few records of subjects that appear more than once, and without reading the pseudonyms.
+/// </summary>
+public static class SubjectIndex
+{
+    public const string Column = "__subject";
 }
 
 /// <summary>
@@ -150,14 +172,15 @@ public interface IAuthorizedDataLibrary
     /// <paramref name="fields"/> (issue 18.1); the result says the format and path it was stored under. A store without a
     /// columnar form keeps the CSV.
     /// </summary>
-    Task<LibraryCopyResult> WriteColumnarAsync(string container, string csvBlobPath, IReadOnlyList<Catalog.FieldDefinition> fields, Func<Stream, CancellationToken, Task<LibraryCopyResult>> write, CancellationToken cancellationToken = default)
+    /// <param name="subjectKey">The field whose values are the data subjects; the columnar form then carries the subject index (<see cref="SubjectIndex"/>).</param>
+    Task<LibraryCopyResult> WriteColumnarAsync(string container, string csvBlobPath, IReadOnlyList<Catalog.FieldDefinition> fields, string? subjectKey, Func<Stream, CancellationToken, Task<LibraryCopyResult>> write, CancellationToken cancellationToken = default)
         => WriteAsync(container, csvBlobPath, write, cancellationToken);
 
     /// <summary>
     /// Rewrites an existing CSV copy in the columnar form (the one-off conversion of issue 18.1), leaving the CSV in place;
     /// null when the store has no columnar form. Repeating it writes the same file again.
     /// </summary>
-    Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<Catalog.FieldDefinition> fields, CancellationToken cancellationToken = default)
+    Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<Catalog.FieldDefinition> fields, string? subjectKey, CancellationToken cancellationToken = default)
         => Task.FromResult<LibraryCopyResult?>(null);
 
     /// <summary>Removes a copy (a CSV copy once its columnar form is recorded on the grant); nothing when it is gone.</summary>

@@ -46,7 +46,8 @@ public sealed class GrantLibraryConversion(IGrantStore store, IAuthorizedDataLib
                 continue;
             }
 
-            var copy = await library.ConvertToColumnarAsync(table.Container, table.BlobPath, SandboxGrantTables.FieldsOf(table), cancellationToken);
+            var fields = SandboxGrantTables.FieldsOf(table);
+            var copy = await library.ConvertToColumnarAsync(table.Container, table.BlobPath, fields, table.SubjectKey ?? ColumnPolicies.SubjectKeyOf(fields), cancellationToken);
             if (copy is null)
             {
                 throw new DomainException(FailureKind.Conflict, NotConvertibleCode, "This library store keeps copies as CSV only.");
@@ -58,7 +59,11 @@ public sealed class GrantLibraryConversion(IGrantStore store, IAuthorizedDataLib
                 throw new InvalidOperationException($"Converting table '{table.Name}' of grant '{grantId}' read {copy.RowCount} rows; the grant records {table.RowCount}.");
             }
 
-            var after = table with { BlobPath = copy.BlobPath ?? table.BlobPath, Sha256 = copy.Sha256, Format = copy.Format };
+            var after = table with
+            {
+                BlobPath = copy.BlobPath ?? table.BlobPath, Sha256 = copy.Sha256, Format = copy.Format,
+                SubjectIndexed = copy.SubjectIndexed, MaxRecordsPerSubject = copy.MaxRecordsPerSubject ?? table.MaxRecordsPerSubject,
+            };
             tables.Add(after);
             converted.Add((table, after));
         }

@@ -37,18 +37,15 @@ public sealed class GrantTableProvisioner(
         var sources = columns.Select(c => c.Source).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var sourceOf = columns.Select(c => sources.FindIndex(s => string.Equals(s, c.Source, StringComparison.OrdinalIgnoreCase))).ToArray();
         var subjectKey = ColumnPolicies.SubjectKeyOf(columns.Select(c => c.Field));
-        var subjectColumn = subjectKey is null ? -1 : columns.ToList().FindIndex(c => c.Field.Name == subjectKey);
-        long? maxRecordsPerSubject = null;
 
         // M4.3: only the approved fields are copied; the provider's file itself never leaves its area. Issue 14 item 0:
         // identifiers enter the library only as keyed per-agreement pseudonyms, derived attributes only where requested.
         // Issue 18.1: the store keeps the copy columnar (Parquet typed by the catalogue), so a sandbox job does not parse CSV.
-        var copy = await library.WriteColumnarAsync(container, blobPath, columns.Select(c => c.Field).ToList(), async (output, token) =>
+        // Issue 14: the store also writes the subject index and counts the most records of one subject (M5.1).
+        var copy = await library.WriteColumnarAsync(container, blobPath, columns.Select(c => c.Field).ToList(), subjectKey, async (output, token) =>
         {
             // Issue 18.3: rows are projected on every core, each worker with its own keyed-hash state (reused for every value).
             var pseudonymisers = new System.Collections.Concurrent.ConcurrentBag<Pseudonymiser>();
-            // Issue 14: the most records of one subject lets the release checks count records for a lower bound of subjects.
-            var perSubject = new Dictionary<string, int>(StringComparer.Ordinal);
             var projection = new LibraryProjection(
                 () =>
                 {
@@ -60,13 +57,7 @@ public sealed class GrantTableProvisioner(
 
                     return values => columns.Select((column, i) => LibraryColumns.Transform(column, values[sourceOf[i]], pseudonymiser, today)).ToArray();
                 },
-                row =>
-                {
-                    if (subjectColumn >= 0 && row[subjectColumn] is { Length: > 0 } subject)
-                    {
-                        perSubject[subject] = perSubject.GetValueOrDefault(subject) + 1;
-                    }
-                },
+                _ => { },
                 Environment.ProcessorCount);
             LibraryCopyResult written;
             try
@@ -82,7 +73,6 @@ public sealed class GrantTableProvisioner(
                 }
             }
 
-            maxRecordsPerSubject = subjectColumn < 0 ? null : perSubject.Count == 0 ? 1 : perSubject.Values.Max();
             return written;
         }, cancellationToken);
         blobPath = copy.BlobPath ?? blobPath;
@@ -94,7 +84,8 @@ public sealed class GrantTableProvisioner(
             container, blobPath, copy.Sha256, copy.RowCount, copy.MalformedRowCount, item.SampleJobId)
         {
             SubjectKey = subjectKey,
-            MaxRecordsPerSubject = maxRecordsPerSubject,
+            MaxRecordsPerSubject = subjectKey is null ? null : copy.MaxRecordsPerSubject,
+            SubjectIndexed = subjectKey is not null && copy.SubjectIndexed,
             Format = copy.Format,
         };
     }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Domain.Catalog;
 
+using Platform.Domain.Grants;
+
 namespace Platform.Domain.Sandbox;
 
 /// <summary>What a released cell is, which decides how the disclosure controls treat it.</summary>
@@ -382,11 +384,23 @@ public static class ReleaseAnalysis
         {
             var table = scope[alias];
             var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => Same(f.Name, subject));
+            if (keyed && table.SubjectIndexed && scope.Count == 1)
+            {
+                // Exact and cheap over one table (Grants.SubjectIndex): records of subjects with one record count once each, the
+                // few records of repeated subjects by a distinct count of their index; the pseudonyms are not read.
+                var index = ColumnRef(alias, SubjectIndex.Column);
+                var single = AggregateNode("count_star", [], And(feeding, Comparison("COMPARE_EQUAL", index, IntegerConstant(0))), false);
+                var repeated = AggregateNode("count", [index.DeepClone()], And(feeding, Comparison("COMPARE_GREATERTHAN", index, IntegerConstant(0))), true);
+                var sum = Function("+", [single, repeated]);
+                sum["is_operator"] = true;
+                NoteCompanionRead(table, SubjectIndex.Column);
+                return Companion(sum, tag);
+            }
+
             var ordinal = Companion(AggregateNode("count", [ColumnRef(alias, keyed ? table.EffectiveSubjectKey! : "rowid")], feeding, true), tag);
             if (keyed)
             {
-                var reads = CompanionReads.TryGetValue(table.Name, out var known) ? known : CompanionReads[table.Name] = new SortedSet<string>(StringComparer.Ordinal);
-                reads.Add(table.Fields.First(f => Same(f.Name, table.EffectiveSubjectKey!)).Name);
+                NoteCompanionRead(table, table.Fields.First(f => Same(f.Name, table.EffectiveSubjectKey!)).Name);
             }
 
             if (scope.Count == 1 && (!keyed || table.MaxRecordsPerSubject is >= 1))
@@ -395,6 +409,17 @@ public static class ReleaseAnalysis
             }
 
             return ordinal;
+        }
+
+        private void NoteCompanionRead(SandboxTable table, string column)
+        {
+            if (!CompanionReads.TryGetValue(table.Name, out var reads))
+            {
+                reads = new SortedSet<string>(StringComparer.Ordinal);
+                CompanionReads[table.Name] = reads;
+            }
+
+            reads.Add(column);
         }
 
         private void CollectFrom(JsonObject from)
@@ -959,6 +984,11 @@ public static class ReleaseAnalysis
     {
         ["class"] = "CONSTANT", ["type"] = "VALUE_CONSTANT", ["alias"] = "",
         ["value"] = new JsonObject { ["type"] = new JsonObject { ["id"] = "INTEGER", ["type_info"] = null }, ["is_null"] = false, ["value"] = value },
+    };
+
+    private static JsonObject Comparison(string type, JsonObject left, JsonObject right) => new()
+    {
+        ["class"] = "COMPARISON", ["type"] = type, ["alias"] = "", ["left"] = left.DeepClone(), ["right"] = right.DeepClone(),
     };
 
     private static JsonObject IsNotNull(JsonObject argument) => new()

@@ -72,6 +72,7 @@ public sealed class SandboxStatementRunner(
             Policies = SandboxGrantTables.PoliciesOf(table),
             SubjectKey = table.SubjectKey,
             MaxRecordsPerSubject = table.MaxRecordsPerSubject,
+            SubjectIndexed = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet && table.SubjectIndexed,
         }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

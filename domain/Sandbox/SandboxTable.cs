@@ -47,6 +47,12 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     /// </summary>
     public long? MaxRecordsPerSubject { get; init; }
 
+    /// <summary>
+    /// The data carries the platform's subject index column for <see cref="EffectiveSubjectKey"/> (<see cref="Grants.SubjectIndex"/>):
+    /// the release checks then count a cell's subjects exactly without a distinct count over the pseudonyms (issue 14, Measure).
+    /// </summary>
+    public bool SubjectIndexed { get; init; }
+
     /// <summary>Whether <see cref="SubjectKey"/> was set by the grant (true) or is to be derived (false).</summary>
     public bool SubjectKeyFromGrant { get; init; }
 

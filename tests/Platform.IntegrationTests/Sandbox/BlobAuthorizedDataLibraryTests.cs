@@ -30,7 +30,7 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
     {
         Assert.NotNull(azurite);
 
-        var result = await _library.WriteColumnarAsync(_container, "req-1/res-1.csv", Fields, WriteCsv);
+        var result = await _library.WriteColumnarAsync(_container, "req-1/res-1.csv", Fields, null, WriteCsv);
 
         Assert.Equal(LibraryFormat.Parquet, result.Format);
         Assert.Equal("req-1/res-1.parquet", result.BlobPath);
@@ -53,8 +53,8 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
             return new LibraryCopyResult("", 0, 3, 0);
         });
 
-        var first = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields);
-        var second = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields);
+        var first = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields, null);
+        var second = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields, null);
 
         Assert.NotNull(first);
         Assert.Equal(first, second);

@@ -95,7 +95,7 @@ public sealed class GrantLibraryConversionTests
 
         public Task<Stream> OpenReadAsync(string container, string blobPath, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, CancellationToken cancellationToken = default)
+        public Task<LibraryCopyResult?> ConvertToColumnarAsync(string container, string csvBlobPath, IReadOnlyList<FieldDefinition> fields, string? subjectKey, CancellationToken cancellationToken = default)
         {
             Conversions++;
             Assert.Equal(["district", "age"], fields.Select(f => f.Name));

@@ -127,8 +127,89 @@ public sealed class ParquetColumnFetchTests : IDisposable
         Assert.Equal([(0L, 1100L), (10_000_000L, 100L), (19_999_000L, 1000L)], merged);
     }
 
-    private Task<SandboxResult> RunFull(string sql, SandboxTable table, long rangedReadMinBytes) =>
-        new SandboxEngine(_staging, rangedReadMinBytes).RunAsync(new SandboxRequest([table], sql, SandboxMode.Full, Limits, new OutputCheckPolicy(10)), CancellationToken.None);
+    public static TheoryData<string> SubjectStatements => new()
+    {
+        "SELECT region, count(*) AS n, sum(amount) AS total FROM t GROUP BY region ORDER BY region",
+        "SELECT industry, count(*) AS n, avg(amount) FILTER (WHERE amount > 500) AS big FROM t WHERE registered_on < DATE '2010-03-01' GROUP BY industry ORDER BY industry",
+        "SELECT region, industry, count(*) AS n, max(employees) AS most FROM t WHERE employees < 40 GROUP BY region, industry ORDER BY region, industry",
+        "SELECT count(DISTINCT mobile) AS people, count(employees) AS with_staff FROM t WHERE amount < 20",
+    };
+
+    [Theory]
+    [MemberData(nameof(SubjectStatements))]
+    public async Task Full_SubjectIndexedCopy_SameCellsAndSubjectCountsAsDistinctPseudonyms(string sql)
+    {
+        var plain = WriteCopy(60_000, repeatedSubjects: true);
+        var indexed = WriteCopy(60_000, repeatedSubjects: true);
+        var most = LibraryParquet.IndexSubjects(indexed, "mobile", threads: 1, rowGroupRows: 10_000);
+        var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
+
+        var byPseudonym = await RunFull(sql, Whole(plain), long.MaxValue, policy);
+        var byIndex = await RunFull(sql, Whole(indexed) with { SubjectIndexed = true, MaxRecordsPerSubject = most }, long.MaxValue, policy);
+
+        Assert.Equal(5, most);
+        Assert.Equal(SandboxStatus.Released, byIndex.Status);
+        Assert.NotEmpty(byIndex.ReleasedCells);
+        Assert.Equal(byPseudonym.Status, byIndex.Status);
+        Assert.Equal(byPseudonym.Rows, byIndex.Rows);
+        Assert.Equal(byPseudonym.Checks?.Failures.Select(f => f.Rule), byIndex.Checks?.Failures.Select(f => f.Rule));
+        Assert.Equal(byPseudonym.ReleasedCells, byIndex.ReleasedCells);
+    }
+
+    [Fact]
+    public async Task Full_SubjectIndexedCopy_PseudonymsNotFetched()
+    {
+        var parquet = WriteCopy(120_000, rowGroupRows: 40_000, repeatedSubjects: true);
+        LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 40_000);
+        var fetched = new ConcurrentBag<(long Offset, long Length)>();
+
+        var result = await RunFull("SELECT region, count(*) AS n, avg(amount) AS mean FROM t GROUP BY region", Ranged(parquet, fetched) with { SubjectIndexed = true }, 0);
+
+        Assert.True(result.Released, result.Detail);
+        var length = new FileInfo(parquet).Length;
+        var requested = fetched.Where(r => r.Offset + r.Length < length).ToList();
+        foreach (var chunk in Chunks(parquet).Where(c => c.Column == "mobile"))
+        {
+            Assert.DoesNotContain(requested, r => r.Offset < chunk.Offset + chunk.Length && chunk.Offset < r.Offset + r.Length);
+        }
+    }
+
+    [Fact]
+    public void IndexSubjects_RepeatedSingleAndMissingSubjects_IndexedInRowOrderAndHiddenFromCsv()
+    {
+        var csvPath = Path.Combine(_directory, "subjects.csv");
+        File.WriteAllText(csvPath, "region,mobile\n武汉市,mob_b\n宜昌市,mob_a\n襄阳市,\n武汉市,mob_b\n宜昌市,mob_c\n武汉市,mob_a\n武汉市,mob_b\n", new UTF8Encoding(false));
+        var parquet = Path.Combine(_directory, "subjects.parquet");
+        IReadOnlyList<FieldDefinition> fields = [Field("region"), Fields[5]];
+        LibraryParquet.CsvToParquet(csvPath, parquet, fields, threads: 1);
+
+        var most = LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1);
+
+        Assert.Equal(3, most);
+        using (var connection = new DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT region, mobile, {SubjectIndex.Column} FROM read_parquet({LibraryParquet.Literal(parquet)})";
+            using var reader = command.ExecuteReader();
+            var rows = new List<string>();
+            while (reader.Read())
+            {
+                rows.Add($"{reader.GetString(0)}|{(reader.IsDBNull(1) ? "" : reader.GetString(1))}|{(reader.IsDBNull(2) ? "null" : reader.GetInt64(2).ToString(CultureInfo.InvariantCulture))}");
+            }
+
+            // mob_a (2 records) is 1 and mob_b (3) is 2 in pseudonym order; mob_c has one record; the empty one none.
+            Assert.Equal(["武汉市|mob_b|2", "宜昌市|mob_a|1", "襄阳市||null", "武汉市|mob_b|2", "宜昌市|mob_c|0", "武汉市|mob_a|1", "武汉市|mob_b|2"], rows);
+        }
+
+        var back = Path.Combine(_directory, "back.csv");
+        LibraryParquet.ParquetToCsv(parquet, back, threads: 1);
+        Assert.StartsWith("region,mobile\n", File.ReadAllText(back).ReplaceLineEndings("\n"));
+        Assert.DoesNotContain(SubjectIndex.Column, File.ReadAllText(back));
+    }
+
+    private Task<SandboxResult> RunFull(string sql, SandboxTable table, long rangedReadMinBytes, OutputCheckPolicy? policy = null) =>
+        new SandboxEngine(_staging, rangedReadMinBytes).RunAsync(new SandboxRequest([table], sql, SandboxMode.Full, Limits, policy ?? new OutputCheckPolicy(10)), CancellationToken.None);
 
     private static SandboxTable Whole(string parquet) =>
         new("t", Fields, _ => Task.FromResult<Stream>(new MemoryStream(File.ReadAllBytes(parquet)))) { Format = LibraryFormat.Parquet };
@@ -149,7 +230,8 @@ public sealed class ParquetColumnFetchTests : IDisposable
     };
 
     /// <summary>A copy as provisioning writes it (row groups of 10,000 rows here, so that it has several).</summary>
-    private string WriteCopy(int rows, int rowGroupRows = 10_000)
+    /// <param name="repeatedSubjects">The first 1,000 rows belong to 200 people with 5 records each, and every 997th row has no subject.</param>
+    private string WriteCopy(int rows, int rowGroupRows = 10_000, bool repeatedSubjects = false)
     {
         var csv = new StringBuilder("region,industry,amount,employees,registered_on,mobile,note\n");
         string[] regions = ["武汉市", "宜昌市", "襄阳市"];
@@ -157,7 +239,7 @@ public sealed class ParquetColumnFetchTests : IDisposable
         var random = new Random(7);
         for (var i = 0; i < rows; i++)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{regions[i % 3]},{industries[(i / 3) % 3]},{random.Next(1, 100_000) / 100.0},{random.Next(1, 500)},{new DateOnly(2010, 1, 1).AddDays(random.Next(5000)):yyyy-MM-dd},mob_{random.NextInt64():x16},备注{random.NextInt64():x16}{random.Next()}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{regions[i % 3]},{industries[(i / 3) % 3]},{random.Next(1, 100_000) / 100.0},{random.Next(1, 500)},{new DateOnly(2010, 1, 1).AddDays(random.Next(5000)):yyyy-MM-dd},{Mobile(i, random.NextInt64(), repeatedSubjects)},备注{random.NextInt64():x16}{random.Next()}\n");
         }
 
         var csvPath = Path.Combine(_directory, $"{Guid.NewGuid():N}.csv");
@@ -166,6 +248,11 @@ public sealed class ParquetColumnFetchTests : IDisposable
         LibraryParquet.CsvToParquet(csvPath, parquet, Fields, threads: 1, rowGroupRows: rowGroupRows);
         return parquet;
     }
+
+    private static string Mobile(int row, long random, bool repeated) => !repeated ? $"mob_{random:x16}"
+        : row % 997 == 5 ? string.Empty
+        : row < 1000 ? $"mob_person{row % 200:000}"
+        : $"mob_{random:x16}";
 
     private static List<(string Column, long Offset, long Length)> Chunks(string parquet)
     {
