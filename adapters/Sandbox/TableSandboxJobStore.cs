@@ -128,20 +128,6 @@ public sealed class TableSandboxJobStore(TableServiceClient tables) : ISandboxJo
         return jobs;
     }
 
-    public async Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default)
-    {
-        await EnsureTableAsync(cancellationToken);
-        var full = SandboxMode.Full.ToWire();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and GrantId eq {grantId} and Mode eq {full} and SubmittedAt ge {fromUtc.ToUniversalTime()}");
-        var count = 0;
-        await foreach (var _ in _table.QueryAsync<TableEntity>(filter, QueryPageSize, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
     public async Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);

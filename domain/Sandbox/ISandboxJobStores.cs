@@ -21,9 +21,6 @@ public interface ISandboxJobStore : IQueuedJobStore<SandboxJob>
     /// </summary>
     Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 
-    /// <summary>How many <c>full</c> jobs over the grant were submitted at or after <paramref name="fromUtc"/> (issue 14 item 5, the query budget).</summary>
-    Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default);
-
     /// <summary>Every released job (all pages); the fingerprint match reads their fingerprints (issue 14 item 7).</summary>
     Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default);
 }

@@ -30,17 +30,51 @@ public static class SandboxBudgetRules
     }
 }
 
-/// <summary>Reads a grant's budget: the authority's per-grant figure, else the setting; used = full jobs submitted since 00:00 CST.</summary>
-public sealed class SandboxBudget(ISandboxReleaseControlStore controls, ISandboxJobStore jobs, SandboxJobOptions options, IClock clock)
+/// <summary>
+/// The slots of a grant's daily budget of <c>full</c> jobs (issue 14 item 5): one row per job and China day, numbered 1, 2, ...
+/// Reserving a slot is a conditional insert, so two submissions at the same instant cannot both take the last one.
+/// </summary>
+public interface ISandboxBudgetStore
+{
+    /// <summary>How many slots of <paramref name="day"/> (a China date) the grant has used.</summary>
+    Task<int> CountAsync(string grantId, DateOnly day, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes slot <paramref name="slot"/> of <paramref name="day"/> for <paramref name="jobId"/>; false when another job holds it.</summary>
+    Task<bool> TryReserveAsync(string grantId, DateOnly day, int slot, string jobId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Reads and spends a grant's budget: the authority's per-grant figure, else the setting; used = slots taken today (China time).</summary>
+public sealed class SandboxBudget(ISandboxReleaseControlStore controls, ISandboxBudgetStore slots, SandboxJobOptions options, IClock clock)
 {
     public async Task<SandboxBudgetView> OfAsync(string grantId, CancellationToken cancellationToken = default)
     {
         var now = clock.UtcNow;
-        var perDay = (await controls.GetAsync(grantId, cancellationToken))?.Value.FullJobsPerDay ?? options.FullJobsPerDay;
-        var used = await jobs.CountFullSubmittedSinceAsync(grantId, ChinaTime.StartOfDayUtc(ChinaTime.LegalDate(now)), cancellationToken);
-        return SandboxBudgetRules.Of(perDay, used, now);
+        var perDay = await PerDayAsync(grantId, cancellationToken);
+        return SandboxBudgetRules.Of(perDay, await slots.CountAsync(grantId, ChinaTime.LegalDate(now), cancellationToken), now);
     }
 
-    public async Task EnsureAvailableAsync(string grantId, CancellationToken cancellationToken = default)
-        => SandboxBudgetRules.EnsureAvailable(await OfAsync(grantId, cancellationToken), grantId, clock.UtcNow);
+    /// <summary>
+    /// M5.1: takes the next slot of today's budget for <paramref name="jobId"/>, or refuses with 429 when none is left. A slot
+    /// lost to a submission at the same instant sends it to the next one; the budget bounds the attempts.
+    /// </summary>
+    public async Task ReserveAsync(string grantId, string jobId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.UtcNow;
+        var day = ChinaTime.LegalDate(now);
+        var perDay = await PerDayAsync(grantId, cancellationToken);
+        var used = await slots.CountAsync(grantId, day, cancellationToken);
+        while (true)
+        {
+            SandboxBudgetRules.EnsureAvailable(SandboxBudgetRules.Of(perDay, used, now), grantId, now);
+            if (await slots.TryReserveAsync(grantId, day, used + 1, jobId, cancellationToken))
+            {
+                return;
+            }
+
+            used++;
+        }
+    }
+
+    private async Task<int> PerDayAsync(string grantId, CancellationToken cancellationToken) =>
+        (await controls.GetAsync(grantId, cancellationToken))?.Value.FullJobsPerDay ?? options.FullJobsPerDay;
 }

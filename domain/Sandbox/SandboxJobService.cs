@@ -83,8 +83,8 @@ public sealed class SandboxJobService(
         var grant = await grants.EnsureUsableAsync(request.GrantId!.Trim(), caller, cancellationToken);
         if (mode == SandboxMode.Full)
         {
-            // Issue 14 item 5 (M5.1): the grant's query budget of full jobs per China day.
-            await budget.EnsureAvailableAsync(grant.Id, cancellationToken);
+            // Issue 14 item 5 (M5.1): the grant's query budget of full jobs per China day; the slot is taken before the job exists.
+            await budget.ReserveAsync(grant.Id, id, cancellationToken);
         }
 
         var job = new SandboxJob(id, grant.Id, caller.Organization, caller.Subject, mode, request.Sql!, SandboxJobStatus.Queued, clock.UtcNow,

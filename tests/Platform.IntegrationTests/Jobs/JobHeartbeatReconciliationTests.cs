@@ -193,9 +193,6 @@ public sealed class JobHeartbeatReconciliationTests(AzuriteFixture azurite)
         public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
             => inner.ListSubmittedBetweenAsync(organizationId, fromUtc, toUtc, cancellationToken);
 
-        public Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default)
-            => inner.CountFullSubmittedSinceAsync(grantId, fromUtc, cancellationToken);
-
         public Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default) => inner.ListReleasedAsync(cancellationToken);
 
         public async Task<IReadOnlyList<Versioned<SandboxJob>>> ListQueuedSentBeforeAsync(DateTimeOffset sentBeforeUtc, CancellationToken cancellationToken = default)

@@ -65,6 +65,36 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<FileNotFoundException>(() => _library.OpenReadAsync(_container, "req-2/res-2.csv"));
     }
 
+    [Fact]
+    public async Task WriteColumnarAsync_WithSubjectKey_IndexedAndMostRecordsCountedRangesReadBack()
+    {
+        Assert.NotNull(azurite);
+        const string People = "区县,手机\n武昌区,mob_a\n洪山区,mob_b\n武昌区,mob_a\n江岸区,\n洪山区,mob_a\n";
+        IReadOnlyList<FieldDefinition> fields =
+        [
+            Fields[0],
+            new("手机", FieldType.String, FieldClassification.Personal, FieldGrade.General, IdentifierKind.Mobile, false),
+        ];
+
+        var result = await _library.WriteColumnarAsync(_container, "req-3/res-3.csv", fields, "手机", async (output, token) =>
+        {
+            await output.WriteAsync(Encoding.UTF8.GetBytes(People), token);
+            return new LibraryCopyResult("csv-hash", People.Length, 5, 0);
+        });
+
+        Assert.True(result.SubjectIndexed);
+        Assert.Equal(3, result.MaxRecordsPerSubject);
+        var stored = await StoredBytesAsync(result.BlobPath!);
+        Assert.Equal(stored.Length, await _library.LengthAsync(_container, result.BlobPath!));
+        using var tail = new MemoryStream();
+        await _library.CopyRangeToAsync(_container, result.BlobPath!, stored.Length - 8, 8, tail);
+        Assert.Equal(stored[^8..], tail.ToArray());
+        await using var csv = await _library.OpenReadAsync(_container, result.BlobPath!);
+        var text = await new StreamReader(csv, Encoding.UTF8).ReadToEndAsync();
+        Assert.DoesNotContain(SubjectIndex.Column, text);
+        Assert.Contains("洪山区,mob_a", text);
+    }
+
     private static async Task<LibraryCopyResult> WriteCsv(Stream output, CancellationToken token)
     {
         await output.WriteAsync(Encoding.UTF8.GetBytes(Csv), token);

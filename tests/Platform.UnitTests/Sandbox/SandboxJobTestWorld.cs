@@ -23,6 +23,17 @@ using Platform.UnitTests.Resources;
 
 namespace Platform.UnitTests.Sandbox;
 
+public sealed class InMemoryBudgetStore : ISandboxBudgetStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Grant, DateOnly Day, int Slot), string> _slots = new();
+
+    public Task<int> CountAsync(string grantId, DateOnly day, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_slots.Keys.Count(k => k.Grant == grantId && k.Day == day));
+
+    public Task<bool> TryReserveAsync(string grantId, DateOnly day, int slot, string jobId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_slots.GetOrAdd((grantId, day, slot), jobId) == jobId);
+}
+
 public sealed class InMemoryCellFingerprintStore : ISandboxCellFingerprintStore
 {
     public ConcurrentDictionary<string, ConcurrentDictionary<CellFingerprint, bool>> Cells { get; } = new();
@@ -92,9 +103,6 @@ public sealed class InMemorySandboxJobStore() : InMemoryVersionedStore<SandboxJo
 
     public Task<IReadOnlyList<SandboxJobActivity>> ListSubmittedBetweenAsync(string? organizationId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJobActivity>>(All.Where(j => (organizationId is null || j.OrganizationId == organizationId) && j.SubmittedAt >= fromUtc && j.SubmittedAt < toUtc).Select(SandboxJobActivity.Of).ToList());
-
-    public Task<int> CountFullSubmittedSinceAsync(string grantId, DateTimeOffset fromUtc, CancellationToken cancellationToken = default)
-        => Task.FromResult(All.Count(j => j.GrantId == grantId && j.Mode == SandboxMode.Full && j.SubmittedAt >= fromUtc));
 
     public Task<IReadOnlyList<SandboxJob>> ListReleasedAsync(CancellationToken cancellationToken = default)
         => Task.FromResult<IReadOnlyList<SandboxJob>>(All.Where(j => j.Status == SandboxJobStatus.Released).ToList());
@@ -266,7 +274,7 @@ public sealed class SandboxJobTestWorld
         SetAgreement(AgreementStatus.Active);
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
-        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, Jobs, Options, Clock), Audit, Clock);
+        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, BudgetSlots, Options, Clock), Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock, Results);
         var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
@@ -289,6 +297,8 @@ public sealed class SandboxJobTestWorld
     public InMemorySandboxJobStore Jobs { get; } = new();
 
     public InMemoryReleaseControlStore ReleaseControls { get; } = new();
+
+    public InMemoryBudgetStore BudgetSlots { get; } = new();
 
     public InMemoryCellFingerprintStore CellFingerprintStore { get; } = new();
 

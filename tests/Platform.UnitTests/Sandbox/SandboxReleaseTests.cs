@@ -218,6 +218,30 @@ public sealed class SandboxBudgetTests
     }
 
     [Fact]
+    public async Task SubmitAsync_TenSubmissionsAtOnceForThreeSlots_ExactlyThreeAccepted()
+    {
+        await _world.ReleaseControls.SaveAsync(new SandboxReleaseControl(GrantId, false, [], "authority-user", _world.Clock.UtcNow, FullJobsPerDay: 3), null);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 10).Select(async i =>
+        {
+            await Task.Yield();
+            try
+            {
+                await _world.SubmitAsync($"sbx-race-{i}", "SELECT district, count(*) FROM t_people GROUP BY district");
+                return true;
+            }
+            catch (RateLimitedException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(3, outcomes.Count(accepted => accepted));
+        Assert.Equal(3, await _world.BudgetSlots.CountAsync(GrantId, Platform.Domain.Time.ChinaTime.LegalDate(_world.Clock.UtcNow)));
+        Assert.Equal(3, Enumerable.Range(1, 10).Count(i => _world.Jobs.GetAsync($"sbx-race-{i}").Result is not null));
+    }
+
+    [Fact]
     public void Validate_BudgetOutOfRange_422NamingFullJobsPerDay()
     {
         var grant = new Grant("grt-1", "agr-1", "scn-1", OperatorOrg, "drq-1", "org-provider", [], DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, GrantStatus.Active, null, null);
