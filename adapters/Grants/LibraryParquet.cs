@@ -144,6 +144,26 @@ public static class LibraryParquet
         return most;
     }
 
+    /// <summary>The columns of the copy at <paramref name="parquetPath"/> whose statistics show no null in any row group.</summary>
+    public static IReadOnlyList<string> NullFreeColumns(string parquetPath, int? threads = null)
+    {
+        using var connection = Open(threads);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT path_in_schema FROM parquet_metadata({Literal(parquetPath)}) GROUP BY path_in_schema " +
+                              "HAVING count(*) = count(stats_null_count) AND sum(stats_null_count) = 0 ORDER BY path_in_schema";
+        using var reader = command.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read())
+        {
+            if (reader.GetString(0) != SubjectIndex.Column)
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        return columns;
+    }
+
     /// <summary>The columns of a copy a reader outside the sandbox sees: all but the platform's subject index.</summary>
     private static string DataColumns(DuckDBConnection connection, string source) =>
         Describe(connection, source).Any(c => c.Name == SubjectIndex.Column) ? $"* EXCLUDE ({Quote(SubjectIndex.Column)})" : "*";

@@ -31,12 +31,22 @@ public sealed class TableSandboxCellFingerprintStore(TableServiceClient tables) 
     {
         ArgumentNullException.ThrowIfNull(cells);
         await EnsureTableAsync(cancellationToken);
-        foreach (var batch in cells.Chunk(100))
+        // Batches of one partition are independent upserts: they go side by side.
+        using var slots = new SemaphoreSlim(4);
+        await Task.WhenAll(cells.Chunk(100).Select(async batch =>
         {
             var actions = batch.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
                 new TableEntity(grantId, $"{c.Key}-{c.Subjects.ToString(CultureInfo.InvariantCulture)}") { ["Cell"] = c.Key, ["Subjects"] = c.Subjects })).ToList();
-            await MissingTables.RunAsync(_table, () => _table.SubmitTransactionAsync(actions, cancellationToken), cancellationToken);
-        }
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                await MissingTables.RunAsync(_table, () => _table.SubmitTransactionAsync(actions, cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)

@@ -394,6 +394,7 @@ internal static class SandboxBenchmark
             SubjectKey = grant.SubjectKey,
             MaxRecordsPerSubject = grant.MaxRecordsPerSubject,
             SubjectIndexed = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet && grant.SubjectIndexed,
+            NullFreeFields = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet ? grant.NullFreeFields : null,
         };
         var plan = ReleaseAnalysis.Analyse(ast, [table], OutputCheckPolicy.DefaultDominanceContributors).Plan
             ?? throw new InvalidOperationException($"The release analysis refused a benchmark query: {sql}");

@@ -66,6 +66,12 @@ public sealed record GrantTable(
     public bool SubjectIndexed { get; init; }
 
     /// <summary>
+    /// The fields without a null anywhere in the copy (its Parquet statistics, at provisioning): the release checks then
+    /// need no "is not null" test of them (issue 14, Measure). Null when unknown.
+    /// </summary>
+    public IReadOnlyList<string>? NullFreeFields { get; init; }
+
+    /// <summary>
     /// How the copy at <see cref="BlobPath"/> is stored (issue 18.1): Parquet typed by the catalogue since the columnar
     /// library; CSV on grants provisioned before it (absent on those records), until converted.
     /// </summary>
@@ -140,6 +146,9 @@ public sealed record LibraryCopyResult(string Sha256, long Bytes, long RowCount,
 
     /// <summary>The most records one subject has in the copy, when the store counted it (with the subject index).</summary>
     public long? MaxRecordsPerSubject { get; init; }
+
+    /// <summary>The columns of the copy without a null (from its statistics), when the store knows them.</summary>
+    public IReadOnlyList<string>? NullFreeFields { get; init; }
 }
 
 /// <summary>

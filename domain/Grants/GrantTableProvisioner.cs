@@ -86,6 +86,7 @@ public sealed class GrantTableProvisioner(
             SubjectKey = subjectKey,
             MaxRecordsPerSubject = subjectKey is null ? null : copy.MaxRecordsPerSubject,
             SubjectIndexed = subjectKey is not null && copy.SubjectIndexed,
+            NullFreeFields = copy.NullFreeFields,
             Format = copy.Format,
         };
     }

@@ -331,7 +331,7 @@ public static class ReleaseAnalysis
                 var function = (JsonObject)selectList[i]!;
                 var filter = function["filter"] as JsonObject;
                 var argument = function["children"] is JsonArray { Count: > 0 } children ? children[0] as JsonObject : null;
-                var feeding = And(filter, argument is null ? null : IsNotNull(argument));
+                var feeding = And(filter, argument is null || IsNullFree(argument) ? null : IsNotNull(argument));
                 var subjects = counted.Select(alias => SubjectCompanion(alias, feeding, "s")).ToList();
                 int? top = null, total = null;
                 if (entry.Kind is ReleaseItemKind.Sum or ReleaseItemKind.Extreme && argument is not null)
@@ -349,6 +349,15 @@ public static class ReleaseAnalysis
 
             return new ReleasePlan(string.Empty, items, groupColumns, selectList.Count);
         }
+
+        /// <summary>
+        /// A column of the only table in FROM that has no null in the data (known at provisioning): "is not null" is then true
+        /// of every record, and the cell's subject companion is the row's (computed once). An outer join could add nulls, so
+        /// over two tables every argument keeps its test.
+        /// </summary>
+        private bool IsNullFree(JsonObject argument) =>
+            scope.Count == 1 && Str(argument, "class") == "COLUMN_REF" && Resolve(argument) is var bound
+            && bound.Table.NullFreeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
 
         /// <summary>Adds a companion select item (once per distinct expression); returns its ordinal.</summary>
         private int Companion(JsonObject expression, string tag)

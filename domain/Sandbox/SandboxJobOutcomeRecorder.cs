@@ -34,13 +34,16 @@ public sealed class SandboxJobOutcomeRecorder(
     {
         ResultFingerprint? fingerprint = null;
         IReadOnlyList<string>? checkers = null;
+        // Issue 14 item 6: a grant whose authority requires a human release step holds the stored result until its checkers
+        // approve; who they are is read beside the differencing check (both only read).
+        var checkersRead = result.Released ? releaseReview.CheckersForAsync(job, cancellationToken) : Task.FromResult<IReadOnlyList<string>?>(null);
         // Issue 14 item 5: a result that differences an earlier one of the grant is withheld before anything is stored.
         result = await guard.CheckDifferencingAsync(job, result, cancellationToken);
+        var requiredCheckers = await checkersRead;
         if (result.Released)
         {
             (result, fingerprint) = await guard.FingerprintAsync(job, result, cancellationToken);
-            // Issue 14 item 6: a grant whose authority requires a human release step holds the stored result until its checkers approve.
-            checkers = await releaseReview.CheckersForAsync(job, cancellationToken);
+            checkers = requiredCheckers;
             await results.WriteAsync(new SandboxResultDocument(job.Id, result.Columns, result.Rows, result.Truncated, result.ResultHash!), cancellationToken);
         }
 

@@ -22,10 +22,18 @@ public sealed class SandboxReleaseGuard(ResultFingerprintKeys keys, ISandboxCell
 
         var key = await keys.ForGrantAsync(job.GrantId, cancellationToken);
         var current = CellFingerprints.Of(key, result.ReleasedCells);
-        var conflicts = CellFingerprints.Conflicts(current, await cells.ListAsync(job.GrantId, cancellationToken), options.MinRecordsPerRow);
+        var earlier = await cells.ListAsync(job.GrantId, cancellationToken);
+        var conflicts = CellFingerprints.Conflicts(current, earlier, options.MinRecordsPerRow);
         if (conflicts == 0)
         {
-            await cells.AddAsync(job.GrantId, current, cancellationToken);
+            // A repeated analysis leaves the same fingerprints: only new ones are written.
+            var known = earlier.ToHashSet();
+            var fresh = current.Where(cell => !known.Contains(cell)).ToList();
+            if (fresh.Count > 0)
+            {
+                await cells.AddAsync(job.GrantId, fresh, cancellationToken);
+            }
+
             return result;
         }
 

@@ -73,6 +73,7 @@ public sealed class SandboxStatementRunner(
             SubjectKey = table.SubjectKey,
             MaxRecordsPerSubject = table.MaxRecordsPerSubject,
             SubjectIndexed = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet && table.SubjectIndexed,
+            NullFreeFields = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet ? table.NullFreeFields : null,
         }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -53,6 +53,9 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     /// </summary>
     public bool SubjectIndexed { get; init; }
 
+    /// <summary>The fields without a null anywhere in the data (from the copy's statistics at provisioning); null when unknown.</summary>
+    public IReadOnlyList<string>? NullFreeFields { get; init; }
+
     /// <summary>Whether <see cref="SubjectKey"/> was set by the grant (true) or is to be derived (false).</summary>
     public bool SubjectKeyFromGrant { get; init; }
 

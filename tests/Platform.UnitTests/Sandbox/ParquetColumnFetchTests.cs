@@ -175,6 +175,30 @@ public sealed class ParquetColumnFetchTests : IDisposable
     }
 
     [Fact]
+    public async Task Full_NullFreeFieldsKnown_FewerCompanionsSameCells()
+    {
+        var parquet = WriteCopy(30_000, repeatedSubjects: true);
+        LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 10_000);
+        var nullFree = LibraryParquet.NullFreeColumns(parquet, threads: 1);
+        const string Sql = "SELECT region, count(*) AS n, sum(amount) AS total, avg(employees) AS staff FROM t GROUP BY region ORDER BY region";
+        var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
+        var table = Whole(parquet) with { SubjectIndexed = true };
+
+        var tested = await RunFull(Sql, table, long.MaxValue, policy);
+        var known = await RunFull(Sql, table with { NullFreeFields = nullFree }, long.MaxValue, policy);
+
+        // The test data has no empty amount or staff count, but records without a subject: mobile is not null-free.
+        Assert.Contains("amount", nullFree);
+        Assert.Contains("employees", nullFree);
+        Assert.DoesNotContain("mobile", nullFree);
+        Assert.DoesNotContain(SubjectIndex.Column, nullFree);
+        Assert.True(known.Released, known.Detail);
+        Assert.Equal(tested.Rows, known.Rows);
+        Assert.Equal(tested.ReleasedCells, known.ReleasedCells);
+        Assert.True(Companions(Sql, table with { NullFreeFields = nullFree }) < Companions(Sql, table), "known null-free fields should save the per-cell subject companions");
+    }
+
+    [Fact]
     public void IndexSubjects_RepeatedSingleAndMissingSubjects_IndexedInRowOrderAndHiddenFromCsv()
     {
         var csvPath = Path.Combine(_directory, "subjects.csv");
@@ -247,6 +271,17 @@ public sealed class ParquetColumnFetchTests : IDisposable
         File.WriteAllText(csvPath, csv.ToString(), new UTF8Encoding(false));
         LibraryParquet.CsvToParquet(csvPath, parquet, Fields, threads: 1, rowGroupRows: rowGroupRows);
         return parquet;
+    }
+
+    private static int Companions(string sql, SandboxTable table)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
+        command.Parameters.Add(new DuckDBParameter(sql));
+        var plan = ReleaseAnalysis.Analyse((string)command.ExecuteScalar()!, [table], 2).Plan!;
+        return plan.ColumnCount - plan.Items.Count;
     }
 
     private static string Mobile(int row, long random, bool repeated) => !repeated ? $"mob_{random:x16}"
