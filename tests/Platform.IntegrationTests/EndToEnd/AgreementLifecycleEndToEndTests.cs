@@ -15,7 +15,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// lifecycle durations run 432,000 times faster: a 200-day agreement lives about 40 seconds. The hosts run on an Azurite
 /// of the class's own, so no host of another collection sweeps or consumes what they write (docs/testing.md).
 /// </summary>
-[Collection(IsolatedCollectionB.Name)]
+[Collection(IsolatedCollectionA.Name)]
 public sealed class AgreementLifecycleEndToEndTests(PrivateAzurite storage) : IClassFixture<PrivateAzurite>
 {
     private const int TermDays = 200;

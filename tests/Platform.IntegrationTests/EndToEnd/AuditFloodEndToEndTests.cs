@@ -64,7 +64,7 @@ public sealed class AuditFloodHostFixture : IAsyncLifetime
 /// counted per client and per link; verification walks only what is new since the last signed checkpoint, while the full
 /// walk runs in the background and its result shows on the route.
 /// </summary>
-[Collection(IsolatedCollectionA.Name)]
+[Collection(IsolatedCollectionB.Name)]
 public sealed class AuditFloodEndToEndTests(AuditFloodHostFixture platform) : IClassFixture<AuditFloodHostFixture>
 {
     [Fact]

@@ -9,8 +9,8 @@ namespace Platform.IntegrationTests.EndToEnd;
 // tables. The two isolated lanes below are grouped only to balance the run time; see docs/testing.md.
 
 /// <summary>
-/// Lane "Isolated A": hosts killed and restarted (job heartbeat, agreement exit), the audit flood host and the storage
-/// outage, each on an Azurite of its own.
+/// Lane "Isolated A": hosts killed and restarted while durable work is under way (job heartbeat, agreement exit,
+/// agreement lifecycles on compressed durable timers), each class on an Azurite of its own.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class IsolatedCollectionA
@@ -19,8 +19,8 @@ public sealed class IsolatedCollectionA
 }
 
 /// <summary>
-/// Lane "Isolated B": the README run command on a clean clone (its own Azurite, ports and build) and the agreement
-/// lifecycles on durable timers (an Azurite of the class's own).
+/// Lane "Isolated B": the README run command on a clean clone (its own Azurite, ports and build: the most CPU-hungry test),
+/// the audit flood host and the storage outage, each on an Azurite of its own.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class IsolatedCollectionB
