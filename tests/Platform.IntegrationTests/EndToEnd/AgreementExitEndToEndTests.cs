@@ -19,7 +19,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// Blob storage, one destruction certificate names each with the SHA-256 it had, and the audit chain verifies. The host
 /// is killed (SIGKILL) the moment the first copy disappears, in the middle of the exit steps, and restarted.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(IsolatedCollectionA.Name)]
 public sealed class AgreementExitEndToEndTests
 {
     private const string MaskingContainer = "masking-output";
@@ -44,7 +44,7 @@ public sealed class AgreementExitEndToEndTests
             using var authority = platform.Client(Roles.Authority, "org-authority");
             var grant = await authority.GetFromJsonAsync<JsonElement>($"/api/grants/{setup.GrantId}");
             var table = grant.GetProperty("tables")[0];
-            var library = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(GrantRules.ContainerFor(setup.AgreementId));
+            var library = new BlobServiceClient(platform.StorageConnectionString).GetBlobContainerClient(GrantRules.ContainerFor(setup.AgreementId));
             // Issue 18.1: the copy is stored as Parquet beside where the CSV used to be.
             var libraryBlob = Platform.Adapters.Grants.LibraryParquet.ParquetPathFor(
                 GrantRules.BlobPathFor(grant.GetProperty("dataRequestId").GetString()!, table.GetProperty("resourceId").GetString()!));
@@ -56,7 +56,7 @@ public sealed class AgreementExitEndToEndTests
             };
             foreach (var (container, prefix) in new[] { (MaskingContainer, $"{setup.SampleJobId}/"), (ResultsContainer, $"{jobId}/") })
             {
-                var client = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(container);
+                var client = new BlobServiceClient(platform.StorageConnectionString).GetBlobContainerClient(container);
                 await foreach (var item in client.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
                 {
                     expected[$"{container}/{item.Name}"] = await Sha256Async(client, item.Name);
@@ -103,7 +103,7 @@ public sealed class AgreementExitEndToEndTests
             {
                 var (container, name) = (key[..key.IndexOf('/', StringComparison.Ordinal)], key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]);
                 var remaining = new List<string>();
-                await foreach (var item in new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(container).GetBlobsAsync(BlobTraits.None, BlobStates.None, name, CancellationToken.None))
+                await foreach (var item in new BlobServiceClient(platform.StorageConnectionString).GetBlobContainerClient(container).GetBlobsAsync(BlobTraits.None, BlobStates.None, name, CancellationToken.None))
                 {
                     remaining.Add(item.Name);
                 }

@@ -12,10 +12,11 @@ namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// The agreement-lifecycle orchestration with real durable timers, seen through HTTP on a platform host whose
-/// lifecycle durations run 432,000 times faster: a 200-day agreement lives about 40 seconds.
+/// lifecycle durations run 432,000 times faster: a 200-day agreement lives about 40 seconds. The hosts run on an Azurite
+/// of the class's own, so no host of another collection sweeps or consumes what they write (docs/testing.md).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class AgreementLifecycleEndToEndTests
+[Collection(IsolatedCollectionA.Name)]
+public sealed class AgreementLifecycleEndToEndTests(PrivateAzurite storage) : IClassFixture<PrivateAzurite>
 {
     private const int TermDays = 200;
     private const double Compression = TermDays * 86400 / 40.0;
@@ -108,7 +109,7 @@ public sealed class AgreementLifecycleEndToEndTests
 
     private HostSettings CompressedSettings()
     {
-        var settings = new HostSettings();
+        var settings = new HostSettings(storageConnectionString: storage.ConnectionString);
         settings["Platform__TimeCompression"] = Compression.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Audit__TableName"] = $"audit{Guid.NewGuid():N}"[..20];
         return settings;

@@ -34,7 +34,7 @@ public sealed class AnnualReportEndToEndTests(PlatformHostFixture platform)
         var (idleOperator, _) = await ScenarioSteps.CreateOperatorWithAgreementAsync(authority);
         var recordedAt = DateTimeOffset.UtcNow;
 
-        var settings = new HostSettings();
+        var settings = new HostSettings(storageConnectionString: platform.StorageConnectionString);
         settings["Audit__TableName"] = $"audit{Guid.NewGuid():N}"[..20];
         settings["Reports__TableName"] = $"annualreports{Guid.NewGuid():N}"[..28];
         settings["Reports__AnnualReportSchedule"] = "*/3 * * * * *";

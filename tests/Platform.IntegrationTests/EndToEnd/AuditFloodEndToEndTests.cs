@@ -12,14 +12,18 @@ using Xunit;
 
 namespace Platform.IntegrationTests.EndToEnd;
 
-/// <summary>A platform host of its own for the signed-link flood and the audit verification: tight limits, an X-Forwarded-For front end, small checkpoints.</summary>
+/// <summary>A platform host of its own, on an Azurite of its own, for the signed-link flood and the audit verification: tight limits, an X-Forwarded-For front end, small checkpoints.</summary>
 public sealed class AuditFloodHostFixture : IAsyncLifetime
 {
     public const int PerClient = 30;
     public const int PerLink = 10;
     public const long CheckpointInterval = 50;
 
+    private readonly PrivateAzurite _storage = new();
     private HostProcess? _host;
+
+    /// <summary>The host's storage account.</summary>
+    public string StorageConnectionString => _storage.ConnectionString;
 
     public string AuditTable { get; } = $"audit{Guid.NewGuid():N}"[..20];
 
@@ -27,7 +31,8 @@ public sealed class AuditFloodHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = new HostSettings();
+        await _storage.StartAsync();
+        var settings = new HostSettings(storageConnectionString: _storage.ConnectionString);
         settings["Audit__TableName"] = AuditTable;
         settings["Audit__SecurityEventTableName"] = $"sec{Guid.NewGuid():N}"[..20];
         settings["Audit__VerificationQueue"] = $"auditverify-{Guid.NewGuid():N}"[..30];
@@ -46,6 +51,8 @@ public sealed class AuditFloodHostFixture : IAsyncLifetime
         {
             await _host.DisposeAsync();
         }
+
+        await _storage.DisposeAsync();
     }
 
     public HttpClient Client(string? role = null, string organization = "org-test") => PlatformHostFixture.ClientOf(Host.BaseUrl, role, organization);
@@ -57,7 +64,7 @@ public sealed class AuditFloodHostFixture : IAsyncLifetime
 /// counted per client and per link; verification walks only what is new since the last signed checkpoint, while the full
 /// walk runs in the background and its result shows on the route.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(IsolatedCollectionB.Name)]
 public sealed class AuditFloodEndToEndTests(AuditFloodHostFixture platform) : IClassFixture<AuditFloodHostFixture>
 {
     [Fact]
@@ -156,7 +163,7 @@ public sealed class AuditFloodEndToEndTests(AuditFloodHostFixture platform) : IC
         Assert.True(next.GetProperty("entriesChecked").GetInt64() <= 5, next.ToString());
 
         // An insider edits an old entry behind the checkpoint: the full verification, run in the background, names it.
-        var table = new TableClient(AzuriteFixture.ConnectionString, platform.AuditTable);
+        var table = new TableClient(platform.StorageConnectionString, platform.AuditTable);
         var victim = (await table.GetEntityAsync<TableEntity>("chain", TableAuditLog.RowKeyOf(5))).Value;
         var original = victim.GetString("Action");
         victim["Action"] = "organization.deleted";

@@ -21,7 +21,7 @@ public sealed class AuthorityReportEndToEndTests(PlatformHostFixture platform)
     [Fact]
     public async Task AuthorityReport_EditedAndSubmittedOverHttp_ChineseRoundTripsStaleETag412SecondSubmission409()
     {
-        var settings = new HostSettings();
+        var settings = new HostSettings(storageConnectionString: platform.StorageConnectionString);
         settings["Audit__TableName"] = $"audit{Guid.NewGuid():N}"[..20];
         settings["Reports__TableName"] = $"annualreports{Guid.NewGuid():N}"[..28];
         settings["Reports__AnnualReportSchedule"] = "*/3 * * * * *";

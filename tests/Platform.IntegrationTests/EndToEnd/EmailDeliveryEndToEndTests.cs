@@ -17,8 +17,8 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// recipient without a contact for the duty ends failed and the authority is told; a webhook gets signed POSTs; and
 /// the host's log never holds a link token.
 /// </summary>
-[Collection(MailPlatformCollection.Name)]
-public sealed partial class EmailDeliveryEndToEndTests(MailPlatformFixture platform)
+[Collection(PlatformCollection.Name)]
+public sealed partial class EmailDeliveryEndToEndTests(MailPlatformFixture platform) : IClassFixture<MailPlatformFixture>
 {
     [Fact]
     public async Task Scenario_ReviewersMailedOnceApprovedInBrowser_OperatorMailedResultAndNoTokenInLog()

@@ -155,7 +155,7 @@ public sealed class FoundationEndToEndTests(PlatformHostFixture platform)
         Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
         Assert.True(verification.GetProperty("entriesChecked").GetInt64() >= 200);
 
-        var table = new TableClient(AzuriteFixture.ConnectionString, platform.AuditTable);
+        var table = new TableClient(platform.StorageConnectionString, platform.AuditTable);
         var victim = await table.GetEntityAsync<TableEntity>("chain", (57L).ToString("D19"));
         victim.Value["Action"] = "organization.deleted";
         await table.UpdateEntityAsync(victim.Value, victim.Value.ETag, TableUpdateMode.Replace);

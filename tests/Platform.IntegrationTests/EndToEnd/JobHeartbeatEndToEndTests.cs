@@ -17,7 +17,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// every 20 s); only the job's own time limit is shortened (15 s instead of 30 s), so the rerun of the endless cross join
 /// ends sooner.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(IsolatedCollectionA.Name)]
 public sealed class JobHeartbeatEndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RecoveryLimit = TimeSpan.FromMinutes(2);
@@ -60,7 +60,18 @@ public sealed class JobHeartbeatEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"Job {jobId} ended {ended.GetProperty("status").GetString()} {recovery.TotalSeconds:F1} s after the restart.");
             Assert.True(recovery < RecoveryLimit, $"ended {recovery} after the restart");
             Assert.Contains($"Running sandbox job {jobId} lost its worker", second.Output, StringComparison.Ordinal);
-            var record = (await new TableSandboxJobStore(new TableServiceClient(AzuriteFixture.ConnectionString)).GetAsync(jobId))!.Value;
+
+            // The worker writes the ended status first, then appends the outcome to the audit chain, then marks the record
+            // audited (SandboxJobOutcomeRecorder): wait for that mark within the same two minutes rather than reading the
+            // record the instant the status changes (on a busy machine the append can take a few seconds).
+            var store = new TableSandboxJobStore(new TableServiceClient(platform.StorageConnectionString));
+            var record = (await store.GetAsync(jobId))!.Value;
+            while (!record.OutcomeAudited && DateTime.UtcNow - restartedAt < RecoveryLimit)
+            {
+                await Task.Delay(250);
+                record = (await store.GetAsync(jobId))!.Value;
+            }
+
             Assert.True((record.Attempts, record.RequeueCount, record.OutcomeAudited) == (2, 1, true),
                 $"attempts {record.Attempts}, requeues {record.RequeueCount}, audited {record.OutcomeAudited}, status {ended.GetProperty("status").GetString()}");
 
@@ -71,7 +82,7 @@ public sealed class JobHeartbeatEndToEndTests(ITestOutputHelper output)
             var actions = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToList();
             Assert.Single(actions, a => a == "sandbox.job_finished");
             Assert.Single(actions, a => a == "sandbox.job_requeued");
-            Assert.Equal(2, (await new TableSandboxJobStore(new TableServiceClient(AzuriteFixture.ConnectionString)).GetAsync(jobId))!.Value.Attempts);
+            Assert.Equal(2, (await store.GetAsync(jobId))!.Value.Attempts);
         }
         finally
         {

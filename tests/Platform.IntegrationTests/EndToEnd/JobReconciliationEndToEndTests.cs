@@ -24,7 +24,7 @@ public sealed class JobReconciliationEndToEndTests(PlatformHostFixture platform)
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
     private readonly HttpClient _authority = platform.Client(Roles.Authority, "org-authority");
-    private readonly TableMaskingJobStore _jobs = new(new TableServiceClient(AzuriteFixture.ConnectionString));
+    private readonly TableMaskingJobStore _jobs = new(new TableServiceClient(platform.StorageConnectionString));
 
     public void Dispose() => _authority.Dispose();
 
@@ -84,7 +84,7 @@ public sealed class JobReconciliationEndToEndTests(PlatformHostFixture platform)
 
         // A host of its own whose reconciler fires every 2 seconds and requeues after 3. It never gives up here, so other
         // tests' jobs that it may also see are only sent again (harmless), never failed.
-        var settings = new HostSettings();
+        var settings = new HostSettings(storageConnectionString: platform.StorageConnectionString);
         settings["Audit__TableName"] = $"audit{Guid.NewGuid():N}"[..20];
         settings["Jobs__ReconcileSchedule"] = "*/2 * * * * *";
         settings["Jobs__RequeueAfter"] = "00:00:03";
@@ -105,7 +105,7 @@ public sealed class JobReconciliationEndToEndTests(PlatformHostFixture platform)
     {
         var lost = await NeverSentJobAsync();
         // Base64, as the host's own client and the queue trigger expect.
-        var queue = new QueueMaskingJobQueue(new QueueServiceClient(AzuriteFixture.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        var queue = new QueueMaskingJobQueue(new QueueServiceClient(platform.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => queue.EnqueueAsync(lost.Id)));
 
@@ -114,7 +114,7 @@ public sealed class JobReconciliationEndToEndTests(PlatformHostFixture platform)
             $"job is {job.Status} after {job.Attempts} attempt(s): {job.LastError}\n{string.Join('\n', platform.Host.Output.Split('\n').Where(l => l.Contains(lost.Id, StringComparison.Ordinal)))}");
         // Let every duplicate be delivered and dropped; none may claim the job again.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await ResourceScenario.PeekAsync(QueueMaskingJobQueue.QueueName)).Any(m => m.Contains(lost.Id, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        while ((await ResourceScenario.PeekAsync(platform.StorageConnectionString, QueueMaskingJobQueue.QueueName)).Any(m => m.Contains(lost.Id, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
         }

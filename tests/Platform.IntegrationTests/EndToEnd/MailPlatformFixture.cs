@@ -6,15 +6,15 @@ using Xunit;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The platform's local host with e-mail on: smtp4dev as its relay (free ports of its own), a delivery queue, contact
-/// table and audit table of its own, retries one second apart, and a webhook signing secret in its secret store.
+/// The platform's local host with e-mail on, on an Azurite of its own (like <see cref="PlatformHostFixture"/>): smtp4dev
+/// as its relay (free ports of its own), a delivery queue, contact table and audit table of its own, retries one second apart, and a webhook signing secret in its secret store.
 /// </summary>
 public sealed class MailPlatformFixture : IAsyncLifetime
 {
     public const string WebhookSecretName = "robot-secret-e2e";
     public const string WebhookSecret = "dev-only-robot-secret-0123456789";
 
-    private readonly AzuriteFixture _azurite = new();
+    private readonly PrivateAzurite _storage = new();
     private HostProcess? _host;
 
     public Smtp4devSink Sink { get; private set; } = null!;
@@ -25,16 +25,16 @@ public sealed class MailPlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _azurite.InitializeAsync();
+        await _storage.StartAsync();
         Sink = await Smtp4devSink.StartAsync();
-        var settings = MailHostSettings("127.0.0.1", Sink.SmtpPort);
+        var settings = MailHostSettings("127.0.0.1", Sink.SmtpPort, _storage.ConnectionString);
         _host = await HostProcess.StartAsync(HostProcess.PlatformHostDll, settings);
     }
 
     /// <summary>Host settings with e-mail through the relay at <paramref name="smtpHost"/>:<paramref name="smtpPort"/>, and names of its own.</summary>
-    public static HostSettings MailHostSettings(string smtpHost, int smtpPort)
+    public static HostSettings MailHostSettings(string smtpHost, int smtpPort, string? storageConnectionString = null)
     {
-        var settings = new HostSettings();
+        var settings = new HostSettings(storageConnectionString: storageConnectionString);
         var unique = settings.TaskHub;
         settings["Platform__PublicBaseUrl"] = settings.BaseUrl;
         settings["Audit__TableName"] = $"audit{unique}";
@@ -63,7 +63,7 @@ public sealed class MailPlatformFixture : IAsyncLifetime
             await Sink.DisposeAsync();
         }
 
-        await _azurite.DisposeAsync();
+        await _storage.DisposeAsync();
     }
 
     public HttpClient Client(string role, string organization) => ClientOf(Host, Auth, role, organization);
@@ -76,10 +76,4 @@ public sealed class MailPlatformFixture : IAsyncLifetime
             DevelopmentTokenIssuer.Mint(auth, role, organization, $"{role}-tester", TimeSpan.FromHours(1), DateTimeOffset.UtcNow));
         return client;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class MailPlatformCollection : ICollectionFixture<MailPlatformFixture>
-{
-    public const string Name = "MailPlatform";
 }

@@ -46,8 +46,8 @@ public sealed class MaskingEndToEndTests(PlatformHostFixture platform) : IDispos
         Assert.False(string.IsNullOrWhiteSpace(job.GetProperty("failure").GetProperty("reason").GetString()));
         Assert.Equal(1, job.GetProperty("attempts").GetInt32());
         var jobId = job.GetProperty("id").GetString()!;
-        Assert.DoesNotContain(await ResourceScenario.PeekAsync("masking-jobs-poison"), message => message.Contains(jobId, StringComparison.Ordinal));
-        Assert.DoesNotContain(await ResourceScenario.PeekAsync("masking-jobs"), message => message.Contains(jobId, StringComparison.Ordinal));
+        Assert.DoesNotContain(await ResourceScenario.PeekAsync(platform.StorageConnectionString, "masking-jobs-poison"), message => message.Contains(jobId, StringComparison.Ordinal));
+        Assert.DoesNotContain(await ResourceScenario.PeekAsync(platform.StorageConnectionString, "masking-jobs"), message => message.Contains(jobId, StringComparison.Ordinal));
         var resource = await PlatformScenario.PollAsync(provider, $"/api/resources/{id}", r => r.GetProperty("status").GetString() == "draft", TimeSpan.FromSeconds(30));
         Assert.Equal("failed", resource.GetProperty("sample").GetProperty("status").GetString());
         Assert.Equal("masking.not_text", resource.GetProperty("sample").GetProperty("failureCode").GetString());
@@ -68,14 +68,14 @@ public sealed class MaskingEndToEndTests(PlatformHostFixture platform) : IDispos
         Assert.Equal((10L, 3L, 11L), (job.GetProperty("report").GetProperty("rowsIn").GetInt64(), job.GetProperty("report").GetProperty("rowsOut").GetInt64(), job.GetProperty("seed").GetInt64()));
         ResourceScenario.AssertNoOriginalValue(file, job.GetRawText());
         var jobId = job.GetProperty("id").GetString()!;
-        var output = new BlobClient(AzuriteFixture.ConnectionString, "masking-output", $"{jobId}/output.csv");
+        var output = new BlobClient(platform.StorageConnectionString, "masking-output", $"{jobId}/output.csv");
         var before = (await output.GetPropertiesAsync()).Value.ETag;
         var masked = (await output.DownloadContentAsync()).Value.Content.ToString();
         Assert.Equal(4, masked.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         ResourceScenario.AssertNoOriginalValue(file, masked);
 
         // At-least-once delivery: the same message again must not redo the job or rewrite its output.
-        var queue = new QueueClient(AzuriteFixture.ConnectionString, "masking-jobs", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(platform.StorageConnectionString, "masking-jobs", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.SendMessageAsync(JsonSerializer.Serialize(new { jobId }));
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!platform.Host.Output.Contains($"Masking job {jobId} is already Succeeded", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
@@ -113,7 +113,7 @@ public sealed class MaskingEndToEndTests(PlatformHostFixture platform) : IDispos
         Assert.Equal(16, report.GetProperty("keyFingerprint").GetString()!.Length);
         Assert.Equal(["pseudonymise-hmac-sha256", "pseudonymise-hmac-sha256", "pseudonymise-hmac-sha256", "keep", "keep"],
             report.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("rule").GetString()));
-        var output = new BlobClient(AzuriteFixture.ConnectionString, "masking-output", $"{job.GetProperty("id").GetString()}/output.jsonl");
+        var output = new BlobClient(platform.StorageConnectionString, "masking-output", $"{job.GetProperty("id").GetString()}/output.jsonl");
         var masked = (await output.DownloadContentAsync()).Value.Content.ToString();
         Assert.Equal(6, masked.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         ResourceScenario.AssertNoOriginalValue(file, masked);

@@ -55,7 +55,7 @@ public sealed class NotificationEndToEndTests(PlatformHostFixture platform)
     public async Task DeliveryQueue_UndeliverableMessage_RetriedThenMovedToPoisonQueue()
     {
         var marker = $"poison-{Guid.NewGuid():N}";
-        var queues = new QueueServiceClient(AzuriteFixture.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queues = new QueueServiceClient(platform.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var queue = queues.GetQueueClient("notifications");
         await queue.CreateIfNotExistsAsync();
 

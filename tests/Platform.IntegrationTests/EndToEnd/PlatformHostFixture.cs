@@ -7,15 +7,25 @@ using Xunit;
 namespace Platform.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The platform's own local host (host/LocalHost) running as a child process on Azurite, with a task hub and audit
-/// table of its own, reached over real HTTP with development tokens.
+/// The platform's own local host (host/LocalHost) running as a child process on an Azurite of its own (in memory, free
+/// ports), with a task hub and audit table of its own, reached over real HTTP with development tokens. Its own storage
+/// lets the test collections run in parallel: no other host consumes its fixed-name queues (sandbox-jobs, masking-jobs)
+/// or sweeps its tables, and it sweeps no one else's (docs/testing.md).
 /// </summary>
 public sealed class PlatformHostFixture : IAsyncLifetime
 {
-    private readonly AzuriteFixture _azurite = new();
+    private readonly PrivateAzurite _storage = new();
     private HostProcess? _host;
 
-    public HostSettings Settings { get; } = new();
+    public PlatformHostFixture()
+    {
+        Settings = new HostSettings(storageConnectionString: _storage.ConnectionString);
+    }
+
+    public HostSettings Settings { get; }
+
+    /// <summary>The host's storage account: read and seed it through this, never through the shared Azurite.</summary>
+    public string StorageConnectionString => _storage.ConnectionString;
 
     public HostProcess Host => _host ?? throw new InvalidOperationException("The platform host has not started.");
 
@@ -25,7 +35,7 @@ public sealed class PlatformHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _azurite.InitializeAsync();
+        await _storage.StartAsync();
         Settings["Audit__TableName"] = AuditTable;
 
         // Every test here reaches the host from one address: the per-client limit of signed-link attempts would otherwise
@@ -48,7 +58,7 @@ public sealed class PlatformHostFixture : IAsyncLifetime
             await _host.DisposeAsync();
         }
 
-        await _azurite.DisposeAsync();
+        await _storage.DisposeAsync();
     }
 
     /// <summary>The real-name identity provider the test host trusts to verify staff identities (M4.4).</summary>
@@ -116,6 +126,10 @@ public sealed class PlatformHostFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The lane of the tests that share one platform host (on its storage of its own), plus the e-mail tests with a mail host
+/// of their own (<see cref="MailPlatformFixture"/>, also on storage of its own). See docs/testing.md.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class PlatformCollection : ICollectionFixture<PlatformHostFixture>
 {

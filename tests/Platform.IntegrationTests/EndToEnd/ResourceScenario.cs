@@ -111,10 +111,10 @@ public static class ResourceScenario
     public static Task<JsonElement> WaitForJobAsync(HttpClient client, string jobUrl)
         => PlatformScenario.PollAsync(client, jobUrl, job => job.GetProperty("status").GetString() is "succeeded" or "failed", TimeSpan.FromSeconds(90));
 
-    /// <summary>Messages now in a queue (peeked, not taken), decoded as the Functions host's Base64 encoding writes them.</summary>
-    public static async Task<IReadOnlyList<string>> PeekAsync(string queueName)
+    /// <summary>Messages now in a queue of the storage account <paramref name="storage"/> (peeked, not taken), decoded as the Functions host's Base64 encoding writes them.</summary>
+    public static async Task<IReadOnlyList<string>> PeekAsync(string storage, string queueName)
     {
-        var queue = new QueueClient(AzuriteFixture.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(storage, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         if (!await queue.ExistsAsync())
         {
             return [];

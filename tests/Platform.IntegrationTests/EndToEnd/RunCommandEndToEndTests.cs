@@ -10,7 +10,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// The README's run command on a clean clone: no node_modules, no bin/obj, no Azurite on the ports it will use.
 /// It must install and start what it needs and bring the platform up.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(IsolatedCollectionB.Name)]
 public sealed class RunCommandEndToEndTests
 {
     [Fact]

@@ -225,7 +225,7 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
         // A withheld result has no Parquet either: refused on the route and never written.
         var parquet = await staff.GetAsync($"/api/sandbox/jobs/{job.GetProperty("id").GetString()}/result?format=parquet");
         await FoundationEndToEndTests.AssertProblemAsync(parquet, HttpStatusCode.Conflict, "sandbox.result_withheld");
-        var results = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(BlobSandboxResultStore.ContainerName);
+        var results = new BlobServiceClient(platform.StorageConnectionString).GetBlobContainerClient(BlobSandboxResultStore.ContainerName);
         Assert.False(await results.GetBlobClient(BlobSandboxResultStore.ParquetName(job.GetProperty("id").GetString()!)).ExistsAsync());
     }
 
@@ -397,7 +397,7 @@ public sealed class SandboxEndToEndTests(PlatformHostFixture platform)
         Assert.Equal((setup.StaffId, "personnel", setup.OperatorId),
             (finished.GetProperty("actor").GetString(), finished.GetProperty("role").GetString(), finished.GetProperty("organization").GetString()));
 
-        var store = new TableSandboxJobStore(new TableServiceClient(AzuriteFixture.ConnectionString));
+        var store = new TableSandboxJobStore(new TableServiceClient(platform.StorageConnectionString));
         var record = (await store.GetAsync(jobId))!.Value;
         var outcome = SandboxJobOutcome.From(record);
         Assert.Equal((resultHash, setup.GrantId), (outcome.ResultHash, outcome.GrantId));

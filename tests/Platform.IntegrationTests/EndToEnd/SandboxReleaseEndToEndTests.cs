@@ -132,8 +132,8 @@ public sealed class SandboxReleaseEndToEndTests(PlatformHostFixture platform)
         Assert.Equal(("dimension", "derived"), fields["id_number_birth_year"]);
         Assert.Equal(("dimension", "derived"), fields["id_number_sex"]);
 
-        var stored = (await new TableGrantStore(new TableServiceClient(AzuriteFixture.ConnectionString)).GetAsync(register.Setup.GrantId))!.Value.Tables[0];
-        await using var copy = await new BlobAuthorizedDataLibrary(new BlobServiceClient(AzuriteFixture.ConnectionString)).OpenReadAsync(stored.Container, stored.BlobPath);
+        var stored = (await new TableGrantStore(new TableServiceClient(platform.StorageConnectionString)).GetAsync(register.Setup.GrantId))!.Value.Tables[0];
+        await using var copy = await new BlobAuthorizedDataLibrary(new BlobServiceClient(platform.StorageConnectionString)).OpenReadAsync(stored.Container, stored.BlobPath);
         var text = await new StreamReader(copy).ReadToEndAsync();
         Assert.All(register.Residents, r => Assert.DoesNotContain(r.IdNumber, text, StringComparison.Ordinal));
         Assert.All(register.Residents, r => Assert.DoesNotContain(r.Name, text, StringComparison.Ordinal));
@@ -164,7 +164,7 @@ public sealed class SandboxReleaseEndToEndTests(PlatformHostFixture platform)
             var finished = page.GetProperty("items").EnumerateArray().FirstOrDefault(e => e.GetProperty("action").GetString() == "sandbox.job_finished");
             if (finished.ValueKind == JsonValueKind.Object)
             {
-                var record = (await new TableSandboxJobStore(new TableServiceClient(AzuriteFixture.ConnectionString)).GetAsync(jobId))!.Value;
+                var record = (await new TableSandboxJobStore(new TableServiceClient(platform.StorageConnectionString)).GetAsync(jobId))!.Value;
                 var outcome = SandboxJobOutcome.From(record);
                 Assert.Equal(AuditChain.HashPayload(outcome), finished.GetProperty("payloadHash").GetString());
                 return outcome;

@@ -13,6 +13,7 @@ namespace Platform.IntegrationTests.EndToEnd;
 /// gone, writes answer 503 <c>storage.unavailable</c> with <c>Retry-After</c> within the request's time instead of a 500;
 /// when storage comes back empty (a reset emulator), the platform creates its tables again and writes succeed.
 /// </summary>
+[Collection(IsolatedCollectionB.Name)]
 public sealed class StorageOutageEndToEndTests
 {
     /// <summary>What a client can expect: the storage client's bounded retries against refused connections, with room to spare.</summary>

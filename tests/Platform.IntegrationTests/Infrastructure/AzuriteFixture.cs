@@ -25,66 +25,107 @@ public sealed class AzuriteFixture : IAsyncLifetime
           "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
           $"BlobEndpoint=http://127.0.0.1:{Ports[0]}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Ports[1]}/devstoreaccount1;" +
           $"TableEndpoint=http://127.0.0.1:{Ports[2]}/devstoreaccount1;";
-    private Process? _started;
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+    private static Process? _started;
+    private static int _users;
 
     public string StorageConnectionString => ConnectionString;
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    public static string AzuriteScript => Path.Combine(RepositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+
     public async Task InitializeAsync()
     {
-        if (Ports.All(IsListening))
+        // Collections run in parallel (docs/testing.md): one start, shared by every fixture that asks, stopped by the last one.
+        await Gate.WaitAsync();
+        try
         {
-            return;
-        }
-
-        var azurite = Path.Combine(RepositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(azurite))
-        {
-            await RunAsync("npm", "ci --no-audit --no-fund", RepositoryRoot, TimeSpan.FromMinutes(5));
-        }
-
-        var location = Path.Combine(RepositoryRoot, ".azurite", "test");
-        Directory.CreateDirectory(location);
-        var psi = new ProcessStartInfo("node", $"\"{azurite}\" --silent --skipApiVersionCheck --location \"{location}\" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {Ports[0]} --queuePort {Ports[1]} --tablePort {Ports[2]}")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _started = Process.Start(psi) ?? throw new InvalidOperationException("Azurite did not start.");
-        _started.OutputDataReceived += (_, _) => { };
-        _started.ErrorDataReceived += (_, _) => { };
-        _started.BeginOutputReadLine();
-        _started.BeginErrorReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Ports.All(IsListening))
-        {
-            if (_started.HasExited)
+            _users++;
+            if (Ports.All(IsListening))
             {
-                throw new InvalidOperationException($"Azurite exited with code {_started.ExitCode} before listening.");
+                return;
             }
 
-            if (DateTime.UtcNow > deadline)
+            await EnsureInstalledAsync();
+            var azurite = AzuriteScript;
+            var location = Path.Combine(RepositoryRoot, ".azurite", "test");
+            Directory.CreateDirectory(location);
+            var psi = new ProcessStartInfo("node", $"\"{azurite}\" --silent --skipApiVersionCheck --location \"{location}\" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort {Ports[0]} --queuePort {Ports[1]} --tablePort {Ports[2]}")
             {
-                throw new TimeoutException($"Azurite did not listen on {string.Join('/', Ports)} within 60 s.");
-            }
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            _started = Process.Start(psi) ?? throw new InvalidOperationException("Azurite did not start.");
+            _started.OutputDataReceived += (_, _) => { };
+            _started.ErrorDataReceived += (_, _) => { };
+            _started.BeginOutputReadLine();
+            _started.BeginErrorReadLine();
 
-            await Task.Delay(200);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!Ports.All(IsListening))
+            {
+                if (_started.HasExited)
+                {
+                    throw new InvalidOperationException($"Azurite exited with code {_started.ExitCode} before listening.");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Azurite did not listen on {string.Join('/', Ports)} within 60 s.");
+                }
+
+                await Task.Delay(200);
+            }
+        }
+        finally
+        {
+            Gate.Release();
         }
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_started is { HasExited: false })
+        await Gate.WaitAsync();
+        try
         {
-            _started.Kill(entireProcessTree: true);
-            _started.WaitForExit(10_000);
-        }
+            if (--_users > 0)
+            {
+                return;
+            }
 
-        _started?.Dispose();
-        return Task.CompletedTask;
+            if (_started is { HasExited: false })
+            {
+                _started.Kill(entireProcessTree: true);
+                _started.WaitForExit(10_000);
+            }
+
+            _started?.Dispose();
+            _started = null;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>The repository's pinned Azurite, installed (npm ci) once when node_modules lacks it.</summary>
+    public static async Task EnsureInstalledAsync()
+    {
+        await InstallGate.WaitAsync();
+        try
+        {
+            if (!File.Exists(AzuriteScript))
+            {
+                await RunAsync("npm", "ci --no-audit --no-fund", RepositoryRoot, TimeSpan.FromMinutes(5));
+            }
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
     }
 
     public static bool IsListening(int port)
@@ -128,6 +169,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The lane of the tests on the shared Azurite: the adapters' store tests, the local host's own behaviour (Fixture.Host)
+/// and the platform hosts that use fixed-name queues and tables there. They run one after another, and no other lane
+/// puts a platform host on this Azurite (docs/testing.md).
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
 {

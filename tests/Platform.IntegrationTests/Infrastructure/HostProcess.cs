@@ -156,11 +156,17 @@ public sealed class HostProcess : IAsyncDisposable
     }
 }
 
-/// <summary>Environment of one host run: a free port, a task hub and names of its own, so tests never share state.</summary>
+/// <summary>
+/// Environment of one host run: a free port, a task hub and names of its own, so tests never share state. The storage is
+/// the shared Azurite unless <paramref name="storageConnectionString"/> names one of the test's own (a
+/// <see cref="PrivateAzurite"/>): a host on storage of its own shares no fixed-name queue or table (sandbox-jobs,
+/// masking-jobs, sandboxjobs, ...) and no timer sweep with hosts that other test collections run at the same time.
+/// </summary>
 public sealed class HostSettings
 {
-    public HostSettings(string? name = null)
+    public HostSettings(string? name = null, string? storageConnectionString = null)
     {
+        StorageConnectionString = storageConnectionString ?? AzuriteFixture.ConnectionString;
         var unique = Guid.NewGuid().ToString("N")[..10];
         Port = FreePortOrThrow();
         TaskHub = $"t{unique}";
@@ -169,7 +175,7 @@ public sealed class HostSettings
             ["LocalHost__Urls"] = BaseUrl,
             ["LocalHost__WorkerId"] = $"test-{unique}",
             ["Durable__TaskHubName"] = TaskHub,
-            ["AzureWebJobsStorage"] = AzuriteFixture.ConnectionString,
+            ["AzureWebJobsStorage"] = StorageConnectionString,
             ["Fixture__WorkQueue"] = $"work-{unique}",
             ["Fixture__Table"] = $"fx{unique}",
             ["Fixture__TickSchedule"] = "0 0 0 1 1 *",
@@ -181,6 +187,9 @@ public sealed class HostSettings
     }
 
     public string Name { get; }
+
+    /// <summary>The storage account the host runs on (AzureWebJobsStorage).</summary>
+    public string StorageConnectionString { get; }
 
     public int Port { get; }
 

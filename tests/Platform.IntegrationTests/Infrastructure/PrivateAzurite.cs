@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using Xunit;
 
 namespace Platform.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// An Azurite of a test's own, in memory, on free ports — one the test may stop and start again (storage outage,
-/// storage reset). The shared Azurite on 10000-10002 is never touched.
+/// storage reset), or the storage of a host fixture whose collection runs in parallel with others
+/// (<see cref="Platform.IntegrationTests.EndToEnd.PlatformHostFixture"/>). The shared Azurite on 10000-10002 is never touched.
 /// </summary>
-public sealed class PrivateAzurite : IAsyncDisposable
+public sealed class PrivateAzurite : IAsyncDisposable, IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private Process? _process;
@@ -24,7 +26,8 @@ public sealed class PrivateAzurite : IAsyncDisposable
     /// <summary>Starts it (empty: in-memory storage) and waits until all three services listen.</summary>
     public async Task StartAsync()
     {
-        var azurite = Path.Combine(AzuriteFixture.RepositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
+        await AzuriteFixture.EnsureInstalledAsync();
+        var azurite = AzuriteFixture.AzuriteScript;
         var psi = new ProcessStartInfo("node",
             $"\"{azurite}\" --silent --skipApiVersionCheck --inMemoryPersistence --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 " +
             $"--blobPort {BlobPort} --queuePort {QueuePort} --tablePort {TablePort}")
@@ -67,5 +70,14 @@ public sealed class PrivateAzurite : IAsyncDisposable
     {
         Stop();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>As a class fixture (<c>IClassFixture&lt;PrivateAzurite&gt;</c>): started before the class's first test.</summary>
+    Task IAsyncLifetime.InitializeAsync() => StartAsync();
+
+    Task IAsyncLifetime.DisposeAsync()
+    {
+        Stop();
+        return Task.CompletedTask;
     }
 }
