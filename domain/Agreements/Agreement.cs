@@ -76,13 +76,21 @@ public sealed record DestroyedBlob(string Container, string Name, long Bytes, st
 /// What the exit destroyed for one grant (docs/lifecycles.md, M3.6): its library copies, the masked samples made for them and the
 /// stored results of its sandbox jobs; <paramref name="Step"/> names the orchestration step that deleted them.
 /// </summary>
-public sealed record DestructionCertificate(string GrantId, IReadOnlyList<DestroyedBlob> Blobs, DateTimeOffset DestroyedAt, string Step);
+public sealed record DestructionCertificate(string GrantId, IReadOnlyList<DestroyedBlob> Blobs, DateTimeOffset DestroyedAt, string Step)
+{
+    /// <summary>Its audit entry is written (M5.3); a step that died between recording and auditing writes it on its replay.</summary>
+    public bool Audited { get; init; }
+}
 
 /// <summary>
 /// The exit of an ended agreement: the authority may inspect until <paramref name="HoldUntil"/>; then the copies are
 /// destroyed, one certificate per grant, and <paramref name="DestroyedAt"/> is set when every grant is done.
 /// </summary>
-public sealed record AgreementExit(string Reason, DateTimeOffset EndedAt, DateTimeOffset HoldUntil, DateTimeOffset? DestroyedAt, IReadOnlyList<DestructionCertificate> Certificates);
+public sealed record AgreementExit(string Reason, DateTimeOffset EndedAt, DateTimeOffset HoldUntil, DateTimeOffset? DestroyedAt, IReadOnlyList<DestructionCertificate> Certificates)
+{
+    /// <summary>The completion's audit entry is written (M5.3); see <see cref="DestructionCertificate.Audited"/>.</summary>
+    public bool CompletionAudited { get; init; }
+}
 
 /// <param name="Scope">A narrower scope the authority stated when entering the agreement (M3.3, M3.4); null = the plan's whole scope.</param>
 /// <param name="PlanVersion">The approved plan version the agreement stands on (M3.3); null for agreements entered before versions were kept (= 1).</param>

@@ -75,6 +75,15 @@ public static class AgreementExitRules
         return agreement with { Exit = exit with { Certificates = [.. exit.Certificates, certificate] } };
     }
 
+    /// <summary>Notes that the certificate of <paramref name="grantId"/> is in the audit log.</summary>
+    public static Agreement MarkCertificateAudited(Agreement agreement, string grantId)
+    {
+        ArgumentNullException.ThrowIfNull(agreement);
+        return agreement.Exit is { } exit && exit.Certificates.Any(c => c.GrantId == grantId && !c.Audited)
+            ? agreement with { Exit = exit with { Certificates = [.. exit.Certificates.Select(c => c.GrantId == grantId ? c with { Audited = true } : c)] } }
+            : agreement;
+    }
+
     /// <summary>Marks the destruction complete once.</summary>
     public static Agreement Complete(Agreement agreement, DateTimeOffset now)
     {
@@ -154,11 +163,13 @@ public sealed class AgreementExitService(
     {
         ArgumentNullException.ThrowIfNull(certification);
         var certificate = new DestructionCertificate(certification.GrantId, certification.Blobs, clock.UtcNow, certification.Step);
-        var (agreement, changed) = await ChangeAsync(certification.AgreementId, a => AgreementExitRules.Certify(a, certificate), cancellationToken);
+        var (agreement, _) = await ChangeAsync(certification.AgreementId, a => AgreementExitRules.Certify(a, certificate), cancellationToken);
         var recorded = agreement.Exit?.Certificates.SingleOrDefault(c => c.GrantId == certification.GrantId) ?? certificate;
-        if (changed)
+        if (agreement.Exit is not null && !recorded.Audited)
         {
+            // M5.3: recorded first, audited next, then marked: a step that died in between audits on its replay (at least once).
             await audit.RecordAsync(Caller.System, "agreement.destruction_certified", Target(certification.AgreementId), recorded, cancellationToken);
+            await ChangeAsync(certification.AgreementId, a => AgreementExitRules.MarkCertificateAudited(a, certification.GrantId), cancellationToken);
         }
 
         return recorded;
@@ -167,11 +178,12 @@ public sealed class AgreementExitService(
     /// <summary>Marks the exit done once every grant is certified.</summary>
     public async Task<AgreementExit?> CompleteAsync(string agreementId, CancellationToken cancellationToken = default)
     {
-        var (agreement, changed) = await ChangeAsync(agreementId, a => AgreementExitRules.Complete(a, clock.UtcNow), cancellationToken);
-        if (changed)
+        var (agreement, _) = await ChangeAsync(agreementId, a => AgreementExitRules.Complete(a, clock.UtcNow), cancellationToken);
+        if (agreement.Exit is { DestroyedAt: not null, CompletionAudited: false } exit)
         {
             await audit.RecordAsync(Caller.System, "agreement.exit_completed", Target(agreementId),
-                new { agreement.Exit!.DestroyedAt, certificates = agreement.Exit.Certificates.Count }, cancellationToken);
+                new { exit.DestroyedAt, certificates = exit.Certificates.Count }, cancellationToken);
+            (agreement, _) = await ChangeAsync(agreementId, a => a.Exit is { } e ? a with { Exit = e with { CompletionAudited = true } } : a, cancellationToken);
         }
 
         return agreement.Exit;

@@ -59,6 +59,24 @@ public sealed class AgreementExitTests
     }
 
     [Fact]
+    public void MarkCertificateAudited_RecordedCertificate_MarkedOnceOthersUntouched()
+    {
+        var scheduled = AgreementExitRules.Schedule(Terminated(), TimeSpan.FromDays(30));
+        var certified = AgreementExitRules.Certify(AgreementExitRules.Certify(scheduled, Certificate("grt-1")), Certificate("grt-2"));
+
+        var marked = AgreementExitRules.MarkCertificateAudited(certified, "grt-1");
+
+        // A replay of the certifying step finds the certificate recorded but not audited, audits it, then marks it.
+        Assert.Equal([false, false], certified.Exit!.Certificates.Select(c => c.Audited));
+        Assert.Equal([true, false], marked.Exit!.Certificates.Select(c => c.Audited));
+        Assert.Same(marked, AgreementExitRules.MarkCertificateAudited(marked, "grt-1"));
+        Assert.Same(marked, AgreementExitRules.MarkCertificateAudited(marked, "grt-unknown"));
+    }
+
+    private static DestructionCertificate Certificate(string grantId) =>
+        new(grantId, [new DestroyedBlob("library-agr-1", $"{grantId}.csv", 10, new string('a', 64))], Now, "step-1");
+
+    [Fact]
     public void Complete_Twice_KeepsTheFirstDestructionTime()
     {
         var scheduled = AgreementExitRules.Schedule(Terminated(), TimeSpan.FromDays(30));
