@@ -57,7 +57,8 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
         var second = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields, null);
 
         Assert.NotNull(first);
-        Assert.Equal(first, second);
+        Assert.Equal(first with { NullFreeFields = null }, second with { NullFreeFields = null });
+        Assert.Equal(first.NullFreeFields, second.NullFreeFields);
         Assert.Equal(3, first.RowCount);
         Assert.Equal(Csv, await ReadTextAsync("req-2/res-2.csv"));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await StoredBytesAsync(first.BlobPath!))), first.Sha256);
