@@ -57,6 +57,7 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
         var second = await _library.ConvertToColumnarAsync(_container, "req-2/res-2.csv", Fields, null);
 
         Assert.NotNull(first);
+        Assert.NotNull(second);
         Assert.Equal(first with { NullFreeFields = null }, second with { NullFreeFields = null });
         Assert.Equal(first.NullFreeFields, second.NullFreeFields);
         Assert.Equal(3, first.RowCount);
