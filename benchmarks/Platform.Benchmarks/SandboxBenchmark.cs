@@ -65,11 +65,11 @@ internal static class SandboxBenchmark
         Console.WriteLine($"{repetitions} repetitions per query after one warm-up; p50 (median) in ms; DuckDB threads = 2 in both (Sandbox:MaxThreads default).");
 
         // What the worker pays and plain DuckDB does not: reading the library copy out of blob storage into a private file.
-        var grant = (await new TableGrantStore(new TableServiceClient(AzuriteFixture.ConnectionString)).GetAsync(setup.GrantId))!.Value.Tables[0];
-        var library = new BlobAuthorizedDataLibrary(new BlobServiceClient(AzuriteFixture.ConnectionString));
+        var grant = (await new TableGrantStore(new TableServiceClient(platform.Fixture.StorageConnectionString)).GetAsync(setup.GrantId))!.Value.Tables[0];
+        var library = new BlobAuthorizedDataLibrary(new BlobServiceClient(platform.Fixture.StorageConnectionString));
         var sequential = new List<double>();
         var ranged = new List<double>();
-        var blob = new BlobServiceClient(AzuriteFixture.ConnectionString).GetBlobContainerClient(grant.Container).GetBlobClient(grant.BlobPath);
+        var blob = new BlobServiceClient(platform.Fixture.StorageConnectionString).GetBlobContainerClient(grant.Container).GetBlobClient(grant.BlobPath);
         for (var i = 0; i <= repetitions; i++)
         {
             var copy = Path.Combine(Path.GetTempPath(), $"sandbox-bench-copy-{Guid.NewGuid():N}{Path.GetExtension(grant.BlobPath)}");
