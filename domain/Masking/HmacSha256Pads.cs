@@ -1,5 +1,9 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace Platform.Domain.Masking;
@@ -17,7 +21,14 @@ public sealed class HmacSha256Pads : IDisposable
 {
     public const int HashBytes = 32;
 
-    private const int BlockBytes = 64;
+    /// <summary>The number of messages <see cref="ComputeEight"/> hashes at once.</summary>
+    public const int Lanes = 8;
+
+    /// <summary>The longest message <see cref="ComputeEight"/> takes: one block less the padding marker and the 64-bit length.</summary>
+    public const int MaxLaneMessageBytes = BlockBytes - 9;
+
+    /// <summary>The bytes of one message slot of <see cref="ComputeEight"/>.</summary>
+    public const int BlockBytes = 64;
 
     private readonly uint[] inner = new uint[8];
     private readonly uint[] outer = new uint[8];
@@ -84,6 +95,86 @@ public sealed class HmacSha256Pads : IDisposable
         Finish(state, destination[..HashBytes], destination);
     }
 
+    /// <summary>
+    /// Eight HMACs at once, one per 32-bit lane of 256-bit vectors (issue 18.3): lane <c>j</c> hashes the first
+    /// <c>lengths[j]</c> bytes of the 64-byte slot <c>j</c> of <paramref name="slots"/> (at most
+    /// <see cref="MaxLaneMessageBytes"/>; the rest of the slot is overwritten with the padding) and writes its hash to
+    /// bytes <c>32j</c>..<c>32j+31</c> of <paramref name="hashes"/>. Without vector hardware, lane by lane.
+    /// </summary>
+    public void ComputeEight(Span<byte> slots, ReadOnlySpan<int> lengths, Span<byte> hashes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots.Length, Lanes * BlockBytes, nameof(slots));
+        ArgumentOutOfRangeException.ThrowIfLessThan(lengths.Length, Lanes, nameof(lengths));
+        ArgumentOutOfRangeException.ThrowIfLessThan(hashes.Length, Lanes * HashBytes, nameof(hashes));
+        for (var lane = 0; lane < Lanes; lane++)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(lengths[lane], MaxLaneMessageBytes, nameof(lengths));
+            ArgumentOutOfRangeException.ThrowIfNegative(lengths[lane], nameof(lengths));
+        }
+
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                Compute(slots.Slice(lane * BlockBytes, lengths[lane]), hashes.Slice(lane * HashBytes, HashBytes));
+            }
+
+            return;
+        }
+
+        Span<Vector256<uint>> w = stackalloc Vector256<uint>[64];
+        Span<uint> lanes = stackalloc uint[Lanes];
+        for (var lane = 0; lane < Lanes; lane++)
+        {
+            var slot = slots.Slice(lane * BlockBytes, BlockBytes);
+            slot[lengths[lane]] = 0x80;
+            slot[(lengths[lane] + 1)..(BlockBytes - 8)].Clear();
+            BinaryPrimitives.WriteUInt64BigEndian(slot[(BlockBytes - 8)..], (ulong)(BlockBytes + lengths[lane]) * 8);
+        }
+
+        for (var t = 0; t < 16; t++)
+        {
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                lanes[lane] = BinaryPrimitives.ReadUInt32BigEndian(slots.Slice((lane * BlockBytes) + (t * 4), 4));
+            }
+
+            w[t] = Vector256.Create<uint>(lanes);
+        }
+
+        Span<Vector256<uint>> state = stackalloc Vector256<uint>[8];
+        for (var i = 0; i < 8; i++)
+        {
+            state[i] = Vector256.Create(inner[i]);
+        }
+
+        CompressEight(state, w);
+
+        // The outer message is the 32-byte inner hash: its eight big-endian words are the inner state, then the padding.
+        for (var i = 0; i < 8; i++)
+        {
+            w[i] = state[i];
+            state[i] = Vector256.Create(outer[i]);
+        }
+
+        w[8] = Vector256.Create(0x80000000u);
+        for (var t = 9; t < 15; t++)
+        {
+            w[t] = Vector256<uint>.Zero;
+        }
+
+        w[15] = Vector256.Create((uint)(BlockBytes + HashBytes) * 8);
+        CompressEight(state, w);
+        for (var i = 0; i < 8; i++)
+        {
+            state[i].CopyTo(lanes);
+            for (var lane = 0; lane < Lanes; lane++)
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(hashes.Slice((lane * HashBytes) + (i * 4), 4), lanes[lane]);
+            }
+        }
+    }
+
     public void Dispose()
     {
         Array.Clear(inner);
@@ -119,21 +210,66 @@ public sealed class HmacSha256Pads : IDisposable
         }
     }
 
-    /// <summary>The SHA-256 block function (FIPS 180-4 §6.2.2) over one 64-byte block.</summary>
+    /// <summary>The SHA-256 block function (FIPS 180-4 §6.2.2) over one 64-byte block, eight rounds per loop turn.</summary>
     private static void Compress(Span<uint> state, ReadOnlySpan<byte> block)
     {
-        Span<uint> w = stackalloc uint[64];
+        Span<uint> schedule = stackalloc uint[64];
+        ref var w = ref MemoryMarshal.GetReference(schedule);
         for (var t = 0; t < 16; t++)
         {
-            w[t] = BinaryPrimitives.ReadUInt32BigEndian(block.Slice(t * 4, 4));
+            Unsafe.Add(ref w, t) = BinaryPrimitives.ReadUInt32BigEndian(block.Slice(t * 4, 4));
         }
 
         for (var t = 16; t < 64; t++)
         {
-            var w15 = w[t - 15];
-            var w2 = w[t - 2];
+            var w15 = Unsafe.Add(ref w, t - 15);
+            var w2 = Unsafe.Add(ref w, t - 2);
             var s0 = BitOperations.RotateRight(w15, 7) ^ BitOperations.RotateRight(w15, 18) ^ (w15 >> 3);
             var s1 = BitOperations.RotateRight(w2, 17) ^ BitOperations.RotateRight(w2, 19) ^ (w2 >> 10);
+            Unsafe.Add(ref w, t) = Unsafe.Add(ref w, t - 16) + s0 + Unsafe.Add(ref w, t - 7) + s1;
+        }
+
+        var a = state[0];
+        var b = state[1];
+        var c = state[2];
+        var d = state[3];
+        var e = state[4];
+        var f = state[5];
+        var g = state[6];
+        var h = state[7];
+        ref var k = ref MemoryMarshal.GetReference(RoundConstants);
+        for (var t = 0; t < 64; t += 8)
+        {
+            // The eight working variables rotate one place per round; naming them in rotated order saves the moves.
+            Round(a, b, c, ref d, e, f, g, ref h, Unsafe.Add(ref k, t) + Unsafe.Add(ref w, t));
+            Round(h, a, b, ref c, d, e, f, ref g, Unsafe.Add(ref k, t + 1) + Unsafe.Add(ref w, t + 1));
+            Round(g, h, a, ref b, c, d, e, ref f, Unsafe.Add(ref k, t + 2) + Unsafe.Add(ref w, t + 2));
+            Round(f, g, h, ref a, b, c, d, ref e, Unsafe.Add(ref k, t + 3) + Unsafe.Add(ref w, t + 3));
+            Round(e, f, g, ref h, a, b, c, ref d, Unsafe.Add(ref k, t + 4) + Unsafe.Add(ref w, t + 4));
+            Round(d, e, f, ref g, h, a, b, ref c, Unsafe.Add(ref k, t + 5) + Unsafe.Add(ref w, t + 5));
+            Round(c, d, e, ref f, g, h, a, ref b, Unsafe.Add(ref k, t + 6) + Unsafe.Add(ref w, t + 6));
+            Round(b, c, d, ref e, f, g, h, ref a, Unsafe.Add(ref k, t + 7) + Unsafe.Add(ref w, t + 7));
+        }
+
+        state[0] += a;
+        state[1] += b;
+        state[2] += c;
+        state[3] += d;
+        state[4] += e;
+        state[5] += f;
+        state[6] += g;
+        state[7] += h;
+    }
+
+    /// <summary><see cref="Compress"/> on eight independent states, one per lane; <paramref name="w"/> holds the first 16 schedule words.</summary>
+    private static void CompressEight(Span<Vector256<uint>> state, Span<Vector256<uint>> w)
+    {
+        for (var t = 16; t < 64; t++)
+        {
+            var w15 = w[t - 15];
+            var w2 = w[t - 2];
+            var s0 = Rotate(w15, 7) ^ Rotate(w15, 18) ^ Vector256.ShiftRightLogical(w15, 3);
+            var s1 = Rotate(w2, 17) ^ Rotate(w2, 19) ^ Vector256.ShiftRightLogical(w2, 10);
             w[t] = w[t - 16] + s0 + w[t - 7] + s1;
         }
 
@@ -148,11 +284,12 @@ public sealed class HmacSha256Pads : IDisposable
         var k = RoundConstants;
         for (var t = 0; t < 64; t++)
         {
-            var sum1 = BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25);
-            var choose = (e & f) ^ (~e & g);
-            var t1 = h + sum1 + choose + k[t] + w[t];
-            var sum0 = BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22);
-            var majority = (a & b) ^ (a & c) ^ (b & c);
+            var t1 = h
+                + (Rotate(e, 6) ^ Rotate(e, 11) ^ Rotate(e, 25))
+                + ((e & f) ^ Vector256.AndNot(g, e))
+                + Vector256.Create(k[t])
+                + w[t];
+            var t2 = (Rotate(a, 2) ^ Rotate(a, 13) ^ Rotate(a, 22)) + ((a & b) | (c & (a | b)));
             h = g;
             g = f;
             f = e;
@@ -160,7 +297,7 @@ public sealed class HmacSha256Pads : IDisposable
             d = c;
             c = b;
             b = a;
-            a = t1 + sum0 + majority;
+            a = t1 + t2;
         }
 
         state[0] += a;
@@ -171,5 +308,23 @@ public sealed class HmacSha256Pads : IDisposable
         state[5] += f;
         state[6] += g;
         state[7] += h;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Rotate(Vector256<uint> value, [ConstantExpected(Min = 1, Max = 31)] int count) =>
+        Vector256.ShiftRightLogical(value, count) | Vector256.ShiftLeft(value, 32 - count);
+
+    /// <summary>One round: <paramref name="d"/> becomes the next e and <paramref name="h"/> the next a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(uint a, uint b, uint c, ref uint d, uint e, uint f, uint g, ref uint h, uint constantPlusWord)
+    {
+        var t1 = h
+            + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
+            + ((e & f) ^ (~e & g))
+            + constantPlusWord;
+        d += t1;
+        h = t1
+            + (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
+            + ((a & b) ^ (a & c) ^ (b & c));
     }
 }

@@ -70,6 +70,42 @@ public class HmacSha256PadsTests
     }
 
     [Fact]
+    public void ComputeEight_RandomMessagesUpToTheLaneLimit_SameAsPlatformHmacPerLane()
+    {
+        var random = new Random(183);
+        var key = new byte[32];
+        random.NextBytes(key);
+        using var hmac = new HmacSha256Pads(key);
+        var slots = new byte[HmacSha256Pads.Lanes * HmacSha256Pads.BlockBytes];
+        var hashes = new byte[HmacSha256Pads.Lanes * HmacSha256Pads.HashBytes];
+        for (var round = 0; round < 60; round++)
+        {
+            var lengths = Enumerable.Range(0, HmacSha256Pads.Lanes).Select(lane => (round + (lane * 7)) % (HmacSha256Pads.MaxLaneMessageBytes + 1)).ToArray();
+            random.NextBytes(slots);
+            var messages = lengths.Select((length, lane) => slots.AsSpan(lane * HmacSha256Pads.BlockBytes, length).ToArray()).ToArray();
+
+            hmac.ComputeEight(slots, lengths, hashes);
+
+            for (var lane = 0; lane < HmacSha256Pads.Lanes; lane++)
+            {
+                Assert.Equal(
+                    Convert.ToHexStringLower(HMACSHA256.HashData(key, messages[lane])),
+                    Convert.ToHexStringLower(hashes.AsSpan(lane * HmacSha256Pads.HashBytes, HmacSha256Pads.HashBytes)));
+            }
+        }
+    }
+
+    [Fact]
+    public void ComputeEight_MessageLongerThanALane_Throws()
+    {
+        using var hmac = new HmacSha256Pads(new byte[32]);
+        var lengths = new int[HmacSha256Pads.Lanes];
+        lengths[3] = HmacSha256Pads.MaxLaneMessageBytes + 1;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => hmac.ComputeEight(new byte[512], lengths, new byte[256]));
+    }
+
+    [Fact]
     public void Compute_DestinationShorterThanHash_Throws()
     {
         using var hmac = new HmacSha256Pads(new byte[32]);

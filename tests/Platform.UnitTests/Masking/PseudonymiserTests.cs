@@ -40,6 +40,23 @@ public partial class PseudonymiserTests
     }
 
     [Fact]
+    public void ApplyMany_ShortLongEmptyAndRepeatedValues_SameAsApplyOneByOne()
+    {
+        using var pseudonymiser = new Pseudonymiser(KeyA);
+        string?[] values =
+        [
+            .. Enumerable.Range(0, 21).Select(i => $"1381234{i:D4}"),
+            null, "", " ", "13812340000", "+86 138-1234-0001",
+            new string('长', 30), "湖北省武汉市洪山区珞喻路1037号华中科技大学东校区西十二楼一单元三〇二室",
+        ];
+        var pseudonyms = new string?[values.Length];
+
+        pseudonymiser.ApplyMany(IdentifierKind.Mobile, values, pseudonyms);
+
+        Assert.Equal(values.Select(value => Pseudonymiser.Apply(KeyA, IdentifierKind.Mobile, value)), pseudonyms);
+    }
+
+    [Fact]
     public void Apply_OtherAgreement_OtherPseudonym()
     {
         Assert.NotEqual(
