@@ -520,6 +520,9 @@ public static class MaskingEngine
                     classes?.Add(done.ClassHashes[r]);
                     rowsOut++;
                 }
+
+                // The row arrays are reused; their strings must not outlive the block (nor be promoted by the GC with it).
+                Array.Clear(done.Rows[r]);
             }
 
             writer!.WriteEncoded(done.Encoded);
