@@ -18,6 +18,11 @@ public sealed class FieldMasker : IDisposable
 
     // Values of a block missing from the memo, hashed together (ApplyToColumn).
     private const int PendingValues = 64;
+
+    // Values hashed without the memo after the memo filled with too few hits (ApplyToColumn); the memo is then tried again.
+    private const int MemoSkipValues = 16 * PseudonymMemoSize;
+    private int memoHits;
+    private int memoSkips;
     private readonly int[] pendingRows = new int[PendingValues];
     private readonly string?[] pendingValues = new string?[PendingValues];
     private readonly string?[] pendingPseudonyms = new string?[PendingValues];
@@ -117,8 +122,9 @@ public sealed class FieldMasker : IDisposable
             {
                 rows[r][column] = CellValue.String(cell.Text);
             }
-            else if (pseudonymMemo!.TryGetValue(cell.Text, out var pseudonym))
+            else if (memoSkips == 0 && pseudonymMemo!.TryGetValue(cell.Text, out var pseudonym))
             {
+                memoHits++;
                 rows[r][column] = CellValue.String(pseudonym);
             }
             else
@@ -148,7 +154,15 @@ public sealed class FieldMasker : IDisposable
         pseudonymiser!.ApplyMany(Field.IdentifierKind, pendingValues.AsSpan(0, pending), pendingPseudonyms);
         for (var i = 0; i < pending; i++)
         {
-            Remember(pendingValues[i]!, pendingPseudonyms[i]!);
+            if (memoSkips > 0)
+            {
+                memoSkips--;
+            }
+            else
+            {
+                Remember(pendingValues[i]!, pendingPseudonyms[i]!);
+            }
+
             rows[pendingRows[i]][column] = CellValue.String(pendingPseudonyms[i]);
         }
     }
@@ -158,6 +172,15 @@ public sealed class FieldMasker : IDisposable
         if (pseudonymMemo!.Count == PseudonymMemoSize)
         {
             pseudonymMemo.Clear();
+
+            // A column of unique values (ID numbers, phones) rarely hits the memo: looking up and storing would then cost
+            // more than hashing (eight at a time). Below one hit in eight, the block path bypasses the memo for a while.
+            if (memoHits * 8 < PseudonymMemoSize)
+            {
+                memoSkips = MemoSkipValues;
+            }
+
+            memoHits = 0;
         }
 
         pseudonymMemo[value] = pseudonym;
@@ -167,6 +190,7 @@ public sealed class FieldMasker : IDisposable
     {
         if (pseudonymMemo!.TryGetValue(value, out var pseudonym))
         {
+            memoHits++;
             return pseudonym;
         }
 
