@@ -336,7 +336,7 @@ internal static class MaskingBenchmark
         }
 
         var ratio = baseline is { } b ? $"{b / rowsPerSecond:F2}x the time" : "-";
-        Console.WriteLine($"| {name} | {rowsPerSecond:N0} | {bytes / 1e6 / seconds:F1} | {seconds:F1} | {cpuSeconds:F1} | {peak / 1048576.0:F0} | {ratio} |");
+        Console.WriteLine($"| {name} | {rowsPerSecond:N0} | {bytes / 1e6 / seconds:F1} | {seconds:F2} | {cpuSeconds:F2} | {peak / 1048576.0:F0} | {ratio} |");
         return rowsPerSecond;
     }
 
