@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Platform.Domain.Masking;
 
 /// <summary>
@@ -22,6 +24,12 @@ public static class ChineseAddress
 
     // Street-level words: seeing one before a district suffix means the address has no district part.
     private static readonly string[] StreetWords = ["街道", "大道", "路", "街", "巷", "弄", "号", "镇", "乡", "村"];
+
+    // Issue 18.3: the first characters of each list, so that one vectorised search finds the candidates (same results as
+    // searching each suffix or word in turn, several times faster).
+    private static readonly SearchValues<char> CitySuffixStarts = FirstCharacters(CitySuffixes);
+    private static readonly SearchValues<char> DistrictSuffixStarts = FirstCharacters(DistrictSuffixes);
+    private static readonly SearchValues<char> StreetWordStarts = FirstCharacters(StreetWords);
 
     // The longest prefecture or county names (e.g. 黔东南苗族侗族自治州) have ten characters.
     private const int MaxLevelNameLength = 12;
@@ -84,20 +92,20 @@ public static class ChineseAddress
 
     private static int CityEnd(ReadOnlySpan<char> text, int start)
     {
-        var city = EarliestSuffix(text, start, CitySuffixes, out var cityAt);
+        var city = EarliestSuffix(text, start, CitySuffixes, CitySuffixStarts, out var cityAt);
         if (city < 0)
         {
             return -1;
         }
 
         // A district suffix before the city suffix means there is no prefecture level (湖北省神农架林区).
-        var district = EarliestSuffix(text, start, DistrictSuffixes, out var districtAt);
+        var district = EarliestSuffix(text, start, DistrictSuffixes, DistrictSuffixStarts, out var districtAt);
         return district >= 0 && districtAt < cityAt ? -1 : city;
     }
 
     private static int DistrictEnd(ReadOnlySpan<char> text, int start)
     {
-        var end = EarliestSuffix(text, start, DistrictSuffixes, out var at);
+        var end = EarliestSuffix(text, start, DistrictSuffixes, DistrictSuffixStarts, out var at);
         if (end < 0)
         {
             return -1;
@@ -105,6 +113,11 @@ public static class ChineseAddress
 
         // The district name itself has at least one character, so a street word at the start is part of it (路南区).
         var name = text[(start + 1)..at];
+        if (!name.ContainsAny(StreetWordStarts))
+        {
+            return end;
+        }
+
         foreach (var word in StreetWords)
         {
             if (name.Contains(word, StringComparison.Ordinal))
@@ -118,12 +131,12 @@ public static class ChineseAddress
 
     /// <summary>
     /// The end of the earliest suffix occurring after at least one name character following
-    /// <paramref name="start"/>, within <see cref="MaxLevelNameLength"/> characters; -1 when none.
+    /// <paramref name="start"/>, within <see cref="MaxLevelNameLength"/> characters; -1 when none. At one position the
+    /// suffix listed first wins.
     /// </summary>
-    private static int EarliestSuffix(ReadOnlySpan<char> text, int start, string[] suffixes, out int at)
+    private static int EarliestSuffix(ReadOnlySpan<char> text, int start, string[] suffixes, SearchValues<char> suffixStarts, out int at)
     {
         at = -1;
-        var end = -1;
         var windowStart = start + 1;
         if (windowStart >= text.Length)
         {
@@ -131,16 +144,30 @@ public static class ChineseAddress
         }
 
         var window = text[windowStart..Math.Min(text.Length, start + MaxLevelNameLength + 3)];
-        foreach (var suffix in suffixes)
+        var offset = 0;
+        while (offset < window.Length)
         {
-            var index = window.IndexOf(suffix, StringComparison.Ordinal);
-            if (index >= 0 && (at < 0 || windowStart + index < at))
+            var found = window[offset..].IndexOfAny(suffixStarts);
+            if (found < 0)
             {
-                at = windowStart + index;
-                end = at + suffix.Length;
+                return -1;
             }
+
+            var position = offset + found;
+            foreach (var suffix in suffixes)
+            {
+                if (window[position..].StartsWith(suffix, StringComparison.Ordinal))
+                {
+                    at = windowStart + position;
+                    return at + suffix.Length;
+                }
+            }
+
+            offset = position + 1;
         }
 
-        return end;
+        return -1;
     }
+
+    private static SearchValues<char> FirstCharacters(string[] words) => SearchValues.Create(words.Select(word => word[0]).Distinct().ToArray());
 }

@@ -22,9 +22,11 @@ internal sealed class EquivalenceClassCounter
 
     public bool Capped { get; private set; }
 
-    public void Add(ReadOnlySpan<CellValue> record)
+    public void Add(ReadOnlySpan<CellValue> record) => Add(HashOf(record));
+
+    /// <summary>Counts a row by the <see cref="HashOf"/> of its quasi-identifiers (computed where the row was masked).</summary>
+    public void Add(ulong hash)
     {
-        var hash = Hash(record);
         if (classes.TryGetValue(hash, out var count))
         {
             classes[hash] = count + 1;
@@ -52,7 +54,8 @@ internal sealed class EquivalenceClassCounter
         return new KAnonymityReport(names, smallest, classes.Count, unique, Capped);
     }
 
-    private ulong Hash(ReadOnlySpan<CellValue> record)
+    /// <summary>The class of a row: a 64-bit hash of its quasi-identifier values. Reads only the column list, so any thread may call it.</summary>
+    public ulong HashOf(ReadOnlySpan<CellValue> record)
     {
         unchecked
         {

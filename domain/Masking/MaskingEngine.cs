@@ -74,10 +74,11 @@ public static class MaskingEngine
 
         private readonly FieldMasker[] maskers;
 
-        // Issue 18.3: with Parallelism > 1, blocks of rows are scanned and masked side by side, each block by its own set of
-        // maskers (their pseudonym memos and HMAC state are not shared), and written in input order.
+        // Issue 18.3: rows are scanned, masked and encoded in blocks; with Parallelism > 1 blocks run side by side, each by
+        // its own set of maskers (their pseudonym memos are not shared), and are written in input order.
         private readonly FieldMasker[][] maskerSets;
         private readonly Queue<Task<Block>> inFlight = new();
+        private readonly Stack<Block> freeBlocks = new();
         private Block? block;
         private long blocksDispatched;
         private readonly int[] scannedFields;
@@ -362,33 +363,34 @@ public static class MaskingEngine
             }
         }
 
+        /// <summary>
+        /// Adds a valid row to the current block. The sampling decision is taken here, in input order with the same random
+        /// draws whatever <see cref="MaskingOptions.Parallelism"/>; scanning, masking and encoding happen per block
+        /// (<see cref="MaskBlock"/>), on this thread or, with Parallelism above 1, in the block's task.
+        /// </summary>
         private void Process(CellValue[] row)
         {
-            if (maskerSets.Length > 1)
-            {
-                ProcessInBlock(row);
-                return;
-            }
-
             var index = validRows++;
-            ScanForIdentifiers(row, suspectCounts, suspectKinds);
-            switch (options.Sampling.Mode)
+            var emit = options.Sampling.Mode switch
             {
-                case SamplingMode.None:
-                    Emit(row);
-                    break;
-                case SamplingMode.Fraction:
-                    if (random.NextDouble() < options.Sampling.Fraction)
-                    {
-                        Emit(row);
-                    }
-
-                    break;
-                default:
-                    Offer(row, index);
-                    break;
+                SamplingMode.None => true,
+                SamplingMode.Fraction => random.NextDouble() < options.Sampling.Fraction,
+                _ => false,
+            };
+            if (options.Sampling.Mode == SamplingMode.RowCount)
+            {
+                Offer(row, index);
             }
+
+            block ??= freeBlocks.Count > 0 ? freeBlocks.Pop() : NewBlock();
+            var n = block.Count++;
+            var copy = block.Rows[n] is { } reused && reused.Length == row.Length ? reused : (block.Rows[n] = new CellValue[row.Length]);
+            row.CopyTo(copy, 0);
+            block.Emit[n] = emit;
         }
+
+        private Block NewBlock() =>
+            new(options.BlockRows, fields.Count, RecordWriter.CreateFragment(outputFormat, fields.Select(field => field.Name).ToArray()));
 
         /// <summary>Reservoir sampling (Vitter's algorithm R): after n rows each is in the reservoir with probability size/n.</summary>
         private void Offer(CellValue[] row, long index)
@@ -438,33 +440,22 @@ public static class MaskingEngine
         }
 
         /// <summary>
-        /// Parallel path: the sampling decision is taken here, in input order with the same random draws as the sequential
-        /// path; scanning and masking happen in the block's task.
+        /// Masks a full block (or, at the end, the last one): on this thread, written at once, when Parallelism is 1; otherwise
+        /// in a task, first writing the oldest block when as many are in flight as allowed.
         /// </summary>
-        private void ProcessInBlock(CellValue[] row)
-        {
-            var index = validRows++;
-            var emit = options.Sampling.Mode switch
-            {
-                SamplingMode.None => true,
-                SamplingMode.Fraction => random.NextDouble() < options.Sampling.Fraction,
-                _ => false,
-            };
-            if (options.Sampling.Mode == SamplingMode.RowCount)
-            {
-                Offer(row, index);
-            }
-
-            block ??= new Block(options.BlockRows);
-            block.Rows[block.Count] = (CellValue[])row.Clone();
-            block.Emit[block.Count++] = emit;
-        }
-
-        /// <summary>Hands a full block (or, at the end, the last one) to a task, first writing the oldest when as many are in flight as allowed.</summary>
         private async Task DispatchAsync(bool force)
         {
             if (block is null || block.Count == 0 || (block.Count < block.Rows.Length && !force))
             {
+                return;
+            }
+
+            var full = block;
+            block = null;
+            if (maskerSets.Length == 1)
+            {
+                inFlight.Enqueue(Task.FromResult(MaskBlock(full, maskers)));
+                await WriteOldestAsync().ConfigureAwait(false);
                 return;
             }
 
@@ -475,33 +466,44 @@ public static class MaskingEngine
 
             // Round robin: the block that used this set before is at least Parallelism blocks older, so it has been written.
             var set = maskerSets[blocksDispatched++ % maskerSets.Length];
-            var full = block;
-            block = null;
             inFlight.Enqueue(Task.Run(() => MaskBlock(full, set), cancellationToken));
         }
 
+        /// <summary>
+        /// Scans every row of the block for undeclared identifiers, masks the rows to be written column by column (so that
+        /// pseudonyms are hashed eight at a time), encodes them in the output format and hashes their quasi-identifiers.
+        /// Touches only the block and its set of maskers, so blocks run side by side.
+        /// </summary>
         private Block MaskBlock(Block full, FieldMasker[] set)
         {
-            full.SuspectCounts = new long[fields.Count];
-            full.SuspectKinds = new IdentifierKinds[fields.Count];
+            Array.Clear(full.SuspectCounts);
+            Array.Clear(full.SuspectKinds);
             for (var r = 0; r < full.Count; r++)
             {
-                var row = full.Rows[r];
-                ScanForIdentifiers(row, full.SuspectCounts, full.SuspectKinds);
-                if (!full.Emit[r])
-                {
-                    continue;
-                }
+                ScanForIdentifiers(full.Rows[r], full.SuspectCounts, full.SuspectKinds);
+            }
 
-                for (var i = 0; i < row.Length; i++)
+            for (var i = 0; i < set.Length; i++)
+            {
+                set[i].ApplyToColumn(full.Rows, full.Count, full.Emit, i);
+            }
+
+            for (var r = 0; r < full.Count; r++)
+            {
+                if (full.Emit[r])
                 {
-                    row[i] = set[i].Apply(row[i]);
+                    full.Encoded.Write(full.Rows[r]);
+                    if (classes is not null)
+                    {
+                        full.ClassHashes[r] = classes.HashOf(full.Rows[r]);
+                    }
                 }
             }
 
             return full;
         }
 
+        /// <summary>Writes the oldest block in flight (in input order) and counts it into the report; its arrays are then reused.</summary>
         private async Task WriteOldestAsync()
         {
             var done = await inFlight.Dequeue().ConfigureAwait(false);
@@ -513,16 +515,21 @@ public static class MaskingEngine
 
             for (var r = 0; r < done.Count; r++)
             {
-                if (!done.Emit[r])
+                if (done.Emit[r])
                 {
-                    continue;
+                    classes?.Add(done.ClassHashes[r]);
+                    rowsOut++;
                 }
 
-                writer!.Write(done.Rows[r]);
-                classes?.Add(done.Rows[r]);
-                rowsOut++;
-                await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+                // The row arrays are reused; their strings must not outlive the block (nor be promoted by the GC with it).
+                Array.Clear(done.Rows[r]);
             }
+
+            writer!.WriteEncoded(done.Encoded);
+            done.Encoded.Clear();
+            done.Count = 0;
+            freeBlocks.Push(done);
+            await writer.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
         }
 
         private void ScanForIdentifiers(CellValue[] row, long[] counts, IdentifierKinds[] kindsFound)
@@ -574,8 +581,8 @@ public static class MaskingEngine
             };
         }
 
-        /// <summary>A block of rows read in order, each marked whether it is written; masked in place by its task.</summary>
-        private sealed class Block(int capacity)
+        /// <summary>A block of rows read in order, each marked whether it is written; masked in place and encoded by its task.</summary>
+        private sealed class Block(int capacity, int fieldCount, RecordWriter encoded)
         {
             public CellValue[][] Rows { get; } = new CellValue[capacity][];
 
@@ -583,9 +590,15 @@ public static class MaskingEngine
 
             public int Count { get; set; }
 
-            public long[] SuspectCounts { get; set; } = [];
+            /// <summary>The written rows in the output format, without header.</summary>
+            public RecordWriter Encoded { get; } = encoded;
 
-            public IdentifierKinds[] SuspectKinds { get; set; } = [];
+            /// <summary>Per written row, the hash of its masked quasi-identifiers (k-anonymity), counted in input order.</summary>
+            public ulong[] ClassHashes { get; } = new ulong[capacity];
+
+            public long[] SuspectCounts { get; } = new long[fieldCount];
+
+            public IdentifierKinds[] SuspectKinds { get; } = new IdentifierKinds[fieldCount];
         }
 
         private static string Sample(IReadOnlyList<string> names) =>

@@ -37,15 +37,18 @@ public sealed record MaskingOptions
     public int ProgressInterval { get; init; } = 10_000;
 
     /// <summary>
-    /// How many blocks of rows are masked side by side (issue 18.3); 1 (the default) masks on the reading thread. The output
-    /// is the same byte for byte whatever the value: blocks are written in input order, and sampling is decided in input
-    /// order. The job worker uses every core for provisioning (HMAC per identifier), where it measured faster; for the
-    /// sample rules it measured slower on a loaded 2-core machine (BENCHMARKS.md, issue 18).
+    /// How many blocks of rows are masked side by side (issue 18.3); by default one per processor, 1 masks each block on the
+    /// reading thread. The output is the same byte for byte whatever the value: blocks are written in input order, and
+    /// sampling is decided in input order. On a quiet 2-core machine two blocks side by side beat one thread for the sample
+    /// rules and for provisioning alike (BENCHMARKS.md, issue 18).
     /// </summary>
-    public int Parallelism { get; init; } = 1;
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Rows per block when <see cref="Parallelism"/> is above 1.</summary>
-    public int BlockRows { get; init; } = 2048;
+    /// <summary>
+    /// Rows per block. Each block is scanned, masked column by column (pseudonyms eight at a time) and encoded in one go;
+    /// 512 rows (about 0.7 MB of values) stay in a core's cache between the reading thread and the masking one.
+    /// </summary>
+    public int BlockRows { get; init; } = 512;
 
     internal void Validate()
     {

@@ -22,7 +22,17 @@ internal abstract class RecordWriter
     public static RecordWriter Create(DataFormat format, Stream output, IReadOnlyList<string> columns, bool utf8Bom) =>
         format == DataFormat.Csv ? new CsvRecordWriter(output, columns, utf8Bom) : new JsonLinesRecordWriter(output, columns);
 
+    /// <summary>A writer of records into its own buffer, without header, to be copied with <see cref="WriteEncoded"/> (a block of rows).</summary>
+    public static RecordWriter CreateFragment(DataFormat format, IReadOnlyList<string> columns) =>
+        format == DataFormat.Csv ? new CsvRecordWriter(Stream.Null, columns: null, utf8Bom: false) : new JsonLinesRecordWriter(Stream.Null, columns);
+
     public abstract void Write(ReadOnlySpan<CellValue> record);
+
+    /// <summary>Appends what <paramref name="fragment"/> has written.</summary>
+    public void WriteEncoded(RecordWriter fragment) => Buffer.Write(fragment.Buffer.WrittenSpan);
+
+    /// <summary>Forgets what was written (a fragment, once copied).</summary>
+    public void Clear() => Buffer.ResetWrittenCount();
 
     public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) =>
         Buffer.WrittenCount >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
@@ -50,9 +60,15 @@ internal sealed class CsvRecordWriter : RecordWriter
 {
     private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
 
-    public CsvRecordWriter(Stream output, IReadOnlyList<string> columns, bool utf8Bom)
+    /// <param name="columns">The header; null writes none (a fragment).</param>
+    public CsvRecordWriter(Stream output, IReadOnlyList<string>? columns, bool utf8Bom)
         : base(output)
     {
+        if (columns is null)
+        {
+            return;
+        }
+
         if (utf8Bom)
         {
             Buffer.Write((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);

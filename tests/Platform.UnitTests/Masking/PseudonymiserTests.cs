@@ -20,6 +20,42 @@ public partial class PseudonymiserTests
         Assert.Equal(first, again);
     }
 
+    // Issue 18.3: pinned as computed with the platform's HMAC before the managed one replaced it.
+    [Theory]
+    [InlineData(IdentifierKind.IdNumber, "11010519491231002X", "idn_cylpxywtsbzggsis")]
+    [InlineData(IdentifierKind.Mobile, "+86 138-1234-5678", "mob_qxuazbt2jcdhz6y4")]
+    [InlineData(IdentifierKind.Name, "欧阳修文", "nam_2qnmry57je432hia")]
+    [InlineData(IdentifierKind.BankCard, "6222 0212 3456 7890", "card_jap3hpsah3qh4qtp")]
+    [InlineData(IdentifierKind.Email, "Zhang.San@Example.com", "mail_vqnunzv7w6cac2d4")]
+    [InlineData(IdentifierKind.CreditCode, "91420100MA4K0000X1", "ucc_skbbdugzlrdukg7b")]
+    [InlineData(IdentifierKind.Plate, "鄂A·12345", "plate_ndjnsyugd4mju3y7")]
+    [InlineData(null, "高血压", "psn_gfutiq7okhvte5vp")]
+    [InlineData(IdentifierKind.Address, "湖北省武汉市洪山区珞喻路1037号华中科技大学东校区西十二楼一单元三〇二室，邮政编码四三〇〇七四，联系人张三", "addr_p6qet3ozncrxwwyv")]
+    [InlineData(null, "长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长", "psn_vjuqtp3acgqlfwmp")]
+    public void Apply_PinnedValues_SamePseudonymsAsBefore(IdentifierKind? kind, string value, string expected)
+    {
+        var key = PseudonymisationKey.Derive(RootKey, "agreement-golden");
+
+        Assert.Equal(expected, Pseudonymiser.Apply(key, kind, value));
+    }
+
+    [Fact]
+    public void ApplyMany_ShortLongEmptyAndRepeatedValues_SameAsApplyOneByOne()
+    {
+        using var pseudonymiser = new Pseudonymiser(KeyA);
+        string?[] values =
+        [
+            .. Enumerable.Range(0, 21).Select(i => $"1381234{i:D4}"),
+            null, "", " ", "13812340000", "+86 138-1234-0001",
+            new string('长', 30), "湖北省武汉市洪山区珞喻路1037号华中科技大学东校区西十二楼一单元三〇二室",
+        ];
+        var pseudonyms = new string?[values.Length];
+
+        pseudonymiser.ApplyMany(IdentifierKind.Mobile, values, pseudonyms);
+
+        Assert.Equal(values.Select(value => Pseudonymiser.Apply(KeyA, IdentifierKind.Mobile, value)), pseudonyms);
+    }
+
     [Fact]
     public void Apply_OtherAgreement_OtherPseudonym()
     {
