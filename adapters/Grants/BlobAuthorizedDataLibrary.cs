@@ -127,6 +127,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
             var rows = await Task.Run(() => LibraryParquet.CsvToParquet(csv, parquet, fields), cancellationToken);
             var mostPerSubject = subjectKey is null ? null : await Task.Run(() => LibraryParquet.IndexSubjects(parquet, subjectKey), cancellationToken);
             var nullFree = LibraryParquet.NullFreeColumns(parquet);
+            var magnitudes = LibraryParquet.FieldMagnitudes(parquet);
             string sha256;
             await using (var file = File.OpenRead(parquet))
             {
@@ -149,6 +150,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
             {
                 Format = LibraryFormat.Parquet, BlobPath = blobPath, SubjectIndexed = mostPerSubject is not null, MaxRecordsPerSubject = mostPerSubject,
                 NullFreeFields = nullFree,
+                FieldMagnitudes = magnitudes,
             };
         }
         finally

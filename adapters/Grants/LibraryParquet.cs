@@ -164,6 +164,31 @@ public static class LibraryParquet
         return columns;
     }
 
+    /// <summary>
+    /// The largest absolute value of each numeric column of the copy at <paramref name="parquetPath"/>, from its row groups'
+    /// statistics (a column with a row group without statistics is left out).
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> FieldMagnitudes(string parquetPath, int? threads = null)
+    {
+        using var connection = Open(threads);
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT path_in_schema, max(greatest(abs(TRY_CAST(stats_min_value AS DOUBLE)), abs(TRY_CAST(stats_max_value AS DOUBLE)))) " +
+            $"FROM parquet_metadata({Literal(parquetPath)}) WHERE type IN ('DOUBLE', 'FLOAT', 'INT32', 'INT64') GROUP BY path_in_schema " +
+            "HAVING count(*) = count(TRY_CAST(stats_min_value AS DOUBLE)) AND count(*) = count(TRY_CAST(stats_max_value AS DOUBLE))";
+        using var reader = command.ExecuteReader();
+        var magnitudes = new Dictionary<string, double>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            if (reader.GetString(0) != SubjectIndex.Column && !reader.IsDBNull(1))
+            {
+                magnitudes[reader.GetString(0)] = reader.GetDouble(1);
+            }
+        }
+
+        return magnitudes;
+    }
+
     /// <summary>The columns of a copy a reader outside the sandbox sees: all but the platform's subject index.</summary>
     private static string DataColumns(DuckDBConnection connection, string source) =>
         Describe(connection, source).Any(c => c.Name == SubjectIndex.Column) ? $"* EXCLUDE ({Quote(SubjectIndex.Column)})" : "*";

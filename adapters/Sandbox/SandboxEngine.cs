@@ -248,7 +248,7 @@ public sealed class SandboxEngine : ISandboxEngine
                         var values = ReadValues(reader);
                         controlWatch.Start();
                         decided = buffered.Count < (4 * maxRows) + 1000
-                            && (plan.CheapIsExact || DisclosureControl.IsDecidedByBounds(plan, values, plan.Multiplicity, request.Policy.MinRecordsPerRow));
+                            && (plan.CheapIsExact || DisclosureControl.IsDecidedByBounds(plan, values, plan.Multiplicity, request.Policy.MinRecordsPerRow, request.Policy.DominanceShare));
                         controlWatch.Stop();
                         if (!decided)
                         {

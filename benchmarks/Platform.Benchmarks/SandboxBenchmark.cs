@@ -395,6 +395,7 @@ internal static class SandboxBenchmark
             MaxRecordsPerSubject = grant.MaxRecordsPerSubject,
             SubjectIndexed = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet && grant.SubjectIndexed,
             NullFreeFields = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet ? grant.NullFreeFields : null,
+            FieldMagnitudes = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet ? grant.FieldMagnitudes : null,
         };
         var plan = ReleaseAnalysis.Analyse(ast, [table], OutputCheckPolicy.DefaultDominanceContributors).Plan
             ?? throw new InvalidOperationException($"The release analysis refused a benchmark query: {sql}");

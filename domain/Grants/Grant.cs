@@ -72,6 +72,13 @@ public sealed record GrantTable(
     public IReadOnlyList<string>? NullFreeFields { get; init; }
 
     /// <summary>
+    /// The largest absolute value of each numeric field of the copy (its Parquet statistics, at provisioning): the dominance
+    /// rule's n largest contributions of a cell are at most n times it, which usually settles the rule without computing them
+    /// (issue 14, Measure). Null when unknown.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? FieldMagnitudes { get; init; }
+
+    /// <summary>
     /// How the copy at <see cref="BlobPath"/> is stored (issue 18.1): Parquet typed by the catalogue since the columnar
     /// library; CSV on grants provisioned before it (absent on those records), until converted.
     /// </summary>
@@ -149,6 +156,9 @@ public sealed record LibraryCopyResult(string Sha256, long Bytes, long RowCount,
 
     /// <summary>The columns of the copy without a null (from its statistics), when the store knows them.</summary>
     public IReadOnlyList<string>? NullFreeFields { get; init; }
+
+    /// <summary>The largest absolute value of each numeric column of the copy (from its statistics), when the store knows them.</summary>
+    public IReadOnlyDictionary<string, double>? FieldMagnitudes { get; init; }
 }
 
 /// <summary>

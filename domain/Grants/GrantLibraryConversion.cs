@@ -64,6 +64,7 @@ public sealed class GrantLibraryConversion(IGrantStore store, IAuthorizedDataLib
                 BlobPath = copy.BlobPath ?? table.BlobPath, Sha256 = copy.Sha256, Format = copy.Format,
                 SubjectIndexed = copy.SubjectIndexed, MaxRecordsPerSubject = copy.MaxRecordsPerSubject ?? table.MaxRecordsPerSubject,
                 NullFreeFields = copy.NullFreeFields,
+                FieldMagnitudes = copy.FieldMagnitudes,
             };
             tables.Add(after);
             converted.Add((table, after));

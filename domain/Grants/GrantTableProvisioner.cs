@@ -87,6 +87,7 @@ public sealed class GrantTableProvisioner(
             MaxRecordsPerSubject = subjectKey is null ? null : copy.MaxRecordsPerSubject,
             SubjectIndexed = subjectKey is not null && copy.SubjectIndexed,
             NullFreeFields = copy.NullFreeFields,
+            FieldMagnitudes = copy.FieldMagnitudes,
             Format = copy.Format,
         };
     }

@@ -101,7 +101,7 @@ public sealed class DisclosureControl
                 suppressed[i] = true;
                 MinSubjectCells++;
             }
-            else if (item is { TopColumn: { } top, TotalColumn: { } total } && Dominated(values[top], values[total]))
+            else if (item is { TopColumn: { } top, TotalColumn: { } total } && Dominated(values[top], values[total], top))
             {
                 suppressed[i] = true;
                 DominanceCells++;
@@ -229,9 +229,16 @@ public sealed class DisclosureControl
     private static IEnumerable<OutputRuleResult> StaticRulesPassed =>
         StaticRuleNames.Select(rule => new OutputRuleResult(rule, OutputRuleStatus.Passed, []));
 
-    private bool Dominated(object? top, object? total)
+    private bool Dominated(object? top, object? total, int topColumn)
     {
         var sum = Convert.ToDouble(total ?? 0d, CultureInfo.InvariantCulture);
+        if (top is null && plan.TopBounds.TryGetValue(topColumn, out var bound))
+        {
+            // The cheap statement left the top-n out: within p of the total the bound settles it; past it the exact statement
+            // decides (IsDecidedByBounds), and a cell that still gets here is suppressed rather than guessed at.
+            return sum > 0 && bound > policy.DominanceShare * sum;
+        }
+
         if (sum <= 0 || top is not IEnumerable list)
         {
             return false;
@@ -250,7 +257,7 @@ public sealed class DisclosureControl
     /// Whether a row of the cheap statement can be judged as it is: every bound that falls short of what a cell needs is
     /// short because the records themselves are too few. Otherwise the exact statement must run.
     /// </summary>
-    public static bool IsDecidedByBounds(ReleasePlan plan, IReadOnlyList<object?> values, IReadOnlyDictionary<int, long> multiplicity, int k)
+    public static bool IsDecidedByBounds(ReleasePlan plan, IReadOnlyList<object?> values, IReadOnlyDictionary<int, long> multiplicity, int k, double dominanceShare = 1)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(values);
@@ -265,8 +272,13 @@ public sealed class DisclosureControl
             return false;
         }
 
+        // A bounded top settles dominance only when the bound is within p of the cell's total.
+        bool TopSettled(ReleaseItem item) =>
+            item is not { TopColumn: { } top, TotalColumn: { } total } || !plan.TopBounds.TryGetValue(top, out var bound)
+            || bound <= dominanceShare * Convert.ToDouble(values[total] ?? 0d, CultureInfo.InvariantCulture);
+
         return Decided(plan.GroupSubjectColumns, k)
-            && plan.Items.Where(item => item.IsAggregate).All(item => Decided(item.SubjectColumns, item.Kind == ReleaseItemKind.Quantile ? 2L * k : k));
+            && plan.Items.Where(item => item.IsAggregate).All(item => Decided(item.SubjectColumns, item.Kind == ReleaseItemKind.Quantile ? 2L * k : k) && TopSettled(item));
     }
 
     private long Subjects(IReadOnlyList<object?> values, IReadOnlyList<int> columns) => Subjects(values, columns, multiplicity);

@@ -61,8 +61,15 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
     /// <summary>For each subject companion of <see cref="CheapStatement"/>, the most records of one subject (≥ 1).</summary>
     public IReadOnlyDictionary<int, long> Multiplicity { get; init; } = new Dictionary<int, long>();
 
-    /// <summary>True when the cheap statement's counts are exact subject counts: the exact statement never needs to run.</summary>
-    public bool CheapIsExact => CheapStatement is not null && Multiplicity.Values.All(m => m == 1);
+    /// <summary>
+    /// Top companions (ordinals) that <see cref="CheapStatement"/> leaves out (a null in their place), each with a bound of the
+    /// n largest absolute contributions: n × the column's largest absolute value in the copy. A cell whose bound is within p
+    /// of its total is not dominated; otherwise the exact statement decides.
+    /// </summary>
+    public IReadOnlyDictionary<int, double> TopBounds { get; init; } = new Dictionary<int, double>();
+
+    /// <summary>True when the cheap statement's counts are exact subject counts and it computes every companion: the exact statement never needs to run.</summary>
+    public bool CheapIsExact => CheapStatement is not null && Multiplicity.Values.All(m => m == 1) && TopBounds.Count == 0;
 
     /// <summary>
     /// The granted fields the user's statement uses, per table name (every column reference resolved, companions of the
@@ -179,19 +186,28 @@ public static class ReleaseAnalysis
                 Ordered = analysis.Ordered,
             };
             var exact = root.ToJsonString(SpliceOptions);
-            if (analysis.CheapCompanions.Count == 0)
+            if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0)
             {
                 return new ReleaseAnalysisResult(plan with { Statement = exact }, []);
             }
 
-            // The cheap form: the same statement with the subject companions counting records (not DISTINCT).
+            // The cheap form: the same statement with the subject companions counting records (not DISTINCT), and without the
+            // top-n aggregates whose bound from the copy's statistics usually settles the dominance rule.
             var selectList = (JsonArray)node["select_list"]!;
             foreach (var ordinal in analysis.CheapCompanions.Keys)
             {
                 selectList[ordinal]!["distinct"] = false;
             }
 
-            return new ReleaseAnalysisResult(plan with { Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions }, []);
+            foreach (var ordinal in analysis.TopBounds.Keys)
+            {
+                selectList[ordinal] = NullConstant($"{CompanionPrefix}t{ordinal}");
+            }
+
+            return new ReleaseAnalysisResult(plan with
+            {
+                Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
+            }, []);
         }
         catch (RefusedException refused)
         {
@@ -228,6 +244,9 @@ public static class ReleaseAnalysis
 
         /// <summary>Subject companions that may count records instead of distinct keys, with the table's multiplicity.</summary>
         public Dictionary<int, long> CheapCompanions { get; } = [];
+
+        /// <summary>Top companions the cheap statement leaves out, with the bound of their n largest contributions.</summary>
+        public Dictionary<int, double> TopBounds { get; } = [];
 
         public ReleasePlan Run(JsonObject node)
         {
@@ -339,6 +358,11 @@ public static class ReleaseAnalysis
                     var magnitude = Function("abs", [Cast(argument.DeepClone(), "DOUBLE")]);
                     top = Companion(AggregateNode("max", [magnitude.DeepClone(), IntegerConstant(dominanceContributors)], filter, false), "t");
                     total = Companion(AggregateNode("sum", [magnitude], filter, false), "m");
+                    if (LargestMagnitude(argument) is { } largest)
+                    {
+                        // M5.1 dominance: the n largest contributions of a cell are at most n × the column's largest magnitude.
+                        TopBounds[top.Value] = dominanceContributors * largest;
+                    }
                 }
 
                 var family = entry.Kind == ReleaseItemKind.Count
@@ -358,6 +382,13 @@ public static class ReleaseAnalysis
         private bool IsNullFree(JsonObject argument) =>
             scope.Count == 1 && Str(argument, "class") == "COLUMN_REF" && Resolve(argument) is var bound
             && bound.Table.NullFreeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
+
+        /// <summary>The largest absolute value of a bare column of the only table in FROM, from the copy's statistics; null when unknown.</summary>
+        private double? LargestMagnitude(JsonObject argument) =>
+            scope.Count == 1 && Str(argument, "class") == "COLUMN_REF" && Resolve(argument) is var bound
+            && bound.Table.FieldMagnitudes is { } magnitudes && magnitudes.TryGetValue(bound.Field.Name, out var largest) && double.IsFinite(largest)
+                ? Math.Abs(largest)
+                : null;
 
         /// <summary>Adds a companion select item (once per distinct expression); returns its ordinal.</summary>
         private int Companion(JsonObject expression, string tag)
@@ -998,6 +1029,12 @@ public static class ReleaseAnalysis
     private static JsonObject Comparison(string type, JsonObject left, JsonObject right) => new()
     {
         ["class"] = "COMPARISON", ["type"] = type, ["alias"] = "", ["left"] = left.DeepClone(), ["right"] = right.DeepClone(),
+    };
+
+    private static JsonObject NullConstant(string alias) => new()
+    {
+        ["class"] = "CONSTANT", ["type"] = "VALUE_CONSTANT", ["alias"] = alias,
+        ["value"] = new JsonObject { ["type"] = new JsonObject { ["id"] = "NULL", ["type_info"] = null }, ["is_null"] = true },
     };
 
     private static JsonObject IsNotNull(JsonObject argument) => new()

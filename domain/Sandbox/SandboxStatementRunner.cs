@@ -74,6 +74,7 @@ public sealed class SandboxStatementRunner(
             MaxRecordsPerSubject = table.MaxRecordsPerSubject,
             SubjectIndexed = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet && table.SubjectIndexed,
             NullFreeFields = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet ? table.NullFreeFields : null,
+            FieldMagnitudes = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet ? table.FieldMagnitudes : null,
         }).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

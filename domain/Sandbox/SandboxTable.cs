@@ -56,6 +56,9 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     /// <summary>The fields without a null anywhere in the data (from the copy's statistics at provisioning); null when unknown.</summary>
     public IReadOnlyList<string>? NullFreeFields { get; init; }
 
+    /// <summary>The largest absolute value of each numeric field in the data (from the copy's statistics at provisioning); null when unknown.</summary>
+    public IReadOnlyDictionary<string, double>? FieldMagnitudes { get; init; }
+
     /// <summary>Whether <see cref="SubjectKey"/> was set by the grant (true) or is to be derived (false).</summary>
     public bool SubjectKeyFromGrant { get; init; }
 

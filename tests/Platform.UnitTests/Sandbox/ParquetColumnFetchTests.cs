@@ -198,6 +198,52 @@ public sealed class ParquetColumnFetchTests : IDisposable
         Assert.True(Companions(Sql, table with { NullFreeFields = nullFree }) < Companions(Sql, table), "known null-free fields should save the per-cell subject companions");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Full_FieldMagnitudesKnown_SameCellsAndDominanceAsTheTopAggregates(bool oneDominantFirm)
+    {
+        var parquet = WriteCopy(30_000, repeatedSubjects: true, dominantAmount: oneDominantFirm ? 1e9 : null);
+        LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 10_000);
+        var magnitudes = LibraryParquet.FieldMagnitudes(parquet, threads: 1);
+        const string Sql = "SELECT region, count(*) AS n, sum(amount) AS total, avg(amount) AS mean, max(employees) AS most FROM t GROUP BY region ORDER BY region";
+        var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
+        var table = Whole(parquet) with { SubjectIndexed = true, NullFreeFields = LibraryParquet.NullFreeColumns(parquet, threads: 1) };
+
+        var computed = await RunFull(Sql, table, long.MaxValue, policy);
+        var bounded = await RunFull(Sql, table with { FieldMagnitudes = magnitudes }, long.MaxValue, policy);
+
+        Assert.InRange(magnitudes["amount"], oneDominantFirm ? 1e9 : 990, oneDominantFirm ? 1e9 : 1000);
+        Assert.DoesNotContain("region", magnitudes.Keys);
+        Assert.True(bounded.Released, bounded.Detail);
+        Assert.Equal(computed.Rows, bounded.Rows);
+        Assert.Equal(computed.ReleasedCells, bounded.ReleasedCells);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(computed.Checks), System.Text.Json.JsonSerializer.Serialize(bounded.Checks));
+        // The dominant firm's region has its amount cells suppressed either way (the bound sends it to the exact statement).
+        Assert.Equal(oneDominantFirm, bounded.Rows.Any(row => row[2] is null));
+    }
+
+    [Fact]
+    public void Analyse_FieldMagnitudesKnown_CheapStatementWithoutTheTopAggregates()
+    {
+        var table = Whole("unused.parquet") with { SubjectIndexed = true, FieldMagnitudes = new Dictionary<string, double> { ["amount"] = 500 } };
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
+        command.Parameters.Add(new DuckDBParameter("SELECT region, sum(amount) AS total, max(employees) AS most FROM t GROUP BY region"));
+
+        var plan = ReleaseAnalysis.Analyse((string)command.ExecuteScalar()!, [table], 2).Plan!;
+
+        var top = Assert.Single(plan.TopBounds);
+        Assert.Equal(1000, top.Value);
+        Assert.Equal(plan.Items[1].TopColumn, top.Key);
+        Assert.False(plan.CheapIsExact);
+        Assert.Contains("\"max\"", plan.Statement, StringComparison.Ordinal);
+        Assert.NotNull(plan.CheapStatement);
+        Assert.NotEqual(plan.Statement, plan.CheapStatement);
+    }
+
     [Fact]
     public void IndexSubjects_RepeatedSingleAndMissingSubjects_IndexedInRowOrderAndHiddenFromCsv()
     {
@@ -255,7 +301,8 @@ public sealed class ParquetColumnFetchTests : IDisposable
 
     /// <summary>A copy as provisioning writes it (row groups of 10,000 rows here, so that it has several).</summary>
     /// <param name="repeatedSubjects">The first 1,000 rows belong to 200 people with 5 records each, and every 997th row has no subject.</param>
-    private string WriteCopy(int rows, int rowGroupRows = 10_000, bool repeatedSubjects = false)
+    /// <param name="dominantAmount">When set, one firm (row 7, in 襄阳市) has this amount.</param>
+    private string WriteCopy(int rows, int rowGroupRows = 10_000, bool repeatedSubjects = false, double? dominantAmount = null)
     {
         var csv = new StringBuilder("region,industry,amount,employees,registered_on,mobile,note\n");
         string[] regions = ["武汉市", "宜昌市", "襄阳市"];
@@ -263,7 +310,7 @@ public sealed class ParquetColumnFetchTests : IDisposable
         var random = new Random(7);
         for (var i = 0; i < rows; i++)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{regions[i % 3]},{industries[(i / 3) % 3]},{random.Next(1, 100_000) / 100.0},{random.Next(1, 500)},{new DateOnly(2010, 1, 1).AddDays(random.Next(5000)):yyyy-MM-dd},{Mobile(i, random.NextInt64(), repeatedSubjects)},备注{random.NextInt64():x16}{random.Next()}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{regions[i % 3]},{industries[(i / 3) % 3]},{(i == 7 && dominantAmount is { } dominant ? dominant : random.Next(1, 100_000) / 100.0)},{random.Next(1, 500)},{new DateOnly(2010, 1, 1).AddDays(random.Next(5000)):yyyy-MM-dd},{Mobile(i, random.NextInt64(), repeatedSubjects)},备注{random.NextInt64():x16}{random.Next()}\n");
         }
 
         var csvPath = Path.Combine(_directory, $"{Guid.NewGuid():N}.csv");
