@@ -58,8 +58,10 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
 
         Assert.NotNull(first);
         Assert.NotNull(second);
-        Assert.Equal(first with { NullFreeFields = null }, second with { NullFreeFields = null });
+        Assert.Equal(first with { NullFreeFields = null, FieldMagnitudes = null }, second with { NullFreeFields = null, FieldMagnitudes = null });
         Assert.Equal(first.NullFreeFields, second.NullFreeFields);
+        Assert.Equal(first.FieldMagnitudes, second.FieldMagnitudes);
+        Assert.Equal(1000.5, first.FieldMagnitudes!["收入"]);
         Assert.Equal(3, first.RowCount);
         Assert.Equal(Csv, await ReadTextAsync("req-2/res-2.csv"));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await StoredBytesAsync(first.BlobPath!))), first.Sha256);
