@@ -126,8 +126,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
         {
             var rows = await Task.Run(() => LibraryParquet.CsvToParquet(csv, parquet, fields), cancellationToken);
             var mostPerSubject = subjectKey is null ? null : await Task.Run(() => LibraryParquet.IndexSubjects(parquet, subjectKey), cancellationToken);
-            var nullFree = LibraryParquet.NullFreeColumns(parquet);
-            var magnitudes = LibraryParquet.FieldMagnitudes(parquet);
+            var statistics = LibraryParquet.ColumnStatistics(parquet);
             string sha256;
             await using (var file = File.OpenRead(parquet))
             {
@@ -149,8 +148,8 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
             return new LibraryCopyResult(sha256, new FileInfo(parquet).Length, rows, malformed)
             {
                 Format = LibraryFormat.Parquet, BlobPath = blobPath, SubjectIndexed = mostPerSubject is not null, MaxRecordsPerSubject = mostPerSubject,
-                NullFreeFields = nullFree,
-                FieldMagnitudes = magnitudes,
+                NullFreeFields = statistics.NullFree,
+                FieldMagnitudes = statistics.Magnitudes,
             };
         }
         finally

@@ -144,49 +144,45 @@ public static class LibraryParquet
         return most;
     }
 
-    /// <summary>The columns of the copy at <paramref name="parquetPath"/> whose statistics show no null in any row group.</summary>
-    public static IReadOnlyList<string> NullFreeColumns(string parquetPath, int? threads = null)
-    {
-        using var connection = Open(threads);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT path_in_schema FROM parquet_metadata({Literal(parquetPath)}) GROUP BY path_in_schema " +
-                              "HAVING count(*) = count(stats_null_count) AND sum(stats_null_count) = 0 ORDER BY path_in_schema";
-        using var reader = command.ExecuteReader();
-        var columns = new List<string>();
-        while (reader.Read())
-        {
-            if (reader.GetString(0) != SubjectIndex.Column)
-            {
-                columns.Add(reader.GetString(0));
-            }
-        }
-
-        return columns;
-    }
-
     /// <summary>
-    /// The largest absolute value of each numeric column of the copy at <paramref name="parquetPath"/>, from its row groups'
-    /// statistics (a column with a row group without statistics is left out).
+    /// What the release checks take from the copy's row-group statistics (one read of its metadata): the columns without a
+    /// null in any row group, and the largest absolute value of each numeric column. A column with a row group without
+    /// statistics is left out of either; the platform's subject index is never listed.
     /// </summary>
-    public static IReadOnlyDictionary<string, double> FieldMagnitudes(string parquetPath, int? threads = null)
+    public static LibraryColumnStatistics ColumnStatistics(string parquetPath, int? threads = null)
     {
         using var connection = Open(threads);
         using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT path_in_schema, max(greatest(abs(TRY_CAST(stats_min_value AS DOUBLE)), abs(TRY_CAST(stats_max_value AS DOUBLE)))) " +
-            $"FROM parquet_metadata({Literal(parquetPath)}) WHERE type IN ('DOUBLE', 'FLOAT', 'INT32', 'INT64') GROUP BY path_in_schema " +
-            "HAVING count(*) = count(TRY_CAST(stats_min_value AS DOUBLE)) AND count(*) = count(TRY_CAST(stats_max_value AS DOUBLE))";
+            "SELECT path_in_schema, " +
+            "count(*) = count(stats_null_count) AND sum(stats_null_count) = 0, " +
+            "CASE WHEN any_value(type) IN ('DOUBLE', 'FLOAT', 'INT32', 'INT64') AND count(*) = count(TRY_CAST(stats_min_value AS DOUBLE)) " +
+            "AND count(*) = count(TRY_CAST(stats_max_value AS DOUBLE)) " +
+            "THEN max(greatest(abs(TRY_CAST(stats_min_value AS DOUBLE)), abs(TRY_CAST(stats_max_value AS DOUBLE)))) END " +
+            $"FROM parquet_metadata({Literal(parquetPath)}) GROUP BY path_in_schema ORDER BY path_in_schema";
         using var reader = command.ExecuteReader();
+        var nullFree = new List<string>();
         var magnitudes = new Dictionary<string, double>(StringComparer.Ordinal);
         while (reader.Read())
         {
-            if (reader.GetString(0) != SubjectIndex.Column && !reader.IsDBNull(1))
+            var column = reader.GetString(0);
+            if (column == SubjectIndex.Column)
             {
-                magnitudes[reader.GetString(0)] = reader.GetDouble(1);
+                continue;
+            }
+
+            if (!reader.IsDBNull(1) && reader.GetBoolean(1))
+            {
+                nullFree.Add(column);
+            }
+
+            if (!reader.IsDBNull(2))
+            {
+                magnitudes[column] = reader.GetDouble(2);
             }
         }
 
-        return magnitudes;
+        return new LibraryColumnStatistics(nullFree, magnitudes);
     }
 
     /// <summary>The columns of a copy a reader outside the sandbox sees: all but the platform's subject index.</summary>
@@ -245,3 +241,6 @@ public static class LibraryParquet
         return connection;
     }
 }
+
+/// <summary>The columns of a copy without a null, and the largest absolute value of each numeric column (issue 14, Measure).</summary>
+public sealed record LibraryColumnStatistics(IReadOnlyList<string> NullFree, IReadOnlyDictionary<string, double> Magnitudes);

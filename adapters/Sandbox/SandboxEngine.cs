@@ -375,6 +375,9 @@ public sealed class SandboxEngine : ISandboxEngine
                 throw new SandboxLoadException($"None of the granted fields of table '{table.Name}' are present in its data.");
             }
 
+            var indexColumns = IndexColumn(index, described).ToList();
+            indexColumn = string.Concat(indexColumns.Select(column => ", " + column));
+
             var columns = new List<(FieldDefinition Field, string Header, string Type)>();
             foreach (var field in fields)
             {
@@ -395,7 +398,7 @@ public sealed class SandboxEngine : ISandboxEngine
             if (parquet && columns.All(column => column.Type == LibraryParquet.DescribedType(column.Field.Type)))
             {
                 var select = columns.Select(column => $"{Quote(column.Header)} AS {Quote(column.Field.Name)}").ToList();
-                select.AddRange(IndexColumn(index, described));
+                select.AddRange(indexColumns);
                 var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => string.Equals(f.Name, subject, StringComparison.OrdinalIgnoreCase));
                 if ((!keyed || select.Count == 0) && !loaded.Any(f => string.Equals(f.Name, "rowid", StringComparison.OrdinalIgnoreCase)))
                 {
@@ -421,8 +424,7 @@ public sealed class SandboxEngine : ISandboxEngine
             var typedInOnePass = columns.Select(column => column.Type == LibraryParquet.DescribedType(column.Field.Type)
                 ? $"{Quote(column.Header)} AS {Quote(column.Field.Name)}"
                 : $"CAST(NULLIF({AsText(column.Header, column.Type)}, '') AS {SqlType(column.Field.Type)}) AS {Quote(column.Field.Name)}")
-                .Concat(IndexColumn(index, described));
-            indexColumn = string.Concat(IndexColumn(index, described).Select(column => ", " + column));
+                .Concat(indexColumns);
             try
             {
                 Execute(connection, $"CREATE TABLE {Quote(table.Name)} AS SELECT {string.Join(", ", typedInOnePass)} FROM {source}");

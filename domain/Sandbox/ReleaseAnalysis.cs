@@ -380,15 +380,18 @@ public static class ReleaseAnalysis
         /// over two tables every argument keeps its test.
         /// </summary>
         private bool IsNullFree(JsonObject argument) =>
-            scope.Count == 1 && Str(argument, "class") == "COLUMN_REF" && Resolve(argument) is var bound
-            && bound.Table.NullFreeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
+            OnlyTableColumn(argument) is { } bound && bound.Table.NullFreeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
 
         /// <summary>The largest absolute value of a bare column of the only table in FROM, from the copy's statistics; null when unknown.</summary>
         private double? LargestMagnitude(JsonObject argument) =>
-            scope.Count == 1 && Str(argument, "class") == "COLUMN_REF" && Resolve(argument) is var bound
-            && bound.Table.FieldMagnitudes is { } magnitudes && magnitudes.TryGetValue(bound.Field.Name, out var largest) && double.IsFinite(largest)
+            OnlyTableColumn(argument) is { } bound && bound.Table.FieldMagnitudes is { } magnitudes
+            && magnitudes.TryGetValue(bound.Field.Name, out var largest) && double.IsFinite(largest)
                 ? Math.Abs(largest)
                 : null;
+
+        /// <summary>The granted column an aggregate's argument is, when it is a bare column and FROM holds one table: what the copy's statistics speak of.</summary>
+        private Bound? OnlyTableColumn(JsonObject argument) =>
+            scope.Count == 1 && Str(argument, "class") == "COLUMN_REF" ? Resolve(argument) : null;
 
         /// <summary>Adds a companion select item (once per distinct expression); returns its ordinal.</summary>
         private int Companion(JsonObject expression, string tag)

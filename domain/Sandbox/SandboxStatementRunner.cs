@@ -60,22 +60,7 @@ public sealed class SandboxStatementRunner(
     /// <summary>Runs the engine while watching whether the job must stop.</summary>
     private async Task<SandboxRun> RunEngineAsync(SandboxJob job, Caller staff, IReadOnlyList<GrantTable> selected, CancellationToken cancellationToken)
     {
-        var tables = selected.Select(table => new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
-        {
-            CopyCsvToAsync = job.Mode == SandboxMode.Full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
-            Format = job.Mode == SandboxMode.Full ? table.Format : LibraryFormat.Csv,
-            Ranges = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet
-                ? new SandboxTableRanges(
-                    async token => await library.LengthAsync(table.Container, table.BlobPath, token) ?? -1,
-                    (offset, length, destination, token) => library.CopyRangeToAsync(table.Container, table.BlobPath, offset, length, destination, token))
-                : null,
-            Policies = SandboxGrantTables.PoliciesOf(table),
-            SubjectKey = table.SubjectKey,
-            MaxRecordsPerSubject = table.MaxRecordsPerSubject,
-            SubjectIndexed = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet && table.SubjectIndexed,
-            NullFreeFields = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet ? table.NullFreeFields : null,
-            FieldMagnitudes = job.Mode == SandboxMode.Full && table.Format == LibraryFormat.Parquet ? table.FieldMagnitudes : null,
-        }).ToList();
+        var tables = selected.Select(table => ToSandboxTable(job, table)).ToList();
         var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var watching = new CancellationTokenSource();
@@ -103,6 +88,32 @@ public sealed class SandboxStatementRunner(
         }
 
         return new SandboxRun(result ?? throw new InvalidOperationException($"Sandbox job {job.Id}: the engine stopped without a result or a reason."), null);
+    }
+
+    /// <summary>
+    /// The table as the engine reads it. What the library copy's statistics say (subject index, null-free fields, largest
+    /// values) and its ranged reads hold only for the Parquet copy a <c>full</c> job reads, never for a masked sample.
+    /// </summary>
+    private SandboxTable ToSandboxTable(SandboxJob job, GrantTable table)
+    {
+        var full = job.Mode == SandboxMode.Full;
+        var columnar = full && table.Format == LibraryFormat.Parquet;
+        return new SandboxTable(table.Name, SandboxGrantTables.FieldsOf(table), token => OpenAsync(job, table, token))
+        {
+            CopyCsvToAsync = full ? (file, token) => library.CopyToAsync(table.Container, table.BlobPath, file, token) : null,
+            Format = full ? table.Format : LibraryFormat.Csv,
+            Ranges = columnar
+                ? new SandboxTableRanges(
+                    async token => await library.LengthAsync(table.Container, table.BlobPath, token) ?? -1,
+                    (offset, length, destination, token) => library.CopyRangeToAsync(table.Container, table.BlobPath, offset, length, destination, token))
+                : null,
+            Policies = SandboxGrantTables.PoliciesOf(table),
+            SubjectKey = table.SubjectKey,
+            MaxRecordsPerSubject = table.MaxRecordsPerSubject,
+            SubjectIndexed = columnar && table.SubjectIndexed,
+            NullFreeFields = columnar ? table.NullFreeFields : null,
+            FieldMagnitudes = columnar ? table.FieldMagnitudes : null,
+        };
     }
 
     /// <summary>Polls until told to stop; cancels <paramref name="stop"/> and returns why when the job must end.</summary>

@@ -99,6 +99,51 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
         Assert.Contains("洪山区,mob_a", text);
     }
 
+    [Fact]
+    public async Task SandboxEngine_ColumnChunksReadFromBlobStorage_SameResultAsTheWholeCopy()
+    {
+        Assert.NotNull(azurite);
+        var csv = new StringBuilder("区县,人数,收入\n");
+        var random = new Random(5);
+        for (var i = 0; i < 30_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{(i % 3 == 0 ? "武昌区" : "洪山区")},{random.Next(1, 90)},{random.Next(1, 100_000) / 10.0}\n");
+        }
+
+        var text = csv.ToString();
+        var copy = await _library.WriteColumnarAsync(_container, "req-4/res-4.csv", Fields, null, async (output, token) =>
+        {
+            await output.WriteAsync(Encoding.UTF8.GetBytes(text), token);
+            return new LibraryCopyResult("csv-hash", text.Length, 30_000, 0);
+        });
+        var whole = new Platform.Domain.Sandbox.SandboxTable("t", Fields, _ => throw new InvalidOperationException("read as a stream"))
+        {
+            Format = LibraryFormat.Parquet,
+            CopyCsvToAsync = (file, token) => _library.CopyToAsync(_container, copy.BlobPath!, file, token),
+        };
+        var ranged = whole with
+        {
+            Ranges = new Platform.Domain.Sandbox.SandboxTableRanges(
+                async token => await _library.LengthAsync(_container, copy.BlobPath!, token) ?? -1,
+                (offset, length, destination, token) => _library.CopyRangeToAsync(_container, copy.BlobPath!, offset, length, destination, token)),
+        };
+        const string Sql = "SELECT 区县, count(*) AS n, avg(人数) AS mean FROM t GROUP BY 区县 ORDER BY 区县";
+
+        var fromWhole = await RunAsync(whole, Sql, long.MaxValue);
+        var fromChunks = await RunAsync(ranged, Sql, 0);
+
+        Assert.True(fromChunks.Released, fromChunks.Detail);
+        Assert.Equal(2, fromChunks.Rows.Count);
+        Assert.Equal(fromWhole.Rows, fromChunks.Rows);
+    }
+
+    private static Task<Platform.Domain.Sandbox.SandboxResult> RunAsync(Platform.Domain.Sandbox.SandboxTable table, string sql, long rangedReadMinBytes) =>
+        new Platform.Adapters.Sandbox.SandboxEngine(null, rangedReadMinBytes).RunAsync(
+            new Platform.Domain.Sandbox.SandboxRequest([table], sql, Platform.Domain.Sandbox.SandboxMode.Full,
+                new Platform.Domain.Sandbox.SandboxLimits(TimeSpan.FromSeconds(30), MemoryLimitMb: 256, MaxThreads: 1, MaxResultRows: 100),
+                new Platform.Domain.Sandbox.OutputCheckPolicy(10)),
+            CancellationToken.None);
+
     private static async Task<LibraryCopyResult> WriteCsv(Stream output, CancellationToken token)
     {
         await output.WriteAsync(Encoding.UTF8.GetBytes(Csv), token);

@@ -179,7 +179,7 @@ public sealed class ParquetColumnFetchTests : IDisposable
     {
         var parquet = WriteCopy(30_000, repeatedSubjects: true);
         LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 10_000);
-        var nullFree = LibraryParquet.NullFreeColumns(parquet, threads: 1);
+        var nullFree = LibraryParquet.ColumnStatistics(parquet, threads: 1).NullFree;
         const string Sql = "SELECT region, count(*) AS n, sum(amount) AS total, avg(employees) AS staff FROM t GROUP BY region ORDER BY region";
         var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
         var table = Whole(parquet) with { SubjectIndexed = true };
@@ -205,10 +205,10 @@ public sealed class ParquetColumnFetchTests : IDisposable
     {
         var parquet = WriteCopy(30_000, repeatedSubjects: true, dominantAmount: oneDominantFirm ? 1e9 : null);
         LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 10_000);
-        var magnitudes = LibraryParquet.FieldMagnitudes(parquet, threads: 1);
+        var magnitudes = LibraryParquet.ColumnStatistics(parquet, threads: 1).Magnitudes;
         const string Sql = "SELECT region, count(*) AS n, sum(amount) AS total, avg(amount) AS mean, max(employees) AS most FROM t GROUP BY region ORDER BY region";
         var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
-        var table = Whole(parquet) with { SubjectIndexed = true, NullFreeFields = LibraryParquet.NullFreeColumns(parquet, threads: 1) };
+        var table = Whole(parquet) with { SubjectIndexed = true, NullFreeFields = LibraryParquet.ColumnStatistics(parquet, threads: 1).NullFree };
 
         var computed = await RunFull(Sql, table, long.MaxValue, policy);
         var bounded = await RunFull(Sql, table with { FieldMagnitudes = magnitudes }, long.MaxValue, policy);
@@ -242,6 +242,24 @@ public sealed class ParquetColumnFetchTests : IDisposable
         Assert.Contains("\"max\"", plan.Statement, StringComparison.Ordinal);
         Assert.NotNull(plan.CheapStatement);
         Assert.NotEqual(plan.Statement, plan.CheapStatement);
+    }
+
+    [Theory]
+    [InlineData("SELECT region, count(*) AS n FROM t WHERE __subject > 0 GROUP BY region")]
+    [InlineData("SELECT region, count(DISTINCT __subject) AS people FROM t GROUP BY region")]
+    [InlineData("SELECT region, sum(__subject) AS s FROM t GROUP BY region")]
+    [InlineData("SELECT region, count(*) AS n FROM t WHERE rowid < 5 GROUP BY region")]
+    [InlineData("SELECT count(*) AS n FROM read_parquet('/tmp/*.parquet')")]
+    public async Task Full_StatementUsingThePlatformsColumnsOrTheStagedFile_NotReleased(string sql)
+    {
+        var parquet = WriteCopy(5_000, repeatedSubjects: true);
+        LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 10_000);
+
+        var result = await RunFull(sql, Ranged(parquet, []) with { SubjectIndexed = true }, 0);
+
+        // The index and the row number are columns of the job's view, but no granted field: the analysis or the gate refuses.
+        Assert.Contains(result.Status, new[] { SandboxStatus.Withheld, SandboxStatus.Refused });
+        Assert.Empty(result.Rows);
     }
 
     [Fact]
