@@ -125,7 +125,7 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
         try
         {
             var rows = await Task.Run(() => LibraryParquet.CsvToParquet(csv, parquet, fields), cancellationToken);
-            var mostPerSubject = subjectKey is null ? null : await Task.Run(() => LibraryParquet.IndexSubjects(parquet, subjectKey), cancellationToken);
+            var subjects = subjectKey is null ? null : await Task.Run(() => LibraryParquet.IndexSubjects(parquet, subjectKey), cancellationToken);
             var statistics = LibraryParquet.ColumnStatistics(parquet);
             string sha256;
             await using (var file = File.OpenRead(parquet))
@@ -147,9 +147,11 @@ public sealed class BlobAuthorizedDataLibrary(BlobServiceClient blobs) : IAuthor
             }, cancellationToken);
             return new LibraryCopyResult(sha256, new FileInfo(parquet).Length, rows, malformed)
             {
-                Format = LibraryFormat.Parquet, BlobPath = blobPath, SubjectIndexed = mostPerSubject is not null, MaxRecordsPerSubject = mostPerSubject,
+                Format = LibraryFormat.Parquet, BlobPath = blobPath, SubjectIndexed = subjects is not null, MaxRecordsPerSubject = subjects?.MostPerSubject,
+                RecordsWithoutUniqueSubject = subjects?.RecordsWithoutUniqueSubject,
                 NullFreeFields = statistics.NullFree,
                 FieldMagnitudes = statistics.Magnitudes,
+                NonNegativeFields = statistics.NonNegative,
             };
         }
         finally

@@ -101,10 +101,12 @@ public static class LibraryParquet
 
     /// <summary>
     /// Issue 14 (M5.1): rewrites the copy at <paramref name="parquetPath"/> with the platform's subject index column
-    /// (<see cref="SubjectIndex"/>) for <paramref name="subjectKey"/>, rows in their order; returns the most records of one
-    /// subject (1 when none has a subject), or null when the copy has no such column (nothing is written then).
+    /// (<see cref="SubjectIndex"/>) for <paramref name="subjectKey"/>. The records of subjects with exactly one record come
+    /// first, in their order; the others (repeated subjects, no subject) follow, in their order, so the row-group statistics
+    /// let a reader of those few skip the rest. Returns what was indexed, or null when the copy has no such column (nothing
+    /// is written then).
     /// </summary>
-    public static long? IndexSubjects(string parquetPath, string subjectKey, int? threads = null, int rowGroupRows = RowGroupRows)
+    public static SubjectIndexSummary? IndexSubjects(string parquetPath, string subjectKey, int? threads = null, int rowGroupRows = RowGroupRows)
     {
         ArgumentNullException.ThrowIfNull(subjectKey);
         using var connection = Open(threads);
@@ -116,9 +118,10 @@ public static class LibraryParquet
             return null;
         }
 
-        // An empty value is no subject, as the pseudonymiser leaves it; subjects with more than one record get 1, 2, ... in
-        // the order of their pseudonyms, the others 0.
+        // An empty value is no subject, as the pseudonymiser leaves it (index -1); subjects with more than one record get
+        // 1, 2, ... in the order of their pseudonyms, the others 0.
         var key = $"NULLIF(CAST(src.{Quote(header)} AS VARCHAR), '')";
+        var index = $"CAST(CASE WHEN {key} IS NULL THEN {SubjectIndex.NoSubject} ELSE coalesce(repeated.id, 0) END AS BIGINT)";
         var indexed = parquetPath + ".indexed";
         using (var command = connection.CreateCommand())
         {
@@ -126,22 +129,27 @@ public static class LibraryParquet
                 $"COPY (WITH src AS (SELECT * FROM {source}), " +
                 $"counts AS (SELECT {key} AS subject, count(*) AS records FROM src WHERE {key} IS NOT NULL GROUP BY 1), " +
                 "repeated AS (SELECT subject, row_number() OVER (ORDER BY subject) AS id FROM counts WHERE records > 1) " +
-                $"SELECT src.* EXCLUDE (file_row_number), CAST(CASE WHEN {key} IS NULL THEN NULL ELSE coalesce(repeated.id, 0) END AS BIGINT) AS {Quote(SubjectIndex.Column)} " +
-                $"FROM src LEFT JOIN repeated ON {key} = repeated.subject ORDER BY src.file_row_number) " +
+                $"SELECT src.* EXCLUDE (file_row_number), {index} AS {Quote(SubjectIndex.Column)} " +
+                $"FROM src LEFT JOIN repeated ON {key} = repeated.subject ORDER BY {index} <> 0, src.file_row_number) " +
                 $"TO {Literal(indexed)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {rowGroupRows})";
             command.ExecuteNonQuery();
         }
 
-        long most;
+        SubjectIndexSummary summary;
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT coalesce(max(records), 1) FROM (SELECT count(*) AS records FROM {ParquetSource(indexed)} " +
-                                  $"WHERE {Quote(SubjectIndex.Column)} > 0 GROUP BY {Quote(SubjectIndex.Column)})";
-            most = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            var column = Quote(SubjectIndex.Column);
+            command.CommandText = $"SELECT coalesce(max(records) FILTER (WHERE {column} > 0), 1), CAST(coalesce(sum(records) FILTER (WHERE {column} <> 0), 0) AS BIGINT) " +
+                                  $"FROM (SELECT {column}, count(*) AS records FROM {ParquetSource(indexed)} WHERE {column} <> 0 GROUP BY {column})";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            summary = new SubjectIndexSummary(
+                Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
         }
 
         File.Move(indexed, parquetPath, overwrite: true);
-        return most;
+        return summary;
     }
 
     /// <summary>
@@ -158,11 +166,14 @@ public static class LibraryParquet
             "count(*) = count(stats_null_count) AND sum(stats_null_count) = 0, " +
             "CASE WHEN any_value(type) IN ('DOUBLE', 'FLOAT', 'INT32', 'INT64') AND count(*) = count(TRY_CAST(stats_min_value AS DOUBLE)) " +
             "AND count(*) = count(TRY_CAST(stats_max_value AS DOUBLE)) " +
-            "THEN max(greatest(abs(TRY_CAST(stats_min_value AS DOUBLE)), abs(TRY_CAST(stats_max_value AS DOUBLE)))) END " +
+            "THEN max(greatest(abs(TRY_CAST(stats_min_value AS DOUBLE)), abs(TRY_CAST(stats_max_value AS DOUBLE)))) END, " +
+            "CASE WHEN any_value(type) IN ('DOUBLE', 'FLOAT', 'INT32', 'INT64') AND count(*) = count(TRY_CAST(stats_min_value AS DOUBLE)) " +
+            "THEN min(TRY_CAST(stats_min_value AS DOUBLE)) >= 0 END " +
             $"FROM parquet_metadata({Literal(parquetPath)}) GROUP BY path_in_schema ORDER BY path_in_schema";
         using var reader = command.ExecuteReader();
         var nullFree = new List<string>();
         var magnitudes = new Dictionary<string, double>(StringComparer.Ordinal);
+        var nonNegative = new List<string>();
         while (reader.Read())
         {
             var column = reader.GetString(0);
@@ -180,9 +191,14 @@ public static class LibraryParquet
             {
                 magnitudes[column] = reader.GetDouble(2);
             }
+
+            if (!reader.IsDBNull(3) && reader.GetBoolean(3))
+            {
+                nonNegative.Add(column);
+            }
         }
 
-        return new LibraryColumnStatistics(nullFree, magnitudes);
+        return new LibraryColumnStatistics(nullFree, magnitudes) { NonNegative = nonNegative };
     }
 
     /// <summary>The columns of a copy a reader outside the sandbox sees: all but the platform's subject index.</summary>
@@ -243,4 +259,13 @@ public static class LibraryParquet
 }
 
 /// <summary>The columns of a copy without a null, and the largest absolute value of each numeric column (issue 14, Measure).</summary>
-public sealed record LibraryColumnStatistics(IReadOnlyList<string> NullFree, IReadOnlyDictionary<string, double> Magnitudes);
+public sealed record LibraryColumnStatistics(IReadOnlyList<string> NullFree, IReadOnlyDictionary<string, double> Magnitudes)
+{
+    /// <summary>The numeric columns without a negative value.</summary>
+    public IReadOnlyList<string> NonNegative { get; init; } = [];
+}
+
+/// <summary>What indexing a copy's subjects found (issue 14, Measure).</summary>
+/// <param name="MostPerSubject">The most records of one subject (1 when no subject repeats).</param>
+/// <param name="RecordsWithoutUniqueSubject">Records whose subject has other records, or that have none: the copy's tail, index ≠ 0.</param>
+public sealed record SubjectIndexSummary(long MostPerSubject, long RecordsWithoutUniqueSubject);

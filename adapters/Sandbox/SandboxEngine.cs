@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using DuckDB.NET.Data;
 using Platform.Adapters.Grants;
 using Platform.Domain.Catalog;
@@ -226,6 +228,7 @@ public sealed class SandboxEngine : ISandboxEngine
         // what runs is what was judged.
         var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", plan.Statement);
         var cheap = plan.CheapStatement is { } cheapTree ? ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", cheapTree) : null;
+        var tail = plan.SubjectTail is { } tailPlan ? ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", tailPlan.Statement) : null;
         checks.Stop();
         var maxRows = request.Limits.MaxResultRows;
         var (columns, rows, controlElapsed, control) = await Task.Run(
@@ -245,18 +248,24 @@ public sealed class SandboxEngine : ISandboxEngine
                     var decided = true;
                     while (await reader.ReadAsync(token))
                     {
-                        var values = ReadValues(reader);
-                        controlWatch.Start();
-                        decided = buffered.Count < (4 * maxRows) + 1000
-                            && (plan.CheapIsExact || DisclosureControl.IsDecidedByBounds(plan, values, plan.Multiplicity, request.Policy.MinRecordsPerRow, request.Policy.DominanceShare));
-                        controlWatch.Stop();
-                        if (!decided)
+                        if (buffered.Count >= (4 * maxRows) + 1000)
                         {
+                            decided = false;
                             break;
                         }
 
-                        buffered.Add(values);
+                        buffered.Add(ReadValues(reader));
                     }
+
+                    if (decided && tail is not null)
+                    {
+                        decided = await CorrectSubjectCountsAsync(connection, tail, plan.SubjectTail!, buffered, token);
+                    }
+
+                    controlWatch.Start();
+                    decided = decided && buffered.All(values => plan.CheapIsExact
+                        || DisclosureControl.IsDecidedByBounds(plan, values, plan.Multiplicity, request.Policy.MinRecordsPerRow, request.Policy.DominanceShare));
+                    controlWatch.Stop();
 
                     if (decided)
                     {
@@ -314,6 +323,77 @@ public sealed class SandboxEngine : ISandboxEngine
             Ordered = plan.Ordered,
             ReleasedCells = control.Cells,
         };
+    }
+
+    /// <summary>
+    /// Issue 14, Measure (M5.1): turns the cheap statement's record counts into exact subject counts. The tail statement reads
+    /// only the copy's records without a unique subject and gives, per group, how many of a cell's records they are and how
+    /// many distinct subjects they hold; a group it does not return has none. False when rows cannot be matched to their groups
+    /// (two rows with the same dimensions): the exact statement decides then.
+    /// </summary>
+    private static async Task<bool> CorrectSubjectCountsAsync(DuckDBConnection connection, string tail, SubjectTailPlan plan, List<object?[]> rows, CancellationToken token)
+    {
+        var byGroup = new Dictionary<string, object?[]>(StringComparer.Ordinal);
+        await using (var command = Command(connection, tail))
+        await using (token.Register(command.Cancel))
+        await using (var reader = await command.ExecuteReaderAsync(token))
+        {
+            while (await reader.ReadAsync(token))
+            {
+                var values = ReadValues(reader);
+                if (!byGroup.TryAdd(GroupKey(values, plan.KeyColumns), values))
+                {
+                    return false;
+                }
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var group = GroupKey(row, plan.KeyColumns);
+            if (!seen.Add(group))
+            {
+                return false;
+            }
+
+            if (!byGroup.TryGetValue(group, out var tailRow))
+            {
+                continue;
+            }
+
+            foreach (var (ordinal, columns) in plan.Corrections)
+            {
+                var records = Convert.ToInt64(row[ordinal] ?? 0L, CultureInfo.InvariantCulture);
+                var tailRecords = Convert.ToInt64(tailRow[columns.Records] ?? 0L, CultureInfo.InvariantCulture);
+                var tailSubjects = Convert.ToInt64(tailRow[columns.Subjects] ?? 0L, CultureInfo.InvariantCulture);
+                row[ordinal] = records - tailRecords + tailSubjects;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The values of a row's dimensions, told apart by type and with null distinct from every value.</summary>
+    private static string GroupKey(object?[] values, IReadOnlyList<int> keys)
+    {
+        var key = new StringBuilder();
+        foreach (var ordinal in keys)
+        {
+            var value = values[ordinal];
+            var text = value switch
+            {
+                null => "\u0000",
+                DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
+                DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
+                double number => number.ToString("R", CultureInfo.InvariantCulture),
+                float number => number.ToString("R", CultureInfo.InvariantCulture),
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+            };
+            key.Append(value?.GetType().Name).Append(':').Append(text).Append('\u001f');
+        }
+
+        return key.ToString();
     }
 
     private static object?[] ReadValues(DbDataReader reader)

@@ -79,6 +79,19 @@ public sealed record GrantTable(
     public IReadOnlyDictionary<string, double>? FieldMagnitudes { get; init; }
 
     /// <summary>
+    /// The numeric fields without a negative value in the copy (its Parquet statistics, at provisioning): a cell's total
+    /// absolute contribution is then its sum, which the user's own sum usually already computes (issue 14, Measure). Null
+    /// when unknown.
+    /// </summary>
+    public IReadOnlyList<string>? NonNegativeFields { get; init; }
+
+    /// <summary>
+    /// Records of the copy whose subject has other records or that have none, all at the copy's end (subject index ≠ 0);
+    /// null when unknown or the copy is older (issue 14, Measure: their subjects are counted apart from the rest).
+    /// </summary>
+    public long? RecordsWithoutUniqueSubject { get; init; }
+
+    /// <summary>
     /// How the copy at <see cref="BlobPath"/> is stored (issue 18.1): Parquet typed by the catalogue since the columnar
     /// library; CSV on grants provisioned before it (absent on those records), until converted.
     /// </summary>
@@ -159,19 +172,30 @@ public sealed record LibraryCopyResult(string Sha256, long Bytes, long RowCount,
 
     /// <summary>The largest absolute value of each numeric column of the copy (from its statistics), when the store knows them.</summary>
     public IReadOnlyDictionary<string, double>? FieldMagnitudes { get; init; }
+
+    /// <summary>The numeric columns of the copy without a negative value (from its statistics), when the store knows them.</summary>
+    public IReadOnlyList<string>? NonNegativeFields { get; init; }
+
+    /// <summary>Records whose subject has other records or none, stored at the copy's end, when the store indexed subjects.</summary>
+    public long? RecordsWithoutUniqueSubject { get; init; }
 }
 
 /// <summary>
 /// Issue 14 item 2 and the Measure of issue 14 (M5.1): the library copy of a table with a subject key carries one more
 /// column, written by the platform at provisioning and never granted, that makes exact per-cell subject counts cheap.
-/// It is null where the record has no subject, 0 where its subject has exactly one record in the copy (nearly always),
-/// and otherwise a small number shared by all the records of that subject. The distinct subjects behind a cell are then
-/// <c>count(*) FILTER (index = 0) + count(DISTINCT index) FILTER (index &gt; 0)</c>: exact, with the costly distinct
-/// count over the few records of subjects that appear more than once, and without reading the pseudonyms.
+/// It is 0 where the record's subject has exactly one record in the copy (nearly always), <see cref="NoSubject"/> where the
+/// record has no subject, and otherwise a small number shared by all the records of that subject; the records with an index
+/// other than 0 are stored last. The distinct subjects behind a cell are then
+/// <c>count(*) FILTER (index = 0) + count(DISTINCT index) FILTER (index &gt; 0)</c>: exact, without reading the pseudonyms;
+/// or, cheaper, the cell's records less those with an index other than 0 plus the distinct positive indexes among them,
+/// the latter two counted over the copy's tail alone.
 /// </summary>
 public static class SubjectIndex
 {
     public const string Column = "__subject";
+
+    /// <summary>The index of a record without a subject (an empty key).</summary>
+    public const long NoSubject = -1;
 }
 
 /// <summary>

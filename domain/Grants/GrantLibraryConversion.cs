@@ -65,6 +65,8 @@ public sealed class GrantLibraryConversion(IGrantStore store, IAuthorizedDataLib
                 SubjectIndexed = copy.SubjectIndexed, MaxRecordsPerSubject = copy.MaxRecordsPerSubject ?? table.MaxRecordsPerSubject,
                 NullFreeFields = copy.NullFreeFields,
                 FieldMagnitudes = copy.FieldMagnitudes,
+                NonNegativeFields = copy.NonNegativeFields,
+                RecordsWithoutUniqueSubject = copy.RecordsWithoutUniqueSubject,
             };
             tables.Add(after);
             converted.Add((table, after));

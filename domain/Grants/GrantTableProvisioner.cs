@@ -88,6 +88,8 @@ public sealed class GrantTableProvisioner(
             SubjectIndexed = subjectKey is not null && copy.SubjectIndexed,
             NullFreeFields = copy.NullFreeFields,
             FieldMagnitudes = copy.FieldMagnitudes,
+            NonNegativeFields = copy.NonNegativeFields,
+            RecordsWithoutUniqueSubject = subjectKey is null ? null : copy.RecordsWithoutUniqueSubject,
             Format = copy.Format,
         };
     }

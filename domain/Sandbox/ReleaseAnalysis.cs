@@ -68,6 +68,13 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
     /// </summary>
     public IReadOnlyDictionary<int, double> TopBounds { get; init; } = new Dictionary<int, double>();
 
+    /// <summary>
+    /// With <see cref="CheapStatement"/>: its subject companions count the cell's records, and this statement, over the copy's
+    /// tail alone (the records whose subject index is not 0), gives what turns them into exact subject counts. Null when the
+    /// cheap statement's counts need no correction.
+    /// </summary>
+    public SubjectTailPlan? SubjectTail { get; init; }
+
     /// <summary>True when the cheap statement's counts are exact subject counts and it computes every companion: the exact statement never needs to run.</summary>
     public bool CheapIsExact => CheapStatement is not null && Multiplicity.Values.All(m => m == 1) && TopBounds.Count == 0;
 
@@ -90,6 +97,20 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
     /// <summary>The statement has an ORDER BY: its rows' order is the user's, not the platform's to choose.</summary>
     public bool Ordered { get; init; }
 }
+
+/// <summary>
+/// Issue 14, Measure (M5.1): the exact subject counts of a cell over a subject-indexed copy without a distinct count over
+/// every record. A cell's subjects are its records, less its records whose subject index is not 0, plus the distinct
+/// positive indexes among those; the latter two come from <see cref="Statement"/>, which reads only the copy's tail (where
+/// provisioning stored those records), one row per group of the user's statement.
+/// </summary>
+/// <param name="Statement">The user's statement over the tail: the same groups, the user's aggregates replaced by NULL, the tail's companions appended.</param>
+/// <param name="KeyColumns">Ordinals of the dimensions that tell the groups apart (every grouped column is shown), in both statements.</param>
+/// <param name="Corrections">Per subject companion of the cheap statement: the tail statement's ordinals of its records and of its distinct subjects.</param>
+public sealed record SubjectTailPlan(string Statement, IReadOnlyList<int> KeyColumns, IReadOnlyDictionary<int, SubjectTailColumns> Corrections);
+
+/// <summary>Ordinals, in <see cref="SubjectTailPlan.Statement"/>, of a cell's tail records and of the distinct subjects among them.</summary>
+public sealed record SubjectTailColumns(int Records, int Subjects);
 
 /// <summary>Why a statement is refused before it runs: the rule, the column or construct concerned, and a sentence.</summary>
 public sealed record ReleaseRefusal(string Rule, string Subject, string Reason);
@@ -130,6 +151,12 @@ public static class ReleaseAnalysis
 {
     /// <summary>Prefix of the companion columns' names; never released (a user column cannot start with it).</summary>
     public const string CompanionPrefix = "__sdc_";
+
+    /// <summary>
+    /// The most records without a unique subject (the copy's tail) for which the checks count subjects apart: one row group,
+    /// so reading the tail costs little beside the user's statement. Above it, one statement counts distinct indexes per cell.
+    /// </summary>
+    public const long SubjectTailMaxRecords = 122_880;
 
     private static readonly JsonSerializerOptions SpliceOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -186,7 +213,8 @@ public static class ReleaseAnalysis
                 Ordered = analysis.Ordered,
             };
             var exact = root.ToJsonString(SpliceOptions);
-            if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0)
+            var tail = analysis.SubjectTail(JsonNode.Parse(exact, documentOptions: new JsonDocumentOptions { MaxDepth = 4096 })!);
+            if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0 && tail is null)
             {
                 return new ReleaseAnalysisResult(plan with { Statement = exact }, []);
             }
@@ -199,6 +227,16 @@ public static class ReleaseAnalysis
                 selectList[ordinal]!["distinct"] = false;
             }
 
+            if (tail is not null)
+            {
+                foreach (var (ordinal, feeding) in analysis.IndexedCompanions)
+                {
+                    var records = AggregateNode("count_star", [], feeding, false);
+                    records["alias"] = selectList[ordinal]!["alias"]!.GetValue<string>();
+                    selectList[ordinal] = records;
+                }
+            }
+
             foreach (var ordinal in analysis.TopBounds.Keys)
             {
                 selectList[ordinal] = NullConstant($"{CompanionPrefix}t{ordinal}");
@@ -207,6 +245,7 @@ public static class ReleaseAnalysis
             return new ReleaseAnalysisResult(plan with
             {
                 Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
+                SubjectTail = tail,
             }, []);
         }
         catch (RefusedException refused)
@@ -247,6 +286,14 @@ public static class ReleaseAnalysis
 
         /// <summary>Top companions the cheap statement leaves out, with the bound of their n largest contributions.</summary>
         public Dictionary<int, double> TopBounds { get; } = [];
+
+        /// <summary>Subject companions over the subject index, with the filter of the records that feed their cell.</summary>
+        public Dictionary<int, JsonObject?> IndexedCompanions { get; } = [];
+
+        /// <summary>Every column the statement groups by is shown in its output, so the output's dimensions tell its rows apart.</summary>
+        private bool groupsShown = true;
+
+        private string? indexedAlias;
 
         public ReleasePlan Run(JsonObject node)
         {
@@ -357,7 +404,10 @@ public static class ReleaseAnalysis
                 {
                     var magnitude = Function("abs", [Cast(argument.DeepClone(), "DOUBLE")]);
                     top = Companion(AggregateNode("max", [magnitude.DeepClone(), IntegerConstant(dominanceContributors)], filter, false), "t");
-                    total = Companion(AggregateNode("sum", [magnitude], filter, false), "m");
+                    // A column without negative values: the total absolute contribution is the plain sum, usually the user's own.
+                    total = Companion(
+                        IsNonNegative(argument) ? Cast(AggregateNode("sum", [argument.DeepClone()], filter, false), "DOUBLE") : AggregateNode("sum", [magnitude], filter, false),
+                        "m");
                     if (LargestMagnitude(argument) is { } largest)
                     {
                         // M5.1 dominance: the n largest contributions of a cell are at most n × the column's largest magnitude.
@@ -381,6 +431,57 @@ public static class ReleaseAnalysis
         /// </summary>
         private bool IsNullFree(JsonObject argument) =>
             OnlyTableColumn(argument) is { } bound && bound.Table.NullFreeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
+
+        /// <summary>A bare column of the only table in FROM whose copy holds no negative value (its statistics at provisioning).</summary>
+        private bool IsNonNegative(JsonObject argument) =>
+            OnlyTableColumn(argument) is { } bound && bound.Table.NonNegativeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
+
+        /// <summary>
+        /// The tail statement of <paramref name="exactRoot"/> (a copy of the exact statement's document), when the cell's subjects
+        /// can be counted that way: one subject-indexed table whose records without a unique subject are few (they sit in the
+        /// copy's last row groups), and output rows told apart by their dimensions. Null otherwise.
+        /// </summary>
+        public SubjectTailPlan? SubjectTail(JsonNode exactRoot)
+        {
+            if (IndexedCompanions.Count == 0 || indexedAlias is null || !groupsShown
+                || scope[indexedAlias].RecordsWithoutUniqueSubject is not { } tailRecords || tailRecords > SubjectTailMaxRecords)
+            {
+                return null;
+            }
+
+            var node = (JsonObject)exactRoot["statements"]![0]!["node"]!;
+            var select = (JsonArray)node["select_list"]!;
+            while (select.Count > entries.Count)
+            {
+                select.RemoveAt(select.Count - 1);
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].Kind is not (ReleaseItemKind.Dimension or ReleaseItemKind.Constant))
+                {
+                    select[i] = NullConstant($"{CompanionPrefix}n{i}");
+                }
+            }
+
+            var index = ColumnRef(indexedAlias, SubjectIndex.Column);
+            var corrections = new Dictionary<int, SubjectTailColumns>();
+            foreach (var (ordinal, feeding) in IndexedCompanions)
+            {
+                var records = AggregateNode("count_star", [], feeding, false);
+                records["alias"] = $"{CompanionPrefix}r{select.Count}";
+                select.Add(records);
+                var subjects = AggregateNode("count", [index.DeepClone()], And(feeding, Comparison("COMPARE_GREATERTHAN", index, IntegerConstant(0))), true);
+                subjects["alias"] = $"{CompanionPrefix}d{select.Count}";
+                select.Add(subjects);
+                corrections[ordinal] = new SubjectTailColumns(select.Count - 2, select.Count - 1);
+            }
+
+            node["where_clause"] = And(node["where_clause"] as JsonObject, Comparison("COMPARE_NOTEQUAL", index, IntegerConstant(0)));
+            node["modifiers"] = new JsonArray();
+            var keys = Enumerable.Range(0, entries.Count).Where(i => entries[i].Kind == ReleaseItemKind.Dimension).ToList();
+            return new SubjectTailPlan(exactRoot.ToJsonString(SpliceOptions), keys, corrections);
+        }
 
         /// <summary>The largest absolute value of a bare column of the only table in FROM, from the copy's statistics; null when unknown.</summary>
         private double? LargestMagnitude(JsonObject argument) =>
@@ -437,7 +538,10 @@ public static class ReleaseAnalysis
                 var sum = Function("+", [single, repeated]);
                 sum["is_operator"] = true;
                 NoteCompanionRead(table, SubjectIndex.Column);
-                return Companion(sum, tag);
+                var indexed = Companion(sum, tag);
+                IndexedCompanions[indexed] = (JsonObject?)feeding?.DeepClone();
+                indexedAlias = alias;
+                return indexed;
             }
 
             var ordinal = Companion(AggregateNode("count", [ColumnRef(alias, keyed ? table.EffectiveSubjectKey! : "rowid")], feeding, true), tag);
@@ -738,6 +842,11 @@ public static class ReleaseAnalysis
             if (column.Policy != ColumnPolicy.Dimension)
             {
                 Refuse(OutputRules.ColumnPolicy, column.Display, $"{clause} uses field '{column.Display}' ({column.Policy.ToWire()}): only dimensions may be grouped or ordered by.");
+            }
+
+            if (clause == "GROUP BY" && !entries.Any(e => e.Kind == ReleaseItemKind.Dimension && e.Column?.Display == column.Display))
+            {
+                groupsShown = false;
             }
         }
 

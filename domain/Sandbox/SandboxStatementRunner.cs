@@ -113,6 +113,8 @@ public sealed class SandboxStatementRunner(
             SubjectIndexed = columnar && table.SubjectIndexed,
             NullFreeFields = columnar ? table.NullFreeFields : null,
             FieldMagnitudes = columnar ? table.FieldMagnitudes : null,
+            NonNegativeFields = columnar ? table.NonNegativeFields : null,
+            RecordsWithoutUniqueSubject = columnar && table.SubjectIndexed ? table.RecordsWithoutUniqueSubject : null,
         };
     }
 

@@ -59,6 +59,15 @@ public sealed record SandboxTable(string Name, IReadOnlyList<FieldDefinition> Fi
     /// <summary>The largest absolute value of each numeric field in the data (from the copy's statistics at provisioning); null when unknown.</summary>
     public IReadOnlyDictionary<string, double>? FieldMagnitudes { get; init; }
 
+    /// <summary>The numeric fields without a negative value in the data (from the copy's statistics at provisioning); null when unknown.</summary>
+    public IReadOnlyList<string>? NonNegativeFields { get; init; }
+
+    /// <summary>
+    /// Records whose subject index is not 0 (repeated subjects, no subject), all at the end of the data; null when unknown.
+    /// When they are few, the release checks count them apart instead of a distinct count over every cell (issue 14, Measure).
+    /// </summary>
+    public long? RecordsWithoutUniqueSubject { get; init; }
+
     /// <summary>Whether <see cref="SubjectKey"/> was set by the grant (true) or is to be derived (false).</summary>
     public bool SubjectKeyFromGrant { get; init; }
 

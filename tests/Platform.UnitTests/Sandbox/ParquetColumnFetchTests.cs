@@ -133,6 +133,9 @@ public sealed class ParquetColumnFetchTests : IDisposable
         "SELECT industry, count(*) AS n, avg(amount) FILTER (WHERE amount > 500) AS big FROM t WHERE registered_on < DATE '2010-03-01' GROUP BY industry ORDER BY industry",
         "SELECT region, industry, count(*) AS n, max(employees) AS most FROM t WHERE employees < 40 GROUP BY region, industry ORDER BY region, industry",
         "SELECT count(DISTINCT mobile) AS people, count(employees) AS with_staff FROM t WHERE amount < 20",
+        "SELECT count(*) AS n, region FROM t WHERE employees < 3 GROUP BY ALL ORDER BY 2",
+        "SELECT industry, region, count(*) FILTER (WHERE employees < 5) AS few, sum(amount) AS total FROM t GROUP BY 2, 1",
+        "SELECT region, count(*) AS n FROM t WHERE employees < 5 GROUP BY region, industry",
     };
 
     [Theory]
@@ -141,19 +144,106 @@ public sealed class ParquetColumnFetchTests : IDisposable
     {
         var plain = WriteCopy(60_000, repeatedSubjects: true);
         var indexed = WriteCopy(60_000, repeatedSubjects: true);
-        var most = LibraryParquet.IndexSubjects(indexed, "mobile", threads: 1, rowGroupRows: 10_000);
+        var summary = LibraryParquet.IndexSubjects(indexed, "mobile", threads: 1, rowGroupRows: 10_000)!;
         var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
+        var table = Whole(indexed) with { SubjectIndexed = true, MaxRecordsPerSubject = summary.MostPerSubject };
 
         var byPseudonym = await RunFull(sql, Whole(plain), long.MaxValue, policy);
-        var byIndex = await RunFull(sql, Whole(indexed) with { SubjectIndexed = true, MaxRecordsPerSubject = most }, long.MaxValue, policy);
+        var byIndex = await RunFull(sql, table, long.MaxValue, policy);
+        var byTail = await RunFull(sql, table with { RecordsWithoutUniqueSubject = summary.RecordsWithoutUniqueSubject }, long.MaxValue, policy);
 
-        Assert.Equal(5, most);
+        // 200 people with 5 records each (row 5 has none, as every 997th row), and 61 rows without a subject.
+        Assert.Equal(new SubjectIndexSummary(5, 999 + 61), summary);
         Assert.Equal(SandboxStatus.Released, byIndex.Status);
         Assert.NotEmpty(byIndex.ReleasedCells);
-        Assert.Equal(byPseudonym.Status, byIndex.Status);
-        Assert.Equal(byPseudonym.Rows, byIndex.Rows);
-        Assert.Equal(byPseudonym.Checks?.Failures.Select(f => f.Rule), byIndex.Checks?.Failures.Select(f => f.Rule));
-        Assert.Equal(byPseudonym.ReleasedCells, byIndex.ReleasedCells);
+        // The indexed copy stores the records of repeated subjects last: row order and the last digits of a sum may differ.
+        foreach (var result in new[] { byIndex, byTail })
+        {
+            Assert.Equal(byPseudonym.Status, result.Status);
+            Assert.Equal(Comparable(byPseudonym.Rows), Comparable(result.Rows));
+            Assert.Equal(byPseudonym.Checks?.Failures.Select(f => f.Rule), result.Checks?.Failures.Select(f => f.Rule));
+            Assert.Equal(Sorted(byPseudonym.ReleasedCells), Sorted(result.ReleasedCells));
+        }
+
+        Assert.Equal(byIndex.Rows, byTail.Rows);
+        Assert.Equal(byIndex.ReleasedCells, byTail.ReleasedCells);
+    }
+
+    private static List<ReleasedCell> Sorted(IEnumerable<ReleasedCell> cells) =>
+        [.. cells.OrderBy(c => c.Group, StringComparer.Ordinal).ThenBy(c => c.Family, StringComparer.Ordinal).ThenBy(c => c.Subjects)];
+
+    /// <summary>Rows in a fixed order, numbers to 9 significant digits.</summary>
+    private static List<string> Comparable(IEnumerable<IReadOnlyList<string?>> rows) =>
+        [.. rows.Select(row => string.Join("|", row.Select(cell => double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? number.ToString("G9", CultureInfo.InvariantCulture)
+            : cell ?? "null"))).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [InlineData("SELECT region, count(*) AS n, sum(amount) AS total FROM t GROUP BY region", true)]
+    [InlineData("SELECT count(*) AS n, region FROM t GROUP BY ALL", true)]
+    [InlineData("SELECT count(*) AS n FROM t WHERE amount > 5", true)]
+    [InlineData("SELECT region, count(*) AS n FROM t GROUP BY region, industry", false)]
+    public void Analyse_FewRecordsWithoutUniqueSubject_TailStatementOnlyWhenTheOutputTellsGroupsApart(string sql, bool tail)
+    {
+        var table = Whole("unused.parquet") with { SubjectIndexed = true, RecordsWithoutUniqueSubject = 1_000 };
+
+        var plan = Analyse(sql, table);
+
+        Assert.Equal(tail, plan.SubjectTail is not null);
+        if (tail)
+        {
+            // The cheap statement counts records; the distinct count of indexes is only in the exact and the tail statements.
+            Assert.DoesNotContain("\"distinct\":true", plan.CheapStatement!, StringComparison.Ordinal);
+            Assert.Contains("\"distinct\":true", plan.SubjectTail!.Statement, StringComparison.Ordinal);
+            Assert.Contains("COMPARE_NOTEQUAL", plan.SubjectTail.Statement, StringComparison.Ordinal);
+            Assert.Contains("\"distinct\":true", plan.Statement, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Analyse_TooManyRecordsWithoutUniqueSubject_NoTailStatement()
+    {
+        var table = Whole("unused.parquet") with { SubjectIndexed = true, RecordsWithoutUniqueSubject = ReleaseAnalysis.SubjectTailMaxRecords + 1 };
+
+        Assert.Null(Analyse("SELECT region, count(*) AS n FROM t GROUP BY region", table).SubjectTail);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Full_NonNegativeFieldsKnown_SameCellsAndDominanceAsAbsoluteTotals(bool oneDominantFirm)
+    {
+        var parquet = WriteCopy(30_000, repeatedSubjects: true, dominantAmount: oneDominantFirm ? 1e9 : null);
+        var summary = LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 10_000)!;
+        var statistics = LibraryParquet.ColumnStatistics(parquet, threads: 1);
+        const string Sql = "SELECT region, count(*) AS n, sum(amount) AS total, max(employees) AS most FROM t GROUP BY region ORDER BY region";
+        var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
+        var table = Whole(parquet) with { SubjectIndexed = true, RecordsWithoutUniqueSubject = summary.RecordsWithoutUniqueSubject, NullFreeFields = statistics.NullFree };
+
+        var absolute = await RunFull(Sql, table, long.MaxValue, policy);
+        var plain = await RunFull(Sql, table with { NonNegativeFields = statistics.NonNegative }, long.MaxValue, policy);
+
+        Assert.Contains("amount", statistics.NonNegative);
+        Assert.Contains("employees", statistics.NonNegative);
+        Assert.DoesNotContain(SubjectIndex.Column, statistics.NonNegative);
+        Assert.Equal(absolute.Status, plain.Status);
+        Assert.Equal(absolute.Rows, plain.Rows);
+        Assert.Equal(absolute.ReleasedCells, plain.ReleasedCells);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(absolute.Checks), System.Text.Json.JsonSerializer.Serialize(plain.Checks));
+        Assert.Equal(oneDominantFirm, plain.Rows.Any(row => row[2] is null));
+    }
+
+    [Fact]
+    public void ColumnStatistics_NegativeValue_NotListedAsNonNegative()
+    {
+        var csvPath = Path.Combine(_directory, "signed.csv");
+        File.WriteAllText(csvPath, "region,amount,employees\n武汉市,-0.5,3\n宜昌市,2.5,0\n", new UTF8Encoding(false));
+        var parquet = Path.Combine(_directory, "signed.parquet");
+        LibraryParquet.CsvToParquet(csvPath, parquet, [Field("region"), Fields[2], Fields[3]], threads: 1);
+
+        var statistics = LibraryParquet.ColumnStatistics(parquet, threads: 1);
+
+        Assert.Equal(["employees"], statistics.NonNegative);
     }
 
     [Fact]
@@ -263,7 +353,7 @@ public sealed class ParquetColumnFetchTests : IDisposable
     }
 
     [Fact]
-    public void IndexSubjects_RepeatedSingleAndMissingSubjects_IndexedInRowOrderAndHiddenFromCsv()
+    public void IndexSubjects_RepeatedSingleAndMissingSubjects_IndexedUniqueSubjectsFirstAndHiddenFromCsv()
     {
         var csvPath = Path.Combine(_directory, "subjects.csv");
         File.WriteAllText(csvPath, "region,mobile\n武汉市,mob_b\n宜昌市,mob_a\n襄阳市,\n武汉市,mob_b\n宜昌市,mob_c\n武汉市,mob_a\n武汉市,mob_b\n", new UTF8Encoding(false));
@@ -271,9 +361,9 @@ public sealed class ParquetColumnFetchTests : IDisposable
         IReadOnlyList<FieldDefinition> fields = [Field("region"), Fields[5]];
         LibraryParquet.CsvToParquet(csvPath, parquet, fields, threads: 1);
 
-        var most = LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1);
+        var summary = LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1);
 
-        Assert.Equal(3, most);
+        Assert.Equal(new SubjectIndexSummary(3, 6), summary);
         using (var connection = new DuckDBConnection("DataSource=:memory:"))
         {
             connection.Open();
@@ -286,8 +376,9 @@ public sealed class ParquetColumnFetchTests : IDisposable
                 rows.Add($"{reader.GetString(0)}|{(reader.IsDBNull(1) ? "" : reader.GetString(1))}|{(reader.IsDBNull(2) ? "null" : reader.GetInt64(2).ToString(CultureInfo.InvariantCulture))}");
             }
 
-            // mob_a (2 records) is 1 and mob_b (3) is 2 in pseudonym order; mob_c has one record; the empty one none.
-            Assert.Equal(["武汉市|mob_b|2", "宜昌市|mob_a|1", "襄阳市||null", "武汉市|mob_b|2", "宜昌市|mob_c|0", "武汉市|mob_a|1", "武汉市|mob_b|2"], rows);
+            // mob_a (2 records) is 1 and mob_b (3) is 2 in pseudonym order; mob_c has one record and comes first; the empty
+            // one has no subject. The records with an index other than 0 follow in their order.
+            Assert.Equal(["宜昌市|mob_c|0", "武汉市|mob_b|2", "宜昌市|mob_a|1", "襄阳市||-1", "武汉市|mob_b|2", "武汉市|mob_a|1", "武汉市|mob_b|2"], rows);
         }
 
         var back = Path.Combine(_directory, "back.csv");
@@ -336,6 +427,16 @@ public sealed class ParquetColumnFetchTests : IDisposable
         File.WriteAllText(csvPath, csv.ToString(), new UTF8Encoding(false));
         LibraryParquet.CsvToParquet(csvPath, parquet, Fields, threads: 1, rowGroupRows: rowGroupRows);
         return parquet;
+    }
+
+    private static ReleasePlan Analyse(string sql, SandboxTable table)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
+        command.Parameters.Add(new DuckDBParameter(sql));
+        return ReleaseAnalysis.Analyse((string)command.ExecuteScalar()!, [table], 2).Plan!;
     }
 
     private static int Companions(string sql, SandboxTable table)
