@@ -226,9 +226,8 @@ public sealed class SandboxEngine : ISandboxEngine
 
         // The engine writes back the statement the analysis checked, with the platform's companion aggregates appended:
         // what runs is what was judged.
-        var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", plan.Statement);
-        var cheap = plan.CheapStatement is { } cheapTree ? ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", cheapTree) : null;
-        var tail = plan.SubjectTail is { } tailPlan ? ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", tailPlan.Statement) : null;
+        // The exact statement is written back only when the first pass does not decide.
+        var (cheap, tail) = plan.CheapStatement is { } cheapTree ? Deserialize(connection, cheapTree, plan.SubjectTail?.Statement) : (null, null);
         checks.Stop();
         var maxRows = request.Limits.MaxResultRows;
         var (columns, rows, controlElapsed, control) = await Task.Run(
@@ -278,6 +277,9 @@ public sealed class SandboxEngine : ISandboxEngine
                 }
 
                 {
+                    controlWatch.Start();
+                    var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", plan.Statement);
+                    controlWatch.Stop();
                     await using var command = Command(connection, rewritten);
                     await using var _ = token.Register(command.Cancel);
                     await using var reader = await command.ExecuteReaderAsync(token);
@@ -654,6 +656,27 @@ public sealed class SandboxEngine : ISandboxEngine
 
     private static string SerializeSql(DuckDBConnection connection, string sql) =>
         ScalarString(connection, "SELECT json_serialize_sql(CAST($1 AS VARCHAR))", sql);
+
+    /// <summary>The first pass and the tail statement written back by the engine, in one round trip.</summary>
+    private static (string Cheap, string? Tail) Deserialize(DuckDBConnection connection, string cheap, string? tail)
+    {
+        using var command = Command(connection, tail is null
+            ? "SELECT json_deserialize_sql(CAST($1 AS JSON)), NULL"
+            : "SELECT json_deserialize_sql(CAST($1 AS JSON)), json_deserialize_sql(CAST($2 AS JSON))");
+        command.Parameters.Add(new DuckDBParameter(cheap));
+        if (tail is not null)
+        {
+            command.Parameters.Add(new DuckDBParameter(tail));
+        }
+
+        using var reader = command.ExecuteReader();
+        if (!reader.Read() || reader.IsDBNull(0))
+        {
+            throw new InvalidOperationException("The engine returned no text for the first pass.");
+        }
+
+        return (reader.GetString(0), tail is null ? null : reader.GetString(1));
+    }
 
     private static string ScalarString(DuckDBConnection connection, string sql, string argument)
     {
