@@ -58,8 +58,9 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
 
         Assert.NotNull(first);
         Assert.NotNull(second);
-        Assert.Equal(first with { NullFreeFields = null, FieldMagnitudes = null }, second with { NullFreeFields = null, FieldMagnitudes = null });
+        Assert.Equal(first with { NullFreeFields = null, FieldMagnitudes = null, NonNegativeFields = null }, second with { NullFreeFields = null, FieldMagnitudes = null, NonNegativeFields = null });
         Assert.Equal(first.NullFreeFields, second.NullFreeFields);
+        Assert.Equal(first.NonNegativeFields, second.NonNegativeFields);
         Assert.Equal(first.FieldMagnitudes, second.FieldMagnitudes);
         Assert.Equal(1000.5, first.FieldMagnitudes!["收入"]);
         Assert.Equal(3, first.RowCount);
@@ -88,6 +89,8 @@ public sealed class BlobAuthorizedDataLibraryTests(AzuriteFixture azurite)
 
         Assert.True(result.SubjectIndexed);
         Assert.Equal(3, result.MaxRecordsPerSubject);
+        // mob_a's three records and the record without a subject are the copy's tail.
+        Assert.Equal(4, result.RecordsWithoutUniqueSubject);
         var stored = await StoredBytesAsync(result.BlobPath!);
         Assert.Equal(stored.Length, await _library.LengthAsync(_container, result.BlobPath!));
         using var tail = new MemoryStream();
