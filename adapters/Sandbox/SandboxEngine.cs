@@ -239,6 +239,8 @@ public sealed class SandboxEngine : ISandboxEngine
                 // most results. Only when a cell's bound is short of k while its records are not does the exact one run.
                 if (cheap is not null)
                 {
+                    // The tail statement reads a few rows on a second connection to the same database while the first pass runs.
+                    var tailRead = tail is null ? null : ReadTailAsync(connection, tail, plan.SubjectTail!, token);
                     await using var command = Command(connection, cheap);
                     await using var _ = token.Register(command.Cancel);
                     await using var reader = await command.ExecuteReaderAsync(token);
@@ -256,9 +258,10 @@ public sealed class SandboxEngine : ISandboxEngine
                         buffered.Add(ReadValues(reader));
                     }
 
-                    if (decided && tail is not null)
+                    if (tailRead is not null)
                     {
-                        decided = await CorrectSubjectCountsAsync(connection, tail, plan.SubjectTail!, buffered, token);
+                        var byGroup = await tailRead;
+                        decided = decided && byGroup is not null && CorrectSubjectCounts(byGroup, plan.SubjectTail!, buffered);
                     }
 
                     controlWatch.Start();
@@ -328,28 +331,40 @@ public sealed class SandboxEngine : ISandboxEngine
     }
 
     /// <summary>
-    /// Issue 14, Measure (M5.1): turns the cheap statement's record counts into exact subject counts. The tail statement reads
-    /// only the copy's records without a unique subject and gives, per group, how many of a cell's records they are and how
-    /// many distinct subjects they hold; a group it does not return has none. False when rows cannot be matched to their groups
-    /// (two rows with the same dimensions): the exact statement decides then.
+    /// Issue 14, Measure (M5.1): the tail statement's rows by group. It reads only the copy's records without a unique subject
+    /// and gives, per group, how many of a cell's records they are and how many distinct subjects they hold. Null when two
+    /// rows have the same dimensions (the exact statement decides then).
     /// </summary>
-    private static async Task<bool> CorrectSubjectCountsAsync(DuckDBConnection connection, string tail, SubjectTailPlan plan, List<object?[]> rows, CancellationToken token)
-    {
-        var byGroup = new Dictionary<string, object?[]>(StringComparer.Ordinal);
-        await using (var command = Command(connection, tail))
-        await using (token.Register(command.Cancel))
-        await using (var reader = await command.ExecuteReaderAsync(token))
-        {
-            while (await reader.ReadAsync(token))
+    private static Task<Dictionary<string, object?[]>?> ReadTailAsync(DuckDBConnection connection, string tail, SubjectTailPlan plan, CancellationToken token) =>
+        Task.Run(
+            async () =>
             {
-                var values = ReadValues(reader);
-                if (!byGroup.TryAdd(GroupKey(values, plan.KeyColumns), values))
+                await using var second = connection.Duplicate();
+                await second.OpenAsync(token);
+                var byGroup = new Dictionary<string, object?[]>(StringComparer.Ordinal);
+                await using var command = Command(second, tail);
+                await using var _ = token.Register(command.Cancel);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
                 {
-                    return false;
+                    var values = ReadValues(reader);
+                    if (!byGroup.TryAdd(GroupKey(values, plan.KeyColumns), values))
+                    {
+                        return null;
+                    }
                 }
-            }
-        }
 
+                return byGroup;
+            },
+            CancellationToken.None);
+
+    /// <summary>
+    /// Turns the first pass's record counts into exact subject counts: a cell's records, less its tail records, plus the tail's
+    /// distinct subjects; a group the tail statement did not return has no tail records. False when two rows of the first pass
+    /// have the same dimensions.
+    /// </summary>
+    private static bool CorrectSubjectCounts(Dictionary<string, object?[]> byGroup, SubjectTailPlan plan, List<object?[]> rows)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {

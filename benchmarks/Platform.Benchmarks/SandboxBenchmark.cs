@@ -154,22 +154,14 @@ internal static class SandboxBenchmark
             {
                 var rewrittenSql = Rewrite(viewed, plainSql, grant);
                 await QueryAsync(viewed, plainSql);
-                foreach (var statement in rewrittenSql)
-                {
-                    await QueryAsync(viewed, statement);
-                }
-
+                await RewrittenAsync(viewed, rewrittenSql);
                 for (var i = 0; i < repetitions; i++)
                 {
                     var watch = Stopwatch.StartNew();
                     await QueryAsync(viewed, plainSql);
                     queryOnly.Add(watch.Elapsed.TotalMilliseconds);
                     watch.Restart();
-                    foreach (var statement in rewrittenSql)
-                    {
-                        await QueryAsync(viewed, statement);
-                    }
-
+                    await RewrittenAsync(viewed, rewrittenSql);
                     rewrittenOnly.Add(watch.Elapsed.TotalMilliseconds);
                 }
             }
@@ -258,6 +250,22 @@ internal static class SandboxBenchmark
     }
 
     /// <summary>What anyone would do with plain DuckDB: a connection, the CSV read with type detection, the query.</summary>
+    /// <summary>As the worker runs them: the first pass, and the subject tail's statement beside it on a second connection.</summary>
+    private static async Task RewrittenAsync(DuckDBConnection connection, List<string> statements)
+    {
+        if (statements.Count < 2)
+        {
+            await QueryAsync(connection, statements[0]);
+            return;
+        }
+
+        await using var second = connection.Duplicate();
+        await second.OpenAsync();
+        var tail = Task.Run(() => QueryAsync(second, statements[1]));
+        await QueryAsync(connection, statements[0]);
+        await tail;
+    }
+
     private static async Task<(double Elapsed, List<string> Rows)> PlainLoadAndQueryAsync(string csvPath, string sql)
     {
         var watch = Stopwatch.StartNew();
