@@ -101,7 +101,7 @@ public sealed class DisclosureControl
                 suppressed[i] = true;
                 MinSubjectCells++;
             }
-            else if (item is { TopColumn: { } top, TotalColumn: { } total } && Dominated(values[top], values[total], top))
+            else if (item is { TopColumn: { } top, TotalColumn: { } total } && Dominated(values[top], values[total], top, item.TopRecords))
             {
                 suppressed[i] = true;
                 DominanceCells++;
@@ -229,7 +229,12 @@ public sealed class DisclosureControl
     private static IEnumerable<OutputRuleResult> StaticRulesPassed =>
         StaticRuleNames.Select(rule => new OutputRuleResult(rule, OutputRuleStatus.Passed, []));
 
-    private bool Dominated(object? top, object? total, int topColumn)
+    /// <summary>
+    /// M5.1: whether the cell's n largest contributors hold more than p of its total. <paramref name="top"/> lists the cell's
+    /// largest record contributions (at most <see cref="ReleaseAnalysis.MaxTopRecords"/>); the n largest subjects hold at most
+    /// the <paramref name="topRecords"/> largest records, and records beyond the list are each at most its smallest.
+    /// </summary>
+    private bool Dominated(object? top, object? total, int topColumn, int topRecords)
     {
         var sum = Convert.ToDouble(total ?? 0d, CultureInfo.InvariantCulture);
         if (top is null && plan.TopBounds.TryGetValue(topColumn, out var bound))
@@ -245,9 +250,19 @@ public sealed class DisclosureControl
         }
 
         var largest = 0d;
+        var kept = 0;
+        var smallest = 0d;
         foreach (var value in list)
         {
-            largest += value is null ? 0 : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            smallest = value is null ? 0 : Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            largest += smallest;
+            kept++;
+        }
+
+        // A full list may leave records out; each of them is at most the smallest kept (the list is in descending order).
+        if (kept >= ReleaseAnalysis.MaxTopRecords && topRecords > kept)
+        {
+            largest += (topRecords - kept) * smallest;
         }
 
         return largest > policy.DominanceShare * sum;

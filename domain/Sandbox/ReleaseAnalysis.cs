@@ -41,6 +41,13 @@ public enum ReleaseItemKind
 public sealed record ReleaseItem(string Name, ReleaseItemKind Kind, IReadOnlyList<int> SubjectColumns, int? TopColumn, int? TotalColumn, string? Family)
 {
     public bool IsAggregate => Kind is not (ReleaseItemKind.Dimension or ReleaseItemKind.Constant);
+
+    /// <summary>
+    /// M5.1 dominance counts contributors (subjects), not records: the n largest subjects of a cell hold at most the
+    /// <see cref="TopRecords"/> = n × (most records of one subject) largest records. The top companion keeps at most
+    /// <see cref="ReleaseAnalysis.MaxTopRecords"/> of them; any further ones are each at most the smallest kept.
+    /// </summary>
+    public int TopRecords { get; init; }
 }
 
 /// <summary>A statement that may run: the rewritten parse tree and how to read its rows.</summary>
@@ -157,6 +164,9 @@ public static class ReleaseAnalysis
     /// so reading the tail costs little beside the user's statement. Above it, one statement counts distinct indexes per cell.
     /// </summary>
     public const long SubjectTailMaxRecords = 122_880;
+
+    /// <summary>The most contributions a dominance companion keeps per cell (n × the most records of one subject, capped).</summary>
+    public const int MaxTopRecords = 64;
 
     private static readonly JsonSerializerOptions SpliceOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -400,25 +410,29 @@ public static class ReleaseAnalysis
                 var feeding = And(filter, argument is null || IsNullFree(argument) ? null : IsNotNull(argument));
                 var subjects = counted.Select(alias => SubjectCompanion(alias, feeding, "s")).ToList();
                 int? top = null, total = null;
+                var topRecords = 0;
                 if (entry.Kind is ReleaseItemKind.Sum or ReleaseItemKind.Extreme && argument is not null)
                 {
                     var magnitude = Function("abs", [Cast(argument.DeepClone(), "DOUBLE")]);
-                    top = Companion(AggregateNode("max", [magnitude.DeepClone(), IntegerConstant(dominanceContributors)], filter, false), "t");
+                    var perContributor = RecordsPerContributor();
+                    topRecords = (int)Math.Min(int.MaxValue, dominanceContributors * perContributor);
+                    top = Companion(AggregateNode("max", [magnitude.DeepClone(), IntegerConstant((int)Math.Min(topRecords, MaxTopRecords))], filter, false), "t");
                     // A column without negative values: the total absolute contribution is the plain sum, usually the user's own.
                     total = Companion(
                         IsNonNegative(argument) ? Cast(AggregateNode("sum", [argument.DeepClone()], filter, false), "DOUBLE") : AggregateNode("sum", [magnitude], filter, false),
                         "m");
                     if (LargestMagnitude(argument) is { } largest)
                     {
-                        // M5.1 dominance: the n largest contributions of a cell are at most n × the column's largest magnitude.
-                        TopBounds[top.Value] = dominanceContributors * largest;
+                        // M5.1 dominance: the n largest contributors of a cell hold at most n × (most records of one subject) ×
+                        // the column's largest magnitude.
+                        TopBounds[top.Value] = topRecords * largest;
                     }
                 }
 
                 var family = entry.Kind == ReleaseItemKind.Count
                     ? "count"
                     : $"{entry.Kind}:{(argument is null ? "" : Resolve(argument).Display)}";
-                items.Add(new ReleaseItem(entry.Name, entry.Kind, subjects, top, total, family));
+                items.Add(new ReleaseItem(entry.Name, entry.Kind, subjects, top, total, family) { TopRecords = topRecords });
             }
 
             return new ReleasePlan(string.Empty, items, groupColumns, selectList.Count);
@@ -431,6 +445,14 @@ public static class ReleaseAnalysis
         /// </summary>
         private bool IsNullFree(JsonObject argument) =>
             OnlyTableColumn(argument) is { } bound && bound.Table.NullFreeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
+
+        /// <summary>
+        /// The most records one contributor (subject) can have among the records feeding a cell: the most of one subject in a
+        /// keyed table (known at provisioning), 1 where each record is its own subject. Over a join, the largest of the tables'.
+        /// A keyed table whose figure is unknown (a copy made before it was counted) counts each record as a contributor.
+        /// </summary>
+        private long RecordsPerContributor() =>
+            scope.Values.Select(table => table.EffectiveSubjectKey is { } key && table.Fields.Any(f => Same(f.Name, key)) ? Math.Max(1, table.MaxRecordsPerSubject ?? 1) : 1).DefaultIfEmpty(1).Max();
 
         /// <summary>A bare column of the only table in FROM whose copy holds no negative value (its statistics at provisioning).</summary>
         private bool IsNonNegative(JsonObject argument) =>

@@ -145,6 +145,41 @@ public class ReleaseControlTests
         Assert.Equal(2L, result.Checks!.SuppressedCells[OutputRules.Dominance]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Full_OneSubjectsRecordsTogetherDominate_SumSuppressedOnlyWhenTheyAreOneSubject(bool oneFirm)
+    {
+        // Group a: 20 firms of 10 each and three records of 1,000. As three firms, the two largest hold 62.5 % of 3,200; as
+        // one firm (M5.1 counts contributors, not records), it and the next hold 94 %: past p = 85 %.
+        var csv = new StringBuilder("g,firm,v\n");
+        for (var i = 0; i < 20; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"a,firm_a{i},10\n");
+            csv.Append(CultureInfo.InvariantCulture, $"b,firm_b{i},{100 + i}\n");
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"a,{(oneFirm ? "firm_big" : $"firm_big{i}")},1000\n");
+        }
+
+        IReadOnlyList<FieldDefinition> fields =
+        [
+            Field("g"),
+            new("firm", FieldType.String, FieldClassification.Personal, FieldGrade.General, IdentifierKind.IdNumber, false),
+            Field("v", FieldClassification.Internal, FieldType.Integer),
+        ];
+        var table = Table("t", fields, csv.ToString()) with { MaxRecordsPerSubject = oneFirm ? 3 : 1 };
+
+        var result = await Full(Unrounded, "SELECT g, sum(v) AS total, count(*) AS n FROM t GROUP BY g ORDER BY g", table);
+
+        Assert.Equal(SandboxStatus.Released, result.Status);
+        Assert.Equal(oneFirm ? null : "3200", result.Rows[0][1]);
+        Assert.Equal("2190", result.Rows[1][1]);
+        Assert.Equal(oneFirm ? 1L : 0L, result.Checks!.SuppressedCells.GetValueOrDefault(OutputRules.Dominance));
+    }
+
     [Fact]
     public async Task Full_Counts_RoundedToBaseFive()
     {
