@@ -234,6 +234,7 @@ public sealed class SandboxEngine : ISandboxEngine
             async () =>
             {
                 var controlWatch = new Stopwatch();
+                Dictionary<string, object?[]>? tailRows = null;
 
                 // Issue 14, Measure: first the statement whose subject companions count records (cheap); its bounds decide
                 // most results. Only when a cell's bound is short of k while its records are not does the exact one run.
@@ -260,8 +261,8 @@ public sealed class SandboxEngine : ISandboxEngine
 
                     if (tailRead is not null)
                     {
-                        var byGroup = await tailRead;
-                        decided = decided && byGroup is not null && CorrectSubjectCounts(byGroup, plan.SubjectTail!, buffered);
+                        tailRows = await tailRead;
+                        decided = decided && tailRows is not null && CorrectSubjectCounts(tailRows, plan.SubjectTail!, buffered);
                     }
 
                     controlWatch.Start();
@@ -276,6 +277,37 @@ public sealed class SandboxEngine : ISandboxEngine
                         var fromBounds = Release(bounded, buffered, shape.Utc);
                         controlWatch.Stop();
                         return (shape.Columns, fromBounds, controlWatch.Elapsed, bounded);
+                    }
+                }
+
+                // The bounds did not decide: the top-n computed, subjects still counted through the tail's rows already read.
+                if (plan.TailCountedStatement is { } countedTree && tailRows is not null)
+                {
+                    var counted = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", countedTree);
+                    await using var command = Command(connection, counted);
+                    await using var _ = token.Register(command.Cancel);
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    var shape = Shape(reader, plan.Items.Count);
+                    var buffered = new List<object?[]>();
+                    var complete = true;
+                    while (await reader.ReadAsync(token))
+                    {
+                        if (buffered.Count >= (4 * maxRows) + 1000)
+                        {
+                            complete = false;
+                            break;
+                        }
+
+                        buffered.Add(ReadValues(reader));
+                    }
+
+                    if (complete && CorrectSubjectCounts(tailRows, plan.SubjectTail!, buffered))
+                    {
+                        controlWatch.Start();
+                        var exactly = new DisclosureControl(plan, request.Policy, maxRows);
+                        var released = Release(exactly, buffered, shape.Utc);
+                        controlWatch.Stop();
+                        return (shape.Columns, released, controlWatch.Elapsed, exactly);
                     }
                 }
 

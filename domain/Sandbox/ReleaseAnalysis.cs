@@ -82,6 +82,13 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
     /// </summary>
     public SubjectTailPlan? SubjectTail { get; init; }
 
+    /// <summary>
+    /// With <see cref="SubjectTail"/> and <see cref="TopBounds"/>: <see cref="Statement"/> with every companion (the top-n
+    /// included) but its subject companions counting records, turned into exact subject counts by the tail's rows. What runs
+    /// when the bounds of <see cref="CheapStatement"/> do not decide, before the distinct counts of <see cref="Statement"/>.
+    /// </summary>
+    public string? TailCountedStatement { get; init; }
+
     /// <summary>True when the cheap statement's counts are exact subject counts and it computes every companion: the exact statement never needs to run.</summary>
     public bool CheapIsExact => CheapStatement is not null && Multiplicity.Values.All(m => m == 1) && TopBounds.Count == 0;
 
@@ -237,6 +244,7 @@ public static class ReleaseAnalysis
                 selectList[ordinal]!["distinct"] = false;
             }
 
+            string? tailCounted = null;
             if (tail is not null)
             {
                 foreach (var (ordinal, feeding) in analysis.IndexedCompanions)
@@ -245,6 +253,9 @@ public static class ReleaseAnalysis
                     records["alias"] = selectList[ordinal]!["alias"]!.GetValue<string>();
                     selectList[ordinal] = records;
                 }
+
+                // Every companion of the exact statement, subjects counted through the tail: where the bounds do not decide.
+                tailCounted = analysis.TopBounds.Count > 0 ? root.ToJsonString(SpliceOptions) : null;
             }
 
             foreach (var ordinal in analysis.TopBounds.Keys)
@@ -256,6 +267,7 @@ public static class ReleaseAnalysis
             {
                 Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
                 SubjectTail = tail,
+                TailCountedStatement = tailCounted,
             }, []);
         }
         catch (RefusedException refused)
