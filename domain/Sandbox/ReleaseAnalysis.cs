@@ -429,10 +429,13 @@ public static class ReleaseAnalysis
                     var perContributor = RecordsPerContributor();
                     topRecords = (int)Math.Min(int.MaxValue, dominanceContributors * perContributor);
                     top = Companion(AggregateNode("max", [magnitude.DeepClone(), IntegerConstant((int)Math.Min(topRecords, MaxTopRecords))], filter, false), "t");
-                    // A column without negative values: the total absolute contribution is the plain sum, usually the user's own.
-                    total = Companion(
-                        IsNonNegative(argument) ? Cast(AggregateNode("sum", [argument.DeepClone()], filter, false), "DOUBLE") : AggregateNode("sum", [magnitude], filter, false),
-                        "m");
+                    // A column without negative values: the total absolute contribution is the plain sum, usually the user's own,
+                    // or for an average the user's avg times the count of its values (the engine computes each aggregate once).
+                    var name = Str(function, "function_name") ?? string.Empty;
+                    var plainTotal = !IsNonNegative(argument) ? null
+                        : name is "avg" or "mean" ? Product(Cast(AggregateNode(name, [argument.DeepClone()], filter, false), "DOUBLE"), IsNullFree(argument) ? AggregateNode("count_star", [], filter, false) : AggregateNode("count", [argument.DeepClone()], filter, false))
+                        : Cast(AggregateNode("sum", [argument.DeepClone()], filter, false), "DOUBLE");
+                    total = Companion(plainTotal ?? AggregateNode("sum", [magnitude], filter, false), "m");
                     if (LargestMagnitude(argument) is { } largest)
                     {
                         // M5.1 dominance: the n largest contributors of a cell hold at most n × (most records of one subject) ×
@@ -1158,6 +1161,13 @@ public static class ReleaseAnalysis
         function["filter"] = filter?.DeepClone();
         function["distinct"] = distinct;
         return function;
+    }
+
+    private static JsonObject Product(JsonObject left, JsonObject right)
+    {
+        var product = Function("*", [left, right]);
+        product["is_operator"] = true;
+        return product;
     }
 
     private static JsonObject Cast(JsonNode child, string type) => new()

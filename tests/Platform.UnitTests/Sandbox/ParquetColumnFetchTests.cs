@@ -216,7 +216,7 @@ public sealed class ParquetColumnFetchTests : IDisposable
         var parquet = WriteCopy(30_000, repeatedSubjects: true, dominantAmount: oneDominantFirm ? 1e9 : null);
         var summary = LibraryParquet.IndexSubjects(parquet, "mobile", threads: 1, rowGroupRows: 10_000)!;
         var statistics = LibraryParquet.ColumnStatistics(parquet, threads: 1);
-        const string Sql = "SELECT region, count(*) AS n, sum(amount) AS total, max(employees) AS most FROM t GROUP BY region ORDER BY region";
+        const string Sql = "SELECT region, count(*) AS n, sum(amount) AS total, avg(amount) FILTER (WHERE employees < 400) AS mean, avg(employees) AS staff, max(employees) AS most FROM t GROUP BY region ORDER BY region";
         var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
         var table = Whole(parquet) with { SubjectIndexed = true, RecordsWithoutUniqueSubject = summary.RecordsWithoutUniqueSubject, NullFreeFields = statistics.NullFree };
 
@@ -231,6 +231,8 @@ public sealed class ParquetColumnFetchTests : IDisposable
         Assert.Equal(absolute.ReleasedCells, plain.ReleasedCells);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(absolute.Checks), System.Text.Json.JsonSerializer.Serialize(plain.Checks));
         Assert.Equal(oneDominantFirm, plain.Rows.Any(row => row[2] is null));
+        Assert.Equal(oneDominantFirm, plain.Rows.Any(row => row[3] is null));
+        Assert.All(plain.Rows, row => Assert.NotNull(row[4]));
     }
 
     [Fact]
