@@ -429,13 +429,7 @@ public static class ReleaseAnalysis
                     var perContributor = RecordsPerContributor();
                     topRecords = (int)Math.Min(int.MaxValue, dominanceContributors * perContributor);
                     top = Companion(AggregateNode("max", [magnitude.DeepClone(), IntegerConstant((int)Math.Min(topRecords, MaxTopRecords))], filter, false), "t");
-                    // A column without negative values: the total absolute contribution is the plain sum, usually the user's own,
-                    // or for an average the user's avg times the count of its values (the engine computes each aggregate once).
-                    var name = Str(function, "function_name") ?? string.Empty;
-                    var plainTotal = !IsNonNegative(argument) ? null
-                        : name is "avg" or "mean" ? Product(Cast(AggregateNode(name, [argument.DeepClone()], filter, false), "DOUBLE"), IsNullFree(argument) ? AggregateNode("count_star", [], filter, false) : AggregateNode("count", [argument.DeepClone()], filter, false))
-                        : Cast(AggregateNode("sum", [argument.DeepClone()], filter, false), "DOUBLE");
-                    total = Companion(plainTotal ?? AggregateNode("sum", [magnitude], filter, false), "m");
+                    total = Companion(PlainTotal(Str(function, "function_name") ?? string.Empty, argument, filter) ?? AggregateNode("sum", [magnitude], filter, false), "m");
                     if (LargestMagnitude(argument) is { } largest)
                     {
                         // M5.1 dominance: the n largest contributors of a cell hold at most n × (most records of one subject) ×
@@ -468,6 +462,26 @@ public static class ReleaseAnalysis
         /// </summary>
         private long RecordsPerContributor() =>
             scope.Values.Select(table => table.EffectiveSubjectKey is { } key && table.Fields.Any(f => Same(f.Name, key)) ? Math.Max(1, table.MaxRecordsPerSubject ?? 1) : 1).DefaultIfEmpty(1).Max();
+
+        /// <summary>
+        /// The dominance total of a cell over a column without negative values: the plain sum, usually the user's own, or for an
+        /// average the user's avg times the count of its values (the engine computes each aggregate once). Null for other columns.
+        /// </summary>
+        private JsonObject? PlainTotal(string function, JsonObject argument, JsonObject? filter)
+        {
+            if (!IsNonNegative(argument))
+            {
+                return null;
+            }
+
+            if (Same(function, "avg") || Same(function, "mean"))
+            {
+                var values = IsNullFree(argument) ? AggregateNode("count_star", [], filter, false) : AggregateNode("count", [argument.DeepClone()], filter, false);
+                return Product(Cast(AggregateNode(function, [argument.DeepClone()], filter, false), "DOUBLE"), values);
+            }
+
+            return Cast(AggregateNode("sum", [argument.DeepClone()], filter, false), "DOUBLE");
+        }
 
         /// <summary>A bare column of the only table in FROM whose copy holds no negative value (its statistics at provisioning).</summary>
         private bool IsNonNegative(JsonObject argument) =>
