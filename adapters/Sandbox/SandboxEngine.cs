@@ -242,22 +242,7 @@ public sealed class SandboxEngine : ISandboxEngine
                 {
                     // The tail statement reads a few rows on a second connection to the same database while the first pass runs.
                     var tailRead = tail is null ? null : ReadTailAsync(connection, tail, plan.SubjectTail!, token);
-                    await using var command = Command(connection, cheap);
-                    await using var _ = token.Register(command.Cancel);
-                    await using var reader = await command.ExecuteReaderAsync(token);
-                    var shape = Shape(reader, plan.Items.Count);
-                    var buffered = new List<object?[]>();
-                    var decided = true;
-                    while (await reader.ReadAsync(token))
-                    {
-                        if (buffered.Count >= (4 * maxRows) + 1000)
-                        {
-                            decided = false;
-                            break;
-                        }
-
-                        buffered.Add(ReadValues(reader));
-                    }
+                    var (shape, buffered, decided) = await BufferAsync(connection, cheap, plan.Items.Count, maxRows, token);
 
                     if (tailRead is not null)
                     {
@@ -284,22 +269,7 @@ public sealed class SandboxEngine : ISandboxEngine
                 if (plan.TailCountedStatement is { } countedTree && tailRows is not null)
                 {
                     var counted = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", countedTree);
-                    await using var command = Command(connection, counted);
-                    await using var _ = token.Register(command.Cancel);
-                    await using var reader = await command.ExecuteReaderAsync(token);
-                    var shape = Shape(reader, plan.Items.Count);
-                    var buffered = new List<object?[]>();
-                    var complete = true;
-                    while (await reader.ReadAsync(token))
-                    {
-                        if (buffered.Count >= (4 * maxRows) + 1000)
-                        {
-                            complete = false;
-                            break;
-                        }
-
-                        buffered.Add(ReadValues(reader));
-                    }
+                    var (shape, buffered, complete) = await BufferAsync(connection, counted, plan.Items.Count, maxRows, token);
 
                     if (complete && CorrectSubjectCounts(tailRows, plan.SubjectTail!, buffered))
                     {
@@ -360,6 +330,30 @@ public sealed class SandboxEngine : ISandboxEngine
             Ordered = plan.Ordered,
             ReleasedCells = control.Cells,
         };
+    }
+
+    /// <summary>
+    /// Runs a statement whose rows the checks judge as a whole, keeping them: all of them (complete), or false once there are
+    /// more than the release cap could ever need (the exact statement then streams them).
+    /// </summary>
+    private static async Task<((IReadOnlyList<SandboxColumn> Columns, bool[] Utc) Shape, List<object?[]> Rows, bool Complete)> BufferAsync(DuckDBConnection connection, string sql, int items, int maxRows, CancellationToken token)
+    {
+        await using var command = Command(connection, sql);
+        await using var _ = token.Register(command.Cancel);
+        await using var reader = await command.ExecuteReaderAsync(token);
+        var shape = Shape(reader, items);
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(token))
+        {
+            if (rows.Count >= (4 * maxRows) + 1000)
+            {
+                return (shape, rows, false);
+            }
+
+            rows.Add(ReadValues(reader));
+        }
+
+        return (shape, rows, true);
     }
 
     /// <summary>
