@@ -112,6 +112,58 @@ public sealed class SandboxReleaseEndToEndTests(PlatformHostFixture platform)
     }
 
     [Fact]
+    public async Task OnePersonsRecordsTogetherDominate_SumSuppressed_SubjectsCountedOnce()
+    {
+        // 武昌区: 20 people with one payment of 10 and one person with three payments of 1,000. No single payment holds
+        // 85 % of the 3,200, but that person (M5.1 counts contributors) and the next hold 94 %. 江岸区: 20 people with one
+        // payment of 100–119 and one person with two payments of 50: repeated, not dominant. The copy's tail holds the five
+        // records of the two repeated people; each district has 21 people.
+        var csv = new StringBuilder("id_number,district,amount\r\n");
+        var serial = 0;
+        string Person() => TestIdNumbers.WithCheck($"420106{new DateOnly(1960, 1, 1).AddDays(serial * 37):yyyyMMdd}{serial++ % 1000:D3}");
+        foreach (var (district, amount) in new[] { ("武昌区", 10m), ("江岸区", 100m) })
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{Person()},{district},{amount + (district == "江岸区" ? i : 0)}\r\n");
+            }
+        }
+
+        var dominant = Person();
+        var repeated = Person();
+        for (var i = 0; i < 3; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{dominant},武昌区,1000\r\n");
+        }
+
+        csv.Append(CultureInfo.InvariantCulture, $"{repeated},江岸区,50\r\n{repeated},江岸区,50\r\n");
+        var dataset = new SandboxDataset(
+            "武汉市企业补贴发放登记",
+            [
+                new { name = "id_number", type = "string", classification = "sensitive-personal", grade = "general", identifierKind = "id-number" },
+                new { name = "district", type = "string", classification = "public", grade = "general", quasiIdentifier = true },
+                new { name = "amount", type = "decimal", classification = "internal", grade = "general" },
+            ],
+            ["id_number", "district", "amount"],
+            Encoding.UTF8.GetBytes(csv.ToString()));
+        var setup = await GrantedAsync(platform, dataset, TimeSpan.FromSeconds(120), null, "public-good", ["id_number", "district", "amount"]);
+        using var staff = StaffClient(platform, setup);
+
+        var job = await RunAsync(staff, setup, "full",
+            $"SELECT district, count(DISTINCT id_number) AS people, count(*) AS payments, sum(amount) AS total FROM {setup.TableName} GROUP BY district ORDER BY district");
+
+        Assert.Equal("released", job.GetProperty("status").GetString());
+        Assert.Equal(1, job.GetProperty("checks").GetProperty("suppressedCells").GetProperty("dominance").GetInt64());
+        var rows = (await ResultRowsAsync(staff, job)).ToDictionary(r => r[0]);
+        // Counts are rounded to 5: 21 people, 23 and 22 payments.
+        Assert.Equal(["武昌区", "20", "25", ""], rows["武昌区"]);
+        Assert.Equal(["江岸区", "20", "20", "2290"], rows["江岸区"]);
+        var stored = (await new TableGrantStore(new TableServiceClient(platform.StorageConnectionString)).GetAsync(setup.GrantId))!.Value.Tables[0];
+        Assert.Equal((true, 3L, 5L), (stored.SubjectIndexed, stored.MaxRecordsPerSubject, stored.RecordsWithoutUniqueSubject));
+        Assert.Contains("amount", stored.NonNegativeFields!);
+    }
+
+    [Fact]
     public async Task Grant_ShowsPolicyAndLibraryHolding_LibraryHasNoRawIdentifier()
     {
         var register = await SharedAsync();
