@@ -39,7 +39,11 @@ public static class CellFingerprints
 /// <summary>The per-grant cell fingerprints of released results (Table storage, one row per cell and subject count).</summary>
 public interface ISandboxCellFingerprintStore
 {
-    Task<IReadOnlyList<CellFingerprint>> ListAsync(string grantId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The grant's fingerprints of the cells with these keys (every subject count stored for each). Its cost follows the cells
+    /// asked about, not the grant's history: a grant keeps a fingerprint of every cell it ever released.
+    /// </summary>
+    Task<IReadOnlyList<CellFingerprint>> ListAsync(string grantId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default);
 
     /// <summary>Adds the fingerprints (idempotent: the same key and count is stored once).</summary>
     Task AddAsync(string grantId, IReadOnlyList<CellFingerprint> cells, CancellationToken cancellationToken = default);

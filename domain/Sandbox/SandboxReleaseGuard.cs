@@ -22,7 +22,7 @@ public sealed class SandboxReleaseGuard(ResultFingerprintKeys keys, ISandboxCell
 
         var key = await keys.ForGrantAsync(job.GrantId, cancellationToken);
         var current = CellFingerprints.Of(key, result.ReleasedCells);
-        var earlier = await cells.ListAsync(job.GrantId, cancellationToken);
+        var earlier = await cells.ListAsync(job.GrantId, current.Select(cell => cell.Key).Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
         var conflicts = CellFingerprints.Conflicts(current, earlier, options.MinRecordsPerRow);
         if (conflicts == 0)
         {

@@ -38,8 +38,8 @@ public sealed class InMemoryCellFingerprintStore : ISandboxCellFingerprintStore
 {
     public ConcurrentDictionary<string, ConcurrentDictionary<CellFingerprint, bool>> Cells { get; } = new();
 
-    public Task<IReadOnlyList<CellFingerprint>> ListAsync(string grantId, CancellationToken cancellationToken = default)
-        => Task.FromResult<IReadOnlyList<CellFingerprint>>(Cells.TryGetValue(grantId, out var cells) ? cells.Keys.ToList() : []);
+    public Task<IReadOnlyList<CellFingerprint>> ListAsync(string grantId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyList<CellFingerprint>>(Cells.TryGetValue(grantId, out var cells) ? cells.Keys.Where(c => keys.Contains(c.Key)).ToList() : []);
 
     public Task AddAsync(string grantId, IReadOnlyList<CellFingerprint> cells, CancellationToken cancellationToken = default)
     {
