@@ -242,7 +242,19 @@ public sealed class SandboxEngine : ISandboxEngine
                 {
                     // The tail statement reads a few rows on a second connection to the same database while the first pass runs.
                     var tailRead = tail is null ? null : ReadTailAsync(connection, tail, plan.SubjectTail!, token);
-                    var (shape, buffered, decided) = await BufferAsync(connection, cheap, plan.Items.Count, maxRows, token);
+                    ((IReadOnlyList<SandboxColumn> Columns, bool[] Utc) shape, List<object?[]> buffered, bool decided) first;
+                    try
+                    {
+                        first = await BufferAsync(connection, cheap, plan.Items.Count, maxRows, token);
+                    }
+                    catch when (tailRead is not null)
+                    {
+                        // The tail statement ends before the job's files go; the first pass's failure is the one reported.
+                        await tailRead.ContinueWith(read => read.Exception, TaskScheduler.Default);
+                        throw;
+                    }
+
+                    var (shape, buffered, decided) = first;
 
                     if (tailRead is not null)
                     {

@@ -279,46 +279,27 @@ internal static class SandboxBenchmark
     private static async Task<(double Elapsed, List<string> Rows)> PlainParquetQueryAsync(string parquetPath, string sql)
     {
         var watch = Stopwatch.StartNew();
-        await using var connection = new DuckDBConnection("DataSource=:memory:");
-        await connection.OpenAsync();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SET threads = 2";
-            await command.ExecuteNonQueryAsync();
-            command.CommandText = $"CREATE VIEW {PlainTable} AS SELECT * FROM read_parquet('{parquetPath}')";
-            await command.ExecuteNonQueryAsync();
-        }
-
+        await using var connection = await PlainAsync($"CREATE VIEW {PlainTable} AS SELECT * FROM read_parquet('{parquetPath}')");
         var rows = await QueryAsync(connection, sql);
         return (watch.Elapsed.TotalMilliseconds, rows);
     }
 
     /// <summary>A warm connection with the table as the worker sees it: a view over the Parquet copy (else the CSV loaded).</summary>
-    private static async Task<DuckDBConnection> PlainViewConnectionAsync(string? parquetPath, string csvPath)
-    {
-        if (parquetPath is null)
-        {
-            return await PlainConnectionAsync(csvPath);
-        }
+    private static Task<DuckDBConnection> PlainViewConnectionAsync(string? parquetPath, string csvPath) =>
+        parquetPath is null ? PlainConnectionAsync(csvPath) : PlainAsync($"CREATE VIEW {PlainTable} AS SELECT * FROM read_parquet('{parquetPath}')");
 
-        var connection = new DuckDBConnection("DataSource=:memory:");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SET threads = 2";
-        await command.ExecuteNonQueryAsync();
-        command.CommandText = $"CREATE VIEW {PlainTable} AS SELECT * FROM read_parquet('{parquetPath}')";
-        await command.ExecuteNonQueryAsync();
-        return connection;
-    }
+    private static Task<DuckDBConnection> PlainConnectionAsync(string csvPath) =>
+        PlainAsync($"CREATE TABLE {PlainTable} AS SELECT * FROM read_csv('{csvPath}', header = true)");
 
-    private static async Task<DuckDBConnection> PlainConnectionAsync(string csvPath)
+    /// <summary>A new connection of plain DuckDB with the sandbox's thread count, and the benchmark table made by <paramref name="createTable"/>.</summary>
+    private static async Task<DuckDBConnection> PlainAsync(string createTable)
     {
         var connection = new DuckDBConnection("DataSource=:memory:");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SET threads = 2";
         await command.ExecuteNonQueryAsync();
-        command.CommandText = $"CREATE TABLE {PlainTable} AS SELECT * FROM read_csv('{csvPath}', header = true)";
+        command.CommandText = createTable;
         await command.ExecuteNonQueryAsync();
         return connection;
     }
@@ -409,16 +390,9 @@ internal static class SandboxBenchmark
         command.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
         command.Parameters.Add(new DuckDBParameter(sql));
         var ast = (string)command.ExecuteScalar()!;
+        // The copy's facts as the worker passes them to the engine.
         var table = new SandboxTable(PlainTable, PlainFields, _ => throw new NotSupportedException())
-        {
-            SubjectKey = grant.SubjectKey,
-            MaxRecordsPerSubject = grant.MaxRecordsPerSubject,
-            SubjectIndexed = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet && grant.SubjectIndexed,
-            NullFreeFields = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet ? grant.NullFreeFields : null,
-            FieldMagnitudes = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet ? grant.FieldMagnitudes : null,
-            NonNegativeFields = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet ? grant.NonNegativeFields : null,
-            RecordsWithoutUniqueSubject = grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet && grant.SubjectIndexed ? grant.RecordsWithoutUniqueSubject : null,
-        };
+            .WithCopyFacts(grant, grant.Format == Platform.Domain.Grants.LibraryFormat.Parquet);
         var plan = ReleaseAnalysis.Analyse(ast, [table], OutputCheckPolicy.DefaultDominanceContributors).Plan
             ?? throw new InvalidOperationException($"The release analysis refused a benchmark query: {sql}");
         var statements = new List<string>();

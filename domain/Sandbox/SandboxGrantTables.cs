@@ -30,6 +30,27 @@ public static class SandboxGrantTables
     }
 
     /// <summary>The column policy of each granted field as the grant recorded it (issue 14 item 1).</summary>
+    /// <summary>
+    /// What the grant records of its library copy for the release checks: the subject key and the most records of one
+    /// subject, and — only for a Parquet copy that a <c>full</c> job reads (<paramref name="columnar"/>), never for a masked
+    /// sample — the subject index, the tail, and the copy's statistics (null-free, non-negative fields, largest values).
+    /// </summary>
+    public static SandboxTable WithCopyFacts(this SandboxTable sandboxTable, GrantTable table, bool columnar)
+    {
+        ArgumentNullException.ThrowIfNull(sandboxTable);
+        ArgumentNullException.ThrowIfNull(table);
+        return sandboxTable with
+        {
+            SubjectKey = table.SubjectKey,
+            MaxRecordsPerSubject = table.MaxRecordsPerSubject,
+            SubjectIndexed = columnar && table.SubjectIndexed,
+            NullFreeFields = columnar ? table.NullFreeFields : null,
+            FieldMagnitudes = columnar ? table.FieldMagnitudes : null,
+            NonNegativeFields = columnar ? table.NonNegativeFields : null,
+            RecordsWithoutUniqueSubject = columnar && table.SubjectIndexed ? table.RecordsWithoutUniqueSubject : null,
+        };
+    }
+
     public static IReadOnlyDictionary<string, ColumnPolicy> PoliciesOf(GrantTable table)
     {
         ArgumentNullException.ThrowIfNull(table);

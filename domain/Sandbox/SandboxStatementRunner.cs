@@ -108,14 +108,7 @@ public sealed class SandboxStatementRunner(
                     (offset, length, destination, token) => library.CopyRangeToAsync(table.Container, table.BlobPath, offset, length, destination, token))
                 : null,
             Policies = SandboxGrantTables.PoliciesOf(table),
-            SubjectKey = table.SubjectKey,
-            MaxRecordsPerSubject = table.MaxRecordsPerSubject,
-            SubjectIndexed = columnar && table.SubjectIndexed,
-            NullFreeFields = columnar ? table.NullFreeFields : null,
-            FieldMagnitudes = columnar ? table.FieldMagnitudes : null,
-            NonNegativeFields = columnar ? table.NonNegativeFields : null,
-            RecordsWithoutUniqueSubject = columnar && table.SubjectIndexed ? table.RecordsWithoutUniqueSubject : null,
-        };
+        }.WithCopyFacts(table, columnar);
     }
 
     /// <summary>Polls until told to stop; cancels <paramref name="stop"/> and returns why when the job must end.</summary>

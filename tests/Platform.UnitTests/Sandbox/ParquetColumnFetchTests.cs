@@ -324,13 +324,8 @@ public sealed class ParquetColumnFetchTests : IDisposable
     public void Analyse_FieldMagnitudesKnown_CheapStatementWithoutTheTopAggregates()
     {
         var table = Whole("unused.parquet") with { SubjectIndexed = true, FieldMagnitudes = new Dictionary<string, double> { ["amount"] = 500 } };
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
-        command.Parameters.Add(new DuckDBParameter("SELECT region, sum(amount) AS total, max(employees) AS most FROM t GROUP BY region"));
 
-        var plan = ReleaseAnalysis.Analyse((string)command.ExecuteScalar()!, [table], 2).Plan!;
+        var plan = Analyse("SELECT region, sum(amount) AS total, max(employees) AS most FROM t GROUP BY region", table);
 
         var top = Assert.Single(plan.TopBounds);
         Assert.Equal(1000, top.Value);
@@ -448,12 +443,7 @@ public sealed class ParquetColumnFetchTests : IDisposable
 
     private static int Companions(string sql, SandboxTable table)
     {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT json_serialize_sql(CAST($1 AS VARCHAR))";
-        command.Parameters.Add(new DuckDBParameter(sql));
-        var plan = ReleaseAnalysis.Analyse((string)command.ExecuteScalar()!, [table], 2).Plan!;
+        var plan = Analyse(sql, table);
         return plan.ColumnCount - plan.Items.Count;
     }
 
