@@ -48,6 +48,16 @@ public sealed record ReleaseItem(string Name, ReleaseItemKind Kind, IReadOnlyLis
     /// <see cref="ReleaseAnalysis.MaxTopRecords"/> of them; any further ones are each at most the smallest kept.
     /// </summary>
     public int TopRecords { get; init; }
+
+    /// <summary>
+    /// Issue 14 item 5 (noise): the most one subject can move this cell's aggregate — for a count the most records of one
+    /// subject, for a sum or an average's sum that times the column's largest magnitude in the copy. Null where no bound is
+    /// known (a join, an expression, min/max, spreads, quantiles): such a cell cannot carry calibrated noise.
+    /// </summary>
+    public double? ContributionBound { get; init; }
+
+    /// <summary>An average (avg/mean): its noise is scaled to a cell of at least k subjects.</summary>
+    public bool Averaged { get; init; }
 }
 
 /// <summary>A statement that may run: the rewritten parse tree and how to read its rows.</summary>
@@ -441,7 +451,13 @@ public static class ReleaseAnalysis
                 var family = entry.Kind == ReleaseItemKind.Count
                     ? "count"
                     : $"{entry.Kind}:{(argument is null ? "" : Resolve(argument).Display)}";
-                items.Add(new ReleaseItem(entry.Name, entry.Kind, subjects, top, total, family) { TopRecords = topRecords });
+                var averaged = Same(Str(function, "function_name") ?? string.Empty, "avg") || Same(Str(function, "function_name") ?? string.Empty, "mean");
+                items.Add(new ReleaseItem(entry.Name, entry.Kind, subjects, top, total, family)
+                {
+                    TopRecords = topRecords,
+                    ContributionBound = ContributionBound(entry.Kind, argument),
+                    Averaged = entry.Kind == ReleaseItemKind.Sum && averaged,
+                });
             }
 
             return new ReleasePlan(string.Empty, items, groupColumns, selectList.Count);
@@ -462,6 +478,33 @@ public static class ReleaseAnalysis
         /// </summary>
         private long RecordsPerContributor() =>
             scope.Values.Select(table => table.EffectiveSubjectKey is { } key && table.Fields.Any(f => Same(f.Name, key)) ? Math.Max(1, table.MaxRecordsPerSubject ?? 1) : 1).DefaultIfEmpty(1).Max();
+
+        /// <summary>
+        /// Issue 14 item 5: how far one subject can move a cell, over one table only (a join can repeat a record), where the copy
+        /// records the most records of one subject; sums need the column's largest magnitude. Null where nothing bounds it.
+        /// </summary>
+        private double? ContributionBound(ReleaseItemKind kind, JsonObject? argument)
+        {
+            if (scope.Count != 1)
+            {
+                return null;
+            }
+
+            var table = scope.Values.Single();
+            var keyed = table.EffectiveSubjectKey is { } key && table.Fields.Any(f => Same(f.Name, key));
+            if (keyed && table.MaxRecordsPerSubject is not >= 1)
+            {
+                return null;
+            }
+
+            double perSubject = keyed ? table.MaxRecordsPerSubject!.Value : 1;
+            return kind switch
+            {
+                ReleaseItemKind.Count => perSubject,
+                ReleaseItemKind.Sum when argument is not null && LargestMagnitude(argument) is { } largest => perSubject * largest,
+                _ => null,
+            };
+        }
 
         /// <summary>
         /// The dominance total of a cell over a column without negative values: the plain sum, usually the user's own, or for an
