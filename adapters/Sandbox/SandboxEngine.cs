@@ -101,6 +101,12 @@ public sealed class SandboxEngine : ISandboxEngine
             }
 
             plan = analysis.Plan;
+            if (ReleaseNoise.Refusals(plan, request.Policy) is { Count: > 0 } uncalibrated)
+            {
+                var refused = DisclosureControl.Refused(uncalibrated, request.Policy);
+                return SandboxResult.Unreleased(mode, SandboxStatus.Withheld, SandboxCodes.OutputWithheld, WithheldDetail(refused), watch.Elapsed, TimeSpan.Zero, notes, refused)
+                    with { CheckElapsed = analysed.Elapsed };
+            }
         }
 
         analysed.Stop();

@@ -14,6 +14,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<ISandboxReleaseControlStore, TableSandboxReleaseControlStore>();
         services.TryAddSingleton<ISandboxCellFingerprintStore, TableSandboxCellFingerprintStore>();
         services.TryAddSingleton<ISandboxBudgetStore, TableSandboxBudgetStore>();
+        services.TryAddSingleton<ISandboxNoiseBudgetStore, TableSandboxNoiseBudgetStore>();
         services.TryAddSingleton<ISandboxJobQueue, QueueSandboxJobQueue>();
 
         // The sandbox engine (M5.1): a fresh locked-down DuckDB per job, staging in the temp directory.

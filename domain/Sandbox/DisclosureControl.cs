@@ -16,6 +16,7 @@ namespace Platform.Domain.Sandbox;
 /// <item>when a cell of a row is suppressed, every other cell of its family in that row (same function and argument
 ///   under another FILTER — for counts: every count) is suppressed too, so it cannot be rebuilt by differencing the row's
 ///   cells (secondary);</item>
+/// <item>under a grant's noise (issue 14 item 5), every released aggregate cell carries calibrated Laplace noise;</item>
 /// <item>released counts are rounded to the base.</item>
 /// </list>
 /// The outcome says how many rows and cells each rule took, never which nor their values. A statement cannot produce
@@ -30,11 +31,15 @@ public sealed class DisclosureControl
 
     private readonly IReadOnlyDictionary<int, long>? multiplicity;
 
+    private readonly INoiseSource noise;
+    private readonly double?[] noiseScales;
+
     /// <param name="multiplicity">
     /// When the rows come from <see cref="ReleasePlan.CheapStatement"/>: per subject companion the most records of one
     /// subject; its count divided by this, rounded up, stands for the subjects (a lower bound, so never too many).
     /// </param>
-    public DisclosureControl(ReleasePlan plan, OutputCheckPolicy policy, int maxRows, IReadOnlyDictionary<int, long>? multiplicity = null)
+    /// <param name="noise">Where the Laplace noise of <see cref="OutputCheckPolicy.NoiseEpsilon"/> draws from; the operating system's cryptographic generator by default.</param>
+    public DisclosureControl(ReleasePlan plan, OutputCheckPolicy policy, int maxRows, IReadOnlyDictionary<int, long>? multiplicity = null, INoiseSource? noise = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(policy);
@@ -42,8 +47,26 @@ public sealed class DisclosureControl
         this.plan = plan;
         this.policy = policy;
         this.maxRows = maxRows;
+        this.noise = noise ?? CryptoNoiseSource.Instance;
         suppressed = new bool[plan.Items.Count];
+        noiseScales = new double?[plan.Items.Count];
+        if (policy.NoiseEpsilon is { } epsilon)
+        {
+            // Issue 14 item 5: each aggregate column's cells get noise of scale sensitivity ÷ (the job's ε ÷ aggregate columns).
+            var perColumn = ReleaseNoise.EpsilonPerColumn(plan, epsilon);
+            for (var i = 0; i < plan.Items.Count; i++)
+            {
+                if (plan.Items[i].IsAggregate)
+                {
+                    noiseScales[i] = (ReleaseNoise.Sensitivity(plan.Items[i], policy.MinRecordsPerRow)
+                                      ?? throw new InvalidOperationException($"Column '{plan.Items[i].Name}' has no noise bound; ReleaseNoise.Refusals should have refused the statement.")) / perColumn;
+                }
+            }
+        }
     }
+
+    /// <summary>Issue 14 item 5: released cells that carry noise.</summary>
+    public long NoisyCells { get; private set; }
 
     public long SuppressedRows { get; private set; }
 
@@ -142,11 +165,18 @@ public sealed class DisclosureControl
                 SecondaryCells++;
             }
 
+            var released = values[i];
+            if (!suppressed[i] && noiseScales[i] is { } scale && released is not null)
+            {
+                released = ReleaseNoise.Add(released, item, scale, noise);
+                NoisyCells++;
+            }
+
             row[i] = suppressed[i]
                 ? null
-                : item.Kind == ReleaseItemKind.Count && values[i] is not null
-                    ? format(i, Round(Convert.ToInt64(values[i], CultureInfo.InvariantCulture), policy.RoundingBase))
-                    : format(i, values[i]);
+                : item.Kind == ReleaseItemKind.Count && released is not null
+                    ? format(i, Round(Convert.ToInt64(released, CultureInfo.InvariantCulture), policy.RoundingBase))
+                    : format(i, released);
         }
 
         var group = string.Join('\u001F', Enumerable.Range(0, items.Count).Where(i => items[i].Kind == ReleaseItemKind.Dimension)
@@ -183,8 +213,13 @@ public sealed class DisclosureControl
         var cap = CapExceeded
             ? new OutputRuleResult(OutputRules.TooManyRows, OutputRuleStatus.Failed, [$"More than {maxRows} rows would be released."])
             : new OutputRuleResult(OutputRules.TooManyRows, OutputRuleStatus.Passed, []);
-        return new OutputCheckOutcome(!CapExceeded, k, SuppressedRows, CapExceeded ? 0 : ReleasedRows, [.. StaticRulesPassed, minRule, dominance, differencing, secondary, rounding, cap])
+        OutputRuleResult[] noiseRule = policy.NoiseEpsilon is { } epsilon
+            ? [new OutputRuleResult(OutputRules.Noise, OutputRuleStatus.Passed,
+                [$"Laplace noise for ε = {epsilon.ToString("0.###", CultureInfo.InvariantCulture)} ({ReleaseNoise.EpsilonPerColumn(plan, epsilon).ToString("0.###", CultureInfo.InvariantCulture)} per aggregate column) was added to {NoisyCells} released cell(s), scaled to the most one subject can change each; sums and averages are rounded to the noise's scale."])]
+            : [];
+        return new OutputCheckOutcome(!CapExceeded, k, SuppressedRows, CapExceeded ? 0 : ReleasedRows, [.. StaticRulesPassed, minRule, dominance, differencing, secondary, rounding, .. noiseRule, cap])
         {
+            NoiseEpsilon = policy.NoiseEpsilon,
             SuppressedCells = new Dictionary<string, long>
             {
                 [OutputRules.MinRecords] = MinSubjectCells,
@@ -205,10 +240,14 @@ public sealed class DisclosureControl
         var rules = StaticRuleNames.Select(rule => failed.TryGetValue(rule, out var reasons)
                 ? new OutputRuleResult(rule, OutputRuleStatus.Failed, reasons)
                 : new OutputRuleResult(rule, OutputRuleStatus.NotEvaluated, []))
-            .Concat(new[] { OutputRules.MinRecords, OutputRules.Dominance, OutputRules.Differencing, OutputRules.SecondarySuppression, OutputRules.Rounding, OutputRules.TooManyRows }
+            .Concat(new[] { OutputRules.MinRecords, OutputRules.Dominance, OutputRules.Differencing, OutputRules.SecondarySuppression, OutputRules.Rounding }
                 .Select(rule => new OutputRuleResult(rule, OutputRuleStatus.NotEvaluated, [])))
+            .Concat(policy.NoiseEpsilon is null ? [] : [failed.TryGetValue(OutputRules.Noise, out var uncalibrated)
+                ? new OutputRuleResult(OutputRules.Noise, OutputRuleStatus.Failed, uncalibrated)
+                : new OutputRuleResult(OutputRules.Noise, OutputRuleStatus.NotEvaluated, [])])
+            .Append(new OutputRuleResult(OutputRules.TooManyRows, OutputRuleStatus.NotEvaluated, []))
             .ToList();
-        return new OutputCheckOutcome(false, policy.MinRecordsPerRow, 0, 0, rules) { RoundingBase = policy.RoundingBase };
+        return new OutputCheckOutcome(false, policy.MinRecordsPerRow, 0, 0, rules) { RoundingBase = policy.RoundingBase, NoiseEpsilon = policy.NoiseEpsilon };
     }
 
     /// <summary><c>Sum:x.income</c> → <c>Sum:income</c>: an alias must not make one cell look like another.</summary>

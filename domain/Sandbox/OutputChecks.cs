@@ -23,6 +23,12 @@ public sealed record OutputCheckPolicy(int MinRecordsPerRow)
     /// <summary>Released counts are rounded to a multiple of this (1 = not rounded).</summary>
     public int RoundingBase { get; init; } = DefaultRoundingBase;
 
+    /// <summary>
+    /// Issue 14 item 5: the ε of Laplace noise the job's released aggregates carry (reserved from the grant's budget when the job
+    /// was submitted); null = no noise.
+    /// </summary>
+    public double? NoiseEpsilon { get; init; }
+
     /// <summary>Problems with the policy, each naming its property; empty when usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -45,6 +51,11 @@ public sealed record OutputCheckPolicy(int MinRecordsPerRow)
         if (RoundingBase is < 1 or > 1000)
         {
             failures.Add($"{nameof(RoundingBase)} must be from 1 to 1000.");
+        }
+
+        if (NoiseEpsilon is { } epsilon && !(double.IsFinite(epsilon) && epsilon > 0))
+        {
+            failures.Add($"{nameof(NoiseEpsilon)} must be a positive number when set.");
         }
 
         return failures;
@@ -82,6 +93,9 @@ public sealed record OutputCheckOutcome(
 
     /// <summary>The base released counts were rounded to.</summary>
     public int RoundingBase { get; init; } = 1;
+
+    /// <summary>Issue 14 item 5: the ε of the Laplace noise the released aggregates carry; null when the grant adds none.</summary>
+    public double? NoiseEpsilon { get; init; }
 
     public IEnumerable<OutputRuleResult> Failures => Rules.Where(rule => rule.Status == OutputRuleStatus.Failed);
 }

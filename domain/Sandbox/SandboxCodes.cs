@@ -56,6 +56,12 @@ public static class OutputRules
     /// <summary>Released counts are rounded to a base (informational: never fails).</summary>
     public const string Rounding = "rounding";
 
+    /// <summary>
+    /// Issue 14 item 5: under a grant's noise, released aggregates carry calibrated Laplace noise; a statement with a cell
+    /// nothing bounds is refused.
+    /// </summary>
+    public const string Noise = "noise";
+
     /// <summary>At most the row cap of released rows.</summary>
     public const string TooManyRows = "too_many_rows";
 }

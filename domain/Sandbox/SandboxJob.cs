@@ -64,7 +64,8 @@ public sealed record SandboxJob(
     DateTimeOffset? RequeuedAt = null,
     string? AuditDetail = null,
     ResultFingerprint? Fingerprint = null,
-    SandboxJobRelease? Release = null) : Platform.Domain.Jobs.IQueuedJobRecord
+    SandboxJobRelease? Release = null,
+    double? NoiseEpsilon = null) : Platform.Domain.Jobs.IQueuedJobRecord
 {
     public bool IsFinished => SandboxJobRules.IsTerminal(Status);
 

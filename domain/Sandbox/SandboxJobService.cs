@@ -62,6 +62,7 @@ public sealed class SandboxJobService(
     GrantService grants,
     PersonnelService personnel,
     SandboxBudget budget,
+    SandboxNoiseBudget noise,
     IAuditTrail audit,
     IClock clock)
 {
@@ -87,12 +88,14 @@ public sealed class SandboxJobService(
             await budget.ReserveAsync(grant.Id, id, cancellationToken);
         }
 
+        // Issue 14 item 5 (M5.1): where the authority set noise on the grant, the job's ε is spent from its budget before it exists.
+        var epsilon = mode == SandboxMode.Full ? await noise.ReserveAsync(grant.Id, id, cancellationToken) : null;
         var job = new SandboxJob(id, grant.Id, caller.Organization, caller.Subject, mode, request.Sql!, SandboxJobStatus.Queued, clock.UtcNow,
-            AgreementId: grant.AgreementId);
+            AgreementId: grant.AgreementId, NoiseEpsilon: epsilon);
         var etag = await store.AddAsync(job, cancellationToken);
         // M5.3: every job and its SQL go to the audit log; the outcome follows when it finishes.
         await audit.RecordAsync(caller, "sandbox.job_submitted", TargetOf(id),
-            new { grantId = grant.Id, grant.AgreementId, mode = mode.ToWire(), sql = job.Sql, tables = grant.Tables.Select(t => t.Name) }, cancellationToken);
+            new { grantId = grant.Id, grant.AgreementId, mode = mode.ToWire(), sql = job.Sql, tables = grant.Tables.Select(t => t.Name), noiseEpsilon = epsilon }, cancellationToken);
         await queue.EnqueueAsync(id, cancellationToken);
         return new Versioned<SandboxJob>(job, etag);
     }

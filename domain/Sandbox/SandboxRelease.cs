@@ -16,10 +16,18 @@ namespace Platform.Domain.Sandbox;
 /// a <c>full</c> result is released only after every named output checker (an organisation) approves it.
 /// </summary>
 /// <param name="FullJobsPerDay">The grant's query budget (issue 14 item 5): <c>full</c> jobs per China day; null = the setting <c>Sandbox:FullJobsPerDay</c>.</param>
-public sealed record SandboxReleaseControl(string GrantId, bool Required, IReadOnlyList<string> Checkers, string SetBy, DateTimeOffset SetAt, int? FullJobsPerDay = null);
+/// <param name="NoiseEpsilonPerJob">Issue 14 item 5: the ε of calibrated Laplace noise each <c>full</c> job's released aggregates carry; null = no noise.</param>
+/// <param name="NoiseEpsilonTotal">The grant's ε budget: <c>full</c> jobs are refused once the next one would spend more.</param>
+public sealed record SandboxReleaseControl(
+    string GrantId, bool Required, IReadOnlyList<string> Checkers, string SetBy, DateTimeOffset SetAt, int? FullJobsPerDay = null,
+    double? NoiseEpsilonPerJob = null, double? NoiseEpsilonTotal = null)
+{
+    public bool AddsNoise => NoiseEpsilonPerJob is not null && NoiseEpsilonTotal is not null;
+}
 
 /// <summary>What the authority sends (PUT /api/grants/{id}/release-control).</summary>
-public sealed record SandboxReleaseControlInput(bool? Required, IReadOnlyList<string?>? Checkers, int? FullJobsPerDay = null);
+public sealed record SandboxReleaseControlInput(
+    bool? Required, IReadOnlyList<string?>? Checkers, int? FullJobsPerDay = null, double? NoiseEpsilonPerJob = null, double? NoiseEpsilonTotal = null);
 
 /// <summary>Where release controls are kept, one per grant (Table storage, ETag concurrency).</summary>
 public interface ISandboxReleaseControlStore
@@ -42,6 +50,28 @@ public static class SandboxReleaseRules
     {
         ArgumentNullException.ThrowIfNull(grant);
         return grant.Tables.SelectMany(t => t.Fields).Any(f => f.Classification == FieldClassification.SensitivePersonal) ? 2 : 1;
+    }
+
+    public const double MinNoiseEpsilon = 0.01;
+    public const double MaxNoiseEpsilonPerJob = 10;
+    public const double MaxNoiseEpsilonTotal = 1000;
+
+    /// <summary>Issue 14 item 5: ε per job and the grant's ε budget come as a pair or not at all; the budget holds at least one job.</summary>
+    private static void ValidateNoise(SandboxReleaseControlInput input, Dictionary<string, string[]> errors)
+    {
+        if (input.NoiseEpsilonPerJob is null && input.NoiseEpsilonTotal is null)
+        {
+            return;
+        }
+
+        if (input.NoiseEpsilonPerJob is not { } perJob || !double.IsFinite(perJob) || perJob < MinNoiseEpsilon || perJob > MaxNoiseEpsilonPerJob)
+        {
+            errors["noiseEpsilonPerJob"] = [$"With noise, the ε each full job spends: a number from {MinNoiseEpsilon} to {MaxNoiseEpsilonPerJob} (smaller means more noise)."];
+        }
+        else if (input.NoiseEpsilonTotal is not { } total || !double.IsFinite(total) || total < perJob || total > MaxNoiseEpsilonTotal)
+        {
+            errors["noiseEpsilonTotal"] = [$"With noise, the grant's ε budget: a number from noiseEpsilonPerJob ({perJob.ToString(System.Globalization.CultureInfo.InvariantCulture)}) to {MaxNoiseEpsilonTotal}."];
+        }
     }
 
     /// <summary>
@@ -101,6 +131,7 @@ public static class SandboxReleaseRules
             errors["fullJobsPerDay"] = [$"A whole number from 1 to {SandboxBudgetRules.MaxFullJobsPerDay}, or null for the platform's default."];
         }
 
+        ValidateNoise(input, errors);
         if (errors.Count > 0)
         {
             throw new DomainException(FailureKind.Unprocessable, InvalidControlCode, "The release control is invalid.", errors);
@@ -131,9 +162,10 @@ public sealed class SandboxReleaseControlService(ISandboxReleaseControlStore con
 
         var (required, checkers) = SandboxReleaseRules.Validate(grant, input, known);
         var current = await controls.GetAsync(grantId, cancellationToken);
-        var control = new SandboxReleaseControl(grantId, required, checkers, caller.Subject, clock.UtcNow, input.FullJobsPerDay);
+        var control = new SandboxReleaseControl(grantId, required, checkers, caller.Subject, clock.UtcNow, input.FullJobsPerDay, input.NoiseEpsilonPerJob, input.NoiseEpsilonTotal);
         var etag = await controls.SaveAsync(control, current is null ? null : ifMatch ?? current.ETag, cancellationToken);
-        await audit.RecordAsync(caller, "sandbox.release_control_set", $"grants/{grantId}", new { control.Required, control.Checkers, control.FullJobsPerDay }, cancellationToken);
+        await audit.RecordAsync(caller, "sandbox.release_control_set", $"grants/{grantId}",
+            new { control.Required, control.Checkers, control.FullJobsPerDay, control.NoiseEpsilonPerJob, control.NoiseEpsilonTotal }, cancellationToken);
         return new Versioned<SandboxReleaseControl>(control, etag);
     }
 

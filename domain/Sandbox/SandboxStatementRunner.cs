@@ -61,7 +61,8 @@ public sealed class SandboxStatementRunner(
     private async Task<SandboxRun> RunEngineAsync(SandboxJob job, Caller staff, IReadOnlyList<GrantTable> selected, CancellationToken cancellationToken)
     {
         var tables = selected.Select(table => ToSandboxTable(job, table)).ToList();
-        var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy());
+        // Issue 14 item 5: the ε the job reserved at submission, so a change of the grant's setting meanwhile cannot alter it.
+        var request = new SandboxRequest(tables, job.Sql, job.Mode, options.ToLimits(), options.ToPolicy() with { NoiseEpsilon = job.Mode == SandboxMode.Full ? job.NoiseEpsilon : null });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var watching = new CancellationTokenSource();
         var watcher = WatchAsync(job, staff, stop, watching.Token);

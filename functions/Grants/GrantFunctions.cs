@@ -39,7 +39,10 @@ public sealed record GrantTableView(
     string? SubjectKey,
     LibraryFormat Format = LibraryFormat.Csv);
 
-/// <summary>A grant as its readers see it; <c>status</c> is <c>expired</c> once <c>expiresAt</c> has passed.</summary>
+/// <summary>
+/// A grant as its readers see it; <c>status</c> is <c>expired</c> once <c>expiresAt</c> has passed. <c>noise</c>, when the authority
+/// set calibrated noise on the grant (issue 14 item 5): ε per full job, the grant's ε budget, spent and remaining.
+/// </summary>
 public sealed record GrantView(
     string Id,
     string AgreementId,
@@ -52,21 +55,22 @@ public sealed record GrantView(
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt,
     DateTimeOffset? RevokedAt,
-    string? RevokeReason)
+    string? RevokeReason,
+    SandboxNoiseBudgetView? Noise = null)
 {
-    public static GrantView From(Grant grant, DateTimeOffset now) => new(
+    public static GrantView From(Grant grant, DateTimeOffset now, SandboxNoiseBudgetView? noise = null) => new(
         grant.Id, grant.AgreementId, grant.ScenarioId, grant.OperatorId, grant.DataRequestId, grant.ProviderId, grant.StatusAt(now),
         grant.Tables.Select(t => new GrantTableView(t.Name, t.ResourceId, t.ResourceName, t.ProviderId,
             t.Fields.Select(GrantFieldView.From).ToList(), t.RowCount, t.Sha256, t.SampleJobId,
             t.SubjectKey ?? ColumnPolicies.SubjectKeyOf(t.Fields.Select(f => new FieldDefinition(f.Name, f.Type, f.Classification, f.Grade, f.IdentifierKind, false))), t.Format)).ToList(),
-        grant.IssuedAt, grant.ExpiresAt, grant.RevokedAt, grant.RevokeReason);
+        grant.IssuedAt, grant.ExpiresAt, grant.RevokedAt, grant.RevokeReason, noise);
 }
 
 /// <summary>The answer of the usability check: the grant may be read through now.</summary>
 public sealed record GrantUsabilityView(string GrantId, bool Usable, DateTimeOffset CheckedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Tables);
 
 /// <summary>Grants issued on provisioning (M4.3, M5.1): what sandbox jobs may read.</summary>
-public sealed class GrantFunctions(ApiHandler api, GrantService grants, GrantLibraryConversion conversion, IClock clock)
+public sealed class GrantFunctions(ApiHandler api, GrantService grants, GrantLibraryConversion conversion, SandboxNoiseBudget noise, IClock clock)
 {
     public const string IdPrefix = "grt";
     private static readonly ApiAccess Readers = ApiAccess.RolesOf(Roles.Operator, Roles.Personnel, Roles.Authority, Roles.Supervisor);
@@ -92,7 +96,7 @@ public sealed class GrantFunctions(ApiHandler api, GrantService grants, GrantLib
         => api.RunAsync(request, Readers, async call =>
         {
             var found = await grants.GetAsync(call.RouteId(id, IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(GrantView.From(found.Value, clock.UtcNow), found.ETag);
+            return ApiResults.Ok(GrantView.From(found.Value, clock.UtcNow, await noise.OfAsync(found.Value.Id, call.CancellationToken)), found.ETag);
         });
 
     [Function("CheckGrantUsability")]

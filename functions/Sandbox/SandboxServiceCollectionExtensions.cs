@@ -41,6 +41,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<SandboxFingerprintService>();
         services.TryAddSingleton<SandboxReleaseControlService>();
         services.TryAddSingleton<SandboxBudget>();
+        services.TryAddSingleton<SandboxNoiseBudget>();
         services.TryAddSingleton<SandboxReleaseReview>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalDecisionHandler, SandboxReleaseReview>(provider => provider.GetRequiredService<SandboxReleaseReview>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalSubjectSource, SandboxReleaseApprovalSubject>());

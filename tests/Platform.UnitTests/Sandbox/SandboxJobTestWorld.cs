@@ -34,6 +34,17 @@ public sealed class InMemoryBudgetStore : ISandboxBudgetStore
         Task.FromResult(_slots.GetOrAdd((grantId, day, slot), jobId) == jobId);
 }
 
+public sealed class InMemoryNoiseBudgetStore : ISandboxNoiseBudgetStore
+{
+    private readonly ConcurrentDictionary<(string Grant, int Slot), SandboxNoiseSpend> _spends = new();
+
+    public Task<IReadOnlyList<SandboxNoiseSpend>> ListAsync(string grantId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<SandboxNoiseSpend>>(_spends.Where(e => e.Key.Grant == grantId).Select(e => e.Value).OrderBy(s => s.Slot).ToList());
+
+    public Task<bool> TryReserveAsync(string grantId, SandboxNoiseSpend spend, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_spends.GetOrAdd((grantId, spend.Slot), spend).JobId == spend.JobId);
+}
+
 public sealed class InMemoryCellFingerprintStore : ISandboxCellFingerprintStore
 {
     public ConcurrentDictionary<string, ConcurrentDictionary<CellFingerprint, bool>> Cells { get; } = new();
@@ -274,7 +285,8 @@ public sealed class SandboxJobTestWorld
         SetAgreement(AgreementStatus.Active);
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
-        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, BudgetSlots, Options, Clock), Audit, Clock);
+        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, BudgetSlots, Options, Clock),
+            new SandboxNoiseBudget(ReleaseControls, NoiseSpends), Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock, Results);
         var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
@@ -299,6 +311,8 @@ public sealed class SandboxJobTestWorld
     public InMemoryReleaseControlStore ReleaseControls { get; } = new();
 
     public InMemoryBudgetStore BudgetSlots { get; } = new();
+
+    public InMemoryNoiseBudgetStore NoiseSpends { get; } = new();
 
     public InMemoryCellFingerprintStore CellFingerprintStore { get; } = new();
 
