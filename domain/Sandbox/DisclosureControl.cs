@@ -38,8 +38,7 @@ public sealed class DisclosureControl
     /// When the rows come from <see cref="ReleasePlan.CheapStatement"/>: per subject companion the most records of one
     /// subject; its count divided by this, rounded up, stands for the subjects (a lower bound, so never too many).
     /// </param>
-    /// <param name="noise">Where the Laplace noise of <see cref="OutputCheckPolicy.NoiseEpsilon"/> draws from; the operating system's cryptographic generator by default.</param>
-    public DisclosureControl(ReleasePlan plan, OutputCheckPolicy policy, int maxRows, IReadOnlyDictionary<int, long>? multiplicity = null, INoiseSource? noise = null)
+    public DisclosureControl(ReleasePlan plan, OutputCheckPolicy policy, int maxRows, IReadOnlyDictionary<int, long>? multiplicity = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(policy);
@@ -47,7 +46,7 @@ public sealed class DisclosureControl
         this.plan = plan;
         this.policy = policy;
         this.maxRows = maxRows;
-        this.noise = noise ?? CryptoNoiseSource.Instance;
+        noise = policy.NoiseSource ?? CryptoNoiseSource.Instance;
         suppressed = new bool[plan.Items.Count];
         noiseScales = new double?[plan.Items.Count];
         if (policy.NoiseEpsilon is { } epsilon)

@@ -29,6 +29,10 @@ public sealed record OutputCheckPolicy(int MinRecordsPerRow)
     /// </summary>
     public double? NoiseEpsilon { get; init; }
 
+    /// <summary>Where the noise draws from: null = the operating system's cryptographic generator (tests pass a fixed one).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public INoiseSource? NoiseSource { get; init; }
+
     /// <summary>Problems with the policy, each naming its property; empty when usable.</summary>
     public IReadOnlyList<string> Validate()
     {
