@@ -27,12 +27,13 @@ public sealed record SandboxChecksView(
     IReadOnlyList<string> FailedRules,
     IReadOnlyList<OutputRuleResult> Rules,
     IReadOnlyDictionary<string, long> SuppressedCells,
-    int RoundingBase)
+    int RoundingBase,
+    double? NoiseEpsilon = null)
 {
     public static SandboxChecksView? From(OutputCheckOutcome? outcome) => outcome is null
         ? null
         : new(outcome.Passed, outcome.MinRecordsPerRow, outcome.SuppressedRows, outcome.ReleasedRows, outcome.Failures.Select(f => f.Rule).ToList(), outcome.Rules,
-            outcome.SuppressedCells, outcome.RoundingBase);
+            outcome.SuppressedCells, outcome.RoundingBase, outcome.NoiseEpsilon);
 }
 
 /// <summary>When the job was submitted, started and finished (UTC), and how long loading the tables and running the statement took.</summary>
@@ -124,7 +125,7 @@ public sealed class SandboxJobFunctions(ApiHandler api, SandboxJobService jobs, 
     [OpenApiResponse(StatusCodes.Status400BadRequest, typeof(ApiProblemDetails), Description = "sandbox.invalid_job: errors name grantId, mode or sql.")]
     [OpenApiResponse(StatusCodes.Status403Forbidden, typeof(ApiProblemDetails), Description = "personnel.not_cleared, operator.suspended.")]
     [OpenApiResponse(StatusCodes.Status404NotFound, typeof(ApiProblemDetails), Description = "grant.not_found.")]
-    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.revoked, grant.agreement_not_active, agreement.not_in_force.")]
+    [OpenApiResponse(StatusCodes.Status409Conflict, typeof(ApiProblemDetails), Description = "grant.revoked, grant.agreement_not_active, agreement.not_in_force, sandbox.noise_budget_exhausted (a full job on a grant with noise whose ε budget cannot hold another job).")]
     [OpenApiResponse(StatusCodes.Status410Gone, typeof(ApiProblemDetails), Description = "grant.expired.")]
     public Task<IActionResult> Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sandbox/jobs")] HttpRequest request)
         => api.RunAsync<CreateSandboxJobRequest>(request, Staff, async (call, body) =>
