@@ -61,8 +61,7 @@ public sealed class SandboxJobService(
     ISandboxResultStore results,
     GrantService grants,
     PersonnelService personnel,
-    SandboxBudget budget,
-    SandboxNoiseBudget noise,
+    SandboxFullJobBudgets budgets,
     IAuditTrail audit,
     IClock clock)
 {
@@ -82,14 +81,9 @@ public sealed class SandboxJobService(
         await personnel.EnsureClearedAsync(caller, cancellationToken);
         var mode = ParseSubmission(request);
         var grant = await grants.EnsureUsableAsync(request.GrantId!.Trim(), caller, cancellationToken);
-        if (mode == SandboxMode.Full)
-        {
-            // Issue 14 item 5 (M5.1): the grant's query budget of full jobs per China day; the slot is taken before the job exists.
-            await budget.ReserveAsync(grant.Id, id, cancellationToken);
-        }
-
-        // Issue 14 item 5 (M5.1): where the authority set noise on the grant, the job's ε is spent from its budget before it exists.
-        var epsilon = mode == SandboxMode.Full ? await noise.ReserveAsync(grant.Id, id, cancellationToken) : null;
+        // Issue 14 item 5 (M5.1): a slot of the grant's daily query budget and, where the authority set noise, the job's ε are
+        // spent before the job exists.
+        var epsilon = mode == SandboxMode.Full ? await budgets.ReserveAsync(grant.Id, id, cancellationToken) : null;
         var job = new SandboxJob(id, grant.Id, caller.Organization, caller.Subject, mode, request.Sql!, SandboxJobStatus.Queued, clock.UtcNow,
             AgreementId: grant.AgreementId, NoiseEpsilon: epsilon);
         var etag = await store.AddAsync(job, cancellationToken);

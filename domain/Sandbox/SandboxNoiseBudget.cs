@@ -99,3 +99,17 @@ public sealed class SandboxNoiseBudget(ISandboxReleaseControlStore controls, ISa
         }
     }
 }
+
+/// <summary>
+/// What a <c>full</c> submission spends before its job exists (issue 14 item 5; M5.1): a slot of the grant's daily query budget,
+/// then, where the authority set noise, the job's ε — in that order, so a refused day does not cost ε.
+/// </summary>
+public sealed class SandboxFullJobBudgets(SandboxBudget daily, SandboxNoiseBudget noise)
+{
+    /// <summary>Spends both for <paramref name="jobId"/>; returns the job's ε, or null when the grant adds no noise.</summary>
+    public async Task<double?> ReserveAsync(string grantId, string jobId, CancellationToken cancellationToken = default)
+    {
+        await daily.ReserveAsync(grantId, jobId, cancellationToken);
+        return await noise.ReserveAsync(grantId, jobId, cancellationToken);
+    }
+}

@@ -42,6 +42,7 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<SandboxReleaseControlService>();
         services.TryAddSingleton<SandboxBudget>();
         services.TryAddSingleton<SandboxNoiseBudget>();
+        services.TryAddSingleton<SandboxFullJobBudgets>();
         services.TryAddSingleton<SandboxReleaseReview>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalDecisionHandler, SandboxReleaseReview>(provider => provider.GetRequiredService<SandboxReleaseReview>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalSubjectSource, SandboxReleaseApprovalSubject>());

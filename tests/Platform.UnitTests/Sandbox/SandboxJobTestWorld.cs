@@ -285,8 +285,8 @@ public sealed class SandboxJobTestWorld
         SetAgreement(AgreementStatus.Active);
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
-        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxBudget(ReleaseControls, BudgetSlots, Options, Clock),
-            new SandboxNoiseBudget(ReleaseControls, NoiseSpends), Audit, Clock);
+        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxFullJobBudgets(new SandboxBudget(ReleaseControls, BudgetSlots, Options, Clock),
+            new SandboxNoiseBudget(ReleaseControls, NoiseSpends)), Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock, Results);
         var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
         var signer = new ApprovalLinkSigner(new DictionarySecretStore(new Dictionary<string, string> { [ApprovalLinkSettings.DefaultActiveKeyId] = new string('k', 48) }), linkSettings, Clock);
