@@ -225,10 +225,7 @@ public static class ReleaseAnalysis
             ?? throw new ArgumentException("Empty parse tree.", nameof(serialized));
         var node = root["statements"]?[0]?["node"] as JsonObject ?? throw new ArgumentException("Not a serialized statement.", nameof(serialized));
         // Source positions make equal expressions differ; the engine does not need them to write the statement back.
-        foreach (var located in Descendants(node, skipSubqueries: false).OfType<JsonObject>().Where(o => o.ContainsKey("query_location")).ToList())
-        {
-            located.Remove("query_location");
-        }
+        RemoveLocations(node);
 
         var analysis = new Analysis(tables, Math.Max(1, dominanceContributors));
         try
@@ -240,8 +237,8 @@ public static class ReleaseAnalysis
                 Ordered = analysis.Ordered,
             };
             var exact = root.ToJsonString(SpliceOptions);
-            var tail = analysis.SubjectTail(JsonNode.Parse(exact, documentOptions: new JsonDocumentOptions { MaxDepth = 4096 })!);
-            if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0 && tail is null)
+            var tailed = analysis.CountsSubjectsThroughTail;
+            if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0 && !tailed)
             {
                 return new ReleaseAnalysisResult(plan with { Statement = exact }, []);
             }
@@ -255,7 +252,7 @@ public static class ReleaseAnalysis
             }
 
             string? tailCounted = null;
-            if (tail is not null)
+            if (tailed)
             {
                 foreach (var (ordinal, feeding) in analysis.IndexedCompanions)
                 {
@@ -273,10 +270,14 @@ public static class ReleaseAnalysis
                 selectList[ordinal] = NullConstant($"{CompanionPrefix}t{ordinal}");
             }
 
+            var cheap = root.ToJsonString(SpliceOptions);
+
+            // The tail statement is cut from the same tree, last: it keeps only the user's columns (which the cheap form leaves
+            // as they are) and rewrites the clauses the strings above have already captured; no second parse of the statement.
             return new ReleaseAnalysisResult(plan with
             {
-                Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
-                SubjectTail = tail,
+                Statement = exact, CheapStatement = cheap, Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
+                SubjectTail = tailed ? analysis.SubjectTail(root) : null,
                 TailCountedStatement = tailCounted,
             }, []);
         }
@@ -531,18 +532,19 @@ public static class ReleaseAnalysis
             OnlyTableColumn(argument) is { } bound && bound.Table.NonNegativeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
 
         /// <summary>
-        /// The tail statement of <paramref name="exactRoot"/> (a copy of the exact statement's document), when the cell's subjects
-        /// can be counted that way: one subject-indexed table whose records without a unique subject are few (they sit in the
-        /// copy's last row groups), and output rows told apart by their dimensions. Null otherwise.
+        /// The cells' subjects can be counted through the copy's tail: one subject-indexed table whose records without a unique
+        /// subject are few (they sit in the copy's last row groups), and output rows told apart by their dimensions.
         /// </summary>
-        public SubjectTailPlan? SubjectTail(JsonNode exactRoot)
-        {
-            if (IndexedCompanions.Count == 0 || indexedAlias is null || !groupsShown
-                || scope[indexedAlias].RecordsWithoutUniqueSubject is not { } tailRecords || tailRecords > SubjectTailMaxRecords)
-            {
-                return null;
-            }
+        public bool CountsSubjectsThroughTail =>
+            IndexedCompanions.Count > 0 && indexedAlias is not null && groupsShown
+            && scope[indexedAlias].RecordsWithoutUniqueSubject is { } tailRecords && tailRecords <= SubjectTailMaxRecords;
 
+        /// <summary>
+        /// The tail statement (with <see cref="CountsSubjectsThroughTail"/>), cut from <paramref name="exactRoot"/>: the statement's
+        /// document whose first select items are still the user's own. Rewrites the document in place.
+        /// </summary>
+        public SubjectTailPlan SubjectTail(JsonNode exactRoot)
+        {
             var node = (JsonObject)exactRoot["statements"]![0]!["node"]!;
             var select = (JsonArray)node["select_list"]!;
             while (select.Count > entries.Count)
@@ -558,7 +560,7 @@ public static class ReleaseAnalysis
                 }
             }
 
-            var index = ColumnRef(indexedAlias, SubjectIndex.Column);
+            var index = ColumnRef(indexedAlias!, SubjectIndex.Column);
             var corrections = new Dictionary<int, SubjectTailColumns>();
             foreach (var (ordinal, feeding) in IndexedCompanions)
             {
@@ -1095,16 +1097,30 @@ public static class ReleaseAnalysis
 
             if (names.Count == 1)
             {
-                var matches = scope.SelectMany(entry => entry.Value.Fields.Where(f => Same(f.Name, names[0])).Select(f => (entry.Key, entry.Value, f))).ToList();
-                if (matches.Count != 1)
+                // Called for every column reference: a plain scan, no candidate list.
+                (string Alias, SandboxTable Table, FieldDefinition Field)? match = null;
+                var matches = 0;
+                foreach (var (alias, table) in scope)
                 {
-                    Refuse(OutputRules.UnsupportedQuery, display, matches.Count == 0
+                    foreach (var field in table.Fields)
+                    {
+                        if (Same(field.Name, names[0]))
+                        {
+                            match ??= (alias, table, field);
+                            matches++;
+                        }
+                    }
+                }
+
+                if (matches != 1)
+                {
+                    Refuse(OutputRules.UnsupportedQuery, display, matches == 0
                         ? $"'{display}' is not a granted column of the tables in FROM."
                         : $"'{display}' is in more than one table: qualify it (alias.{display}).");
                 }
 
-                var (alias, table, field) = matches[0];
-                return Use(new Bound(alias, table, field, table.PolicyOf(field)));
+                var (matchedAlias, matchedTable, matchedField) = match!.Value;
+                return Use(new Bound(matchedAlias, matchedTable, matchedField, matchedTable.PolicyOf(matchedField)));
             }
 
             var prefix = names.Take(names.Count - 2).ToList();
@@ -1158,14 +1174,56 @@ public static class ReleaseAnalysis
         _ => false,
     };
 
-    private static List<string> Names(JsonObject reference) =>
-        (reference["column_names"] as JsonArray ?? []).Select(n => n?.GetValue<string>() ?? string.Empty).ToList();
+    private static List<string> Names(JsonObject reference)
+    {
+        var names = new List<string>();
+        if (reference["column_names"] is JsonArray array)
+        {
+            foreach (var name in array)
+            {
+                names.Add(name?.GetValue<string>() ?? string.Empty);
+            }
+        }
+
+        return names;
+    }
 
     private static IEnumerable<JsonObject> Array(JsonObject? node, string property) =>
         node?[property] is JsonArray array ? array.OfType<JsonObject>() : [];
 
     private static string? Str(JsonObject node, string property) =>
         node[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>Removes every <c>query_location</c> under <paramref name="node"/>; a stack, not recursion, for trees as deep as the parser allows.</summary>
+    private static void RemoveLocations(JsonNode node)
+    {
+        var stack = new Stack<JsonNode>();
+        stack.Push(node);
+        while (stack.TryPop(out var current))
+        {
+            if (current is JsonObject obj)
+            {
+                obj.Remove("query_location");
+                foreach (var property in obj)
+                {
+                    if (property.Value is JsonObject or JsonArray)
+                    {
+                        stack.Push(property.Value);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var item in (JsonArray)current)
+                {
+                    if (item is JsonObject or JsonArray)
+                    {
+                        stack.Push(item);
+                    }
+                }
+            }
+        }
+    }
 
     private static IEnumerable<JsonNode> Descendants(JsonNode node, bool skipSubqueries)
     {
