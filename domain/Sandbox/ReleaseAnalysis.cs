@@ -304,6 +304,7 @@ public static class ReleaseAnalysis
         private readonly Dictionary<string, SandboxTable> scope = new(StringComparer.OrdinalIgnoreCase);
         private readonly List<SelectEntry> entries = [];
         private readonly Dictionary<string, int> companions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> subjectCompanions = new(StringComparer.Ordinal);
         private JsonArray selectList = [];
 
         /// <summary>Every granted column a reference of the user's statement resolved to, per table name.</summary>
@@ -621,6 +622,20 @@ public static class ReleaseAnalysis
         /// without subjects counts rows exactly, and a table whose most records per subject is known gets a cheap form.
         /// </summary>
         private int SubjectCompanion(string alias, JsonObject? feeding, string tag)
+        {
+            // Most cells share the row's feeding records (no FILTER, a null-free argument): the same companion, built once.
+            var memo = feeding is null ? alias : $"{alias}\u0000{feeding.ToJsonString()}";
+            if (subjectCompanions.TryGetValue(memo, out var known))
+            {
+                return known;
+            }
+
+            var built = BuildSubjectCompanion(alias, feeding, tag);
+            subjectCompanions[memo] = built;
+            return built;
+        }
+
+        private int BuildSubjectCompanion(string alias, JsonObject? feeding, string tag)
         {
             var table = scope[alias];
             var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => Same(f.Name, subject));
