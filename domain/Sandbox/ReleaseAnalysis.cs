@@ -236,19 +236,21 @@ public static class ReleaseAnalysis
                 CompanionFields = analysis.CompanionReads.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value.ToList(), StringComparer.Ordinal),
                 Ordered = analysis.Ordered,
             };
-            var exact = root.ToJsonString(SpliceOptions);
             var tailed = analysis.CountsSubjectsThroughTail;
             if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0 && !tailed)
             {
-                return new ReleaseAnalysisResult(plan with { Statement = exact }, []);
+                return new ReleaseAnalysisResult(plan with { Statement = root.ToJsonString(SpliceOptions) }, []);
             }
 
             // The cheap form: the same statement with the subject companions counting records (not DISTINCT), and without the
             // top-n aggregates whose bound from the copy's statistics usually settles the dominance rule.
             var selectList = (JsonArray)node["select_list"]!;
+            var forms = SelectSplice.Split(root, node, selectList);
+            var exact = forms.Write();
             foreach (var ordinal in analysis.CheapCompanions.Keys)
             {
                 selectList[ordinal]!["distinct"] = false;
+                forms.Rewrite(ordinal);
             }
 
             string? tailCounted = null;
@@ -259,18 +261,20 @@ public static class ReleaseAnalysis
                     var records = AggregateNode("count_star", [], feeding, false);
                     records["alias"] = selectList[ordinal]!["alias"]!.GetValue<string>();
                     selectList[ordinal] = records;
+                    forms.Rewrite(ordinal);
                 }
 
                 // Every companion of the exact statement, subjects counted through the tail: where the bounds do not decide.
-                tailCounted = analysis.TopBounds.Count > 0 ? root.ToJsonString(SpliceOptions) : null;
+                tailCounted = analysis.TopBounds.Count > 0 ? forms.Write() : null;
             }
 
             foreach (var ordinal in analysis.TopBounds.Keys)
             {
                 selectList[ordinal] = NullConstant($"{CompanionPrefix}t{ordinal}");
+                forms.Rewrite(ordinal);
             }
 
-            var cheap = root.ToJsonString(SpliceOptions);
+            var cheap = forms.Write();
 
             // The tail statement is cut from the same tree, last: it keeps only the user's columns (which the cheap form leaves
             // as they are) and rewrites the clauses the strings above have already captured; no second parse of the statement.
@@ -285,6 +289,58 @@ public static class ReleaseAnalysis
         {
             return new ReleaseAnalysisResult(null, [refused.Refusal]);
         }
+    }
+
+    /// <summary>
+    /// The forms of one statement (exact, tail-counted, cheap) differ only in some select items: the document is written once
+    /// around its select list and each item once, and a form is those texts joined (what writing the whole tree gives).
+    /// </summary>
+    private sealed class SelectSplice
+    {
+        // Only a SELECT node has a select list, and a statement the analysis admits has one SELECT; inside a string the quotes
+        // are escaped, so the text cannot occur there. Should it occur twice, every form is written whole.
+        private const string Placeholder = "\"select_list\":[]";
+
+        private readonly JsonNode root;
+        private readonly JsonArray selectList;
+        private readonly string? head;
+        private readonly string? rest;
+        private readonly string[] items;
+
+        private SelectSplice(JsonNode root, JsonArray selectList, string? head, string? rest)
+        {
+            this.root = root;
+            this.selectList = selectList;
+            this.head = head;
+            this.rest = rest;
+            items = new string[head is null ? 0 : selectList.Count];
+            for (var i = 0; i < items.Length; i++)
+            {
+                items[i] = selectList[i]!.ToJsonString(SpliceOptions);
+            }
+        }
+
+        public static SelectSplice Split(JsonNode root, JsonObject node, JsonArray selectList)
+        {
+            node["select_list"] = new JsonArray();
+            var shell = root.ToJsonString(SpliceOptions);
+            node["select_list"] = selectList;
+            var at = shell.IndexOf(Placeholder, StringComparison.Ordinal);
+            return at < 0 || shell.IndexOf(Placeholder, at + 1, StringComparison.Ordinal) >= 0
+                ? new SelectSplice(root, selectList, null, null)
+                : new SelectSplice(root, selectList, shell[..(at + Placeholder.Length - 1)], shell[(at + Placeholder.Length - 1)..]);
+        }
+
+        /// <summary>Takes the select item at <paramref name="ordinal"/> as it now is.</summary>
+        public void Rewrite(int ordinal)
+        {
+            if (head is not null)
+            {
+                items[ordinal] = selectList[ordinal]!.ToJsonString(SpliceOptions);
+            }
+        }
+
+        public string Write() => head is null ? root.ToJsonString(SpliceOptions) : string.Concat(head, string.Join(',', items), rest);
     }
 
     private sealed class RefusedException(ReleaseRefusal refusal) : Exception(refusal.Reason)
