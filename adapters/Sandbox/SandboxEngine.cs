@@ -28,6 +28,9 @@ public sealed class SandboxEngine : ISandboxEngine
 {
     private const string StagingTable = "__sandbox_staging";
 
+    /// <summary>The engine writes a parse tree back as SQL.</summary>
+    private const string DeserializeSql = "SELECT json_deserialize_sql(CAST($1 AS JSON))";
+
     // Error kinds whose messages speak of the statement and the schema only; others (conversion errors, error())
     // can quote data values and are not shown for full-mode jobs.
     private static readonly string[] SchemaOnlyErrorKinds = ["Parser Error", "Binder Error", "Catalog Error", "Not implemented Error", "Syntax Error"];
@@ -230,10 +233,24 @@ public sealed class SandboxEngine : ISandboxEngine
     {
         var checks = Stopwatch.StartNew();
 
+        // The tail statement is written back and run on a second connection to the same database, started first: it reads a
+        // few rows beside the writing back and the run of the first pass, instead of adding its own round trip before them.
+        var tailRead = plan.CheapStatement is not null && plan.SubjectTail is { } tailPlan ? ReadTailAsync(connection, tailPlan, token) : null;
+
         // The engine writes back the statement the analysis checked, with the platform's companion aggregates appended:
         // what runs is what was judged.
         // The exact statement is written back only when the first pass does not decide.
-        var (cheap, tail) = plan.CheapStatement is { } cheapTree ? Deserialize(connection, cheapTree, plan.SubjectTail?.Statement) : (null, null);
+        string? cheap;
+        try
+        {
+            cheap = plan.CheapStatement is { } cheapTree ? ScalarString(connection, DeserializeSql, cheapTree) : null;
+        }
+        catch when (tailRead is not null)
+        {
+            await tailRead.ContinueWith(read => read.Exception, TaskScheduler.Default);
+            throw;
+        }
+
         checks.Stop();
         var maxRows = request.Limits.MaxResultRows;
         var (columns, rows, controlElapsed, control) = await Task.Run(
@@ -246,8 +263,6 @@ public sealed class SandboxEngine : ISandboxEngine
                 // most results. Only when a cell's bound is short of k while its records are not does the exact one run.
                 if (cheap is not null)
                 {
-                    // The tail statement reads a few rows on a second connection to the same database while the first pass runs.
-                    var tailRead = tail is null ? null : ReadTailAsync(connection, tail, plan.SubjectTail!, token);
                     ((IReadOnlyList<SandboxColumn> Columns, bool[] Utc) shape, List<object?[]> buffered, bool decided) first;
                     try
                     {
@@ -286,7 +301,7 @@ public sealed class SandboxEngine : ISandboxEngine
                 // The bounds did not decide: the top-n computed, subjects still counted through the tail's rows already read.
                 if (plan.TailCountedStatement is { } countedTree && tailRows is not null)
                 {
-                    var counted = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", countedTree);
+                    var counted = ScalarString(connection, DeserializeSql, countedTree);
                     var (shape, buffered, complete) = await BufferAsync(connection, counted, plan.Items.Count, maxRows, token);
 
                     if (complete && CorrectSubjectCounts(tailRows, plan.SubjectTail!, buffered))
@@ -301,7 +316,7 @@ public sealed class SandboxEngine : ISandboxEngine
 
                 {
                     controlWatch.Start();
-                    var rewritten = ScalarString(connection, "SELECT json_deserialize_sql(CAST($1 AS JSON))", plan.Statement);
+                    var rewritten = ScalarString(connection, DeserializeSql, plan.Statement);
                     controlWatch.Stop();
                     await using var command = Command(connection, rewritten);
                     await using var _ = token.Register(command.Cancel);
@@ -379,12 +394,13 @@ public sealed class SandboxEngine : ISandboxEngine
     /// and gives, per group, how many of a cell's records they are and how many distinct subjects they hold. Null when two
     /// rows have the same dimensions (the exact statement decides then).
     /// </summary>
-    private static Task<Dictionary<string, object?[]>?> ReadTailAsync(DuckDBConnection connection, string tail, SubjectTailPlan plan, CancellationToken token) =>
+    private static Task<Dictionary<string, object?[]>?> ReadTailAsync(DuckDBConnection connection, SubjectTailPlan plan, CancellationToken token) =>
         Task.Run(
             async () =>
             {
                 await using var second = connection.Duplicate();
                 await second.OpenAsync(token);
+                var tail = ScalarString(second, DeserializeSql, plan.Statement);
                 var byGroup = new Dictionary<string, object?[]>(StringComparer.Ordinal);
                 await using var command = Command(second, tail);
                 await using var _ = token.Register(command.Cancel);
@@ -715,27 +731,6 @@ public sealed class SandboxEngine : ISandboxEngine
 
     private static string SerializeSql(DuckDBConnection connection, string sql) =>
         ScalarString(connection, "SELECT json_serialize_sql(CAST($1 AS VARCHAR))", sql);
-
-    /// <summary>The first pass and the tail statement written back by the engine, in one round trip.</summary>
-    private static (string Cheap, string? Tail) Deserialize(DuckDBConnection connection, string cheap, string? tail)
-    {
-        using var command = Command(connection, tail is null
-            ? "SELECT json_deserialize_sql(CAST($1 AS JSON)), NULL"
-            : "SELECT json_deserialize_sql(CAST($1 AS JSON)), json_deserialize_sql(CAST($2 AS JSON))");
-        command.Parameters.Add(new DuckDBParameter(cheap));
-        if (tail is not null)
-        {
-            command.Parameters.Add(new DuckDBParameter(tail));
-        }
-
-        using var reader = command.ExecuteReader();
-        if (!reader.Read() || reader.IsDBNull(0))
-        {
-            throw new InvalidOperationException("The engine returned no text for the first pass.");
-        }
-
-        return (reader.GetString(0), tail is null ? null : reader.GetString(1));
-    }
 
     private static string ScalarString(DuckDBConnection connection, string sql, string argument)
     {

@@ -225,10 +225,7 @@ public static class ReleaseAnalysis
             ?? throw new ArgumentException("Empty parse tree.", nameof(serialized));
         var node = root["statements"]?[0]?["node"] as JsonObject ?? throw new ArgumentException("Not a serialized statement.", nameof(serialized));
         // Source positions make equal expressions differ; the engine does not need them to write the statement back.
-        foreach (var located in Descendants(node, skipSubqueries: false).OfType<JsonObject>().Where(o => o.ContainsKey("query_location")).ToList())
-        {
-            located.Remove("query_location");
-        }
+        RemoveLocations(node);
 
         var analysis = new Analysis(tables, Math.Max(1, dominanceContributors));
         try
@@ -239,44 +236,52 @@ public static class ReleaseAnalysis
                 CompanionFields = analysis.CompanionReads.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value.ToList(), StringComparer.Ordinal),
                 Ordered = analysis.Ordered,
             };
-            var exact = root.ToJsonString(SpliceOptions);
-            var tail = analysis.SubjectTail(JsonNode.Parse(exact, documentOptions: new JsonDocumentOptions { MaxDepth = 4096 })!);
-            if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0 && tail is null)
+            var tailed = analysis.CountsSubjectsThroughTail;
+            if (analysis.CheapCompanions.Count == 0 && analysis.TopBounds.Count == 0 && !tailed)
             {
-                return new ReleaseAnalysisResult(plan with { Statement = exact }, []);
+                return new ReleaseAnalysisResult(plan with { Statement = root.ToJsonString(SpliceOptions) }, []);
             }
 
             // The cheap form: the same statement with the subject companions counting records (not DISTINCT), and without the
             // top-n aggregates whose bound from the copy's statistics usually settles the dominance rule.
             var selectList = (JsonArray)node["select_list"]!;
+            var forms = SelectSplice.Split(root, node, selectList);
+            var exact = forms.Write();
             foreach (var ordinal in analysis.CheapCompanions.Keys)
             {
                 selectList[ordinal]!["distinct"] = false;
+                forms.Rewrite(ordinal);
             }
 
             string? tailCounted = null;
-            if (tail is not null)
+            if (tailed)
             {
                 foreach (var (ordinal, feeding) in analysis.IndexedCompanions)
                 {
                     var records = AggregateNode("count_star", [], feeding, false);
                     records["alias"] = selectList[ordinal]!["alias"]!.GetValue<string>();
                     selectList[ordinal] = records;
+                    forms.Rewrite(ordinal);
                 }
 
                 // Every companion of the exact statement, subjects counted through the tail: where the bounds do not decide.
-                tailCounted = analysis.TopBounds.Count > 0 ? root.ToJsonString(SpliceOptions) : null;
+                tailCounted = analysis.TopBounds.Count > 0 ? forms.Write() : null;
             }
 
             foreach (var ordinal in analysis.TopBounds.Keys)
             {
                 selectList[ordinal] = NullConstant($"{CompanionPrefix}t{ordinal}");
+                forms.Rewrite(ordinal);
             }
 
+            var cheap = forms.Write();
+
+            // The tail statement is cut from the same tree, last: it keeps only the user's columns (which the cheap form leaves
+            // as they are) and rewrites the clauses the strings above have already captured; no second parse of the statement.
             return new ReleaseAnalysisResult(plan with
             {
-                Statement = exact, CheapStatement = root.ToJsonString(SpliceOptions), Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
-                SubjectTail = tail,
+                Statement = exact, CheapStatement = cheap, Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
+                SubjectTail = tailed ? analysis.SubjectTail(root) : null,
                 TailCountedStatement = tailCounted,
             }, []);
         }
@@ -284,6 +289,58 @@ public static class ReleaseAnalysis
         {
             return new ReleaseAnalysisResult(null, [refused.Refusal]);
         }
+    }
+
+    /// <summary>
+    /// The forms of one statement (exact, tail-counted, cheap) differ only in some select items: the document is written once
+    /// around its select list and each item once, and a form is those texts joined (what writing the whole tree gives).
+    /// </summary>
+    private sealed class SelectSplice
+    {
+        // Only a SELECT node has a select list, and a statement the analysis admits has one SELECT; inside a string the quotes
+        // are escaped, so the text cannot occur there. Should it occur twice, every form is written whole.
+        private const string Placeholder = "\"select_list\":[]";
+
+        private readonly JsonNode root;
+        private readonly JsonArray selectList;
+        private readonly string? head;
+        private readonly string? rest;
+        private readonly string[] items;
+
+        private SelectSplice(JsonNode root, JsonArray selectList, string? head, string? rest)
+        {
+            this.root = root;
+            this.selectList = selectList;
+            this.head = head;
+            this.rest = rest;
+            items = new string[head is null ? 0 : selectList.Count];
+            for (var i = 0; i < items.Length; i++)
+            {
+                items[i] = selectList[i]!.ToJsonString(SpliceOptions);
+            }
+        }
+
+        public static SelectSplice Split(JsonNode root, JsonObject node, JsonArray selectList)
+        {
+            node["select_list"] = new JsonArray();
+            var shell = root.ToJsonString(SpliceOptions);
+            node["select_list"] = selectList;
+            var at = shell.IndexOf(Placeholder, StringComparison.Ordinal);
+            return at < 0 || shell.IndexOf(Placeholder, at + 1, StringComparison.Ordinal) >= 0
+                ? new SelectSplice(root, selectList, null, null)
+                : new SelectSplice(root, selectList, shell[..(at + Placeholder.Length - 1)], shell[(at + Placeholder.Length - 1)..]);
+        }
+
+        /// <summary>Takes the select item at <paramref name="ordinal"/> as it now is.</summary>
+        public void Rewrite(int ordinal)
+        {
+            if (head is not null)
+            {
+                items[ordinal] = selectList[ordinal]!.ToJsonString(SpliceOptions);
+            }
+        }
+
+        public string Write() => head is null ? root.ToJsonString(SpliceOptions) : string.Concat(head, string.Join(',', items), rest);
     }
 
     private sealed class RefusedException(ReleaseRefusal refusal) : Exception(refusal.Reason)
@@ -303,6 +360,7 @@ public static class ReleaseAnalysis
         private readonly Dictionary<string, SandboxTable> scope = new(StringComparer.OrdinalIgnoreCase);
         private readonly List<SelectEntry> entries = [];
         private readonly Dictionary<string, int> companions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> subjectCompanions = new(StringComparer.Ordinal);
         private JsonArray selectList = [];
 
         /// <summary>Every granted column a reference of the user's statement resolved to, per table name.</summary>
@@ -531,18 +589,19 @@ public static class ReleaseAnalysis
             OnlyTableColumn(argument) is { } bound && bound.Table.NonNegativeFields?.Contains(bound.Field.Name, StringComparer.OrdinalIgnoreCase) == true;
 
         /// <summary>
-        /// The tail statement of <paramref name="exactRoot"/> (a copy of the exact statement's document), when the cell's subjects
-        /// can be counted that way: one subject-indexed table whose records without a unique subject are few (they sit in the
-        /// copy's last row groups), and output rows told apart by their dimensions. Null otherwise.
+        /// The cells' subjects can be counted through the copy's tail: one subject-indexed table whose records without a unique
+        /// subject are few (they sit in the copy's last row groups), and output rows told apart by their dimensions.
         /// </summary>
-        public SubjectTailPlan? SubjectTail(JsonNode exactRoot)
-        {
-            if (IndexedCompanions.Count == 0 || indexedAlias is null || !groupsShown
-                || scope[indexedAlias].RecordsWithoutUniqueSubject is not { } tailRecords || tailRecords > SubjectTailMaxRecords)
-            {
-                return null;
-            }
+        public bool CountsSubjectsThroughTail =>
+            IndexedCompanions.Count > 0 && indexedAlias is not null && groupsShown
+            && scope[indexedAlias].RecordsWithoutUniqueSubject is { } tailRecords && tailRecords <= SubjectTailMaxRecords;
 
+        /// <summary>
+        /// The tail statement (with <see cref="CountsSubjectsThroughTail"/>), cut from <paramref name="exactRoot"/>: the statement's
+        /// document whose first select items are still the user's own. Rewrites the document in place.
+        /// </summary>
+        public SubjectTailPlan SubjectTail(JsonNode exactRoot)
+        {
             var node = (JsonObject)exactRoot["statements"]![0]!["node"]!;
             var select = (JsonArray)node["select_list"]!;
             while (select.Count > entries.Count)
@@ -558,7 +617,7 @@ public static class ReleaseAnalysis
                 }
             }
 
-            var index = ColumnRef(indexedAlias, SubjectIndex.Column);
+            var index = ColumnRef(indexedAlias!, SubjectIndex.Column);
             var corrections = new Dictionary<int, SubjectTailColumns>();
             foreach (var (ordinal, feeding) in IndexedCompanions)
             {
@@ -619,6 +678,20 @@ public static class ReleaseAnalysis
         /// without subjects counts rows exactly, and a table whose most records per subject is known gets a cheap form.
         /// </summary>
         private int SubjectCompanion(string alias, JsonObject? feeding, string tag)
+        {
+            // Most cells share the row's feeding records (no FILTER, a null-free argument): the same companion, built once.
+            var memo = feeding is null ? alias : $"{alias}\u0000{feeding.ToJsonString()}";
+            if (subjectCompanions.TryGetValue(memo, out var known))
+            {
+                return known;
+            }
+
+            var built = BuildSubjectCompanion(alias, feeding, tag);
+            subjectCompanions[memo] = built;
+            return built;
+        }
+
+        private int BuildSubjectCompanion(string alias, JsonObject? feeding, string tag)
         {
             var table = scope[alias];
             var keyed = table.EffectiveSubjectKey is { } subject && table.Fields.Any(f => Same(f.Name, subject));
@@ -1095,16 +1168,30 @@ public static class ReleaseAnalysis
 
             if (names.Count == 1)
             {
-                var matches = scope.SelectMany(entry => entry.Value.Fields.Where(f => Same(f.Name, names[0])).Select(f => (entry.Key, entry.Value, f))).ToList();
-                if (matches.Count != 1)
+                // Called for every column reference: a plain scan, no candidate list.
+                (string Alias, SandboxTable Table, FieldDefinition Field)? match = null;
+                var matches = 0;
+                foreach (var (alias, table) in scope)
                 {
-                    Refuse(OutputRules.UnsupportedQuery, display, matches.Count == 0
+                    foreach (var field in table.Fields)
+                    {
+                        if (Same(field.Name, names[0]))
+                        {
+                            match ??= (alias, table, field);
+                            matches++;
+                        }
+                    }
+                }
+
+                if (matches != 1)
+                {
+                    Refuse(OutputRules.UnsupportedQuery, display, matches == 0
                         ? $"'{display}' is not a granted column of the tables in FROM."
                         : $"'{display}' is in more than one table: qualify it (alias.{display}).");
                 }
 
-                var (alias, table, field) = matches[0];
-                return Use(new Bound(alias, table, field, table.PolicyOf(field)));
+                var (matchedAlias, matchedTable, matchedField) = match!.Value;
+                return Use(new Bound(matchedAlias, matchedTable, matchedField, matchedTable.PolicyOf(matchedField)));
             }
 
             var prefix = names.Take(names.Count - 2).ToList();
@@ -1158,14 +1245,56 @@ public static class ReleaseAnalysis
         _ => false,
     };
 
-    private static List<string> Names(JsonObject reference) =>
-        (reference["column_names"] as JsonArray ?? []).Select(n => n?.GetValue<string>() ?? string.Empty).ToList();
+    private static List<string> Names(JsonObject reference)
+    {
+        var names = new List<string>();
+        if (reference["column_names"] is JsonArray array)
+        {
+            foreach (var name in array)
+            {
+                names.Add(name?.GetValue<string>() ?? string.Empty);
+            }
+        }
+
+        return names;
+    }
 
     private static IEnumerable<JsonObject> Array(JsonObject? node, string property) =>
         node?[property] is JsonArray array ? array.OfType<JsonObject>() : [];
 
     private static string? Str(JsonObject node, string property) =>
         node[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>Removes every <c>query_location</c> under <paramref name="node"/>; a stack, not recursion, for trees as deep as the parser allows.</summary>
+    private static void RemoveLocations(JsonNode node)
+    {
+        var stack = new Stack<JsonNode>();
+        stack.Push(node);
+        while (stack.TryPop(out var current))
+        {
+            if (current is JsonObject obj)
+            {
+                obj.Remove("query_location");
+                foreach (var property in obj)
+                {
+                    if (property.Value is JsonObject or JsonArray)
+                    {
+                        stack.Push(property.Value);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var item in (JsonArray)current)
+                {
+                    if (item is JsonObject or JsonArray)
+                    {
+                        stack.Push(item);
+                    }
+                }
+            }
+        }
+    }
 
     private static IEnumerable<JsonNode> Descendants(JsonNode node, bool skipSubqueries)
     {
