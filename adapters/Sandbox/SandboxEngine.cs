@@ -284,8 +284,7 @@ public sealed class SandboxEngine : ISandboxEngine
                     }
 
                     controlWatch.Start();
-                    decided = decided && buffered.All(values => plan.CheapIsExact
-                        || DisclosureControl.IsDecidedByBounds(plan, values, plan.Multiplicity, request.Policy.MinRecordsPerRow, request.Policy.DominanceShare));
+                    decided = decided && DisclosureControl.AreDecidedByBounds(plan, buffered, plan.Multiplicity, request.Policy.MinRecordsPerRow, request.Policy.DominanceShare);
                     controlWatch.Stop();
 
                     if (decided)

@@ -278,7 +278,7 @@ public sealed class DisclosureControl
         if (top is null && plan.TopBounds.TryGetValue(topColumn, out var bound))
         {
             // The cheap statement left the top-n out: within p of the total the bound settles it; past it the exact statement
-            // decides (IsDecidedByBounds), and a cell that still gets here is suppressed rather than guessed at.
+            // decides (AreDecidedByBounds), and a cell that still gets here is suppressed rather than guessed at.
             return sum > 0 && bound > policy.DominanceShare * sum;
         }
 
@@ -307,16 +307,19 @@ public sealed class DisclosureControl
     }
 
     /// <summary>
-    /// Whether a row of the cheap statement can be judged as it is: every bound that falls short of what a cell needs is
-    /// short because the records themselves are too few. Otherwise the exact statement must run.
+    /// Whether the rows of the cheap statement can be judged as they are: every bound that falls short of what a cell needs is
+    /// short because the records themselves are too few. Otherwise the exact statement must run. What depends on the plan
+    /// alone is worked out once for all the rows.
     /// </summary>
-    public static bool IsDecidedByBounds(ReleasePlan plan, IReadOnlyList<object?> values, IReadOnlyDictionary<int, long> multiplicity, int k, double dominanceShare = 1)
+    public static bool AreDecidedByBounds(ReleasePlan plan, IEnumerable<IReadOnlyList<object?>> rows, IReadOnlyDictionary<int, long> multiplicity, int k, double dominanceShare = 1)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(multiplicity);
-        bool Decided(IReadOnlyList<int> columns, long needed) =>
-            Subjects(values, columns, multiplicity) >= needed || Subjects(values, columns, null) < needed;
+        if (plan.CheapIsExact)
+        {
+            return true;
+        }
 
         // Differencing compares subject counts of cells; bounds do not give exact differences.
         var bounded = plan.Items.SelectMany(item => item.SubjectColumns).Any(column => multiplicity.TryGetValue(column, out var m) && m > 1);
@@ -325,14 +328,33 @@ public sealed class DisclosureControl
             return false;
         }
 
-        // A bounded top settles dominance only when the bound is within p of the cell's total.
-        bool TopSettled(ReleaseItem item) =>
-            item is not { TopColumn: { } top, TotalColumn: { } total } || !plan.TopBounds.TryGetValue(top, out var bound)
-            || bound <= dominanceShare * Convert.ToDouble(values[total] ?? 0d, CultureInfo.InvariantCulture);
+        var aggregates = plan.Items.Where(item => item.IsAggregate).ToArray();
+        foreach (var values in rows)
+        {
+            if (!Decided(values, plan.GroupSubjectColumns, k, multiplicity))
+            {
+                return false;
+            }
 
-        return Decided(plan.GroupSubjectColumns, k)
-            && plan.Items.Where(item => item.IsAggregate).All(item => Decided(item.SubjectColumns, item.Kind == ReleaseItemKind.Quantile ? 2L * k : k) && TopSettled(item));
+            foreach (var item in aggregates)
+            {
+                if (!Decided(values, item.SubjectColumns, item.Kind == ReleaseItemKind.Quantile ? 2L * k : k, multiplicity) || !TopSettled(plan, item, values, dominanceShare))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
+
+    private static bool Decided(IReadOnlyList<object?> values, IReadOnlyList<int> columns, long needed, IReadOnlyDictionary<int, long> multiplicity) =>
+        Subjects(values, columns, multiplicity) >= needed || Subjects(values, columns, null) < needed;
+
+    /// <summary>A bounded top settles dominance only when the bound is within p of the cell's total.</summary>
+    private static bool TopSettled(ReleasePlan plan, ReleaseItem item, IReadOnlyList<object?> values, double dominanceShare) =>
+        item is not { TopColumn: { } top, TotalColumn: { } total } || !plan.TopBounds.TryGetValue(top, out var bound)
+        || bound <= dominanceShare * Convert.ToDouble(values[total] ?? 0d, CultureInfo.InvariantCulture);
 
     private long Subjects(IReadOnlyList<object?> values, IReadOnlyList<int> columns) => Subjects(values, columns, multiplicity);
 
