@@ -298,12 +298,13 @@ public sealed class SandboxEngine : ISandboxEngine
                 }
 
                 // The bounds did not decide: the top-n computed, subjects still counted through the tail's rows already read.
-                if (plan.TailCountedStatement is { } countedTree && tailRows is not null)
+                // A copy without a tail has nothing to correct: its records are its subjects.
+                if (plan.TailCountedStatement is { } countedTree && (tailRows is not null || plan.SubjectTail is null))
                 {
                     var counted = ScalarString(connection, DeserializeSql, countedTree);
                     var (shape, buffered, complete) = await BufferAsync(connection, counted, plan.Items.Count, maxRows, token);
 
-                    if (complete && CorrectSubjectCounts(tailRows, plan.SubjectTail!, buffered))
+                    if (complete && (plan.SubjectTail is null || CorrectSubjectCounts(tailRows!, plan.SubjectTail, buffered)))
                     {
                         controlWatch.Start();
                         var exactly = new DisclosureControl(plan, request.Policy, maxRows);

@@ -93,8 +93,9 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
     public SubjectTailPlan? SubjectTail { get; init; }
 
     /// <summary>
-    /// With <see cref="SubjectTail"/> and <see cref="TopBounds"/>: <see cref="Statement"/> with every companion (the top-n
-    /// included) but its subject companions counting records, turned into exact subject counts by the tail's rows. What runs
+    /// With a tail (<see cref="SubjectTail"/>, or none when the copy's tail is empty) and <see cref="TopBounds"/>: <see cref="Statement"/>
+    /// with every companion (the top-n included) but its subject companions counting records, turned into exact subject counts by
+    /// the tail's rows. What runs
     /// when the bounds of <see cref="CheapStatement"/> do not decide, before the distinct counts of <see cref="Statement"/>.
     /// </summary>
     public string? TailCountedStatement { get; init; }
@@ -281,7 +282,7 @@ public static class ReleaseAnalysis
             return new ReleaseAnalysisResult(plan with
             {
                 Statement = exact, CheapStatement = cheap, Multiplicity = analysis.CheapCompanions, TopBounds = analysis.TopBounds,
-                SubjectTail = tailed ? analysis.SubjectTail(root) : null,
+                SubjectTail = tailed && !analysis.TailIsEmpty ? analysis.SubjectTail(root) : null,
                 TailCountedStatement = tailCounted,
             }, []);
         }
@@ -595,6 +596,12 @@ public static class ReleaseAnalysis
         public bool CountsSubjectsThroughTail =>
             IndexedCompanions.Count > 0 && indexedAlias is not null && groupsShown
             && scope[indexedAlias].RecordsWithoutUniqueSubject is { } tailRecords && tailRecords <= SubjectTailMaxRecords;
+
+        /// <summary>
+        /// Every record of the copy has a subject of its own (no tail): a cell's records are its subjects, and there is nothing
+        /// to correct (no tail statement runs).
+        /// </summary>
+        public bool TailIsEmpty => indexedAlias is not null && scope[indexedAlias].RecordsWithoutUniqueSubject == 0;
 
         /// <summary>
         /// The tail statement (with <see cref="CountsSubjectsThroughTail"/>), cut from <paramref name="exactRoot"/>: the statement's

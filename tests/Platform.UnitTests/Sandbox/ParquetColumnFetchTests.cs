@@ -200,6 +200,43 @@ public sealed class ParquetColumnFetchTests : IDisposable
         }
     }
 
+    [Theory]
+    [MemberData(nameof(SubjectStatements))]
+    public async Task Full_CopyWhoseSubjectsAreAllUnique_NoTailStatementSameCellsAndSubjectCounts(string sql)
+    {
+        var plain = WriteCopy(30_000);
+        var indexed = WriteCopy(30_000);
+        var summary = LibraryParquet.IndexSubjects(indexed, "mobile", threads: 1, rowGroupRows: 10_000)!;
+        var policy = new OutputCheckPolicy(10) { RoundingBase = 1 };
+        var table = Whole(indexed) with { SubjectIndexed = true, MaxRecordsPerSubject = summary.MostPerSubject, RecordsWithoutUniqueSubject = summary.RecordsWithoutUniqueSubject };
+
+        var byPseudonym = await RunFull(sql, Whole(plain), long.MaxValue, policy);
+        var withoutTail = await RunFull(sql, table, long.MaxValue, policy);
+        var withMagnitudes = await RunFull(sql, table with { FieldMagnitudes = LibraryParquet.ColumnStatistics(indexed, threads: 1).Magnitudes }, long.MaxValue, policy);
+
+        Assert.Equal(new SubjectIndexSummary(1, 0), summary);
+        Assert.Null(Analyse(sql, table).SubjectTail);
+        foreach (var result in new[] { withoutTail, withMagnitudes })
+        {
+            Assert.Equal(byPseudonym.Status, result.Status);
+            Assert.Equal(Comparable(byPseudonym.Rows), Comparable(result.Rows));
+            Assert.Equal(Sorted(byPseudonym.ReleasedCells), Sorted(result.ReleasedCells));
+        }
+    }
+
+    [Fact]
+    public void Analyse_EmptyTail_CheapStatementCountsRecordsAndNoTailStatement()
+    {
+        var table = Whole("unused.parquet") with { SubjectIndexed = true, MaxRecordsPerSubject = 1, RecordsWithoutUniqueSubject = 0 };
+
+        var plan = Analyse("SELECT region, count(*) AS n, sum(amount) AS total FROM t GROUP BY region", table);
+
+        Assert.Null(plan.SubjectTail);
+        Assert.True(plan.CheapIsExact);
+        Assert.DoesNotContain("\"distinct\":true", plan.CheapStatement!, StringComparison.Ordinal);
+        Assert.DoesNotContain(SubjectIndex.Column, plan.CheapStatement!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Analyse_TooManyRecordsWithoutUniqueSubject_NoTailStatement()
     {
