@@ -43,25 +43,28 @@ public interface ISandboxBudgetStore
     Task<bool> TryReserveAsync(string grantId, DateOnly day, int slot, string jobId, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Reads and spends a grant's budget: the authority's per-grant figure, else the setting; used = slots taken today (China time).</summary>
-public sealed class SandboxBudget(ISandboxReleaseControlStore controls, ISandboxBudgetStore slots, SandboxJobOptions options, IClock clock)
+/// <summary>
+/// Reads and spends a grant's budget: the authority's per-grant figure (from the grant's release control, read by the caller),
+/// else the setting; used = slots taken today (China time).
+/// </summary>
+public sealed class SandboxBudget(ISandboxBudgetStore slots, SandboxJobOptions options, IClock clock)
 {
-    public async Task<SandboxBudgetView> OfAsync(string grantId, CancellationToken cancellationToken = default)
+    /// <summary>The budget under <paramref name="control"/>, the grant's release control already read (null: none set).</summary>
+    public async Task<SandboxBudgetView> OfAsync(string grantId, SandboxReleaseControl? control, CancellationToken cancellationToken = default)
     {
         var now = clock.UtcNow;
-        var perDay = await PerDayAsync(grantId, cancellationToken);
-        return SandboxBudgetRules.Of(perDay, await slots.CountAsync(grantId, ChinaTime.LegalDate(now), cancellationToken), now);
+        return SandboxBudgetRules.Of(PerDay(control), await slots.CountAsync(grantId, ChinaTime.LegalDate(now), cancellationToken), now);
     }
 
     /// <summary>
     /// M5.1: takes the next slot of today's budget for <paramref name="jobId"/>, or refuses with 429 when none is left. A slot
     /// lost to a submission at the same instant sends it to the next one; the budget bounds the attempts.
     /// </summary>
-    public async Task ReserveAsync(string grantId, string jobId, CancellationToken cancellationToken = default)
+    public async Task ReserveAsync(string grantId, string jobId, SandboxReleaseControl? control, CancellationToken cancellationToken = default)
     {
         var now = clock.UtcNow;
         var day = ChinaTime.LegalDate(now);
-        var perDay = await PerDayAsync(grantId, cancellationToken);
+        var perDay = PerDay(control);
         var used = await slots.CountAsync(grantId, day, cancellationToken);
         while (true)
         {
@@ -75,6 +78,5 @@ public sealed class SandboxBudget(ISandboxReleaseControlStore controls, ISandbox
         }
     }
 
-    private async Task<int> PerDayAsync(string grantId, CancellationToken cancellationToken) =>
-        (await controls.GetAsync(grantId, cancellationToken))?.Value.FullJobsPerDay ?? options.FullJobsPerDay;
+    private int PerDay(SandboxReleaseControl? control) => control?.FullJobsPerDay ?? options.FullJobsPerDay;
 }

@@ -64,19 +64,19 @@ public static class SandboxNoiseBudgetRules
 public sealed class SandboxNoiseBudget(ISandboxReleaseControlStore controls, ISandboxNoiseBudgetStore spends)
 {
     /// <summary>The grant's ε budget; null when the grant adds no noise.</summary>
-    public async Task<SandboxNoiseBudgetView?> OfAsync(string grantId, CancellationToken cancellationToken = default)
-    {
-        var control = (await controls.GetAsync(grantId, cancellationToken))?.Value;
-        return control is { AddsNoise: true } ? SandboxNoiseBudgetRules.Of(control, await spends.ListAsync(grantId, cancellationToken)) : null;
-    }
+    public async Task<SandboxNoiseBudgetView?> OfAsync(string grantId, CancellationToken cancellationToken = default) =>
+        await OfAsync(grantId, (await controls.GetAsync(grantId, cancellationToken))?.Value, cancellationToken);
+
+    /// <summary>The ε budget under <paramref name="control"/>, the grant's release control already read (null: none set).</summary>
+    public async Task<SandboxNoiseBudgetView?> OfAsync(string grantId, SandboxReleaseControl? control, CancellationToken cancellationToken = default) =>
+        control is { AddsNoise: true } ? SandboxNoiseBudgetRules.Of(control, await spends.ListAsync(grantId, cancellationToken)) : null;
 
     /// <summary>
     /// M5.1: spends the grant's ε per job for <paramref name="jobId"/> and returns it, or null when the grant adds no noise;
     /// 409 when the budget cannot hold it. A resubmission of the same job spends nothing more.
     /// </summary>
-    public async Task<double?> ReserveAsync(string grantId, string jobId, CancellationToken cancellationToken = default)
+    public async Task<double?> ReserveAsync(string grantId, string jobId, SandboxReleaseControl? control, CancellationToken cancellationToken = default)
     {
-        var control = (await controls.GetAsync(grantId, cancellationToken))?.Value;
         if (control is not { AddsNoise: true })
         {
             return null;
@@ -104,12 +104,13 @@ public sealed class SandboxNoiseBudget(ISandboxReleaseControlStore controls, ISa
 /// What a <c>full</c> submission spends before its job exists (issue 14 item 5; M5.1): a slot of the grant's daily query budget,
 /// then, where the authority set noise, the job's ε — in that order, so a refused day does not cost ε.
 /// </summary>
-public sealed class SandboxFullJobBudgets(SandboxBudget daily, SandboxNoiseBudget noise)
+public sealed class SandboxFullJobBudgets(ISandboxReleaseControlStore controls, SandboxBudget daily, SandboxNoiseBudget noise)
 {
-    /// <summary>Spends both for <paramref name="jobId"/>; returns the job's ε, or null when the grant adds no noise.</summary>
+    /// <summary>Spends both for <paramref name="jobId"/>, under one reading of the grant's release control; returns the job's ε, or null when the grant adds no noise.</summary>
     public async Task<double?> ReserveAsync(string grantId, string jobId, CancellationToken cancellationToken = default)
     {
-        await daily.ReserveAsync(grantId, jobId, cancellationToken);
-        return await noise.ReserveAsync(grantId, jobId, cancellationToken);
+        var control = (await controls.GetAsync(grantId, cancellationToken))?.Value;
+        await daily.ReserveAsync(grantId, jobId, control, cancellationToken);
+        return await noise.ReserveAsync(grantId, jobId, control, cancellationToken);
     }
 }

@@ -47,7 +47,7 @@ public sealed class SandboxReleaseFunctions(ApiHandler api, SandboxReleaseContro
         => api.RunAsync<SandboxReleaseControlRequest>(request, Authority, async (call, body) =>
         {
             var saved = await controls.SetAsync(call.RouteId(id, GrantFunctions.IdPrefix), new SandboxReleaseControlInput(body.Required, body.Checkers, body.FullJobsPerDay, body.NoiseEpsilonPerJob, body.NoiseEpsilonTotal), call.IfMatch(), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(SandboxReleaseControlView.From(saved.Value, await budget.OfAsync(saved.Value.GrantId, call.CancellationToken), await noise.OfAsync(saved.Value.GrantId, call.CancellationToken)), saved.ETag);
+            return ApiResults.Ok(SandboxReleaseControlView.From(saved.Value, await budget.OfAsync(saved.Value.GrantId, saved.Value, call.CancellationToken), await noise.OfAsync(saved.Value.GrantId, saved.Value, call.CancellationToken)), saved.ETag);
         });
 
     [Function("GetSandboxReleaseControl")]
@@ -58,6 +58,6 @@ public sealed class SandboxReleaseFunctions(ApiHandler api, SandboxReleaseContro
         => api.RunAsync(request, Authority, async call =>
         {
             var found = await controls.GetAsync(call.RouteId(id, GrantFunctions.IdPrefix), call.Caller, call.CancellationToken);
-            return ApiResults.Ok(SandboxReleaseControlView.From(found.Value, await budget.OfAsync(found.Value.GrantId, call.CancellationToken), await noise.OfAsync(found.Value.GrantId, call.CancellationToken)), found.ETag);
+            return ApiResults.Ok(SandboxReleaseControlView.From(found.Value, await budget.OfAsync(found.Value.GrantId, found.Value, call.CancellationToken), await noise.OfAsync(found.Value.GrantId, found.Value, call.CancellationToken)), found.ETag);
         });
 }

@@ -20,13 +20,13 @@ public sealed class TableSandboxBudgetStoreTests(AzuriteFixture azurite)
     {
         Assert.NotNull(azurite);
         var clock = new FixedClock(new DateTimeOffset(2026, 12, 6, 15, 59, 0, TimeSpan.Zero));
-        var budget = new SandboxBudget(new NoControls(), _store, new SandboxJobOptions { FullJobsPerDay = 5 }, clock);
+        var budget = new SandboxBudget(_store, new SandboxJobOptions { FullJobsPerDay = 5 }, clock);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(1, 20).Select(async i =>
         {
             try
             {
-                await budget.ReserveAsync(_grant, $"sbx-{i}");
+                await budget.ReserveAsync(_grant, $"sbx-{i}", control: null);
                 return true;
             }
             catch (RateLimitedException e) when (e.Code == SandboxBudgetRules.ExhaustedCode)
@@ -38,7 +38,7 @@ public sealed class TableSandboxBudgetStoreTests(AzuriteFixture azurite)
         Assert.Equal(5, outcomes.Count(taken => taken));
         Assert.Equal(5, await _store.CountAsync(_grant, ChinaTime.LegalDate(clock.UtcNow)));
         Assert.Equal(0, await _store.CountAsync(_grant, ChinaTime.LegalDate(clock.UtcNow).AddDays(1)));
-        Assert.Equal(5, (await budget.OfAsync(_grant)).UsedToday);
+        Assert.Equal(5, (await budget.OfAsync(_grant, control: null)).UsedToday);
     }
 
     [Fact]
@@ -56,13 +56,5 @@ public sealed class TableSandboxBudgetStoreTests(AzuriteFixture azurite)
     private sealed class FixedClock(DateTimeOffset now) : IClock
     {
         public DateTimeOffset UtcNow => now;
-    }
-
-    private sealed class NoControls : ISandboxReleaseControlStore
-    {
-        public Task<Platform.Domain.Common.Versioned<SandboxReleaseControl>?> GetAsync(string grantId, CancellationToken cancellationToken = default) =>
-            Task.FromResult<Platform.Domain.Common.Versioned<SandboxReleaseControl>?>(null);
-
-        public Task<string> SaveAsync(SandboxReleaseControl control, string? ifMatch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -19,14 +19,15 @@ public sealed class TableSandboxNoiseBudgetStoreTests(AzuriteFixture azurite)
     public async Task ReserveAsync_TwentySubmissionsAtOnceForFiveJobsOfEpsilon_ExactlyFiveSpend()
     {
         Assert.NotNull(azurite);
-        await _controls.SaveAsync(new SandboxReleaseControl(_grant, false, [], "auth", DateTimeOffset.UtcNow, null, 0.2, 1.0), null);
+        var control = new SandboxReleaseControl(_grant, false, [], "auth", DateTimeOffset.UtcNow, null, 0.2, 1.0);
+        await _controls.SaveAsync(control, null);
         var budget = new SandboxNoiseBudget(_controls, _store);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(1, 20).Select(async i =>
         {
             try
             {
-                return await budget.ReserveAsync(_grant, $"sbx-{i}") is not null;
+                return await budget.ReserveAsync(_grant, $"sbx-{i}", control) is not null;
             }
             catch (DomainException e) when (e.Code == SandboxNoiseBudgetRules.ExhaustedCode)
             {

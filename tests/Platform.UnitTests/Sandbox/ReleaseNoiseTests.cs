@@ -216,22 +216,23 @@ public sealed class ReleaseNoiseTests
         Assert.Equal([field], refused.Errors!.Keys);
     }
 
-    private static async Task<(SandboxNoiseBudget Budget, InMemoryNoiseBudgetStore Spends)> NoisyGrantAsync(double perJob, double total)
+    private static async Task<(SandboxNoiseBudget Budget, InMemoryNoiseBudgetStore Spends, SandboxReleaseControl Control)> NoisyGrantAsync(double perJob, double total)
     {
         var controls = new InMemoryReleaseControlStore();
-        await controls.SaveAsync(new SandboxReleaseControl("grt-1", false, [], "auth", DateTimeOffset.UnixEpoch, null, perJob, total), null);
+        var control = new SandboxReleaseControl("grt-1", false, [], "auth", DateTimeOffset.UnixEpoch, null, perJob, total);
+        await controls.SaveAsync(control, null);
         var spends = new InMemoryNoiseBudgetStore();
-        return (new SandboxNoiseBudget(controls, spends), spends);
+        return (new SandboxNoiseBudget(controls, spends), spends, control);
     }
 
     [Fact]
     public async Task Reserve_BudgetOfTwoJobs_ThirdRefused409AndViewShowsNothingLeft()
     {
-        var (budget, _) = await NoisyGrantAsync(0.1, 0.2);
+        var (budget, _, control) = await NoisyGrantAsync(0.1, 0.2);
 
-        Assert.Equal(0.1, await budget.ReserveAsync("grt-1", "sbx-1"));
-        Assert.Equal(0.1, await budget.ReserveAsync("grt-1", "sbx-2"));
-        var refused = await Assert.ThrowsAsync<DomainException>(() => budget.ReserveAsync("grt-1", "sbx-3"));
+        Assert.Equal(0.1, await budget.ReserveAsync("grt-1", "sbx-1", control));
+        Assert.Equal(0.1, await budget.ReserveAsync("grt-1", "sbx-2", control));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => budget.ReserveAsync("grt-1", "sbx-3", control));
 
         Assert.Equal((FailureKind.Conflict, SandboxNoiseBudgetRules.ExhaustedCode), (refused.Kind, refused.Code));
         var view = await budget.OfAsync("grt-1");
@@ -241,10 +242,10 @@ public sealed class ReleaseNoiseTests
     [Fact]
     public async Task Reserve_SameJobAgain_SpendsOnce()
     {
-        var (budget, spends) = await NoisyGrantAsync(1, 5);
+        var (budget, spends, control) = await NoisyGrantAsync(1, 5);
 
-        await budget.ReserveAsync("grt-1", "sbx-1");
-        await budget.ReserveAsync("grt-1", "sbx-1");
+        await budget.ReserveAsync("grt-1", "sbx-1", control);
+        await budget.ReserveAsync("grt-1", "sbx-1", control);
 
         Assert.Single(await spends.ListAsync("grt-1"));
         Assert.Equal(4, (await budget.OfAsync("grt-1"))!.EpsilonRemaining);
@@ -253,13 +254,13 @@ public sealed class ReleaseNoiseTests
     [Fact]
     public async Task Reserve_TwentyAtOnceAgainstFive_ExactlyFiveSpend()
     {
-        var (budget, spends) = await NoisyGrantAsync(1, 5);
+        var (budget, spends, control) = await NoisyGrantAsync(1, 5);
 
         var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
         {
             try
             {
-                return await budget.ReserveAsync("grt-1", $"sbx-{i}") is not null;
+                return await budget.ReserveAsync("grt-1", $"sbx-{i}", control) is not null;
             }
             catch (DomainException e) when (e.Code == SandboxNoiseBudgetRules.ExhaustedCode)
             {
@@ -278,9 +279,24 @@ public sealed class ReleaseNoiseTests
         var spends = new InMemoryNoiseBudgetStore();
         var budget = new SandboxNoiseBudget(controls, spends);
 
-        Assert.Null(await budget.ReserveAsync("grt-1", "sbx-1"));
+        Assert.Null(await budget.ReserveAsync("grt-1", "sbx-1", (await controls.GetAsync("grt-1"))?.Value));
         Assert.Null(await budget.OfAsync("grt-1"));
         Assert.Empty(await spends.ListAsync("grt-1"));
+    }
+
+    [Fact]
+    public async Task Run_AuthorityDropsNoiseAfterSubmission_JobStillRunsUnderTheEpsilonItReserved()
+    {
+        var world = new SandboxJobTestWorld();
+        var set = await world.ReleaseControls.SaveAsync(new SandboxReleaseControl(SandboxJobTestWorld.GrantId, false, [], "auth", DateTimeOffset.UnixEpoch, null, 0.5, 1), null);
+        await world.SubmitAsync("sbx-1", "SELECT district, count(*) AS people FROM t_people GROUP BY district");
+        await world.ReleaseControls.SaveAsync(new SandboxReleaseControl(SandboxJobTestWorld.GrantId, false, [], "auth", DateTimeOffset.UnixEpoch), set);
+
+        await world.Runner().RunAsync("sbx-1", CancellationToken.None);
+
+        var checks = world.Jobs.Job("sbx-1").Checks!;
+        Assert.Equal(0.5, checks.NoiseEpsilon);
+        Assert.Contains(checks.Rules, rule => rule.Rule == OutputRules.Noise);
     }
 
     [Fact]

@@ -285,7 +285,7 @@ public sealed class SandboxJobTestWorld
         SetAgreement(AgreementStatus.Active);
         Personnel = new PersonnelService(Staff, organizations.Object, new IdNumberHasher(TestSecrets.WithHashKey()), Audit, Clock);
         Grants = new GrantService(GrantStore, Agreements.Object, Guard, Clock);
-        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxFullJobBudgets(new SandboxBudget(ReleaseControls, BudgetSlots, Options, Clock),
+        Service = new SandboxJobService(Jobs, Queue, Results, Grants, Personnel, new SandboxFullJobBudgets(ReleaseControls, new SandboxBudget(BudgetSlots, Options, Clock),
             new SandboxNoiseBudget(ReleaseControls, NoiseSpends)), Audit, Clock);
         Canceller = new SandboxJobCanceller(Jobs, Audit, Clock, Results);
         var linkSettings = new ApprovalLinkSettings(ApprovalLinkSettings.DefaultActiveKeyId, [], TimeSpan.FromDays(30), "https://data.example.cn");
