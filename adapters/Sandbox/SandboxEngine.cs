@@ -257,7 +257,7 @@ public sealed class SandboxEngine : ISandboxEngine
             async () =>
             {
                 var controlWatch = new Stopwatch();
-                Dictionary<string, object?[]>? tailRows = null;
+                Dictionary<string, Dictionary<int, TailCount>>? tailRows = null;
 
                 // Issue 14, Measure: first the statement whose subject companions count records (cheap); its bounds decide
                 // most results. Only when a cell's bound is short of k while its records are not does the exact one run.
@@ -390,40 +390,104 @@ public sealed class SandboxEngine : ISandboxEngine
     }
 
     /// <summary>
-    /// Issue 14, Measure (M5.1): the tail statement's rows by group. It reads only the copy's records without a unique subject
-    /// and gives, per group, how many of a cell's records they are and how many distinct subjects they hold. Null when two
-    /// rows have the same dimensions (the exact statement decides then).
+    /// Issue 14, Measure (M5.1): per group, and in it per subject companion of the first pass, how many of the cell's records the
+    /// copy's tail holds and how many distinct subjects they are. The tail statement reads only the copy's records without a
+    /// unique subject: grouped as the user's statement, or one row per record that the engine counts here. Null when the rows
+    /// cannot be told apart by their dimensions (the exact statement decides then).
     /// </summary>
-    private static Task<Dictionary<string, object?[]>?> ReadTailAsync(DuckDBConnection connection, SubjectTailPlan plan, CancellationToken token) =>
+    private static Task<Dictionary<string, Dictionary<int, TailCount>>?> ReadTailAsync(DuckDBConnection connection, SubjectTailPlan plan, CancellationToken token) =>
         Task.Run(
             async () =>
             {
                 await using var second = connection.Duplicate();
                 await second.OpenAsync(token);
                 var tail = ScalarString(second, DeserializeSql, plan.Statement);
-                var byGroup = new Dictionary<string, object?[]>(StringComparer.Ordinal);
                 await using var command = Command(second, tail);
                 await using var _ = token.Register(command.Cancel);
                 await using var reader = await command.ExecuteReaderAsync(token);
-                while (await reader.ReadAsync(token))
-                {
-                    var values = ReadValues(reader);
-                    if (!byGroup.TryAdd(GroupKey(values, plan.KeyColumns), values))
-                    {
-                        return null;
-                    }
-                }
-
-                return byGroup;
+                return plan.Records is { } byRecord
+                    ? await CountTailRecordsAsync(reader, plan.KeyColumns, byRecord, token)
+                    : await ReadTailGroupsAsync(reader, plan, token);
             },
             CancellationToken.None);
+
+    private static async Task<Dictionary<string, Dictionary<int, TailCount>>?> ReadTailGroupsAsync(DbDataReader reader, SubjectTailPlan plan, CancellationToken token)
+    {
+        var byGroup = new Dictionary<string, Dictionary<int, TailCount>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(token))
+        {
+            var values = ReadValues(reader);
+            var counts = new Dictionary<int, TailCount>();
+            foreach (var (ordinal, columns) in plan.Corrections)
+            {
+                counts[ordinal] = new TailCount(
+                    Convert.ToInt64(values[columns.Records] ?? 0L, CultureInfo.InvariantCulture),
+                    Convert.ToInt64(values[columns.Subjects] ?? 0L, CultureInfo.InvariantCulture));
+            }
+
+            if (!byGroup.TryAdd(GroupKey(values, plan.KeyColumns), counts))
+            {
+                return null;
+            }
+        }
+
+        return byGroup;
+    }
+
+    /// <summary>
+    /// Counts the tail's records as the grouped tail statement would: per group of dimensions and per cell, the records whose
+    /// condition holds and the distinct positive subject indexes among them. Groups are told apart by value as the first
+    /// pass's rows are; dimensions are text, dates, times or booleans (numeric fields are measures), and a floating-point one,
+    /// whose zeros and NaNs the engine may group otherwise, leaves the decision to the exact statement.
+    /// </summary>
+    private static async Task<Dictionary<string, Dictionary<int, TailCount>>?> CountTailRecordsAsync(DbDataReader reader, IReadOnlyList<int> keys, SubjectTailRecords plan, CancellationToken token)
+    {
+        if (keys.Any(ordinal => reader.GetFieldType(ordinal) is var type && (type == typeof(double) || type == typeof(float))))
+        {
+            return null;
+        }
+
+        var byGroup = new Dictionary<string, Dictionary<int, (long Records, HashSet<long> Subjects)>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(token))
+        {
+            var values = ReadValues(reader);
+            var group = GroupKey(values, keys);
+            if (!byGroup.TryGetValue(group, out var cells))
+            {
+                cells = plan.Feeds.Keys.ToDictionary(ordinal => ordinal, _ => (0L, new HashSet<long>()));
+                byGroup[group] = cells;
+            }
+
+            var index = Convert.ToInt64(values[plan.IndexColumn], CultureInfo.InvariantCulture);
+            foreach (var (ordinal, condition) in plan.Feeds)
+            {
+                if (condition is { } column && values[column] is not true)
+                {
+                    continue;
+                }
+
+                var (records, subjects) = cells[ordinal];
+                if (index > 0)
+                {
+                    subjects.Add(index);
+                }
+
+                cells[ordinal] = (records + 1, subjects);
+            }
+        }
+
+        return byGroup.ToDictionary(
+            group => group.Key,
+            group => group.Value.ToDictionary(cell => cell.Key, cell => new TailCount(cell.Value.Records, cell.Value.Subjects.Count)),
+            StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Turns the first pass's record counts into exact subject counts: a cell's records, less its tail records, plus the tail's
     /// distinct subjects; a group the tail statement did not return has no tail records. False when two rows of the first pass
     /// have the same dimensions.
     /// </summary>
-    private static bool CorrectSubjectCounts(Dictionary<string, object?[]> byGroup, SubjectTailPlan plan, List<object?[]> rows)
+    private static bool CorrectSubjectCounts(Dictionary<string, Dictionary<int, TailCount>> byGroup, SubjectTailPlan plan, List<object?[]> rows)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
@@ -434,22 +498,23 @@ public sealed class SandboxEngine : ISandboxEngine
                 return false;
             }
 
-            if (!byGroup.TryGetValue(group, out var tailRow))
+            if (!byGroup.TryGetValue(group, out var tail))
             {
                 continue;
             }
 
-            foreach (var (ordinal, columns) in plan.Corrections)
+            foreach (var (ordinal, count) in tail)
             {
                 var records = Convert.ToInt64(row[ordinal] ?? 0L, CultureInfo.InvariantCulture);
-                var tailRecords = Convert.ToInt64(tailRow[columns.Records] ?? 0L, CultureInfo.InvariantCulture);
-                var tailSubjects = Convert.ToInt64(tailRow[columns.Subjects] ?? 0L, CultureInfo.InvariantCulture);
-                row[ordinal] = records - tailRecords + tailSubjects;
+                row[ordinal] = records - count.Records + count.Subjects;
             }
         }
 
         return true;
     }
+
+    /// <summary>A cell's records in the copy's tail, and the distinct subjects among them.</summary>
+    private readonly record struct TailCount(long Records, long Subjects);
 
     /// <summary>The values of a row's dimensions, told apart by type and with null distinct from every value.</summary>
     private static string GroupKey(object?[] values, IReadOnlyList<int> keys)

@@ -132,10 +132,26 @@ public sealed record ReleasePlan(string Statement, IReadOnlyList<ReleaseItem> It
 /// <param name="Statement">The user's statement over the tail: the same groups, the user's aggregates replaced by NULL, the tail's companions appended.</param>
 /// <param name="KeyColumns">Ordinals of the dimensions that tell the groups apart (every grouped column is shown), in both statements.</param>
 /// <param name="Corrections">Per subject companion of the cheap statement: the tail statement's ordinals of its records and of its distinct subjects.</param>
-public sealed record SubjectTailPlan(string Statement, IReadOnlyList<int> KeyColumns, IReadOnlyDictionary<int, SubjectTailColumns> Corrections);
+public sealed record SubjectTailPlan(string Statement, IReadOnlyList<int> KeyColumns, IReadOnlyDictionary<int, SubjectTailColumns> Corrections)
+{
+    /// <summary>
+    /// Set when <see cref="Statement"/> is not grouped but gives one row per tail record that the user's WHERE keeps (a small
+    /// tail of one table): the engine counts each cell's records and distinct positive indexes itself, without the engine's
+    /// hash aggregate and distinct count, which cost more than reading a few rows (issue 14, Measure). <see cref="Corrections"/>
+    /// is then empty.
+    /// </summary>
+    public SubjectTailRecords? Records { get; init; }
+}
 
 /// <summary>Ordinals, in <see cref="SubjectTailPlan.Statement"/>, of a cell's tail records and of the distinct subjects among them.</summary>
 public sealed record SubjectTailColumns(int Records, int Subjects);
+
+/// <summary>
+/// How to read a tail statement of one row per record: the ordinal of the record's subject index, and per subject companion of
+/// the cheap statement the ordinal of the condition under which the record feeds its cell (null: every record of its row
+/// does). A record feeds the cell when the condition is true (a FILTER's meaning: null is false).
+/// </summary>
+public sealed record SubjectTailRecords(int IndexColumn, IReadOnlyDictionary<int, int?> Feeds);
 
 /// <summary>Why a statement is refused before it runs: the rule, the column or construct concerned, and a sentence.</summary>
 public sealed record ReleaseRefusal(string Rule, string Subject, string Reason);
@@ -182,6 +198,12 @@ public static class ReleaseAnalysis
     /// so reading the tail costs little beside the user's statement. Above it, one statement counts distinct indexes per cell.
     /// </summary>
     public const long SubjectTailMaxRecords = 122_880;
+
+    /// <summary>
+    /// The most records of a one-table tail that the tail statement returns one by one for the engine to count (cheaper
+    /// than the engine's grouping and distinct count for so few); above it the tail statement is grouped.
+    /// </summary>
+    public const long SubjectTailRowsMaxRecords = 4_096;
 
     /// <summary>The most contributions a dominance companion keeps per cell (n × the most records of one subject, capped).</summary>
     public const int MaxTopRecords = 64;
@@ -626,6 +648,14 @@ public static class ReleaseAnalysis
 
             var index = ColumnRef(indexedAlias!, SubjectIndex.Column);
             var corrections = new Dictionary<int, SubjectTailColumns>();
+            node["where_clause"] = And(node["where_clause"] as JsonObject, Comparison("COMPARE_NOTEQUAL", index, IntegerConstant(0)));
+            node["modifiers"] = new JsonArray();
+            var keys = Enumerable.Range(0, entries.Count).Where(i => entries[i].Kind == ReleaseItemKind.Dimension).ToList();
+            if (TailReadByRecord)
+            {
+                return TailByRecord(exactRoot, node, select, index, keys);
+            }
+
             foreach (var (ordinal, feeding) in IndexedCompanions)
             {
                 var records = AggregateNode("count_star", [], feeding, false);
@@ -637,10 +667,57 @@ public static class ReleaseAnalysis
                 corrections[ordinal] = new SubjectTailColumns(select.Count - 2, select.Count - 1);
             }
 
-            node["where_clause"] = And(node["where_clause"] as JsonObject, Comparison("COMPARE_NOTEQUAL", index, IntegerConstant(0)));
-            node["modifiers"] = new JsonArray();
-            var keys = Enumerable.Range(0, entries.Count).Where(i => entries[i].Kind == ReleaseItemKind.Dimension).ToList();
             return new SubjectTailPlan(exactRoot.ToJsonString(SpliceOptions), keys, corrections);
+        }
+
+        /// <summary>
+        /// A small tail of one table is read record by record: without a join, its rows are at most its records. Several
+        /// cells fed by the same records share one condition column.
+        /// </summary>
+        private bool TailReadByRecord =>
+            scope.Count == 1 && scope[indexedAlias!].RecordsWithoutUniqueSubject is { } tailRecords && tailRecords <= SubjectTailRowsMaxRecords;
+
+        /// <summary>
+        /// The tail statement of one row per record the user's WHERE keeps: the user's dimensions, the record's subject index and
+        /// the conditions that feed the cells; no grouping (the engine groups the rows by their dimensions, as the first pass's
+        /// rows are told apart).
+        /// </summary>
+        private SubjectTailPlan TailByRecord(JsonNode exactRoot, JsonObject node, JsonArray select, JsonObject index, List<int> keys)
+        {
+            var indexColumn = select.Count;
+            var indexItem = (JsonObject)index.DeepClone();
+            indexItem["alias"] = $"{CompanionPrefix}i{indexColumn}";
+            select.Add(indexItem);
+            var feeds = new Dictionary<int, int?>();
+            var conditions = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (ordinal, feeding) in IndexedCompanions)
+            {
+                if (feeding is null)
+                {
+                    feeds[ordinal] = null;
+                    continue;
+                }
+
+                var key = feeding.ToJsonString();
+                if (!conditions.TryGetValue(key, out var column))
+                {
+                    column = select.Count;
+                    var condition = (JsonObject)feeding.DeepClone();
+                    condition["alias"] = $"{CompanionPrefix}f{column}";
+                    select.Add(condition);
+                    conditions[key] = column;
+                }
+
+                feeds[ordinal] = column;
+            }
+
+            node["group_expressions"] = new JsonArray();
+            node["group_sets"] = new JsonArray();
+            node["aggregate_handling"] = "STANDARD_HANDLING";
+            return new SubjectTailPlan(exactRoot.ToJsonString(SpliceOptions), keys, new Dictionary<int, SubjectTailColumns>())
+            {
+                Records = new SubjectTailRecords(indexColumn, feeds),
+            };
         }
 
         /// <summary>The largest absolute value of a bare column of the only table in FROM, from the copy's statistics; null when unknown.</summary>

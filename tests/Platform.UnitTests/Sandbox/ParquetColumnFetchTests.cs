@@ -151,13 +151,15 @@ public sealed class ParquetColumnFetchTests : IDisposable
         var byPseudonym = await RunFull(sql, Whole(plain), long.MaxValue, policy);
         var byIndex = await RunFull(sql, table, long.MaxValue, policy);
         var byTail = await RunFull(sql, table with { RecordsWithoutUniqueSubject = summary.RecordsWithoutUniqueSubject }, long.MaxValue, policy);
+        // A tail said to be larger is counted by the engine's grouping instead of record by record.
+        var byGroupedTail = await RunFull(sql, table with { RecordsWithoutUniqueSubject = ReleaseAnalysis.SubjectTailRowsMaxRecords + 1 }, long.MaxValue, policy);
 
         // 200 people with 5 records each (row 5 has none, as every 997th row), and 61 rows without a subject.
         Assert.Equal(new SubjectIndexSummary(5, 999 + 61), summary);
         Assert.Equal(SandboxStatus.Released, byIndex.Status);
         Assert.NotEmpty(byIndex.ReleasedCells);
         // The indexed copy stores the records of repeated subjects last: row order and the last digits of a sum may differ.
-        foreach (var result in new[] { byIndex, byTail })
+        foreach (var result in new[] { byIndex, byTail, byGroupedTail })
         {
             Assert.Equal(byPseudonym.Status, result.Status);
             Assert.Equal(Comparable(byPseudonym.Rows), Comparable(result.Rows));
@@ -167,6 +169,19 @@ public sealed class ParquetColumnFetchTests : IDisposable
 
         Assert.Equal(byIndex.Rows, byTail.Rows);
         Assert.Equal(byIndex.ReleasedCells, byTail.ReleasedCells);
+        Assert.Equal(byTail.Rows, byGroupedTail.Rows);
+        Assert.Equal(byTail.ReleasedCells, byGroupedTail.ReleasedCells);
+    }
+
+    /// <summary>A parse tree as the engine writes it back.</summary>
+    private static string WrittenBack(string tree)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json_deserialize_sql(CAST($1 AS JSON))";
+        command.Parameters.Add(new DuckDBParameter(tree));
+        return (string)command.ExecuteScalar()!;
     }
 
     private static List<ReleasedCell> Sorted(IEnumerable<ReleasedCell> cells) =>
@@ -185,7 +200,7 @@ public sealed class ParquetColumnFetchTests : IDisposable
     [InlineData("SELECT region, count(*) AS n FROM t GROUP BY region, industry", false)]
     public void Analyse_FewRecordsWithoutUniqueSubject_TailStatementOnlyWhenTheOutputTellsGroupsApart(string sql, bool tail)
     {
-        var table = Whole("unused.parquet") with { SubjectIndexed = true, RecordsWithoutUniqueSubject = 1_000 };
+        var table = Whole("unused.parquet") with { SubjectIndexed = true, RecordsWithoutUniqueSubject = ReleaseAnalysis.SubjectTailRowsMaxRecords + 1 };
 
         var plan = Analyse(sql, table);
 
@@ -196,8 +211,29 @@ public sealed class ParquetColumnFetchTests : IDisposable
             Assert.DoesNotContain("\"distinct\":true", plan.CheapStatement!, StringComparison.Ordinal);
             Assert.Contains("\"distinct\":true", plan.SubjectTail!.Statement, StringComparison.Ordinal);
             Assert.Contains("COMPARE_NOTEQUAL", plan.SubjectTail.Statement, StringComparison.Ordinal);
+            Assert.Null(plan.SubjectTail.Records);
             Assert.Contains("\"distinct\":true", plan.Statement, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("SELECT region, count(*) AS n, sum(amount) AS total FROM t GROUP BY region ORDER BY region", 1)]
+    [InlineData("SELECT count(*) AS n, region FROM t GROUP BY ALL", 0)]
+    [InlineData("SELECT region, count(*) FILTER (WHERE employees < 5) AS few, count(employees) AS staffed, count(*) AS n FROM t GROUP BY region", 2)]
+    public void Analyse_SmallTailOfOneTable_TailStatementGivesOneRowPerRecordWithItsConditions(string sql, int conditions)
+    {
+        var table = Whole("unused.parquet") with { SubjectIndexed = true, RecordsWithoutUniqueSubject = ReleaseAnalysis.SubjectTailRowsMaxRecords };
+
+        var tail = Analyse(sql, table).SubjectTail!;
+        var written = WrittenBack(tail.Statement);
+
+        Assert.NotNull(tail.Records);
+        Assert.Empty(tail.Corrections);
+        Assert.DoesNotContain("GROUP BY", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORDER BY", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("count", written, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"{SubjectIndex.Column} != 0", written, StringComparison.Ordinal);
+        Assert.Equal(conditions, tail.Records.Feeds.Values.Where(column => column is not null).Distinct().Count());
     }
 
     [Theory]
