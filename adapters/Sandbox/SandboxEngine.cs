@@ -114,6 +114,10 @@ public sealed class SandboxEngine : ISandboxEngine
 
         analysed.Stop();
         watch.Stop();
+
+        // The engine writes back the statements the analysis checked (what runs is what was judged) on a second connection
+        // while the tables load on this one: writing back reads no data, and the load leaves a core idle.
+        var writtenBack = plan?.CheapStatement is not null ? WriteBackAsync(connection, plan) : null;
         var staged = new List<string>();
         try
         {
@@ -143,7 +147,7 @@ public sealed class SandboxEngine : ISandboxEngine
             {
                 return plan is null
                     ? await RunSampleAsync(connection, request, watch, loadElapsed, notes, timeout.Token)
-                    : await RunFullAsync(connection, request, plan, analysed.Elapsed, watch, loadElapsed, notes, timeout.Token);
+                    : await RunFullAsync(connection, request, plan, writtenBack, analysed.Elapsed, watch, loadElapsed, notes, timeout.Token);
             }
             catch (Exception e) when (IsInterruption(e) && !cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
             {
@@ -176,6 +180,12 @@ public sealed class SandboxEngine : ISandboxEngine
         }
         finally
         {
+            if (writtenBack is not null)
+            {
+                // A job that ends before it runs (a failed load) still lets the writing back end before the database goes.
+                await writtenBack.ContinueWith(written => written.Exception, TaskScheduler.Default);
+            }
+
             // The files the job's views read go with the job; the engine lets go of them first.
             await connection.CloseAsync();
             foreach (var file in staged)
@@ -225,6 +235,7 @@ public sealed class SandboxEngine : ISandboxEngine
         DuckDBConnection connection,
         SandboxRequest request,
         ReleasePlan plan,
+        Task<WrittenBack>? writtenBack,
         TimeSpan analysisElapsed,
         Stopwatch watch,
         TimeSpan loadElapsed,
@@ -233,17 +244,16 @@ public sealed class SandboxEngine : ISandboxEngine
     {
         var checks = Stopwatch.StartNew();
 
-        // The tail statement is written back and run on a second connection to the same database, started first: it reads a
-        // few rows beside the writing back and the run of the first pass, instead of adding its own round trip before them.
-        var tailRead = plan.CheapStatement is not null && plan.SubjectTail is { } tailPlan ? ReadTailAsync(connection, tailPlan, token) : null;
+        // The tail statement runs on a second connection to the same database, started first: it reads a few rows beside the
+        // run of the first pass, instead of adding its own round trip before it.
+        var tailRead = writtenBack is not null && plan.SubjectTail is { } tailPlan ? ReadTailAsync(connection, tailPlan, writtenBack, token) : null;
 
-        // The engine writes back the statement the analysis checked, with the platform's companion aggregates appended:
-        // what runs is what was judged.
-        // The exact statement is written back only when the first pass does not decide.
+        // The first pass as written back during the load, the platform's companion aggregates appended. The exact statement is
+        // written back only when the first pass does not decide.
         string? cheap;
         try
         {
-            cheap = plan.CheapStatement is { } cheapTree ? ScalarString(connection, DeserializeSql, cheapTree) : null;
+            cheap = writtenBack is null ? null : (await writtenBack).Cheap;
         }
         catch when (tailRead is not null)
         {
@@ -395,13 +405,13 @@ public sealed class SandboxEngine : ISandboxEngine
     /// unique subject: grouped as the user's statement, or one row per record that the engine counts here. Null when the rows
     /// cannot be told apart by their dimensions (the exact statement decides then).
     /// </summary>
-    private static Task<Dictionary<string, Dictionary<int, TailCount>>?> ReadTailAsync(DuckDBConnection connection, SubjectTailPlan plan, CancellationToken token) =>
+    private static Task<Dictionary<string, Dictionary<int, TailCount>>?> ReadTailAsync(DuckDBConnection connection, SubjectTailPlan plan, Task<WrittenBack> writtenBack, CancellationToken token) =>
         Task.Run(
             async () =>
             {
+                var tail = (await writtenBack).Tail!;
                 await using var second = connection.Duplicate();
                 await second.OpenAsync(token);
-                var tail = ScalarString(second, DeserializeSql, plan.Statement);
                 await using var command = Command(second, tail);
                 await using var _ = token.Register(command.Cancel);
                 await using var reader = await command.ExecuteReaderAsync(token);
@@ -512,6 +522,25 @@ public sealed class SandboxEngine : ISandboxEngine
 
         return true;
     }
+
+    /// <summary>
+    /// Writes back the first pass and the tail statement of a plan on a connection of its own, which runs nothing else: the
+    /// statements themselves run after the lockdown, whose settings hold for the whole database.
+    /// </summary>
+    private static Task<WrittenBack> WriteBackAsync(DuckDBConnection connection, ReleasePlan plan) =>
+        Task.Run(
+            async () =>
+            {
+                await using var side = connection.Duplicate();
+                await side.OpenAsync();
+                var cheap = ScalarString(side, DeserializeSql, plan.CheapStatement!);
+                var tail = plan.SubjectTail is { } tailPlan ? ScalarString(side, DeserializeSql, tailPlan.Statement) : null;
+                return new WrittenBack(cheap, tail);
+            },
+            CancellationToken.None);
+
+    /// <summary>The statements of a plan as the engine wrote them back: the first pass, and the tail statement when there is one.</summary>
+    private sealed record WrittenBack(string Cheap, string? Tail);
 
     /// <summary>A cell's records in the copy's tail, and the distinct subjects among them.</summary>
     private readonly record struct TailCount(long Records, long Subjects);
