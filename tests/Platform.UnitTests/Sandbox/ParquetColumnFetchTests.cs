@@ -136,6 +136,8 @@ public sealed class ParquetColumnFetchTests : IDisposable
         "SELECT count(*) AS n, region FROM t WHERE employees < 3 GROUP BY ALL ORDER BY 2",
         "SELECT industry, region, count(*) FILTER (WHERE employees < 5) AS few, sum(amount) AS total FROM t GROUP BY 2, 1",
         "SELECT region, count(*) AS n FROM t WHERE employees < 5 GROUP BY region, industry",
+        // Grouped by date (99 days, under the 100 rows a result may have): days hold about 12 records each, around k = 10.
+        "SELECT registered_on, count(*) AS n FROM t WHERE registered_on < DATE '2010-04-10' GROUP BY registered_on",
     };
 
     [Theory]
