@@ -203,7 +203,7 @@ public static class ReleaseAnalysis
     /// The most records of a one-table tail that the tail statement returns one by one for the engine to count (cheaper
     /// than the engine's grouping and distinct count for so few); above it the tail statement is grouped.
     /// </summary>
-    public const long SubjectTailRowsMaxRecords = 4_096;
+    public const long SubjectTailRowsMaxRecords = 2_048;
 
     /// <summary>The most contributions a dominance companion keeps per cell (n × the most records of one subject, capped).</summary>
     public const int MaxTopRecords = 64;
