@@ -533,9 +533,23 @@ public sealed class SandboxEngine : ISandboxEngine
             {
                 await using var side = connection.Duplicate();
                 await side.OpenAsync();
-                var cheap = ScalarString(side, DeserializeSql, plan.CheapStatement!);
-                var tail = plan.SubjectTail is { } tailPlan ? ScalarString(side, DeserializeSql, tailPlan.Statement) : null;
-                return new WrittenBack(cheap, tail);
+                // One round trip for both statements.
+                await using var command = Command(side, plan.SubjectTail is null
+                    ? "SELECT json_deserialize_sql(CAST($1 AS JSON)), NULL"
+                    : "SELECT json_deserialize_sql(CAST($1 AS JSON)), json_deserialize_sql(CAST($2 AS JSON))");
+                command.Parameters.Add(new DuckDBParameter(plan.CheapStatement!));
+                if (plan.SubjectTail is { } tailPlan)
+                {
+                    command.Parameters.Add(new DuckDBParameter(tailPlan.Statement));
+                }
+
+                await using var reader = await command.ExecuteReaderAsync();
+                if (!await reader.ReadAsync())
+                {
+                    throw new InvalidOperationException("The engine wrote nothing back.");
+                }
+
+                return new WrittenBack(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
             },
             CancellationToken.None);
 
